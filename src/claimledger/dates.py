@@ -20,7 +20,7 @@ def parse_published(value: str, origin: str = "--published") -> str:
             dt.time.fromisoformat(rest.rstrip("Z").split("+")[0])
         return dt.date.fromisoformat(day).isoformat()
     except ValueError:
-        raise InputError(f"{origin}: bad publication date {value!r} (expected YYYY-MM-DD)") from None
+        raise InputError(origin, f"bad publication date {value!r} (expected YYYY-MM-DD)") from None
 
 
 def extract(doc: Doc, published: str | None) -> list[DateMention]:

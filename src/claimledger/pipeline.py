@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,11 @@ class ArticleInput:
 class InputError(ValueError):
     """A problem with one input that the user must fix; never a bug in claimledger."""
 
+    def __init__(self, origin: str, message: str) -> None:
+        super().__init__(f"{origin}: {message}")
+        self.origin = origin
+        self.message = message
+
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -65,11 +71,11 @@ def article_id(text: str, given: str | None = None) -> str:
 
 def validate_text(text: str, origin: str) -> None:
     if not text or not text.strip():
-        raise InputError(f"{origin}: empty article (no text to analyze)")
+        raise InputError(origin, "empty article (no text to analyze)")
     if len(text) > MAX_CHARS:
-        raise InputError(f"{origin}: article is {len(text):,} characters, over the limit of {MAX_CHARS:,}")
+        raise InputError(origin, f"article is {len(text):,} characters, over the limit of {MAX_CHARS:,}")
     if "\x00" in text:
-        raise InputError(f"{origin}: text contains NUL bytes (binary data?)")
+        raise InputError(origin, "text contains NUL bytes (binary data?)")
 
 
 def _chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
@@ -146,26 +152,43 @@ def _as_input(record: Any) -> ArticleInput:
     raise TypeError(f"cannot analyze a {type(record).__name__}; give a str, dict or ArticleInput")
 
 
-def analyze_many(records: Iterable[Any], batch_size: int = 16) -> Iterator[Report]:
+ErrorHandler = Callable[[ArticleInput, Exception], None]
+
+
+def analyze_many(records: Iterable[Any], batch_size: int = 16,
+                 on_error: ErrorHandler | None = None) -> Iterator[Report]:
     """Stream reports for many articles (str, dict with `text`, or ArticleInput), parsed with nlp.pipe.
 
-    Raises InputError for an article that cannot be analyzed; callers that must keep going
-    validate first (as the CLI does through ingest).
+    Without `on_error`, the first article that cannot be analyzed raises (InputError for bad input).
+    With it, that article is handed to `on_error(article, exception)` and the stream goes on.
     """
     from . import stages as _stages  # noqa: F401  registers the built-in stages
 
-    inputs: list[ArticleInput] = []
+    pending: deque[ArticleInput] = deque()
 
     def texts() -> Iterator[str]:
         for record in records:
             article = _as_input(record)
-            validate_text(article.text, article.origin)
-            if article.published is not None:
-                from .dates import parse_published
-                article.published = parse_published(article.published, article.origin)
-            inputs.append(article)
+            try:
+                validate_text(article.text, article.origin)
+                if article.published is not None:
+                    from .dates import parse_published
+                    article.published = parse_published(article.published, article.origin)
+            except InputError as exc:
+                if on_error is None:
+                    raise
+                on_error(article, exc)
+                continue
+            pending.append(article)
             yield article.text
 
-    for i, doc in enumerate(parse_many(texts(), batch_size=batch_size)):
-        yield build_report(doc, inputs[i])
-        inputs[i] = None  # type: ignore[call-overload]  # free the text as soon as it is reported
+    for doc in parse_many(texts(), batch_size=batch_size):
+        article = pending.popleft()
+        try:
+            report = build_report(doc, article)
+        except Exception as exc:  # a bug in one stage must not lose the other articles
+            if on_error is None:
+                raise
+            on_error(article, exc)
+            continue
+        yield report

@@ -79,22 +79,22 @@ class Attribution:
     content: Span
     form: str = "indirect"        # direct | indirect | mixed
     polarity: str = "affirm"      # affirm | deny
-    # Discontinuous content (a quote split around its cue) keeps every piece here;
-    # `content` then covers the first piece to the last.
+    # Discontinuous content (a quote split around its cue) keeps every piece here; `content` then
+    # covers the first piece to the last and its dict carries the pieces as `fragments`.
     content_parts: list[Span] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+        content = self.content.to_dict()
+        if len(self.content_parts) > 1:
+            content["fragments"] = [p.to_dict() for p in self.content_parts]
+        return {
             "id": self.id,
             "source": self.source.to_dict() if self.source else None,
             "cue": self.cue.to_dict(),
-            "content": self.content.to_dict(),
+            "content": content,
             "form": self.form,
             "polarity": self.polarity,
         }
-        if self.content_parts:
-            out["content_parts"] = [p.to_dict() for p in self.content_parts]
-        return out
 
 
 @dataclass

@@ -1,0 +1,191 @@
+"""The command line: a thin skin over the library (ingest → pipeline → render)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from . import __version__
+from .ingest import DEFAULT_MAX_BYTES, InputProblem, read_inputs
+from .nlp import ModelError
+from .pipeline import ArticleInput, InputError, analyze_many
+from .report import Report
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def error_line(message: str) -> None:
+    click.echo(f"claimledger: {message}", err=True)
+
+
+class Published(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        from .dates import parse_published
+
+        try:
+            return parse_published(value, "--published")
+        except InputError as exc:
+            self.fail(exc.message, param, ctx)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="claimledger")
+def main() -> None:
+    """Who said what, how much, and does it add up: a claim ledger for news."""
+
+
+def _progress(total: int) -> "Progress | None":
+    """A progress bar on stderr, only for several articles on a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    return Progress(console=Console(stderr=True), transient=True)
+
+
+class Writer:
+    """Writes reports in one format as they come, to stdout or to files."""
+
+    def __init__(self, fmt: str, output: Path | None, out: TextIO) -> None:
+        self.fmt, self.output, self.out = fmt, output, out
+        self.json_reports: list[dict] = []
+        self.count = 0
+        self.console = Console(file=out) if fmt == "text" else None
+
+    def write(self, report: Report) -> None:
+        self.count += 1
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+            self.out.flush()
+        elif self.fmt == "json":
+            self.json_reports.append(report.to_dict())
+        elif self.fmt == "html":
+            self._write_html(report)
+        else:
+            from .render import print_text
+
+            print_text(report, self.console)
+
+    def _write_html(self, report: Report) -> None:
+        from .render import to_html
+
+        page = to_html(report)
+        if self.output is None:
+            self.out.write(page)
+        elif self.output.suffix.lower() in (".html", ".htm") and self.count == 1:
+            self.output.write_text(page, encoding="utf-8")
+        else:
+            self.output.mkdir(parents=True, exist_ok=True)
+            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in report.article.id)[:120]
+            (self.output / f"{safe}.html").write_text(page, encoding="utf-8")
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            body = self.json_reports[0] if len(self.json_reports) == 1 else self.json_reports
+            self.out.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "html"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--published", type=Published(), default=None,
+              help="Publication date for every input (overrides dates found in the input).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write here instead of stdout (for html with several articles: a directory).")
+@click.option("--stdin-format", type=click.Choice(["text", "html", "jsonl"]), default="text", show_default=True,
+              help="What '-' (stdin) holds.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Refuse a single article larger than this.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
+def analyze(inputs: tuple[str, ...], fmt: str, published: str | None, output: Path | None,
+            stdin_format: str, max_bytes: int, batch_size: int) -> None:
+    """Analyze articles: FILE, DIRECTORY, .jsonl or '-' for stdin."""
+    failures = 0
+
+    def fail(origin: str, message: str) -> None:
+        nonlocal failures
+        failures += 1
+        error_line(f"{origin}: {message}")
+
+    articles: list[ArticleInput] = []
+    for item in read_inputs(inputs, published=published, max_bytes=max_bytes, stdin_kind=stdin_format):
+        if isinstance(item, InputProblem):
+            fail(item.origin, item.message)
+        else:
+            articles.append(item)
+    for article in articles:
+        for warning in article.warnings:
+            error_line(f"warning: {warning}")
+
+    def on_error(article: ArticleInput, exc: Exception) -> None:
+        if isinstance(exc, InputError):
+            fail(exc.origin, exc.message)
+        else:
+            fail(article.origin, f"analysis failed ({type(exc).__name__}: {exc})")
+
+    if fmt == "html" and output is None and len(articles) > 1:
+        error_line("several articles with --format html: give --output DIRECTORY")
+        sys.exit(EXIT_USAGE)
+
+    out_stream = sys.stdout if output is None or fmt == "html" else open(output, "w", encoding="utf-8")
+    writer = Writer(fmt, output if fmt == "html" else None, out_stream)
+    progress = _progress(len(articles))
+    try:
+        reports = analyze_many(articles, batch_size=batch_size, on_error=on_error)
+        if progress is None:
+            for report in reports:
+                writer.write(report)
+        else:
+            with progress:
+                task = progress.add_task("analyzing", total=len(articles))
+                for report in reports:
+                    writer.write(report)
+                    progress.advance(task)
+        writer.close()
+    except ModelError as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    finally:
+        if out_stream is not sys.stdout:
+            out_stream.close()
+    if failures:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@main.group()
+def evaluate() -> None:
+    """Score claimledger against gold data."""
+
+
+@evaluate.command("attributions")
+@click.argument("gold", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Score these reports (JSONL) instead of analyzing the gold texts.")
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the predicted reports here (JSONL).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate_attributions(gold: Path, predictions: Path | None, save: Path | None, as_json: bool) -> None:
+    """Precision/recall/F1 for source, cue and content (exact and overlap) on a PolNeAR-format GOLD.jsonl."""
+    from .evaluate import format_table, load_jsonl, predict_attributions, score_attributions
+
+    try:
+        gold_rows = load_jsonl(gold)
+        pred_rows = load_jsonl(predictions) if predictions else None
+    except InputError as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    if pred_rows is None:
+        pred_rows = predict_attributions(gold_rows)
+        if save:
+            with open(save, "w", encoding="utf-8") as fh:
+                for row in pred_rows:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    scores = score_attributions(gold_rows, pred_rows)
+    click.echo(json.dumps(scores, indent=1) if as_json else format_table(scores))

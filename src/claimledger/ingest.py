@@ -1,0 +1,187 @@
+"""Turn paths (text, HTML, JSONL, directories, stdin) into ArticleInput records.
+
+Problems with one input never stop the others: each becomes an InputProblem naming the file
+(and line) and what is wrong with it, for the caller to report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .dates import parse_published
+from .pipeline import ArticleInput, InputError, validate_text
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+# One article rarely exceeds 100 KB; a file of several MB is usually a dump or the wrong file,
+# and parsing it would take minutes. Refuse it with a clear message unless the user raises the limit.
+DEFAULT_MAX_BYTES = 5_000_000
+
+
+@dataclass
+class InputProblem:
+    origin: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+def looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return bool(sample) and control / len(sample) > 0.05
+
+
+def decode_bytes(data: bytes, origin: str) -> tuple[str, list[str]]:
+    """Decode as UTF-8, else detect the encoding; returns the text and warnings."""
+    if looks_binary(data):
+        raise InputError(origin, "binary file, not text")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(origin, "not valid UTF-8 and no text encoding could be detected")
+    return str(best), [f"{origin}: not UTF-8; decoded as {best.encoding}"]
+
+
+def _check_size(size: int, origin: str, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise InputError(origin, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+                         f"for one article (raise it with --max-bytes)")
+
+
+def _article(text: str, origin: str, warnings: list[str], published_override: str | None,
+             **meta: str | None) -> ArticleInput:
+    validate_text(text, origin)
+    published = published_override or meta.pop("published", None)
+    meta.pop("published", None)
+    if published is not None:
+        published = parse_published(published, origin)
+    return ArticleInput(text=text, origin=origin, warnings=warnings, published=published, **meta)
+
+
+def read_text(data: bytes, origin: str, published: str | None = None) -> ArticleInput:
+    text, warnings = decode_bytes(data, origin)
+    return _article(text, origin, warnings, published)
+
+
+def read_html(data: bytes, origin: str, published: str | None = None) -> ArticleInput:
+    import trafilatura
+
+    html, warnings = decode_bytes(data, origin)
+    extracted = trafilatura.extract(html, output_format="json", with_metadata=True,
+                                    include_comments=False, favor_precision=True)
+    found = json.loads(extracted) if extracted else {}
+    text = (found.get("text") or found.get("raw_text") or "").strip()
+    if not text:
+        raise InputError(origin, "no article text found in the HTML")
+    return _article(text, origin, warnings, published, title=found.get("title") or None,
+                    url=found.get("source") or found.get("url") or None,
+                    outlet=found.get("sitename") or None, published=found.get("date") or None)
+
+
+def read_jsonl(lines: Iterable[bytes], origin: str, published: str | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ArticleInput | InputProblem]:
+    for number, raw in enumerate(lines, start=1):
+        where = f"{origin}:{number}"
+        if not raw.strip():
+            continue
+        try:
+            _check_size(len(raw), where, max_bytes)
+            line, warnings = decode_bytes(raw, where)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(where, f"malformed JSON ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(record, dict):
+                raise InputError(where, "expected a JSON object with a 'text' field")
+            text = record.get("text")
+            if not isinstance(text, str):
+                raise InputError(where, "no 'text' string in this record")
+            meta = {k: (str(record[k]) if record.get(k) is not None else None)
+                    for k in ("id", "title", "url", "outlet", "published")}
+            yield _article(text, where, warnings, published, **meta)
+        except InputError as exc:
+            yield InputProblem(exc.origin, exc.message)
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root) / name
+            if not name.startswith(".") and path.suffix.lower() in ARTICLE_SUFFIXES:
+                yield path
+
+
+def read_stream(stream: BinaryIO, origin: str, kind: str, published: str | None,
+                max_bytes: int) -> Iterator[ArticleInput | InputProblem]:
+    """Read one already-open input of the given kind: 'text', 'html' or 'jsonl'."""
+    if kind == "jsonl":
+        yield from read_jsonl(stream, origin, published, max_bytes)
+        return
+    data = stream.read(max_bytes + 1)
+    try:
+        _check_size(len(data), origin, max_bytes)
+        yield (read_html if kind == "html" else read_text)(data, origin, published)
+    except InputError as exc:
+        yield InputProblem(exc.origin, exc.message)
+
+
+def kind_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return "html" if suffix in HTML_SUFFIXES else "jsonl" if suffix in JSONL_SUFFIXES else "text"
+
+
+def read_inputs(paths: Iterable[str], published: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                stdin: BinaryIO | None = None, stdin_kind: str = "text") -> Iterator[ArticleInput | InputProblem]:
+    """Every article in `paths` ('-' is stdin), in order, or a problem per input that failed."""
+    for given in paths:
+        if given == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from read_stream(stream, "<stdin>", stdin_kind, published, max_bytes)
+            continue
+        path = Path(given)
+        if path.is_dir():
+            files = list(_walk(path))
+            if not files:
+                yield InputProblem(given, "directory holds no .txt, .html or .jsonl files")
+            for file in files:
+                yield from _read_path(file, published, max_bytes)
+        else:
+            yield from _read_path(path, published, max_bytes)
+
+
+def _read_path(path: Path, published: str | None, max_bytes: int) -> Iterator[ArticleInput | InputProblem]:
+    origin = str(path)
+    try:
+        kind = kind_of(path)
+        if kind != "jsonl":
+            _check_size(path.stat().st_size, origin, max_bytes)
+        with path.open("rb") as stream:
+            yield from read_stream(stream, origin, kind, published, max_bytes)
+    except FileNotFoundError:
+        yield InputProblem(origin, "no such file or directory")
+    except PermissionError:
+        yield InputProblem(origin, "permission denied")
+    except IsADirectoryError:
+        yield InputProblem(origin, "is a directory")
+    except InputError as exc:
+        yield InputProblem(exc.origin, exc.message)
+    except OSError as exc:
+        yield InputProblem(origin, f"cannot read ({exc.strerror or exc})")
