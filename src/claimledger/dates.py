@@ -1,10 +1,24 @@
-"""Dates: the publication date, and (issue 5) relative dates resolved against it."""
+"""Dates: the publication date, and (issue 5) date expressions resolved against it.
+
+`extract` finds date expressions with a small TimeML-style grammar of regular expressions (one pass
+over the text), adds spaCy DATE entities the grammar does not cover, and resolves each against the
+publication date. Values follow the TimeML/TempEval-3 conventions: `2013-03-14`, `2013-03`, `2013`,
+`2013-W12` (ISO week), `2013-W12-WE` (weekend), `2013-Q1`, `2013-H1`, `2013-SU`, `199X` (decade),
+`19` (century), `PRESENT_REF` / `PAST_REF` / `FUTURE_REF`, and None when the text does not pin a date.
+
+Relative forms need a direction that the words alone often do not give ("on Tuesday", "in March"):
+it comes from the tense of the governing verb in the spaCy parse ("met" -> the most recent Tuesday,
+"will meet" -> the next one).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .report import DateMention
 
@@ -20,8 +34,624 @@ def parse_published(value: str, origin: str = "--published") -> str:
             dt.time.fromisoformat(rest.rstrip("Z").split("+")[0])
         return dt.date.fromisoformat(day).isoformat()
     except ValueError:
-        raise InputError(origin, f"bad publication date {value!r} (expected YYYY-MM-DD)") from None
+        raise InputError(f"{origin}: bad publication date {value!r} (expected YYYY-MM-DD)") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+
+MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+          "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+          "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+          "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+            "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
+            "fri": 4, "sat": 5, "sun": 6}
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+           "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+            "final": 4, "last": 4}
+SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+SEASON_START = {"WI": 12, "SP": 3, "SU": 6, "FA": 9}
+DAY_PARTS = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}
+REF_WORDS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF",
+             "these days": "PRESENT_REF", "at present": "PRESENT_REF", "presently": "PRESENT_REF",
+             "recently": "PAST_REF", "lately": "PAST_REF", "the past": "PAST_REF",
+             "the future": "FUTURE_REF"}
+# Month/weekday names that are also ordinary words; they count only when capitalized and, for
+# these, only when spaCy does not read them as a verb or modal ("May I", "they march").
+AMBIGUOUS_NAMES = {"may", "march", "august", "sun", "sat", "wed", "mar", "jan", "sep", "dec"}
+
+_MONTH_RE = (r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?\.?|july?\.?|"
+             r"aug(?:ust|\.)?|sept?(?:ember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)")
+_WEEKDAY_RE = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+               r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.)")
+_NUM_RE = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a\s+hundred|several|a\s+few|a\s+couple\s+of|few|many)"
+_MOD_RE = (r"(?:(?P<mod>early|late|mid|earlier|later|the\s+(?:end|beginning|start|middle|close)\s+of)"
+           r"(?:\s+|-))?")
+_YEAR_RE = r"(?:1[5-9]\d\d|20\d\d)"
+
+
+@dataclass
+class Anchor:
+    """What a mention is resolved against: the publication date and the tense around the mention."""
+
+    date: dt.date | None
+    tense: str | None        # "past", "future", "present" or None
+    quarterly: bool          # the sentence speaks of quarters/fiscal periods
+
+
+Resolver = Callable[[re.Match, Anchor], "str | None"]
+RULES: list[tuple[str, re.Pattern, Resolver]] = []
+
+
+def rule(name: str, pattern: str) -> Callable[[Resolver], Resolver]:
+    """Register a grammar rule: a case-insensitive pattern and the function resolving its match."""
+
+    def register(fn: Resolver) -> Resolver:
+        RULES.append((name, re.compile(r"(?<![\w'-])(?:" + pattern + r")(?![\w-])", re.I), fn))
+        return fn
+
+    return register
+
+
+# ---------------------------------------------------------------------------------------------
+# Calendar helpers
+
+def _month_num(word: str) -> int:
+    return MONTHS[word.lower().rstrip(".")]
+
+
+def _iso_week(d: dt.date) -> str:
+    year, week, _ = d.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _count(word: str | None) -> int | None:
+    if word is None:
+        return None
+    w = re.sub(r"\s+", " ", word.lower())
+    if w.isdigit():
+        return int(w)
+    if w == "a hundred":
+        return 100
+    return NUMBERS.get(w)
+
+
+def _direction(rel: str | None, tense: str | None, default: str | None = None) -> str | None:
+    """'past', 'future' or None (same period as the anchor) from a modifier word, else the tense."""
+    rel = (rel or "").lower()
+    if rel in ("last", "past", "previous", "prior", "since"):
+        return "past"
+    if rel in ("next", "coming", "upcoming", "following"):
+        return "future"
+    if rel in ("this", "current"):
+        return None
+    if tense == "past":
+        return "past"
+    if tense == "future":
+        return "future"
+    return default
+
+
+def _year_for(month: int, day: int, anchor: dt.date, direction: str | None) -> int:
+    """The year of `month`/`day` nearest the anchor in the given direction (None: the anchor's year)."""
+    here = (month, day) if day else (month, 0)
+    now = (anchor.month, anchor.day) if day else (anchor.month, 0)
+    if direction == "past" and here > now:
+        return anchor.year - 1
+    if direction == "future" and here < now:
+        return anchor.year + 1
+    return anchor.year
+
+
+def _quarter(d: dt.date) -> int:
+    return (d.month - 1) // 3 + 1
+
+
+def _latest_quarter(d: dt.date) -> tuple[int, int]:
+    """The quarter a report published on `d` most likely speaks of: the last one completed."""
+    q = _quarter(d) - 1
+    return (d.year, q) if q else (d.year - 1, 4)
+
+
+# ---------------------------------------------------------------------------------------------
+# Grammar: each rule's pattern and how its match is resolved. Spans follow TimeML: determiners
+# and modifiers ("the", "last", "early") belong to the expression, prepositions ("on", "in") do not.
+
+@rule("iso_date", r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)")
+def _iso_date(m: re.Match, a: Anchor) -> str | None:
+    return _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+
+
+@rule("slash_date", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d\d)")
+def _slash_date(m: re.Match, a: Anchor) -> str | None:
+    year = int(m["y"])
+    if year < 100:
+        year += 1900 if year > 30 else 2000
+    return _safe_date(year, int(m["m"]), int(m["d"]))
+
+
+def _safe_date(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+@rule("month_day", _MOD_RE + r"(?P<month>" + _MONTH_RE + r")\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+      r"(?:,?\s+(?P<year>" + _YEAR_RE + r"))?")
+def _month_day(m: re.Match, a: Anchor) -> str | None:
+    return _day_of(int(m["day"]), _month_num(m["month"]), m["year"], a)
+
+
+@rule("day_month", r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>" + _MONTH_RE + r")"
+      r"(?:,?\s+(?P<year>" + _YEAR_RE + r"))?")
+def _day_month(m: re.Match, a: Anchor) -> str | None:
+    return _day_of(int(m["day"]), _month_num(m["month"]), m["year"], a)
+
+
+def _day_of(day: int, month: int, year: str | None, a: Anchor) -> str | None:
+    if year:
+        return _safe_date(int(year), month, day)
+    if a.date is None:
+        return None
+    return _safe_date(_year_for(month, day, a.date, _direction(None, a.tense)), month, day)
+
+
+@rule("month_year", _MOD_RE + r"(?P<month>" + _MONTH_RE + r"),?\s+(?:of\s+)?(?P<year>" + _YEAR_RE + r")")
+def _month_year(m: re.Match, a: Anchor) -> str | None:
+    return f"{int(m['year'])}-{_month_num(m['month']):02d}"
+
+
+@rule("month", _MOD_RE + r"(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<month>" + _MONTH_RE + r")")
+def _month(m: re.Match, a: Anchor) -> str | None:
+    if a.date is None:
+        return None
+    month = _month_num(m["month"])
+    rel = (m["rel"] or "").lower()
+    direction = _direction(rel, a.tense)
+    year = _year_for(month, 0, a.date, direction)
+    if rel in ("last", "past") and month == a.date.month:
+        year -= 1
+    elif rel in ("next", "coming") and month == a.date.month:
+        year += 1
+    return f"{year}-{month:02d}"
+
+
+@rule("weekday", r"(?:(?P<rel>last|next|this|coming|past|that|the\s+following|the\s+previous)\s+)?"
+      r"(?P<wd>" + _WEEKDAY_RE + r")(?:(?:\s+|-)(?P<part>morning|afternoon|evening|night))?")
+def _weekday(m: re.Match, a: Anchor) -> str | None:
+    if a.date is None:
+        return None
+    want = WEEKDAYS[m["wd"].lower().rstrip(".")]
+    rel = re.sub(r"^the\s+", "", (m["rel"] or "").lower())
+    have = a.date.weekday()
+    if rel in ("last", "past", "previous"):
+        delta = -((have - want) % 7 or 7)
+    elif rel in ("next", "coming", "following"):
+        delta = (want - have) % 7 or 7
+    elif want == have:
+        delta = 0            # news says "Friday" for the day of publication itself
+    elif a.tense in ("future", "present") or rel == "this" and want > have:
+        delta = (want - have) % 7
+    else:
+        delta = -((have - want) % 7)
+    value = (a.date + dt.timedelta(days=delta)).isoformat()
+    part = (m["part"] or "").lower()
+    return value + "T" + DAY_PARTS[part] if part else value
+
+
+@rule("day_word", r"(?:(?P<mod>early|late|earlier|later)\s+)?(?P<word>today|yesterday|tomorrow|"
+      r"the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)")
+def _day_word(m: re.Match, a: Anchor) -> str | None:
+    if a.date is None:
+        return None
+    word = re.sub(r"\s+", " ", m["word"].lower())
+    delta = {"today": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
+             "the day after tomorrow": 2}[word]
+    return (a.date + dt.timedelta(days=delta)).isoformat()
+
+
+@rule("part_of_day", r"(?P<word>tonight|this\s+(?:morning|afternoon|evening)|last\s+night)")
+def _part_of_day(m: re.Match, a: Anchor) -> str | None:
+    if a.date is None:
+        return None
+    word = m["word"].lower().split()
+    day = a.date - dt.timedelta(days=1) if word[0] == "last" else a.date
+    return f"{day.isoformat()}T{DAY_PARTS.get(word[-1], 'TNI')}"
+
+
+@rule("ref", r"(?P<word>now|currently|nowadays|these\s+days|at\s+present|presently|recently|lately|"
+      r"the\s+past|the\s+future)")
+def _ref(m: re.Match, a: Anchor) -> str | None:
+    return REF_WORDS[re.sub(r"\s+", " ", m["word"].lower())]
+
+
+@rule("recent_units", r"(?P<word>recent|coming|future)\s+(?:years|months|weeks|days|decades)")
+def _recent_units(m: re.Match, a: Anchor) -> str | None:
+    return "PAST_REF" if m["word"].lower() == "recent" else "FUTURE_REF"
+
+
+@rule("rel_unit", _MOD_RE + r"(?P<rel>this|last|next|the\s+past|the\s+previous|the\s+coming|the\s+current|"
+      r"the\s+following|the\s+prior|the\s+same|the\s+latest|that|the)\s+(?P<unit>week(?:end)?|month|year|"
+      r"decade|century)")
+def _rel_unit(m: re.Match, a: Anchor) -> str | None:
+    rel = re.sub(r"^the\s+", "", m["rel"].lower())
+    unit = m["unit"].lower()
+    if a.date is None:
+        return None
+    if rel in ("", "same", "that", "latest") and not m["mod"] and unit != "weekend":
+        # "the year" is the current one in news; "the same week" / "that month" refer to context.
+        return str(a.date.year) if unit == "year" and rel == "" else None
+    step = {"last": -1, "past": -1, "previous": -1, "prior": -1, "next": 1, "coming": 1,
+            "following": 1}.get(rel, 0)
+    return _shift(a.date, unit, step, a.tense if unit == "weekend" and rel in ("", "this") else None)
+
+
+def _shift(anchor: dt.date, unit: str, step: int, tense: str | None = None) -> str | None:
+    """The value of the `unit` (week, month, ...) that is `step` units from the anchor's."""
+    if unit == "day":
+        return (anchor + dt.timedelta(days=step)).isoformat()
+    if unit == "week":
+        return _iso_week(anchor + dt.timedelta(weeks=step))
+    if unit == "weekend":
+        # Monday to Friday, "the weekend" in the past tense is the one just gone.
+        base = anchor
+        if step < 0 or (step == 0 and tense == "past" and anchor.weekday() < 5):
+            base = anchor - dt.timedelta(weeks=1)
+        elif step > 0:
+            base = anchor + dt.timedelta(weeks=1)
+        return _iso_week(base) + "-WE"
+    if unit == "month":
+        year, month = _add_months(anchor.year, anchor.month, step)
+        return f"{year}-{month:02d}"
+    if unit == "year":
+        return str(anchor.year + step)
+    if unit == "decade":
+        return f"{anchor.year // 10 + step}X"
+    if unit == "century":
+        return f"{anchor.year // 100 + step:02d}"
+    if unit == "quarter":
+        index = anchor.year * 4 + _quarter(anchor) - 1 + step
+        return f"{index // 4}-Q{index % 4 + 1}"
+    return None
+
+
+@rule("ago", r"(?P<n>" + _NUM_RE + r")\s+(?P<unit>day|week|month|year|decade)s?\s+"
+      r"(?P<dir>ago|earlier|before|later|after|from\s+now|hence)")
+def _ago(m: re.Match, a: Anchor) -> str | None:
+    n = _count(m["n"])
+    back = m["dir"].lower() in ("ago", "earlier", "before")
+    if n is None:
+        return "PAST_REF" if back else "FUTURE_REF"
+    if a.date is None:
+        return None
+    unit = m["unit"].lower()
+    if unit == "year" and a.quarterly and n == 1 and back:
+        year, q = _latest_quarter(a.date)
+        return f"{year - 1}-Q{q}"
+    if unit == "decade":
+        return str(a.date.year - 10 * n if back else a.date.year + 10 * n)
+    return _shift(a.date, unit, -n if back else n)
+
+
+@rule("year_adj", r"(?:the\s+)?(?P<word>year-earlier|year-ago|prior-year|a\s+year\s+earlier|a\s+year\s+ago)"
+      r"(?:\s+(?P<noun>quarter|period|level|results?))?")
+def _year_adj(m: re.Match, a: Anchor) -> str | None:
+    if a.date is None:
+        return None
+    noun = (m["noun"] or "").lower()
+    if a.quarterly or noun in ("quarter", "period"):
+        year, q = _latest_quarter(a.date)
+        return f"{year - 1}-Q{q}"
+    return str(a.date.year - 1)
+
+
+@rule("year", _MOD_RE + r"(?:(?P<pre>fiscal|calendar|the\s+year|fiscal\s+year|model\s+year)\s+)?"
+      r"(?P<year>" + _YEAR_RE + r")(?!\s*(?:%|percent|[-,.]\d))")
+def _year(m: re.Match, a: Anchor) -> str | None:
+    return m["year"]
+
+
+@rule("decade", _MOD_RE + r"(?:the\s+)?(?P<dec>1[5-9]\d|20\d)0'?s|(?:the\s+)?'(?P<short>\d)0s")
+def _decade(m: re.Match, a: Anchor) -> str | None:
+    if m["dec"]:
+        return m["dec"] + "X"
+    return "19" + m["short"] + "X"
+
+
+@rule("century", r"(?:the\s+)?(?P<ord>\d{1,2})(?:st|nd|rd|th)\s+century|(?P<rel>this|last|next)\s+century")
+def _century(m: re.Match, a: Anchor) -> str | None:
+    if m["ord"]:
+        return f"{int(m['ord']) - 1:02d}"
+    if a.date is None:
+        return None
+    return _shift(a.date, "century", {"this": 0, "last": -1, "next": 1}[m["rel"].lower()])
+
+
+@rule("quarter", r"(?:the\s+)?(?:(?P<rel>latest|last|past|previous|current|next|coming|same|"
+      r"year-ago|year-earlier)\s+)?(?:(?P<y1>" + _YEAR_RE + r")\s+|this\s+year's\s+|last\s+year's\s+|next\s+year's\s+)?"
+      r"(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?:\s+|-)(?:fiscal\s+)?quarter"
+      r"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>" + _YEAR_RE + r"))?|(?P<q>Q[1-4])(?:\s+(?P<y3>" + _YEAR_RE + r"))?")
+def _quarter_rule(m: re.Match, a: Anchor) -> str | None:
+    q = ORDINALS.get((m["ord"] or "").lower()) or int(m["q"][1])
+    year_text = m["y1"] or m["y2"] or m["y3"]
+    if year_text:
+        return f"{year_text}-Q{q}"
+    if a.date is None:
+        return None
+    text = m.group(0).lower()
+    year = a.date.year
+    if "last year's" in text or (m["rel"] or "").lower() in ("year-ago", "year-earlier"):
+        year -= 1
+    elif "next year's" in text:
+        year += 1
+    elif q > _quarter(a.date) and a.tense == "past":
+        year -= 1
+    return f"{year}-Q{q}"
+
+
+@rule("this_quarter", r"the\s+(?:(?P<rel>latest|last|past|previous|current|next|coming|year-ago|"
+      r"year-earlier|prior-year|fiscal)\s+)?quarter")
+def _this_quarter(m: re.Match, a: Anchor) -> str | None:
+    if a.date is None:
+        return None
+    rel = (m["rel"] or "").lower()
+    if rel in ("current",):
+        return f"{a.date.year}-Q{_quarter(a.date)}"
+    if rel in ("next", "coming"):
+        return _shift(a.date, "quarter", 1)
+    year, q = _latest_quarter(a.date)
+    if rel in ("year-ago", "year-earlier", "prior-year"):
+        year -= 1
+    return f"{year}-Q{q}"
+
+
+@rule("half", r"(?:the\s+)?(?P<ord>first|second)\s+half(?:\s+of\s+(?:fiscal\s+)?(?P<year>" + _YEAR_RE + r"))?")
+def _half(m: re.Match, a: Anchor) -> str | None:
+    h = 1 if m["ord"].lower() == "first" else 2
+    if m["year"]:
+        return f"{m['year']}-H{h}"
+    return f"{a.date.year}-H{h}" if a.date else None
+
+
+@rule("season", _MOD_RE + r"(?:(?P<rel>last|next|this|past|coming|the|that)\s+)?(?P<season>spring|summer|fall|"
+      r"autumn|winter)(?:\s+(?:of\s+)?(?P<year>" + _YEAR_RE + r"))?")
+def _season(m: re.Match, a: Anchor) -> str | None:
+    code = SEASONS[m["season"].lower()]
+    if m["year"]:
+        return f"{m['year']}-{code}"
+    if a.date is None:
+        return None
+    rel = (m["rel"] or "").lower()
+    if rel == "that":
+        return None
+    start = SEASON_START[code]
+    # The season's occurrence that starts in the anchor's year (winter: the one starting in December).
+    year = a.date.year
+    current_start = dt.date(year, start, 1)
+    in_season = _season_of(a.date) == code
+    direction = _direction(rel, a.tense, None)
+    if in_season:
+        year = a.date.year - (1 if code == "WI" and a.date.month < 3 else 0)
+        if rel in ("last", "past"):
+            year -= 1
+        elif rel in ("next", "coming"):
+            year += 1
+        return f"{year}-{code}"
+    if direction == "past" and current_start > a.date:
+        year -= 1
+    elif direction == "future" and current_start < a.date:
+        year += 1
+    return f"{year}-{code}"
+
+
+def _season_of(d: dt.date) -> str:
+    return {12: "WI", 1: "WI", 2: "WI", 3: "SP", 4: "SP", 5: "SP", 6: "SU", 7: "SU", 8: "SU"}.get(d.month, "FA")
+
+
+HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
+    "christmas": lambda y: dt.date(y, 12, 25),
+    "christmas day": lambda y: dt.date(y, 12, 25),
+    "christmas eve": lambda y: dt.date(y, 12, 24),
+    "new year's day": lambda y: dt.date(y, 1, 1),
+    "new year's eve": lambda y: dt.date(y, 12, 31),
+    "independence day": lambda y: dt.date(y, 7, 4),
+    "halloween": lambda y: dt.date(y, 10, 31),
+    "valentine's day": lambda y: dt.date(y, 2, 14),
+    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+}
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    if n > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+@rule("holiday", r"(?:(?P<rel>last|next|this)\s+)?(?P<name>christmas(?:\s+(?:day|eve))?|new\s+year's\s+(?:day|eve)|"
+      r"independence\s+day|halloween|valentine's\s+day|thanksgiving(?:\s+day)?|labor\s+day|memorial\s+day)"
+      r"(?:,?\s+(?P<year>" + _YEAR_RE + r"))?")
+def _holiday(m: re.Match, a: Anchor) -> str | None:
+    rule_fn = HOLIDAYS[re.sub(r"\s+", " ", m["name"].lower())]
+    if m["year"]:
+        return rule_fn(int(m["year"])).isoformat()
+    if a.date is None:
+        return None
+    day = rule_fn(a.date.year)
+    direction = _direction(m["rel"], a.tense)
+    if direction == "past" and day > a.date:
+        day = rule_fn(a.date.year - 1)
+    elif direction == "future" and day < a.date:
+        day = rule_fn(a.date.year + 1)
+    return day.isoformat()
+
+
+# ---------------------------------------------------------------------------------------------
+# Tense of the clause a mention sits in
+
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+FUTURE_LEMMAS = {"schedule", "expect", "plan", "due", "upcoming", "intend", "set", "hope", "aim"}
+
+
+def tense_at(doc: Doc, start: int, end: int) -> str | None:
+    """'past', 'future', 'present' or None: the tense of the verb governing the characters start:end."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    token = span.root
+    for _ in range(8):
+        if token.pos_ in ("VERB", "AUX") and token.dep_ != "amod":
+            break
+        if token.head.i == token.i:
+            break
+        token = token.head
+    else:
+        return None
+    if token.pos_ not in ("VERB", "AUX"):
+        return None
+    return _clause_tense(token)
+
+
+def _clause_tense(verb) -> str | None:
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    words = {c.lower_ for c in auxes}
+    if words & FUTURE_AUX or "going" in words:
+        return "future"
+    if verb.tag_ == "VB" and "to" in words:
+        # "is expected to meet Tuesday", "plans to vote Monday": the matrix verb decides,
+        # and intention verbs point forward.
+        head = verb.head
+        if head.i != verb.i and head.pos_ in ("VERB", "AUX"):
+            if head.lemma_.lower() in FUTURE_LEMMAS:
+                return "future"
+            return _clause_tense(head)
+        return None
+    if any(c.tag_ == "VBD" for c in auxes) or verb.tag_ == "VBD":
+        return "past"
+    if verb.tag_ == "VBN" and words & {"has", "have", "'ve", "'s"}:
+        return "past"
+    if verb.tag_ == "VBN" and any(c.tag_ in ("VBZ", "VBP") for c in auxes):
+        return "future" if verb.lemma_.lower() in FUTURE_LEMMAS else "present"
+    if verb.tag_ in ("VBZ", "VBP", "VBG"):
+        return "present"
+    if words & {"would", "could", "might", "may", "should", "must", "can"}:
+        return "future" if words & {"can", "must", "should"} else None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Extraction
+
+QUARTERLY_RE = re.compile(r"\b(?:quarter|quarterly|fiscal|period)\b", re.I)
+# spaCy DATE entities that are durations or vague spans rather than points in time.
+DURATION_RE = re.compile(
+    r"^(?:the\s+)?(?:past|last|next|first|final|coming|previous|recent|few|several|\d|"
+    + "|".join(n for n in NUMBERS if n not in ("a", "an")) + r")\b.*\b(?:days?|weeks?|months?|years?|decades?|"
+    r"centuries|hours?|minutes?)$|^(?:a|an)\s+(?:day|week|month|year|decade)$|^(?:days|weeks|months|years)$|"
+    r"^(?:daily|weekly|monthly|annually|annual|yearly|quarterly)$|\bold$|\bages?\b|^\d+$", re.I)
+
+
+def _find(text: str) -> list[tuple[int, int, str, re.Match]]:
+    """Leftmost-longest non-overlapping grammar matches over the whole text."""
+    found = []
+    for name, pattern, _fn in RULES:
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), m.end(), name, m))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    chosen: list[tuple[int, int, str, re.Match]] = []
+    end = -1
+    for f in found:
+        if f[0] >= end:
+            chosen.append(f)
+            end = f[1]
+        elif f[1] > end and chosen and chosen[-1][0] == f[0]:
+            continue
+    return chosen
+
+
+def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
+    """Filter grammar matches that are ordinary words, not dates ("May I", "the march", "2000 people")."""
+    text = m.group(0)
+    for key in ("month", "wd", "season"):
+        word = m.groupdict().get(key)
+        if word is None or key == "season":
+            continue
+        if not word[0].isupper():
+            return False
+        if word.lower().rstrip(".") in AMBIGUOUS_NAMES and key == "month" and not m.groupdict().get("day") \
+                and not m.groupdict().get("year"):
+            tok = _token_at(doc, m.start(key))
+            if tok is not None and (tok.tag_ in ("MD", "VB", "VBP", "VBZ", "VBD") or tok.pos_ in ("VERB", "AUX")):
+                return False
+            if word.lower() in ("may", "march", "august") and tok is not None and tok.i == tok.sent.start \
+                    and tok.ent_type_ != "DATE":
+                return False
+    if name == "year":
+        tok = _token_at(doc, m.start("year"))
+        if tok is None:
+            return True
+        if tok.ent_type_ in ("MONEY", "QUANTITY", "CARDINAL", "PERCENT") and not m["pre"] and not m["mod"]:
+            nxt = tok.nbor(1) if tok.i + 1 < len(doc) else None
+            if nxt is not None and nxt.tag_ in ("NNS", "NN") and nxt.ent_type_ != "DATE":
+                return False
+            if tok.ent_type_ != "CARDINAL":
+                return False
+        prev = doc.text[max(0, start - 2):start]
+        if "$" in prev or "#" in prev:
+            return False
+    if name in ("ref",) and text.lower() == "now":
+        tok = _token_at(doc, start)
+        # "now" as a discourse marker at the head of a sentence ("Now, ...") still counts in TimeML;
+        # but "right now" / "by now" keep only "now" anyway.
+        return tok is None or tok.pos_ != "CCONJ"
+    return True
+
+
+def _token_at(doc: Doc, char: int):
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _sentence_of(doc: Doc, start: int) -> Span | None:
+    tok = _token_at(doc, start)
+    return tok.sent if tok is not None and doc.has_annotation("SENT_START") else None
 
 
 def extract(doc: Doc, published: str | None) -> list[DateMention]:
-    return []
+    """Date expressions in `doc`, each resolved against the publication date (YYYY-MM-DD or None)."""
+    anchor_date = dt.date.fromisoformat(published[:10]) if published else None
+    text = doc.text
+    mentions: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, name, m in _find(text):
+        if not _plausible(doc, start, end, name, m):
+            continue
+        sent = _sentence_of(doc, start)
+        anchor = Anchor(date=anchor_date, tense=tense_at(doc, start, end),
+                        quarterly=bool(sent is not None and QUARTERLY_RE.search(sent.text)))
+        fn = next(fn for n, _p, fn in RULES if n == name)
+        mentions.append(DateMention(text=text[start:end], start=start, end=end, resolved=fn(m, anchor)))
+        taken.append((start, end))
+    for ent in doc.ents:
+        if ent.label_ != "DATE":
+            continue
+        s, e = ent.start_char, ent.end_char
+        if any(s < te and ts < e for ts, te in taken) or DURATION_RE.search(ent.text.strip()):
+            continue
+        mentions.append(DateMention(text=text[s:e], start=s, end=e, resolved=None))
+    mentions.sort(key=lambda d: d.start)
+    return mentions
