@@ -34,7 +34,7 @@ def parse_published(value: str, origin: str = "--published") -> str:
             dt.time.fromisoformat(rest.rstrip("Z").split("+")[0])
         return dt.date.fromisoformat(day).isoformat()
     except ValueError:
-        raise InputError(f"{origin}: bad publication date {value!r} (expected YYYY-MM-DD)") from None
+        raise InputError(origin, f"bad publication date {value!r} (expected YYYY-MM-DD)") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,7 +70,29 @@ _WEEKDAY_RE = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
 _NUM_RE = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a\s+hundred|several|a\s+few|a\s+couple\s+of|few|many)"
 _MOD_RE = (r"(?:(?P<mod>early|late|mid|earlier|later|the\s+(?:end|beginning|start|middle|close)\s+of)"
            r"(?:\s+|-))?")
-_YEAR_RE = r"(?:1[5-9]\d\d|20\d\d)"
+_UNITS_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEENS_WORDS = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_TENS_WORDS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+# Broadcast transcripts spell years out: "nineteen ninety-six", "two thousand and one".
+_SPELLED_YEAR_RE = (r"(?:nineteen\s+(?:" + _TENS_WORDS + r"(?:[\s-]+" + _UNITS_WORDS + r")?|" + _TEENS_WORDS +
+                    r"|oh[\s-]+" + _UNITS_WORDS + r")|two\s+thousand(?:\s+(?:and\s+)?(?:" + _UNITS_WORDS + r"|" +
+                    _TEENS_WORDS + r"))?)")
+_YEAR_RE = r"(?:1[5-9]\d\d|20\d\d|" + _SPELLED_YEAR_RE + r")"
+_WORD_VALUES = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_WORD_VALUES.update({w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)})
+
+
+def year_number(text: str) -> int:
+    """1996 from "1996" or "nineteen ninety-six"; 2001 from "two thousand and one"."""
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text)
+    words = [w for w in re.split(r"[\s-]+", text) if w not in ("and", "oh")]
+    if words[:2] == ["two", "thousand"]:
+        return 2000 + sum(_WORD_VALUES[w] for w in words[2:])
+    return 100 * _WORD_VALUES[words[0]] + sum(_WORD_VALUES[w] for w in words[1:])
 
 
 @dataclass
@@ -79,11 +101,13 @@ class Anchor:
 
     date: dt.date | None
     tense: str | None        # "past", "future", "present" or None
-    quarterly: bool          # the sentence speaks of quarters/fiscal periods
+    quarterly: bool          # the sentence (or the one before) speaks of quarters/fiscal periods
+    prep: str = ""           # the word before the mention, lower-cased ("since", "in", ...)
 
 
 Resolver = Callable[[re.Match, Anchor], "str | None"]
 RULES: list[tuple[str, re.Pattern, Resolver]] = []
+RESOLVERS: dict[str, Resolver] = {}
 
 
 def rule(name: str, pattern: str) -> Callable[[Resolver], Resolver]:
@@ -91,6 +115,7 @@ def rule(name: str, pattern: str) -> Callable[[Resolver], Resolver]:
 
     def register(fn: Resolver) -> Resolver:
         RULES.append((name, re.compile(r"(?<![\w'-])(?:" + pattern + r")(?![\w-])", re.I), fn))
+        RESOLVERS[name] = fn
         return fn
 
     return register
@@ -140,15 +165,21 @@ def _direction(rel: str | None, tense: str | None, default: str | None = None) -
     return default
 
 
-def _year_for(month: int, day: int, anchor: dt.date, direction: str | None) -> int:
-    """The year of `month`/`day` nearest the anchor in the given direction (None: the anchor's year)."""
-    here = (month, day) if day else (month, 0)
-    now = (anchor.month, anchor.day) if day else (anchor.month, 0)
-    if direction == "past" and here > now:
-        return anchor.year - 1
-    if direction == "future" and here < now:
-        return anchor.year + 1
-    return anchor.year
+def _year_for(month: int, day: int, anchor: dt.date, direction: str | None, strict: bool = False) -> int:
+    """The year putting `month` (and `day`, 0 if unknown) nearest the anchor. A direction overrides
+    that when the nearest occurrence is months away on the wrong side: tense is too noisy to trust
+    close by. `strict`: the direction is explicit in the words ("since August") and always wins."""
+    if day:
+        gaps = [(dt.date(anchor.year + k, month, min(day, 28)) - anchor).days / 30.4 for k in (-1, 0, 1)]
+    else:
+        # Whole months: the anchor's own month is "now", neither past nor future.
+        gaps = [12 * k + month - anchor.month for k in (-1, 0, 1)]
+    nearest = min(range(3), key=lambda i: abs(gaps[i]))
+    if direction == "past" and gaps[nearest] > 0 and (strict or gaps[nearest] >= 4):
+        nearest -= 1
+    elif direction == "future" and gaps[nearest] < 0 and (strict or gaps[nearest] <= -4):
+        nearest += 1
+    return anchor.year + nearest - 1
 
 
 def _quarter(d: dt.date) -> int:
@@ -199,15 +230,17 @@ def _day_month(m: re.Match, a: Anchor) -> str | None:
 
 def _day_of(day: int, month: int, year: str | None, a: Anchor) -> str | None:
     if year:
-        return _safe_date(int(year), month, day)
+        return _safe_date(year_number(year), month, day)
     if a.date is None:
         return None
-    return _safe_date(_year_for(month, day, a.date, _direction(None, a.tense)), month, day)
+    explicit = a.prep == "since"
+    return _safe_date(_year_for(month, day, a.date, _direction(a.prep if explicit else None, a.tense),
+                                strict=explicit), month, day)
 
 
 @rule("month_year", _MOD_RE + r"(?P<month>" + _MONTH_RE + r"),?\s+(?:of\s+)?(?P<year>" + _YEAR_RE + r")")
 def _month_year(m: re.Match, a: Anchor) -> str | None:
-    return f"{int(m['year'])}-{_month_num(m['month']):02d}"
+    return f"{year_number(m['year'])}-{_month_num(m['month']):02d}"
 
 
 @rule("month", _MOD_RE + r"(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<month>" + _MONTH_RE + r")")
@@ -216,8 +249,10 @@ def _month(m: re.Match, a: Anchor) -> str | None:
         return None
     month = _month_num(m["month"])
     rel = (m["rel"] or "").lower()
-    direction = _direction(rel, a.tense)
-    year = _year_for(month, 0, a.date, direction)
+    if rel == "this":
+        return f"{a.date.year}-{month:02d}"
+    explicit = rel or (a.prep if a.prep == "since" else "")
+    year = _year_for(month, 0, a.date, _direction(explicit, a.tense), strict=bool(explicit))
     if rel in ("last", "past") and month == a.date.month:
         year -= 1
     elif rel in ("next", "coming") and month == a.date.month:
@@ -233,13 +268,13 @@ def _weekday(m: re.Match, a: Anchor) -> str | None:
     want = WEEKDAYS[m["wd"].lower().rstrip(".")]
     rel = re.sub(r"^the\s+", "", (m["rel"] or "").lower())
     have = a.date.weekday()
-    if rel in ("last", "past", "previous"):
+    if rel in ("last", "past", "previous") or a.prep == "since":
         delta = -((have - want) % 7 or 7)
     elif rel in ("next", "coming", "following"):
         delta = (want - have) % 7 or 7
     elif want == have:
         delta = 0            # news says "Friday" for the day of publication itself
-    elif a.tense in ("future", "present") or rel == "this" and want > have:
+    elif a.tense == "future" or rel == "this" and want > have:
         delta = (want - have) % 7
     else:
         delta = -((have - want) % 7)
@@ -280,18 +315,19 @@ def _recent_units(m: re.Match, a: Anchor) -> str | None:
 
 
 @rule("rel_unit", _MOD_RE + r"(?P<rel>this|last|next|the\s+past|the\s+previous|the\s+coming|the\s+current|"
-      r"the\s+following|the\s+prior|the\s+same|the\s+latest|that|the)\s+(?P<unit>week(?:end)?|month|year|"
-      r"decade|century)")
+      r"the\s+following|the\s+prior|the\s+same|the\s+latest|that|the)\s+(?:(?P<kind>fiscal|full|calendar)\s+)?"
+      r"(?P<unit>week(?:end)?|month|year|decade|century)")
 def _rel_unit(m: re.Match, a: Anchor) -> str | None:
     rel = re.sub(r"^the\s+", "", m["rel"].lower())
     unit = m["unit"].lower()
     if a.date is None:
         return None
-    if rel in ("", "same", "that", "latest") and not m["mod"] and unit != "weekend":
-        # "the year" is the current one in news; "the same week" / "that month" refer to context.
+    if rel in ("following", "previous", "prior", "same", "that"):
+        return None      # relative to a date named earlier in the story, not to publication
+    if rel in ("", "latest") and not m["mod"] and unit != "weekend":
+        # "the year", "the fiscal year" are the current one in news; "the week" is left open.
         return str(a.date.year) if unit == "year" and rel == "" else None
-    step = {"last": -1, "past": -1, "previous": -1, "prior": -1, "next": 1, "coming": 1,
-            "following": 1}.get(rel, 0)
+    step = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(rel, 0)
     return _shift(a.date, unit, step, a.tense if unit == "weekend" and rel in ("", "this") else None)
 
 
@@ -302,9 +338,10 @@ def _shift(anchor: dt.date, unit: str, step: int, tense: str | None = None) -> s
     if unit == "week":
         return _iso_week(anchor + dt.timedelta(weeks=step))
     if unit == "weekend":
-        # Monday to Friday, "the weekend" in the past tense is the one just gone.
+        # "The weekend" is the one just gone unless the clause looks ahead or it is already Thursday.
         base = anchor
-        if step < 0 or (step == 0 and tense == "past" and anchor.weekday() < 5):
+        if step < 0 or (step == 0 and tense != "future" and anchor.weekday() < 5
+                        and (tense == "past" or anchor.weekday() < 3)):
             base = anchor - dt.timedelta(weeks=1)
         elif step > 0:
             base = anchor + dt.timedelta(weeks=1)
@@ -357,14 +394,18 @@ def _year_adj(m: re.Match, a: Anchor) -> str | None:
 @rule("year", _MOD_RE + r"(?:(?P<pre>fiscal|calendar|the\s+year|fiscal\s+year|model\s+year)\s+)?"
       r"(?P<year>" + _YEAR_RE + r")(?!\s*(?:%|percent|[-,.]\d))")
 def _year(m: re.Match, a: Anchor) -> str | None:
-    return m["year"]
+    return str(year_number(m["year"]))
 
 
-@rule("decade", _MOD_RE + r"(?:the\s+)?(?P<dec>1[5-9]\d|20\d)0'?s|(?:the\s+)?'(?P<short>\d)0s")
+@rule("decade", r"(?:the\s+)?" + _MOD_RE + r"(?:(?P<dec>1[5-9]\d|20\d)0'?s|'(?P<short>\d)0s|"
+      r"(?P<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))")
 def _decade(m: re.Match, a: Anchor) -> str | None:
+    # TimeML writes a decade as its first three digits: "the 1990s" -> "199".
     if m["dec"]:
-        return m["dec"] + "X"
-    return "19" + m["short"] + "X"
+        return m["dec"]
+    if m["short"]:
+        return "19" + m["short"]
+    return "19" + str(_WORD_VALUES[m["word"].lower()[:-3] + "y"] // 10)
 
 
 @rule("century", r"(?:the\s+)?(?P<ord>\d{1,2})(?:st|nd|rd|th)\s+century|(?P<rel>this|last|next)\s+century")
@@ -384,7 +425,7 @@ def _quarter_rule(m: re.Match, a: Anchor) -> str | None:
     q = ORDINALS.get((m["ord"] or "").lower()) or int(m["q"][1])
     year_text = m["y1"] or m["y2"] or m["y3"]
     if year_text:
-        return f"{year_text}-Q{q}"
+        return f"{year_number(year_text)}-Q{q}"
     if a.date is None:
         return None
     text = m.group(0).lower()
@@ -418,7 +459,7 @@ def _this_quarter(m: re.Match, a: Anchor) -> str | None:
 def _half(m: re.Match, a: Anchor) -> str | None:
     h = 1 if m["ord"].lower() == "first" else 2
     if m["year"]:
-        return f"{m['year']}-H{h}"
+        return f"{year_number(m['year'])}-H{h}"
     return f"{a.date.year}-H{h}" if a.date else None
 
 
@@ -427,7 +468,7 @@ def _half(m: re.Match, a: Anchor) -> str | None:
 def _season(m: re.Match, a: Anchor) -> str | None:
     code = SEASONS[m["season"].lower()]
     if m["year"]:
-        return f"{m['year']}-{code}"
+        return f"{year_number(m['year'])}-{code}"
     if a.date is None:
         return None
     rel = (m["rel"] or "").lower()
@@ -487,7 +528,7 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
 def _holiday(m: re.Match, a: Anchor) -> str | None:
     rule_fn = HOLIDAYS[re.sub(r"\s+", " ", m["name"].lower())]
     if m["year"]:
-        return rule_fn(int(m["year"])).isoformat()
+        return rule_fn(year_number(m["year"])).isoformat()
     if a.date is None:
         return None
     day = rule_fn(a.date.year)
@@ -626,9 +667,14 @@ def _token_at(doc: Doc, char: int):
     return span[0] if span is not None and len(span) else None
 
 
-def _sentence_of(doc: Doc, start: int) -> Span | None:
+def _context(doc: Doc, start: int) -> str:
+    """The sentence holding `start` and the one before it (earnings reports name the quarter once)."""
     tok = _token_at(doc, start)
-    return tok.sent if tok is not None and doc.has_annotation("SENT_START") else None
+    if tok is None or not doc.has_annotation("SENT_START"):
+        return doc.text[max(0, start - 300):start + 100]
+    sent = tok.sent
+    first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    return doc[first:sent.end].text
 
 
 def extract(doc: Doc, published: str | None) -> list[DateMention]:
@@ -640,10 +686,11 @@ def extract(doc: Doc, published: str | None) -> list[DateMention]:
     for start, end, name, m in _find(text):
         if not _plausible(doc, start, end, name, m):
             continue
-        sent = _sentence_of(doc, start)
+        before = re.search(r"([A-Za-z]+)\W*$", text[max(0, start - 20):start])
         anchor = Anchor(date=anchor_date, tense=tense_at(doc, start, end),
-                        quarterly=bool(sent is not None and QUARTERLY_RE.search(sent.text)))
-        fn = next(fn for n, _p, fn in RULES if n == name)
+                        quarterly=bool(QUARTERLY_RE.search(_context(doc, start))),
+                        prep=before.group(1).lower() if before else "")
+        fn = RESOLVERS[name]
         mentions.append(DateMention(text=text[start:end], start=start, end=end, resolved=fn(m, anchor)))
         taken.append((start, end))
     for ent in doc.ents:
