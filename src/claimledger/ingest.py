@@ -24,6 +24,8 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 # One article rarely exceeds 100 KB; a file of several MB is usually a dump or the wrong file,
 # and parsing it would take minutes. Refuse it with a clear message unless the user raises the limit.
 DEFAULT_MAX_BYTES = 5_000_000
+PREFERRED_LEGACY = "cp1252"
+MIN_HTML_WORDS = 8
 
 
 @dataclass
@@ -53,9 +55,19 @@ def decode_bytes(data: bytes, origin: str) -> tuple[str, list[str]]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    results = list(from_bytes(data))
+    if not results:
         raise InputError(origin, "not valid UTF-8 and no text encoding could be detected")
+    best = results[0]
+    # Short Western text decodes equally well as several legacy code pages; English-language news
+    # that is not UTF-8 is overwhelmingly Windows-1252, so it wins among equally good readings.
+    for match in results:
+        close = match.chaos <= best.chaos + 0.005 and match.coherence >= best.coherence - 0.05
+        if close and PREFERRED_LEGACY in (match.encoding, *match.could_be_from_charset):
+            try:
+                return data.decode(PREFERRED_LEGACY), [f"{origin}: not UTF-8; decoded as {PREFERRED_LEGACY}"]
+            except UnicodeDecodeError:
+                break
     return str(best), [f"{origin}: not UTF-8; decoded as {best.encoding}"]
 
 
@@ -87,8 +99,10 @@ def read_html(data: bytes, origin: str, published: str | None = None) -> Article
     extracted = trafilatura.extract(html, output_format="json", with_metadata=True,
                                     include_comments=False, favor_precision=True)
     found = json.loads(extracted) if extracted else {}
-    text = (found.get("text") or found.get("raw_text") or "").strip()
-    if not text:
+    text = (found.get("text") or "").strip()
+    # Given a page with no article, trafilatura falls back to stray link text ("Home"); a handful
+    # of words is not an article.
+    if len(text.split()) < MIN_HTML_WORDS:
         raise InputError(origin, "no article text found in the HTML")
     return _article(text, origin, warnings, published, title=found.get("title") or None,
                     url=found.get("source") or found.get("url") or None,

@@ -1,0 +1,43 @@
+from claimledger.entities import _joins, clean_name, extract
+
+
+def by_name(doc):
+    return {e.name: e for e in extract(doc)}
+
+
+def test_surname_and_possessive_join_the_full_name(nlp):
+    doc = nlp("German Chancellor Olaf Scholz arrived in Paris. Scholz's aides said Scholz was tired.")
+    entities = by_name(doc)
+    scholz = entities["Olaf Scholz"]
+    assert scholz.type == "PERSON"
+    assert [m.text for m in scholz.mentions] == ["Olaf Scholz", "Scholz", "Scholz"]
+    assert "Scholz" not in entities
+
+
+def test_titled_name_missed_by_ner_is_a_person(nlp):
+    doc = nlp("Interior Minister Ana Ruiz spoke first. Later, Ruiz said the dam was lost.")
+    ruiz = by_name(doc)["Ana Ruiz"]
+    assert ruiz.type == "PERSON" and len(ruiz.mentions) == 2
+
+
+def test_offsets_index_the_text(nlp):
+    text = "The European Union and the EU's partners met Angela Merkel in Berlin."
+    doc = nlp(text)
+    for entity in extract(doc):
+        for m in entity.mentions:
+            assert text[m.start:m.end] == m.text
+    assert {m.text for m in by_name(doc)["European Union"].mentions} == {"European Union", "EU"}
+
+
+def test_ids_follow_first_mention(nlp):
+    entities = extract(nlp("Paris welcomed Angela Merkel. Later Merkel left Paris."))
+    assert [e.id for e in entities] == [f"e{i}" for i in range(1, len(entities) + 1)]
+    assert entities[0].mentions[0].start <= entities[-1].mentions[0].start
+
+
+def test_name_matching_rules():
+    assert _joins("Scholz", "Olaf Scholz")
+    assert _joins("EU", "European Union")
+    assert not _joins("Post", "Washington Post Company")
+    assert not _joins("Olaf", "Olaf Scholz")
+    assert clean_name("the Kremlin's") == "Kremlin"

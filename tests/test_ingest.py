@@ -1,0 +1,106 @@
+import io
+import json
+
+from claimledger.ingest import InputProblem, read_inputs
+from claimledger.pipeline import ArticleInput
+
+
+def collect(paths, **kw):
+    items = list(read_inputs([str(p) for p in paths], **kw))
+    return ([i for i in items if isinstance(i, ArticleInput)], [i for i in items if isinstance(i, InputProblem)])
+
+
+def test_utf8_text_is_read_exactly(write):
+    text = "Café owners said “no” on Monday.\r\nSecond line."
+    articles, problems = collect([write("a.txt", text)])
+    assert problems == [] and articles[0].text == text and articles[0].warnings == []
+
+
+def test_other_encoding_is_detected_and_warned(write):
+    text = "Les propriétaires du café ont déclaré que la forêt était protégée et que l'été serait sec."
+    articles, problems = collect([write("latin.txt", text.encode("cp1252"))])
+    assert problems == []
+    assert articles[0].text == text
+    assert "not UTF-8" in articles[0].warnings[0]
+
+
+def test_bad_inputs_each_get_one_problem_and_good_ones_survive(write, tmp_path):
+    good = write("good.txt", "The mayor said the bridge would reopen.")
+    empty = write("empty.txt", "")
+    blank = write("blank.txt", "   \n\t\n")
+    binary = write("image.txt", bytes(range(256)) * 10)
+    missing = tmp_path / "missing.txt"
+    articles, problems = collect([empty, good, blank, binary, missing])
+    assert [a.text for a in articles] == ["The mayor said the bridge would reopen."]
+    messages = {p.origin: p.message for p in problems}
+    assert "empty" in messages[str(empty)]
+    assert "empty" in messages[str(blank)]
+    assert "binary" in messages[str(binary)]
+    assert "no such file" in messages[str(missing)]
+
+
+def test_jsonl_keeps_ids_and_names_bad_lines(write):
+    lines = [
+        json.dumps({"id": "art-1", "text": "One.", "title": "T", "published": "2025-03-20"}),
+        "{not json",
+        json.dumps({"id": "art-3"}),
+        "",
+        json.dumps({"id": "art-5", "text": "Five.", "published": "20 March"}),
+        json.dumps({"id": "art-6", "text": "Six."}),
+    ]
+    path = write("batch.jsonl", "\n".join(lines) + "\n")
+    articles, problems = collect([path])
+    assert [(a.id, a.title, a.published) for a in articles] == [("art-1", "T", "2025-03-20"), ("art-6", None, None)]
+    by_origin = {p.origin: p.message for p in problems}
+    assert "malformed JSON" in by_origin[f"{path}:2"]
+    assert "no 'text'" in by_origin[f"{path}:3"]
+    assert "bad publication date" in by_origin[f"{path}:5"]
+
+
+def test_published_override_applies_to_every_article(write):
+    path = write("b.jsonl", json.dumps({"text": "A.", "published": "2020-01-01"}) + "\n")
+    articles, _ = collect([path], published="2025-03-20")
+    assert articles[0].published == "2025-03-20"
+
+
+def test_directory_is_walked_recursively_in_order(write, tmp_path):
+    write("d/b.txt", "Bravo said so.")
+    write("d/sub/a.txt", "Alpha said so.")
+    write("d/notes.pdf", b"%PDF-1.4")
+    write("d/.hidden.txt", "Hidden said so.")
+    articles, problems = collect([tmp_path / "d"])
+    assert [a.text for a in articles] == ["Bravo said so.", "Alpha said so."]
+    assert problems == []
+
+
+def test_html_article_is_extracted_with_metadata(write):
+    body = " ".join(["The harbour authority said on Monday that the new pier would open next spring."] * 6)
+    page = f"""<html><head><title>Pier to open | Coast Herald</title>
+    <meta property="og:title" content="Pier to open next spring">
+    <meta property="article:published_time" content="2025-03-20T08:00:00Z"></head>
+    <body><nav>Home | News</nav><article><h1>Pier to open next spring</h1><p>{body}</p>
+    <p>Work began last year, officials said.</p></article><footer>Contact</footer></body></html>"""
+    articles, problems = collect([write("pier.html", page)])
+    assert problems == []
+    assert "harbour authority" in articles[0].text and "Home | News" not in articles[0].text
+    assert articles[0].title.startswith("Pier to open")
+    assert articles[0].published == "2025-03-20"
+
+
+def test_html_without_article(write):
+    _, problems = collect([write("empty.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>")])
+    assert "no article text" in problems[0].message
+
+
+def test_oversized_file_is_refused_without_reading_it(write):
+    path = write("big.txt", "word " * 300_000)
+    _, problems = collect([path], max_bytes=1_000_000)
+    assert "over the 1.0 MB limit" in problems[0].message
+
+
+def test_stdin_in_each_kind():
+    articles, _ = collect(["-"], stdin=io.BytesIO(b"From stdin, he said."))
+    assert articles[0].text == "From stdin, he said." and articles[0].origin == "<stdin>"
+    lines = io.BytesIO(b'{"id": "x", "text": "From a pipe."}\n')
+    articles, _ = collect(["-"], stdin=lines, stdin_kind="jsonl")
+    assert articles[0].id == "x"

@@ -1,0 +1,26 @@
+from rich.console import Console
+
+from claimledger.pipeline import analyze
+from claimledger.render import print_text, to_html
+from claimledger.report import Attribution, Cue, Source, Span
+
+
+def test_html_highlights_nested_spans_and_escapes(nlp):
+    text = 'Mayor Ana Ruiz said the <b>bridge</b> & "tunnel" would reopen.'
+    report = analyze(text, title="A <title>")
+    report.attributions.append(Attribution(
+        id="a1", source=Source("Mayor Ana Ruiz", 0, 14, name="Ana Ruiz", kind="person"),
+        cue=Cue("said", 15, 19, lemma="say"), content=Span.of(text, 20, len(text) - 1)))
+    page = to_html(report)
+    assert "<b>bridge</b>" not in page and "&lt;b&gt;bridge&lt;/b&gt;" in page
+    assert "A &lt;title&gt;" in page
+    assert 'class="l-cue"' in page and "l-content" in page and "l-source" in page
+    assert "legend" in page
+
+
+def test_text_summary_lists_what_was_found(nlp):
+    report = analyze("Mayor Ana Ruiz visited Lisbon.", id="art-9")
+    console = Console(record=True, width=120)
+    print_text(report, console)
+    out = console.export_text()
+    assert "art-9" in out and "Ana Ruiz" in out and "PERSON" in out
