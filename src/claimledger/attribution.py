@@ -1,11 +1,449 @@
-"""Attribution: who said what. (Filled by issue 4; until then it finds nothing rather than faking.)"""
+"""Attribution: who said what, found by rules over quotation structure and the dependency parse.
+
+The pieces are separately callable so a learned tagger can replace or vote with any of them:
+`find_quotes` (quotation spans), `find_cues` (cue tokens and their span), `source_tokens`,
+`content_fragments`, `link_quotes`, `polarity_of`, `find_no_comment`; `extract` runs them all.
+Every offset is a character offset into `doc.text`.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import bisect
+import re
+from dataclasses import dataclass, field
 
-from .report import Attribution, Entity, NoComment
+from spacy.tokens import Doc, Token
+
+from . import cues as C
+from .report import Attribution, Cue, Entity, NoComment, Source, Span
+from .sources import Resolver, source_kind
+
+# ------------------------------------------------------------------ quotations
+
+_QUOTE_MARK = re.compile(r"''|``|[\"“”«»]")
+_OPENERS = {"“", "«", "``"}
+_CLOSERS = {"”", "»"}
+_PARA_BREAK = re.compile(r"\n\s*\n|\n")
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """Quotation spans (start, end) including their marks.
+
+    A quote left open at a paragraph end continues if the next paragraph opens with a quote mark
+    (the news convention for multi-paragraph quotes); otherwise it ends with its paragraph, so an
+    unclosed quote never swallows the rest of the article.
+    """
+    paras = []
+    pos = 0
+    for m in _PARA_BREAK.finditer(text):
+        paras.append((pos, m.start()))
+        pos = m.end()
+    paras.append((pos, len(text)))
+
+    quotes: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for p, (ps, pe) in enumerate(paras):
+        marks = list(_QUOTE_MARK.finditer(text, ps, pe))
+        skip_first = False
+        if open_at is not None:
+            # A carried-over quote: this paragraph must re-open it, else it ended with the last one.
+            if marks and marks[0].start() == ps + (len(text[ps:pe]) - len(text[ps:pe].lstrip())):
+                skip_first = True
+            else:
+                quotes.append((open_at, paras[p - 1][1]))
+                open_at = None
+        for k, m in enumerate(marks):
+            if skip_first and k == 0:
+                continue
+            mark = m.group()
+            if open_at is None:
+                if mark in _CLOSERS:
+                    continue  # a stray closer
+                open_at = m.start()
+            else:
+                if mark in _OPENERS:
+                    # Curly opener while open: the previous quote was never closed; restart here.
+                    if m.start() > open_at:
+                        open_at = m.start()
+                    continue
+                quotes.append((open_at, m.end()))
+                open_at = None
+        if open_at is not None:
+            nxt = paras[p + 1] if p + 1 < len(paras) else None
+            reopens = nxt is not None and _QUOTE_MARK.match(text, nxt[0] + len(text[nxt[0]:nxt[1]]) - len(text[nxt[0]:nxt[1]].lstrip()))
+            if not reopens:
+                quotes.append((open_at, pe))
+                open_at = None
+    return [(s, e) for s, e in quotes if e - s > 2]
+
+
+class _QuoteIndex:
+    def __init__(self, quotes: list[tuple[int, int]]):
+        self.quotes = quotes
+        self.starts = [s for s, _ in quotes]
+
+    def at(self, char: int) -> int:
+        """Index of the quote containing char offset, or -1."""
+        i = bisect.bisect_right(self.starts, char) - 1
+        if i >= 0 and self.quotes[i][0] <= char < self.quotes[i][1]:
+            return i
+        return -1
+
+
+# ------------------------------------------------------------------ candidates
+
+@dataclass
+class Candidate:
+    """One attribution in token terms, before it becomes a report Attribution."""
+
+    cue: tuple[int, int]                       # token range [start, end)
+    lemma: str
+    source: tuple[int, int] | None = None      # token range
+    content: list[tuple[int, int]] = field(default_factory=list)  # char ranges
+    quoted: bool = False                       # content is (entirely) quotation
+    head: int = -1                             # cue head token index
+
+
+_CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "dative", "attr", "acomp"}
+_SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
+_INHERIT_DEPS = {"xcomp", "advcl", "conj", "dep", "pcomp"}
+_PUNCT_EDGE = set(" \t\n,.;:!?—–-()[]")
+
+
+def _trim_chars(text: str, s: int, e: int, keep_quotes: bool = True) -> tuple[int, int]:
+    strip = _PUNCT_EDGE if keep_quotes else _PUNCT_EDGE | set("\"“”'‘’`")
+    while s < e and text[s] in strip:
+        s += 1
+    while e > s and text[e - 1] in strip:
+        e -= 1
+    return s, e
+
+
+def _tokens_chars(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    return doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+
+
+def _is_cue_verb(tok: Token, in_quote: bool) -> bool:
+    if tok.pos_ not in ("VERB", "AUX") or in_quote:
+        return False
+    lemma = tok.lemma_.lower()
+    if lemma in C.SPEECH_VERBS:
+        return True
+    if lemma in C.WEAK_VERBS:
+        return any(c.dep_ == "ccomp" for c in tok.children)
+    return False
+
+
+def cue_span(tok: Token) -> tuple[int, int]:
+    """The cue's token range: the verb with its auxiliaries, negation, 'also', particles and a
+    following 'in a statement' / 'about' / 'of' (PolNeAR's convention)."""
+    doc = tok.doc
+    start, end = tok.i, tok.i + 1
+    lemma = tok.lemma_.lower()
+    if lemma == "accord":
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "to":
+                end = max(end, c.i + 1)
+        return start, end
+    left = sorted((c for c in tok.children if c.i < tok.i), key=lambda c: -c.i)
+    for c in left:
+        ok = c.dep_ in ("aux", "auxpass", "neg") or (c.dep_ == "advmod" and c.lower_ in
+                                                     ("also", "first", "repeatedly", "previously",
+                                                      "publicly", "reportedly", "later", "again"))
+        if ok and c.i == start - 1:
+            start = c.i
+        elif c.i == start - 1 and c.dep_ == "advmod" and c.i - 1 >= 0 and doc[c.i - 1].dep_ in ("aux",):
+            start = c.i
+        else:
+            break
+    for c in tok.children:
+        if c.i != end:
+            continue
+        if c.dep_ == "prt":
+            end = c.i + 1
+        elif c.dep_ == "prep" and c.lower_ in ("about", "of") and lemma in ("say", "talk", "write", "speak"):
+            end = c.i + 1
+        elif c.dep_ == "prep" and c.lower_ == "in":
+            objs = [x for x in c.children if x.dep_ == "pobj"]
+            if objs and objs[0].lemma_.lower() in C.CUE_MEDIUM_NOUNS:
+                end = objs[0].i + 1
+    return start, end
+
+
+def find_cues(doc: Doc, quotes: _QuoteIndex) -> list[Token]:
+    """Verbal cue heads, plus 'according' of 'according to'."""
+    heads = []
+    for tok in doc:
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            heads.append(tok)
+        elif tok.lemma_.lower() in C.SPEECH_VERBS or tok.lemma_.lower() in C.WEAK_VERBS:
+            if _is_cue_verb(tok, quotes.at(tok.idx) >= 0):
+                heads.append(tok)
+    return heads
+
+
+def _subject(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in _SUBJ_DEPS:
+            return c
+    for c in tok.children:
+        if c.dep_ == "agent":
+            objs = [x for x in c.children if x.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    return None
+
+
+def _np_range(tok: Token, stop_at: Token | None = None) -> tuple[int, int]:
+    """Token range of the phrase headed by tok, trimmed of edge punctuation."""
+    s, e = tok.left_edge.i, tok.right_edge.i + 1
+    doc = tok.doc
+    if stop_at is not None and s <= stop_at.i < e:
+        e = stop_at.left_edge.i if stop_at.left_edge.i > tok.i else e
+    while s < e and (doc[s].is_punct or doc[s].is_space):
+        s += 1
+    while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space):
+        e -= 1
+    return s, e
+
+
+def source_tokens(tok: Token) -> tuple[int, int] | None:
+    """The source phrase of the cue headed by tok, or None."""
+    if tok.lower_ == "according":
+        for c in tok.children:
+            if c.lower_ == "to":
+                objs = [x for x in c.children if x.dep_ == "pobj"]
+                if objs:
+                    return _np_range(objs[0])
+        return None
+    subj = _subject(tok)
+    if subj is not None:
+        if subj.dep_ == "nsubjpass" and tok.lemma_.lower() not in C.WEAK_VERBS:
+            return None  # "was asked", "is described": the subject is the topic, not the source
+        if subj.lower_ in ("that", "which", "who") and tok.dep_ == "relcl":
+            return _np_range(tok.head, stop_at=tok)
+        return _np_range(subj)
+    # "X, who said ..."
+    if tok.dep_ == "relcl":
+        return _np_range(tok.head, stop_at=tok)
+    # "X said ..., adding that ...": participles and conjuncts share the governing subject.
+    head = tok
+    for _ in range(3):
+        if head.dep_ not in _INHERIT_DEPS or head.head is head:
+            break
+        head = head.head
+        subj = _subject(head)
+        if subj is not None and subj.dep_ != "nsubjpass":
+            return _np_range(subj)
+    return None
+
+
+def _subtree_minus(doc: Doc, outer: Token, inner_ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token ranges of outer's subtree with the given token ranges removed."""
+    s, e = outer.left_edge.i, outer.right_edge.i + 1
+    cuts = sorted(r for r in inner_ranges if r[0] < e and r[1] > s)
+    out = []
+    cur = s
+    for cs, ce in cuts:
+        if cs > cur:
+            out.append((cur, cs))
+        cur = max(cur, ce)
+    if cur < e:
+        out.append((cur, e))
+    return out
+
+
+def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """Content as token ranges for a cue headed by tok (before quotation linking)."""
+    doc = tok.doc
+    if tok.lower_ == "according":
+        # "According to X, <clause>" / "<clause>, according to X": the clause it attaches to.
+        clause = tok.head
+        while clause.dep_ in ("prep",) and clause.head is not clause:
+            clause = clause.head
+        if clause is tok:
+            return []
+        return _subtree_minus(doc, clause, [(tok.left_edge.i, tok.right_edge.i + 1)])
+    lemma = tok.lemma_.lower()
+    comps = [c for c in tok.children if c.dep_ in _CONTENT_DEPS and c.i > cue[1] - 1]
+    if lemma in C.ADDRESSEE_VERBS and any(c.dep_ in ("ccomp", "xcomp") for c in comps):
+        if lemma != "ask":
+            comps = [c for c in comps if c.dep_ not in ("dobj", "dative")]
+    if lemma not in C.OBJECT_CONTENT_VERBS and lemma not in C.ADDRESSEE_VERBS:
+        clausal = [c for c in comps if c.dep_ in ("ccomp", "xcomp")]
+        if clausal:
+            comps = clausal
+    if comps:
+        s = min(c.left_edge.i for c in comps)
+        e = max(c.right_edge.i for c in comps) + 1
+        # "accused X of ...": keep the prepositional complement that follows the object
+        for c in tok.children:
+            if c.dep_ == "prep" and c.i == e and lemma in C.OBJECT_CONTENT_VERBS and c.lower_ in ("of", "for", "to", "as"):
+                e = c.right_edge.i + 1
+        if source is not None and s <= source[0] < e:
+            e = source[0]
+        return [(s, e)]
+    left = [c for c in tok.children if c.dep_ in ("ccomp", "parataxis") and c.i < tok.i]
+    if left:
+        c = left[-1]
+        return [(c.left_edge.i, c.right_edge.i + 1)]
+    # "<clause>, X said, <clause>": the cue clause is a parenthetical inside the content.
+    if tok.dep_ in ("parataxis", "ccomp", "advcl") and tok.head is not tok and tok.head.i != tok.i:
+        parent = tok.head
+        return _subtree_minus(doc, parent, [(tok.left_edge.i, tok.right_edge.i + 1)])
+    return []
+
+
+# ------------------------------------------------------------------ quotation linking
+
+def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, sent_bounds: tuple[int, int],
+                claimed: set[int]) -> None:
+    """Replace content by the quotation(s) the cue introduces or closes, when there are any."""
+    text = doc.text
+    cs, ce = _tokens_chars(doc, *cand.cue)
+    qs = quotes.quotes
+    chosen: list[int] = []
+    # Quotes whose span holds the content the parse found.
+    for fs, fe in cand.content:
+        for qi in {quotes.at(fs), quotes.at(max(fs, fe - 1))}:
+            if qi >= 0 and qi not in chosen:
+                chosen.append(qi)
+    # A quote ending right before the cue clause ('"...," X said') or starting right after it
+    # ('X said: "..."'), within the sentence.
+    src_chars = _tokens_chars(doc, *cand.source) if cand.source else (cs, ce)
+    clause_s, clause_e = min(cs, src_chars[0]), max(ce, src_chars[1])
+    i = bisect.bisect_right(quotes.starts, clause_s) - 1
+    if i >= 0 and qs[i][1] <= clause_s and not text[qs[i][1]:clause_s].strip(" ,\n\t—–-") and i not in chosen:
+        chosen.append(i)
+    j = bisect.bisect_left(quotes.starts, clause_e)
+    if j < len(qs) and not text[clause_e:qs[j][0]].strip(" ,:\n\t—–-") and j not in chosen:
+        # Only when the cue has no non-quoted clausal content of its own.
+        if not cand.content or all(quotes.at(f[0]) >= 0 or f[0] >= qs[j][0] for f in cand.content):
+            chosen.append(j)
+    chosen = [q for q in chosen if q not in claimed]
+    if not chosen:
+        return
+    # Short quoted fragments inside indirect content are mixed, not the whole content.
+    if cand.content and all(quotes.at(f[0]) < 0 for f in cand.content):
+        inside = all(qs[q][0] >= cand.content[0][0] and qs[q][1] <= cand.content[-1][1] + 2 for q in chosen)
+        if inside:
+            return
+    chosen.sort()
+    # A split quote: '"A," X said. "B"' — the next quote, same paragraph, directly after the sentence.
+    last = chosen[-1]
+    sent_end_char = _tokens_chars(doc, sent_bounds[0], sent_bounds[1])[1]
+    if qs[last][1] <= sent_end_char + 1 and last + 1 < len(qs):
+        nq = qs[last + 1]
+        gap = text[max(sent_end_char, qs[last][1]):nq[0]]
+        if nq[0] >= sent_end_char and "\n" not in gap and not gap.strip(" .,"):
+            chosen.append(last + 1)
+    for q in chosen:
+        claimed.add(q)
+    cand.content = [qs[q] for q in chosen]
+    cand.quoted = True
+
+
+# ------------------------------------------------------------------ polarity, form, no comment
+
+_NEG_CONTENT = re.compile(r"\b(?:not|n't|no|never|nothing|none|neither|nor|without)\b", re.I)
+
+
+def polarity_of(cue_lemma: str, cue_text: str, content_text: str) -> str:
+    """`deny` for denial cues and for contents that negate what they report."""
+    if cue_lemma in C.DENIAL_VERBS or "lying" in cue_text.lower():
+        return "deny"
+    head = content_text[:80]
+    if re.search(r"\b(?:was|were|is|are|had|has|did|does|do)\s+(?:not|n't)\b|\bno evidence\b|\bnever\b",
+                 head, re.I) and not content_text.lstrip().startswith(("“", '"')):
+        return "deny"
+    return "affirm"
+
+
+def form_of(cand: Candidate, text: str, quotes: _QuoteIndex) -> str:
+    if cand.quoted:
+        return "direct"
+    for s, e in cand.content:
+        i = bisect.bisect_left(quotes.starts, s)
+        if i < len(quotes.quotes) and quotes.quotes[i][0] < e:
+            return "mixed"
+    return "indirect"
+
+
+_NO_COMMENT = re.compile(
+    r"\b(?:declined|declines|decline|refused|refuses)\s+(?:to\s+)?(?:comment|immediate comment|be interviewed)"
+    r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not)\s+(?:immediately\s+)?"
+    r"(?:respond|reply|return)(?:ed)?\b[^.\n]{0,40}?\b(?:comment|request|message|call|email|inquir)\w*",
+    re.I)
+
+
+def find_no_comment(doc: Doc, resolver: Resolver | None = None) -> list[NoComment]:
+    out = []
+    text = doc.text
+    for m in _NO_COMMENT.finditer(text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        verb = next((t for t in span if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in C.NO_COMMENT_VERBS), span.root)
+        src = source_tokens(verb)
+        source = _make_source(doc, src, resolver) if src else None
+        out.append(NoComment(source=source, cue=Cue(m.group(), m.start(), m.end(), verb.lemma_.lower())))
+    return out
+
+
+# ------------------------------------------------------------------ assembly
+
+def _make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> Source:
+    span = doc[rng[0]:rng[1]]
+    name, ent = resolver.resolve(span) if resolver else (None, None)
+    kind = source_kind(span, resolver.entity_type(ent) if resolver and ent else None)
+    return Source(span.text, span.start_char, span.end_char, name=name, entity=ent, kind=kind)
+
+
+def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
+    """All attribution candidates of a parsed doc, in token terms, quotations linked."""
+    text = doc.text
+    if quotes is None:
+        quotes = _QuoteIndex(find_quotes(text))
+    out: list[Candidate] = []
+    claimed: set[int] = set()
+    for tok in find_cues(doc, quotes):
+        cue = cue_span(tok)
+        src = source_tokens(tok)
+        frags = content_fragments(tok, cue, src)
+        cand = Candidate(cue=cue, lemma=tok.lemma_.lower() if tok.lower_ != "according" else "according to",
+                         source=src, head=tok.i)
+        cand.content = [_tokens_chars(doc, s, e) for s, e in frags if e > s]
+        sent = tok.sent
+        link_quotes(doc, cand, quotes, (sent.start, sent.end), claimed)
+        cand.content = [c for c in (_trim_chars(text, s, e) for s, e in cand.content) if c[1] > c[0]]
+        if not cand.content:
+            continue
+        if tok.lemma_.lower() in C.WEAK_VERBS and src is None:
+            continue
+        out.append(cand)
+    return out
 
 
 def extract(doc: Doc, entities: list[Entity]) -> tuple[list[Attribution], list[NoComment]]:
-    return [], []
+    text = doc.text
+    quotes = _QuoteIndex(find_quotes(text))
+    resolver = Resolver(doc, entities)
+    no_comment = find_no_comment(doc, resolver)
+    nc_ranges = [(n.cue.start, n.cue.end) for n in no_comment]
+    attributions: list[Attribution] = []
+    for cand in candidates(doc, quotes):
+        cs, ce = _tokens_chars(doc, *cand.cue)
+        if any(s <= cs < e for s, e in nc_ranges):
+            continue
+        parts = [Span.of(text, s, e) for s, e in cand.content]
+        content = Span.of(text, parts[0].start, parts[-1].end)
+        source = _make_source(doc, cand.source, resolver) if cand.source else None
+        cue_text = text[cs:ce]
+        attributions.append(Attribution(
+            id=f"a{len(attributions) + 1}", source=source,
+            cue=Cue(cue_text, cs, ce, cand.lemma),
+            content=content,
+            form=form_of(cand, text, quotes),
+            polarity=polarity_of(cand.lemma, cue_text, content.text),
+            content_parts=parts if len(parts) > 1 else []))
+    return attributions, no_comment
