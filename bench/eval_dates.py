@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold", type=Path, default=EVAL / "dates" / "train.jsonl")
     ap.add_argument("--split", default="all", help="corpus to score: TimeBank, AQUAINT or all")
     ap.add_argument("--errors", type=int, default=0)
+    ap.add_argument("--include-unresolved", action="store_true",
+                    help="also report spaCy DATE entities the grammar cannot resolve (resolved=None)")
     ap.add_argument("--out", type=Path, default=CACHE)
     a = ap.parse_args(argv)
 
@@ -65,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     a.out.mkdir(parents=True, exist_ok=True)
     gold_split = a.out / f"gold_{a.split}.jsonl"
     pred_path = a.out / f"pred_{a.split}.jsonl"
+    if a.include_unresolved:
+        STAGES["dates"] = lambda doc, report: setattr(
+            report, "dates", dates.extract(doc, report.article.published, include_unresolved=True))
     t0 = time.perf_counter()
     with gold_split.open("w", encoding="utf-8") as g, pred_path.open("w", encoding="utf-8") as p:
         for i in keep:

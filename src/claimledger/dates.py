@@ -216,7 +216,7 @@ def _safe_date(year: int, month: int, day: int) -> str | None:
         return None
 
 
-@rule("month_day", _MOD_RE + r"(?P<month>" + _MONTH_RE + r")\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+@rule("month_day", _MOD_RE + r"(?:" + _WEEKDAY_RE + r",?\s+)?(?P<month>" + _MONTH_RE + r")\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?"
       r"(?:,?\s+(?P<year>" + _YEAR_RE + r"))?")
 def _month_day(m: re.Match, a: Anchor) -> str | None:
     return _day_of(int(m["day"]), _month_num(m["month"]), m["year"], a)
@@ -238,9 +238,15 @@ def _day_of(day: int, month: int, year: str | None, a: Anchor) -> str | None:
                                 strict=explicit), month, day)
 
 
-@rule("month_year", _MOD_RE + r"(?P<month>" + _MONTH_RE + r"),?\s+(?:of\s+)?(?P<year>" + _YEAR_RE + r")")
+@rule("month_year", _MOD_RE + r"(?P<month>" + _MONTH_RE + r"),?\s+(?:of\s+)?(?:(?P<year>" + _YEAR_RE + r")|"
+      r"(?P<rel>this|last|next)\s+year)")
 def _month_year(m: re.Match, a: Anchor) -> str | None:
-    return f"{year_number(m['year'])}-{_month_num(m['month']):02d}"
+    if m["year"]:
+        return f"{year_number(m['year'])}-{_month_num(m['month']):02d}"
+    if a.date is None:
+        return None
+    year = a.date.year + {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
+    return f"{year}-{_month_num(m['month']):02d}"
 
 
 @rule("month", _MOD_RE + r"(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<month>" + _MONTH_RE + r")")
@@ -260,7 +266,7 @@ def _month(m: re.Match, a: Anchor) -> str | None:
     return f"{year}-{month:02d}"
 
 
-@rule("weekday", r"(?:(?P<rel>last|next|this|coming|past|that|the\s+following|the\s+previous)\s+)?"
+@rule("weekday", r"(?:(?P<rel>last|next|this|coming|upcoming|past|that|the\s+following|the\s+previous)\s+)?"
       r"(?P<wd>" + _WEEKDAY_RE + r")(?:(?:\s+|-)(?P<part>morning|afternoon|evening|night))?")
 def _weekday(m: re.Match, a: Anchor) -> str | None:
     if a.date is None:
@@ -270,7 +276,7 @@ def _weekday(m: re.Match, a: Anchor) -> str | None:
     have = a.date.weekday()
     if rel in ("last", "past", "previous") or a.prep == "since":
         delta = -((have - want) % 7 or 7)
-    elif rel in ("next", "coming", "following"):
+    elif rel in ("next", "coming", "upcoming", "following") or a.prep in ("upcoming", "coming", "next"):
         delta = (want - have) % 7 or 7
     elif want == have:
         delta = 0            # news says "Friday" for the day of publication itself
@@ -304,14 +310,26 @@ def _part_of_day(m: re.Match, a: Anchor) -> str | None:
 
 
 @rule("ref", r"(?P<word>now|currently|nowadays|these\s+days|at\s+present|presently|recently|lately|"
-      r"the\s+past|the\s+future)")
+      r"the\s+past|the\s+(?:near\s+)?future|the\s+(?:near|short)\s+term|current)")
 def _ref(m: re.Match, a: Anchor) -> str | None:
-    return REF_WORDS[re.sub(r"\s+", " ", m["word"].lower())]
+    word = re.sub(r"\s+", " ", m["word"].lower())
+    if word == "current":
+        return "PRESENT_REF"
+    return REF_WORDS.get(word) or ("FUTURE_REF" if "future" in word or "term" in word else None)
 
 
-@rule("recent_units", r"(?P<word>recent|coming|future)\s+(?:years|months|weeks|days|decades)")
+@rule("recent_units", r"(?P<word>recent|coming|future|past)\s+(?:years|months|weeks|days|decades|quarters)|"
+      r"(?P<later>a\s+later\s+date)")
 def _recent_units(m: re.Match, a: Anchor) -> str | None:
-    return "PAST_REF" if m["word"].lower() == "recent" else "FUTURE_REF"
+    return "FUTURE_REF" if m["later"] or m["word"].lower() in ("coming", "future") else "PAST_REF"
+
+
+@rule("year_end", r"(?P<rel>this|last|next)?\s*year(?:'s)?[\s-]end")
+def _year_end(m: re.Match, a: Anchor) -> str | None:
+    if a.date is None:
+        return None
+    rel = (m["rel"] or "").lower()
+    return str(a.date.year + {"last": -1, "next": 1}.get(rel, 0))
 
 
 @rule("rel_unit", _MOD_RE + r"(?P<rel>this|last|next|the\s+past|the\s+previous|the\s+coming|the\s+current|"
@@ -440,17 +458,21 @@ def _quarter_rule(m: re.Match, a: Anchor) -> str | None:
 
 
 @rule("this_quarter", r"the\s+(?:(?P<rel>latest|last|past|previous|current|next|coming|year-ago|"
-      r"year-earlier|prior-year|fiscal)\s+)?quarter")
+      r"year-earlier|prior-year|fiscal|comparable|comparable\s+year-ago|comparable\s+year-earlier)\s+)?quarter|"
+      r"the\s+(?P<prel>latest|year-ago|year-earlier|prior-year|comparable)\s+period|"
+      r"the\s+(?P<year>" + _YEAR_RE + r")\s+(?:period|quarter)")
 def _this_quarter(m: re.Match, a: Anchor) -> str | None:
     if a.date is None:
         return None
-    rel = (m["rel"] or "").lower()
+    rel = (m["rel"] or m["prel"] or "").lower()
+    if m["year"]:
+        return f"{year_number(m['year'])}-Q{_latest_quarter(a.date)[1]}"
     if rel in ("current",):
         return f"{a.date.year}-Q{_quarter(a.date)}"
     if rel in ("next", "coming"):
         return _shift(a.date, "quarter", 1)
     year, q = _latest_quarter(a.date)
-    if rel in ("year-ago", "year-earlier", "prior-year"):
+    if "year-" in rel or rel == "prior-year":
         year -= 1
     return f"{year}-Q{q}"
 
@@ -641,6 +663,12 @@ def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
             if word.lower() in ("may", "march", "august") and tok is not None and tok.i == tok.sent.start \
                     and tok.ent_type_ != "DATE":
                 return False
+    if name == "season" and not (m["rel"] and m["rel"].lower() != "the") and not m["year"] and not m["mod"]:
+        # "fall", "spring" are common verbs and nouns; bare, they count only after a time preposition.
+        before = re.search(r"(\w+)\W+(?:the\s+)?$", doc.text[max(0, start - 20):start])
+        if not before or before.group(1).lower() not in ("in", "during", "by", "until", "since", "over", "this",
+                                                          "through", "till", "before", "after"):
+            return False
     if name == "year":
         tok = _token_at(doc, m.start("year"))
         if tok is None:
@@ -677,8 +705,12 @@ def _context(doc: Doc, start: int) -> str:
     return doc[first:sent.end].text
 
 
-def extract(doc: Doc, published: str | None) -> list[DateMention]:
-    """Date expressions in `doc`, each resolved against the publication date (YYYY-MM-DD or None)."""
+def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -> list[DateMention]:
+    """Date expressions in `doc`, each resolved against the publication date (YYYY-MM-DD or None).
+
+    spaCy DATE entities the grammar does not cover are mostly durations and vague or story-relative
+    phrases ("the following year", "that day"); they are reported (with resolved=None) only when
+    `include_unresolved` is set, since a mention nobody can place adds noise to the report."""
     anchor_date = dt.date.fromisoformat(published[:10]) if published else None
     text = doc.text
     mentions: list[DateMention] = []
@@ -693,7 +725,7 @@ def extract(doc: Doc, published: str | None) -> list[DateMention]:
         fn = RESOLVERS[name]
         mentions.append(DateMention(text=text[start:end], start=start, end=end, resolved=fn(m, anchor)))
         taken.append((start, end))
-    for ent in doc.ents:
+    for ent in doc.ents if include_unresolved else ():
         if ent.label_ != "DATE":
             continue
         s, e = ent.start_char, ent.end_char
