@@ -1,11 +1,918 @@
-"""Quantities. (Filled by issue 5; until then it finds nothing rather than faking.)"""
+"""Quantities: every amount in an article with its value, unit or currency, bound and what is counted.
+
+One regex pass over the text finds number atoms (digits, number words, fractions, vague plurals); each
+atom is grown left (currency symbol, bound words) and right (scale word, currency name, unit, counted
+noun). spaCy's parse supplies the counted noun and its lemma; its NER only helps to recognise ages.
+
+Conventions (see DESIGN.md):
+- `value` is a plain number in base units ("5 billion" -> 5000000000). A range ("3 to 5 billion",
+  "between 10 and 20", "dozens") has `value=None` and `range=(lo, hi)`: there is no single number to give.
+  (The scorer in shared/eval compares a range as the pair [lo, hi]; bench/eval_quantities.py writes it so.)
+- A change "from A to B" gives two quantities, each with the same `change` dict
+  {"type": "from_to", "from": id, "to": id, "from_value", "to_value", "direction"}.
+  "rose 12%", "fell by 12%" mark the percentage with {"type": "by", "direction"}; "a loss of 60%" with
+  {"type": "relative", "direction"}; "more than double" / "sixfold" give a ratio quantity
+  {"type": "factor"}.
+- Currency `unit` is ISO 4217 (minor units: "GBX" for pence, "cent"); `unit_guess` says how a bare `$`
+  was read. Physical units use pint names; `unit` is a short symbol (km, km2, kg, %), counted things are
+  `count` with `counts` = lemma of the counted noun and `unit_name` = the counted phrase.
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
 from spacy.tokens import Doc
 
+from . import currency as cur
+from .numbers import (DIGITS, FRACTION_WORDS, GROUP_WORDS, SCALE_ABBR, SCALE_WORDS, UNICODE_FRACTIONS,
+                      VAGUE_PLURALS, WORD_NUMBER, parse_digits, parse_words, tidy)
 from .report import Quantity
+
+# ---------------------------------------------------------------------------------------------- units
+# (surface forms, pint expression, short symbol, readable name). Surfaces are matched case-insensitively
+# when they are words (len > 3), exactly otherwise. "glued" forms are single letters that are only a unit
+# right after a digit ("37m", "45g"), never after a space.
+UNIT_TABLE: list[tuple[tuple[str, ...], str, str, str]] = [
+    (("square kilometres", "square kilometers", "square kilometre", "square kilometer", "sq km", "km2", "km²"),
+     "kilometer**2", "km2", "square kilometre"),
+    (("square metres", "square meters", "square metre", "square meter", "sq m", "sqm", "sq. m", "m2", "m²"),
+     "meter**2", "m2", "square metre"),
+    (("square miles", "square mile", "sq mi", "sq. mi"), "mile**2", "mi2", "square mile"),
+    (("square feet", "square foot", "sq ft", "sqft", "sq. ft", "ft2"), "foot**2", "ft2", "square feet"),
+    (("hectares", "hectare", "ha"), "hectare", "ha", "hectare"),
+    (("acres", "acre"), "acre", "acre", "acre"),
+    (("cubic metres", "cubic meters", "m3", "m³"), "meter**3", "m3", "cubic metre"),
+    (("kilometres per hour", "kilometers per hour", "kilometre per hour", "km/h", "km/hr", "kph", "kmh"),
+     "kilometer/hour", "km/h", "kilometre per hour"),
+    (("miles per hour", "mile per hour", "mph", "m.p.h."), "mile/hour", "mph", "mile per hour"),
+    (("metres per second", "meters per second", "m/s"), "meter/second", "m/s", "metre per second"),
+    (("miles per gallon", "mpg"), "mile/gallon", "mpg", "mile per gallon"),
+    (("knots", "knot", "kt", "kts"), "knot", "kn", "knot"),
+    (("kilometres", "kilometers", "kilometre", "kilometer", "km", "kms"), "kilometer", "km", "kilometre"),
+    (("centimetres", "centimeters", "centimetre", "centimeter", "cm"), "centimeter", "cm", "centimetre"),
+    (("millimetres", "millimeters", "millimetre", "millimeter", "mm"), "millimeter", "mm", "millimetre"),
+    (("micrometres", "micrometers", "micrometre", "micrometer", "microns", "micron", "μm", "µm"),
+     "micrometer", "µm", "micrometre"),
+    (("nanometres", "nanometers", "nanometre", "nanometer", "nm"), "nanometer", "nm", "nanometre"),
+    (("metres", "meters", "metre", "meter"), "meter", "m", "metre"),
+    (("miles", "mile", "mi"), "mile", "mi", "mile"),
+    (("feet", "foot", "ft"), "foot", "ft", "foot"),
+    (("inches", "inch", "in.", "″", '"'), "inch", "in", "inch"),
+    (("yards", "yard", "yds", "yd"), "yard", "yd", "yard"),
+    (("kilograms", "kilogrammes", "kilogram", "kilos", "kilo", "kg", "kgs"), "kilogram", "kg", "kilogram"),
+    (("milligrams", "milligram", "mg"), "milligram", "mg", "milligram"),
+    (("micrograms", "microgram", "mcg", "µg", "μg"), "microgram", "µg", "microgram"),
+    (("grams", "grammes", "gram"), "gram", "g", "gram"),
+    (("tonnes", "tonne", "metric tons", "metric ton"), "metric_ton", "t", "tonne"),
+    (("tons", "ton"), "ton", "ton", "ton"),
+    (("lbs", "lb"), "pound", "lb", "pound-mass"),
+    (("ounces", "ounce", "oz"), "ounce", "oz", "ounce"),
+    (("millilitres", "milliliters", "millilitre", "milliliter", "ml", "mL"), "milliliter", "ml", "millilitre"),
+    (("litres", "liters", "litre", "liter"), "liter", "l", "litre"),
+    (("gallons", "gallon", "gal"), "gallon", "gal", "gallon"),
+    (("barrels", "barrel", "bbl"), "barrel", "bbl", "barrel"),
+    (("pints", "pint"), "pint", "pt", "pint"),
+    (("quarts", "quart"), "quart", "qt", "quart"),
+    (("drams", "dram"), "dram", "dr", "dram"),
+    (("milliseconds", "millisecond", "ms"), "millisecond", "ms", "millisecond"),
+    (("seconds", "second", "secs", "sec"), "second", "s", "second"),
+    (("minutes", "minute", "mins", "min"), "minute", "min", "minute"),
+    (("hours", "hour", "hrs", "hr"), "hour", "h", "hour"),
+    (("days", "day"), "day", "d", "day"),
+    (("weeks", "week", "wks"), "week", "wk", "week"),
+    (("months", "month"), "month", "month", "month"),
+    (("years", "year", "yrs", "yr"), "year", "yr", "year"),
+    (("decades", "decade"), "decade", "decade", "decade"),
+    (("centuries", "century"), "century", "century", "century"),
+    (("gigawatt hours", "gigawatt-hours", "gigawatt hour", "gwh"), "gigawatt_hour", "GWh", "gigawatt hour"),
+    (("megawatt hours", "megawatt-hours", "megawatt hour", "mwh"), "megawatt_hour", "MWh", "megawatt hour"),
+    (("kilowatt hours", "kilowatt-hours", "kilowatt hour", "kwh"), "kilowatt_hour", "kWh", "kilowatt hour"),
+    (("milliampere hours", "mah"), "milliampere_hour", "mAh", "milliampere-hour"),
+    (("gigawatts", "gigawatt", "GW"), "gigawatt", "GW", "gigawatt"),
+    (("megawatts", "megawatt", "MW"), "megawatt", "MW", "megawatt"),
+    (("kilowatts", "kilowatt", "kW", "KW"), "kilowatt", "kW", "kilowatt"),
+    (("watts", "watt", "W"), "watt", "W", "watt"),
+    (("brake horsepower", "bhp"), "horsepower", "bhp", "brake horsepower"),
+    (("horsepower", "hp", "HP"), "horsepower", "hp", "horsepower"),
+    (("kilovolts per centimetre", "kV/cm"), "kilovolt/centimeter", "kV/cm", "kilovolt per centimetre"),
+    (("amperes per square centimetre", "A/cm2"), "ampere/centimeter**2", "A/cm2", "ampere per square centimetre"),
+    (("kilovolts", "kilovolt", "kV"), "kilovolt", "kV", "kilovolt"),
+    (("volts", "volt", "V"), "volt", "V", "volt"),
+    (("amperes", "amps", "ampere", "amp", "A"), "ampere", "A", "ampere"),
+    (("farads", "farad", "F"), "farad", "F", "farad"),
+    (("terabytes", "terabyte", "TB"), "terabyte", "TB", "terabyte"),
+    (("gigabytes", "gigabyte", "GB"), "gigabyte", "GB", "gigabyte"),
+    (("megabytes", "megabyte", "MB"), "megabyte", "MB", "megabyte"),
+    (("gbps", "Gbit/s"), "gigabit/second", "Gbit/s", "gigabit per second"),
+    (("mbps", "Mbit/s"), "megabit/second", "Mbit/s", "megabit per second"),
+    (("gigahertz", "GHz"), "gigahertz", "GHz", "gigahertz"),
+    (("megahertz", "MHz"), "megahertz", "MHz", "megahertz"),
+    (("kilohertz", "kHz"), "kilohertz", "kHz", "kilohertz"),
+    (("hertz", "Hz", "HZ"), "hertz", "Hz", "hertz"),
+    (("gigapascals", "gigapascal", "GPa"), "gigapascal", "GPa", "gigapascal"),
+    (("ksi",), "ksi", "ksi", "kilopound per square inch"),
+    (("psi",), "psi", "psi", "pound per square inch"),
+    (("pound-feet", "pound-foot", "lb-ft", "lb.-ft."), "foot*pound", "lb·ft", "pound-foot"),
+    (("newton metres", "newton meters", "Nm"), "newton*meter", "N·m", "newton metre"),
+    (("revolutions per minute", "rpm"), "revolutions_per_minute", "rpm", "revolutions per minute"),
+    (("decibels", "decibel", "dB"), "decibel", "dB", "decibel"),
+    (("kilocalories", "kcal"), "kilocalorie", "kcal", "kilocalorie"),
+    (("calories", "calorie"), "calorie", "cal", "calorie"),
+    (("ppm", "parts per million"), "ppm", "ppm", "parts-per-million"),
+    (("ppb", "parts per billion"), "ppb", "ppb", "parts-per-billion"),
+    (("degrees celsius", "degrees centigrade", "degree celsius", "°C", "ºC", "degC", "deg C", "celsius",
+      "centigrade"), "degree_Celsius", "°C", "degree celsius"),
+    (("degrees fahrenheit", "degree fahrenheit", "°F", "ºF", "degF", "deg F", "fahrenheit"),
+     "degree_Fahrenheit", "°F", "degree fahrenheit"),
+    (("degrees", "degree", "°"), "degree", "°", "degree"),
+]
+# Single letters that are a unit only glued to the digits ("37m", "5W", "45g"), not after a space.
+GLUED_UNITS: dict[str, tuple[str, str, str]] = {
+    "m": ("meter", "m", "metre"), "g": ("gram", "g", "gram"), "l": ("liter", "l", "litre"),
+    "L": ("liter", "l", "litre"), "s": ("second", "s", "second"), "h": ("hour", "h", "hour"),
+    "C": ("degree_Celsius", "°C", "degree celsius"), "F": ("degree_Fahrenheit", "°F", "degree fahrenheit"),
+    "t": ("metric_ton", "t", "tonne"), "b": ("bit", "b", "bit"),
+}
+# Words that are units for people rather than quantities of matter: counted, not measured.
+PERCENT_RE = re.compile(r"\s?(?:%|per ?cent\b|percent\b|pct\b|pc\b)(?:-owned)?", re.I)
+POINTS_RE = re.compile(r"\s?-?(percentage points?|basis points?|bps\b|bp\b)", re.I)
+
+_DIM_NAMES = {"[length]": "length", "[length]**2": "area", "[length]**3": "volume", "[mass]": "mass",
+              "[time]": "time", "[length] / [time]": "speed", "[temperature]": "temperature",
+              "1 / [time]": "frequency", "[length] ** 2": "area", "[length] ** 3": "volume",
+              "[mass] * [length] ** 2 / [time] ** 3": "power", "[mass] * [length] ** 2 / [time] ** 2": "energy",
+              "[mass] / [length] / [time] ** 2": "pressure", "[current] * [time]": "charge",
+              "1 / [length] ** 2": "fuel economy", "[current]": "current"}
+
+
+@functools.lru_cache(maxsize=1)
+def ureg():
+    import pint
+
+    return pint.UnitRegistry()
+
+
+@functools.lru_cache(maxsize=None)
+def dimension_of(pint_expr: str) -> str:
+    """'kilometer**2' -> 'area' via pint's dimensionality (the unit table stays free of hand-written dims)."""
+    try:
+        dim = str(ureg().parse_units(pint_expr).dimensionality)
+    except Exception:
+        return "other"
+    if dim == "dimensionless":
+        return "dimensionless"
+    return _DIM_NAMES.get(dim, dim.strip("[]"))
+
+
+def convert_units(value: float, src: str, dst: str) -> float | None:
+    """Convert between two pint expressions; None when the dimensions differ."""
+    try:
+        return float(ureg().Quantity(value, src).to(dst).magnitude)
+    except Exception:
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_index() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, str, str]]]:
+    words: dict[str, tuple[str, str, str]] = {}
+    exact: dict[str, tuple[str, str, str]] = {}
+    for surfaces, expr, short, name in UNIT_TABLE:
+        for s in surfaces:
+            (words if len(s) > 3 and s.isascii() and s.lower() == s else exact)[s if s in exact else s] = \
+                (expr, short, name)
+    for s in list(words):
+        words[s.lower()] = words[s]
+    table = {**{k.lower(): v for k, v in words.items()}, **exact}
+
+    def alt(keys):
+        return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+
+    word_re = re.compile(rf"(?:{alt(words)})(?![\w])", re.I)
+    exact_re = re.compile(rf"(?:{alt(exact)})(?![A-Za-z0-9])")
+    return word_re, exact_re, table
+
+
+def match_unit(text: str, pos: int, glued: bool) -> tuple[int, str, str, str] | None:
+    """A unit starting at text[pos:] -> (end, pint expr, short, name)."""
+    word_re, exact_re, table = _unit_index()
+    best = None
+    for rx in (word_re, exact_re):
+        m = rx.match(text, pos)
+        if m and (best is None or m.end() > best[0]):
+            key = m.group(0)
+            hit = table.get(key) or table.get(key.lower())
+            if hit:
+                best = (m.end(), *hit)
+    if best is None and glued:
+        m = re.match(r"([A-Za-z])(?![A-Za-z0-9])", text[pos:pos + 2])
+        if m and m.group(1) in GLUED_UNITS:
+            best = (pos + 1, *GLUED_UNITS[m.group(1)])
+    return best
+
+
+# ------------------------------------------------------------------------------------------- atoms
+MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_FRACTION = r"(?:(?:a|one|two|three|four)[ -])?(?:half|thirds?|quarters?|fifths?|tenths?)"
+ATOM_RE = re.compile(
+    rf"(?P<digits>(?<![\w.,])(?:{DIGITS})(?:\s+\d+/\d+|[/\u2044]\d+)?(?:\s?[×x]\s?10[-\u2212]?\d+)?)"
+    rf"|(?P<uni>[½¼¾⅓⅔⅛])"
+    rf"|(?P<vague>\b(?:tens|hundreds|dozens|scores) of (?:thousands|millions|billions)\b"
+    rf"|\b(?:dozens|hundreds|thousands|millions|billions|trillions)\b)"
+    rf"|(?P<fraction>\b{_FRACTION}\b)"
+    rf"|(?P<words>\b{WORD_NUMBER}\b)",
+    re.I,
+)
+SCALE_RE = re.compile(r"(?P<sp>[\s-]?)(?P<w>thousand|million|billion|trillion|lakhs?|crores?|bn|mn|mln|mill|mil|"
+                      r"tn|trn|[kKmMbBT])(?![A-Za-z])")
+BOUND_BEFORE = [
+    ("at_least", r"at least|no (?:less|fewer) than|a minimum of|minimum of|not less than"),
+    ("at_most", r"up to|as (?:much|many|high|little|few) as|at most|no more than|a maximum of|maximum of|"
+                r"not more than|a high of"),
+    ("more_than", r"more than|over|above|in excess of|upwards of|exceeding|north of|well over|>|"
+                  r"greater than|higher than|beyond"),
+    ("less_than", r"less than|fewer than|under|below|lower than|short of|<|sub-"),
+    ("about", r"about|around|roughly|approximately|approx\.?|nearly|almost|close to|some|an estimated|"
+              r"estimated|circa|~|≈|more or less|just over|just under|an average of|on average"),
+]
+_BOUND_RES = [(b, re.compile(rf"(?:^|(?<=[\s(]))(?:{pat})\s*$", re.I)) for b, pat in BOUND_BEFORE]
+
+_PREFIX_KEYS = sorted(cur.PREFIX_SYMBOLS, key=len, reverse=True)
+_CODE_ALT = "|".join(sorted(cur.CODES, key=len, reverse=True))
+CUR_PREFIX_RE = re.compile(
+    rf"(?:(?<![A-Za-z])(?:{'|'.join(re.escape(k) for k in _PREFIX_KEYS)})"
+    rf"|\b(?:usd|aud|cad|mxn|nzd|hkd|u\.s\.?)\$"
+    rf"|\b(?:{_CODE_ALT})|\b(?:dollars?|euros?|rmb|sen)\b)\s?$",
+    re.I)
+_NAME_ALT = "|".join(sorted({re.escape(n) for n in cur.NAME_TO_CODE} | {"dollar", "buck"},
+                            key=len, reverse=True))
+CUR_NAME_RE = re.compile(rf"\s?(?:(?:us|u\.s\.|american)\s)?(?P<n>{_NAME_ALT})(?:s|es)?\b", re.I)
+CUR_CODE_AFTER_RE = re.compile(rf"\s?(?P<c>{_CODE_ALT})\b")
+SYMBOL_AFTER_RE = re.compile(r"\s?(?P<s>[€£¥元₾₭₹₽₴₿$]|ரூ)")
+DOLLAR_TAG_RE = re.compile(r"\s(?P<t>Cdn|CDN|CAD|US|U\.S\.|USD|AUD|NZD|HKD)(?![A-Za-z])")
+MINOR_RE = re.compile(r"[\s-]?(?P<m>cents?|pence|penny|pennies|sen|satoshis?|p)(?![A-Za-z])")
+PER_RE = re.compile(r"(?:\s?/\s?|\s(?:per|a|an|each)[\s-]|\sa-)(?P<d>share|year|annum|month|day|week|hour|barrel|"
+                    r"gallon|litre|liter|dozen|gram|ounce|kilo|kg|tonne|ton|square foot|sq ft|square metre|"
+                    r"square meter|sq m|sqm|person|head|game|minute|century)\b", re.I)
+PER_TIME = {"annum": "year"}
+
+YEAR_RE = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
+TIME_AFTER_RE = re.compile(r"^\s?(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b|GMT\b|EDT\b|EST\b|PDT\b|PST\b|"
+                           r"BST\b|CET\b|UTC\b|ET\b|PT\b|[ap]\.?m\b)", re.I)
+MONTH_BEFORE_RE = re.compile(rf"\b{MONTHS}\s?$")
+MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s(?:of\s)?{MONTHS}(?![a-z])")
+ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b")
+ID_WORD_BEFORE_RE = re.compile(r"\b(?:No\.?|number|Section|section|Row|row|Unit|unit|Room|room|Flight|flight|"
+                               r"Route|route|Highway|Chapter|Article|Game|Week|Level|Phase|page|Page|Apt\.?|"
+                               r"Suite|Gate|Platform|Interstate|I-|Exit|Proposition|Prop\.|Bill|Act|Code|"
+                               r"Channel|Season|Episode|Volume|Vol\.|version|Version|v|#)\s?$")
+AGE_AFTER_RE = re.compile(r"^[\s-]?(?:years?|yrs?)[\s-]?old\b|^-?(?:years?|yrs?)-olds?\b|^\s?year-old", re.I)
+MULTIPLIER_RE = re.compile(r"\b(?P<b>(?:more|less) than |nearly |almost |about |over |well over )?"
+                           r"(?P<w>double[ds]?|doubling|twice|triple[ds]?|tripling|quadruple[ds]?|halve[ds]?)\b",
+                           re.I)
+FOLD_RE = re.compile(r"^[\s-]?fold\b", re.I)
+TIMES_RE = re.compile(r"^\s(?:times|x)\b", re.I)
+UP_WORDS = r"rose|rise|rises|rising|risen|up|increased?|increases|increasing|grew|grow|grows|growing|grown|" \
+           r"climbed?|climbs|jumped?|jumps|gained?|gains|surged?|surges|soared?|soars|advanced?|added|adds|" \
+           r"raised?|higher|boost(?:ed)?|went up|increase of|gain of|rise of|jump of|growth of"
+DOWN_WORDS = r"fell|fall|falls|falling|fallen|down|decreased?|decreases|declined?|declines|dropped|drop|drops|" \
+             r"slid|slide|slides|lost|lose|loses|shed|sheds|plunged?|plunges|tumbled?|slumped?|sank|cut|cuts|" \
+             r"lower|eased?|shrank|shrunk|loss of|drop of|decline of|decrease of|fall of|reduction of|cut of"
+DIRECTION_BEFORE_RE = re.compile(rf"\b(?P<up>{UP_WORDS})|\b(?P<down>{DOWN_WORDS})", re.I)
+RELATIVE_NOUN_AFTER_RE = re.compile(r"^\s?(?P<up>increase|rise|gain|jump|growth|hike|surge)|"
+                                    r"^\s?(?P<down>drop|decline|decrease|fall|loss|cut|reduction|slump)", re.I)
+
+
+@dataclass
+class Atom:
+    start: int
+    end: int
+    value: float | None
+    kind: str                       # digits | words | fraction | vague
+    range: tuple[float, float] | None = None
+    scale_end: int | None = None
+    scaled: bool = False
+
+
+@dataclass
+class Q:
+    """A quantity under construction (offsets into the text)."""
+
+    start: int
+    end: int
+    value: float | None
+    range: tuple[float, float] | None = None
+    unit: str | None = None
+    dimension: str | None = None
+    unit_name: str | None = None
+    unit_guess: str | None = None
+    counts: str | None = None
+    bound: str = "exact"
+    pint: str | None = None
+    change: dict[str, Any] | None = None
+    kind: str = "digits"
+    has_unit: bool = False
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def _atoms(text: str) -> list[Atom]:
+    out: list[Atom] = []
+    for m in ATOM_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if m.group("digits"):
+            raw = m.group("digits")
+            sci = re.search(r"\s?[×x]\s?10([-\u2212]?\d+)$", raw)
+            if sci:
+                base = parse_digits(raw[:sci.start()])
+                v = None if base is None else base * 10 ** int(sci.group(1).replace("\u2212", "-"))
+            elif re.search(r"\s\d+/\d+$", raw):
+                whole, frac = raw.rsplit(None, 1)
+                a, b = frac.split("/")
+                v = (parse_digits(whole) or 0) + float(a) / float(b) if float(b) else None
+            else:
+                v = parse_digits(raw)
+            if v is not None:
+                out.append(Atom(s, e, v, "digits"))
+        elif m.group("uni"):
+            out.append(Atom(s, e, UNICODE_FRACTIONS[m.group("uni")], "digits"))
+        elif m.group("vague"):
+            w = m.group("vague").lower().split()
+            if len(w) == 3:     # "tens of thousands": 10x..100x the scale
+                lo = {"tens": 10, "hundreds": 100, "dozens": 12, "scores": 20}[w[0]] * VAGUE_PLURALS[w[2]]
+                out.append(Atom(s, e, None, "vague", range=(lo, lo * 10)))
+            else:
+                lo = VAGUE_PLURALS[w[0]]
+                out.append(Atom(s, e, None, "vague", range=(lo, lo * 10)))
+        elif m.group("fraction"):
+            w = re.split(r"[ -]", m.group("fraction").lower())
+            num = 1.0 if len(w) == 1 or w[0] in ("a", "one") else float(parse_words(w[0]) or 1)
+            out.append(Atom(s, e, num * FRACTION_WORDS[w[-1]], "fraction"))
+        else:
+            raw = m.group("words")
+            if raw.lower() in ("a", "an"):
+                continue
+            v = parse_words(raw)
+            if v is not None:
+                out.append(Atom(s, e, v, "words"))
+    return out
+
+
+# -------------------------------------------------------------------------------------- the scanner
+class _Scanner:
+    def __init__(self, doc: Doc, outlet: str | None):
+        self.doc = doc
+        self.text = doc.text
+        self.outlet = outlet
+        self._dollar: cur.DollarReading | None = None
+        self.tok_at = [-1] * (len(self.text) + 1)
+        for t in doc:
+            for i in range(t.idx, t.idx + len(t.text)):
+                self.tok_at[i] = t.i
+
+    def dollar(self) -> cur.DollarReading:
+        if self._dollar is None:
+            self._dollar = cur.resolve_dollar(self.outlet, self.text)
+        return self._dollar
+
+    def token(self, char: int):
+        if 0 <= char < len(self.tok_at) and self.tok_at[char] >= 0:
+            return self.doc[self.tok_at[char]]
+        return None
+
+    # ---- filters: numbers that are names, dates, times, ordinals, addresses ----
+    def is_not_quantity(self, a: Atom) -> bool:
+        t = self.text
+        before, after = t[max(0, a.start - 30):a.start], t[a.end:a.end + 30]
+        raw = t[a.start:a.end]
+        if a.kind == "digits":
+            if re.search(r"[A-Za-z][-‑]?$", before) and not CUR_PREFIX_RE.search(before) \
+                    and not re.search(r"(?:minus|sub|~)-?$", before, re.I):
+                return True                      # F-16, Su-34, COVID-19, G7, S23
+            if re.match(r"^[-‑]?[A-Za-z]", after) and not self._unit_like_after(a):
+                return True                      # 5G, 3s, 11a
+            if re.match(r"^:\d", after) or re.search(r"\d:$", before):
+                return True                      # 10:27
+            if re.match(r"^[-.]\d{3,}", after) or re.search(r"\d{3,}[-.]$", before):
+                return True                      # phone numbers, account numbers
+            if re.match(r"^[-/]\d{2}\b", after) and YEAR_RE.match(raw):
+                return True                      # 2014-15
+            if re.match(r"^'?s\b", after):
+                return True                      # 1990s
+            if ORDINAL_AFTER_RE.match(after):
+                return True
+            if re.search(r"[#№]\s?$", before):
+                return True
+        if TIME_AFTER_RE.match(after):
+            return True
+        if MONTH_BEFORE_RE.search(before) and a.kind == "digits" and (a.value or 0) <= 31 \
+                and not re.match(r"^\s?(?:%|per|million|billion|[A-Za-z]{2,}s\b)", after):
+            return True
+        if MONTH_AFTER_RE.match(after) and a.kind == "digits" and (a.value or 0) <= 31:
+            return True
+        if ID_WORD_BEFORE_RE.search(before):
+            return True
+        return False
+
+    def _unit_like_after(self, a: Atom) -> bool:
+        t, pos = self.text, a.end
+        pos2 = pos + 1 if t[pos:pos + 1] == "-" else pos
+        if SCALE_RE.match(t, pos) or match_unit(t, pos2, glued=True) or CUR_CODE_AFTER_RE.match(t, pos):
+            return True
+        return bool(re.match(r"^(?:-?fold|-?year-old|-?(?:odd|plus)|pc\b|p\b|s?-(?:[a-z]+))", t[pos:pos + 12], re.I)) \
+            or bool(MINOR_RE.match(t, pos)) or bool(PERCENT_RE.match(t, pos))
+
+    def looks_like_year(self, a: Atom) -> bool:
+        raw = self.text[a.start:a.end]
+        return a.kind == "digits" and bool(YEAR_RE.match(raw))
+
+    # ---- growing an atom into a quantity ----
+    def grow(self, a: Atom) -> Q | None:
+        t = self.text
+        q = Q(a.start, a.end, a.value, range=a.range, kind=a.kind)
+        pos = a.end
+        # scale word ("5 billion", "4.2bn", "half a million")
+        if a.kind in ("digits", "words", "fraction"):
+            pos = self._scale(q, pos)
+        # currency before ("$4.2bn", "US$ 3", "EUR50m", "PS6m")
+        before = t[max(0, a.start - 12):a.start]
+        sign = re.search(r"(?:minus[ -]?|[-\u2212+])$", before, re.I)
+        if sign and not re.search(r"\w[-\u2212]$", before):
+            if sign.group(0).strip("+ ") and q.value is not None:
+                q.value = -q.value
+            q.start -= len(sign.group(0))
+            before = t[max(0, q.start - 12):q.start]
+        cm = CUR_PREFIX_RE.search(before)
+        if cm and cm.group(0).strip().upper() == "PS" and not re.match(r"\d", t[a.start:a.start + 1]):
+            cm = None
+        if cm and re.match(r"(?i)^(dollars?|euros?)\s?$", cm.group(0)) and not re.search(r"(?i)\bdollar\s$", before):
+            cm = None
+        if cm:
+            sym = cm.group(0).strip()
+            code = self._code_for_symbol(sym)
+            if code:
+                q.start -= len(cm.group(0))
+                self._set_currency(q, code)
+                pos = self._scale(q, pos) if not a.scale_end else pos
+                pos = self._dollar_tag(q, pos)
+        # things written after the number
+        if not q.has_unit:
+            pos = self._after(q, a, pos)
+        if q.has_unit:
+            pos = self._per(q, pos)
+        q.end = max(q.end, pos)
+        return q
+
+    def _scale(self, q: Q, pos: int) -> int:
+        t = self.text
+        m = SCALE_RE.match(t, pos)
+        if m and q.value is not None:
+            w = m.group("w")
+            if len(w) <= 2 and w not in ("bn", "mn", "tn") and m.group("sp") == " ":
+                return pos               # "5 m" is five metres, "3 b" is unclear
+            if w in ("m", "M") and not q.unit and self._metre_reading(pos + len(m.group("sp")) + 1):
+                return pos
+            if w in ("b", "T") and not q.unit:
+                return pos
+            mult = SCALE_WORDS.get(w.lower()) or SCALE_ABBR.get(w)
+            if mult:
+                q.value *= mult
+                q.extras["scaled"] = True
+                return m.end()
+        if q.kind == "fraction" and q.value is not None:
+            m2 = re.match(r"\s(?:an?\s)?(thousand|million|billion|trillion)\b", t[pos:], re.I)
+            if m2:
+                q.value *= SCALE_WORDS[m2.group(1).lower()]
+                q.extras["scaled"] = True
+                return pos + m2.end()
+        return pos
+
+    def _metre_reading(self, pos: int) -> bool:
+        """'37m (121ft)', '400m-long', '100m freestyle' read as metres; '35m of its devices' as million."""
+        rest = self.text[pos:pos + 40]
+        if re.match(r"^\s?\(\s?[\d.,]+\s?(?:ft|feet|foot|yards?|in)\b", rest):
+            return True
+        if re.match(r"^[\s-]?(?:long|high|tall|wide|deep|away|below|above|freestyle|sprint|race|"
+                     r"hurdles|relay|dash|run|length|height|depth)\b", rest, re.I):
+            return True
+        return not re.match(r"^\s?(?:of\b|[a-zA-Z(])", rest)
+
+    def _code_for_symbol(self, sym: str) -> str | None:
+        s = re.sub(r"\s+", " ", sym)
+        for key, code in cur.PREFIX_SYMBOLS.items():
+            if s == key or s.upper() == key.upper():
+                return code
+        low = s.lower()
+        if re.match(r"^(usd|aud|cad|mxn|nzd|hkd)\$$", low):
+            return low[:3].upper()
+        if re.match(r"^u\.s\.? ?\$$", low):
+            return "USD"
+        if low in ("dollar", "dollars"):
+            return "$"
+        if low in ("euro", "euros"):
+            return "EUR"
+        if low == "sen":
+            return "sen"
+        up = s.upper()
+        if up in ("MEUR", "MUSD", "MGBP", "MAUD"):
+            return "M" + up[1:]
+        if up in cur.CODES:
+            return cur.CODE_ALIASES.get(up, up)
+        return None
+
+    def _set_currency(self, q: Q, code: str) -> None:
+        if code.startswith("M") and len(code) == 4 and code[1:] in cur.NAMES:   # MEUR: millions of euros
+            code = code[1:]
+            if q.value is not None:
+                q.value *= 1e6
+        if code == "$":
+            reading = self.dollar()
+            code, q.unit_guess = reading.code, reading.guess
+        q.unit, q.dimension, q.has_unit = code, "currency", True
+        if code == "sen":
+            q.unit_name = "sen"
+        else:
+            q.unit_name = cur.readable(code)
+
+    def _dollar_tag(self, q: Q, pos: int) -> int:
+        m = DOLLAR_TAG_RE.match(self.text, pos)
+        if m and q.unit in ("USD", "CAD", "AUD") and (q.unit_guess or q.unit == "USD"):
+            code = cur.DOLLAR_SUFFIX[m.group("t").lower()]
+            q.unit, q.unit_name, q.unit_guess = code, cur.readable(code), None
+            return m.end()
+        return pos
+
+    def _after(self, q: Q, a: Atom, pos: int) -> int:
+        t = self.text
+        # currency code right after ("75 USD million", "115USD")
+        m = CUR_CODE_AFTER_RE.match(t, pos)
+        if m and not (m.group("c") in ("ALL", "CUP", "TOP", "MOP", "BOB") and m.group("c") != m.group("c").upper()):
+            code = self._code_for_symbol(m.group("c"))
+            if code and m.group("c").isupper():
+                self._set_currency(q, code)
+                pos = self._scale(q, m.end())
+                return pos
+        m = CUR_NAME_RE.match(t, pos)
+        if m:
+            name = m.group(0).strip().lower()
+            code = cur.code_for_name(re.sub(r"^(?:u\.s\.|american)\s", "us ", name))
+            if code and name.startswith("us "):
+                code = "USD"
+            if code == "$" and re.match(r"\s?(?:us|u\.s\.)\s", m.group(0), re.I):
+                code = "USD"
+            if code and not self._false_currency_word(m.group("n").lower(), q):
+                self._set_currency(q, code)
+                end = m.end()
+                m2 = re.match(r"\s(?:us\s)?dollars?\b", t[end:], re.I)     # "50 dollar dollar"
+                if m2 and code in ("USD", "CAD", "AUD"):
+                    end += m2.end()
+                return end
+        m = SYMBOL_AFTER_RE.match(t, pos)
+        if m:
+            code = cur.SUFFIX_SYMBOLS.get(m.group("s"))
+            if code:
+                self._set_currency(q, code)
+                return m.end()
+        m = PERCENT_RE.match(t, pos)
+        if m:
+            q.unit, q.dimension, q.unit_name, q.has_unit = "%", "percentage", "percentage", True
+            return m.end()
+        m = POINTS_RE.match(t, pos)
+        if m:
+            w = m.group(1).lower()
+            if w.startswith("percentage"):
+                q.unit, q.unit_name = "pp", "percentage point"
+            else:
+                q.unit, q.unit_name = "bp", "basis point"
+            q.dimension, q.has_unit = "percentage", True
+            return m.end()
+        m = MINOR_RE.match(t, pos)
+        if m and (m.group("m") != "p" or re.match(r"\d", t[pos - 1])):
+            code, name = cur.MINOR[m.group("m").lower()] if m.group("m").lower() != "p" else ("GBX", "penny")
+            q.unit, q.unit_name, q.dimension, q.has_unit = code, name, "currency", True
+            return m.end()
+        age = AGE_AFTER_RE.match(t[pos:])
+        if age:
+            q.unit, q.unit_name, q.dimension, q.pint, q.has_unit = "yr", "year of age", "age", "year", True
+            return pos + age.end()
+        if FOLD_RE.match(t[pos:]):
+            q.unit, q.dimension, q.unit_name, q.counts, q.has_unit = "count", "ratio", "count", "fold", True
+            q.change = {"type": "factor", "factor": q.value}
+            return pos + FOLD_RE.match(t[pos:]).end()
+        if TIMES_RE.match(t[pos:]):
+            q.unit, q.dimension, q.counts, q.has_unit = "count", "count", "time", True
+            return pos + TIMES_RE.match(t[pos:]).end()
+        glued = pos == a.end and a.kind == "digits"
+        upos = pos + 1 if t[pos:pos + 1] == "-" else (pos + 1 if t[pos:pos + 1] == " " else pos)
+        hit = match_unit(t, upos, glued=glued and upos == pos)
+        if hit and not self._false_unit(q, upos, hit):
+            end, expr, short, name = hit
+            q.unit, q.unit_name, q.pint, q.has_unit = short, name, expr, True
+            q.dimension = dimension_of(expr)
+            return end
+        if hit is None and t[pos:pos + 1] == " " and re.match(r" (?:pounds?)\b", t[pos:pos + 8], re.I):
+            # "pounds" without a money clue is weight ("208 pounds"); money was taken above when scaled
+            q.unit, q.unit_name, q.pint, q.dimension, q.has_unit = "lb", "pound-mass", "pound", "mass", True
+            return pos + len(re.match(r" pounds?", t[pos:], re.I).group(0))
+        return pos
+
+    def _false_currency_word(self, name: str, q: Q) -> bool:
+        """'pound(s)' is money only with a scale or sterling; 'real', 'won', 'mark' need a money clue."""
+        if name in ("pound", "pounds"):
+            return not q.extras.get("scaled")
+        if name in ("real", "won", "rand", "kip", "franc", "lira", "peso", "dong", "shilling", "riyal", "lari"):
+            return not q.extras.get("scaled") and name in ("real", "won", "dong", "kip")
+        return False
+
+    def _false_unit(self, q: Q, pos: int, hit) -> bool:
+        end, expr, short, name = hit
+        word = self.text[pos:end]
+        nxt = self.text[end:end + 12]
+        if word.lower() in ("second", "minute") and not self.text[pos - 1:pos].isdigit():
+            # "a second time", "the 96th-minute winner" are ordinals/others, but "10 seconds" is time
+            return word.lower() == "second"
+        if word in ('"', "″") and q.kind != "digits":
+            return True
+        if word.lower() in ("degree", "degrees") and re.match(r"\s?(?:burns?|murder|in\b)", nxt):
+            return True
+        if word.lower() in ("hp",) and q.value is not None and q.value < 1 and q.kind != "digits":
+            return True
+        if expr == "inch" and word.lower() == "in.":
+            return not re.match(r"^\s?[,;)]|^\s?$", nxt)
+        return False
+
+    def _per(self, q: Q, pos: int) -> int:
+        m = PER_RE.match(self.text, pos)
+        if not m:
+            return pos
+        d = m.group("d").lower()
+        d = PER_TIME.get(d, d)
+        d = {"sq ft": "square foot", "sq m": "square metre", "sqm": "square metre", "square meter": "square metre",
+             "liter": "litre", "kg": "kilogram", "kilo": "kilogram", "head": "person"}.get(d, d)
+        q.unit = f"{q.unit}/{d}"
+        if q.unit_name:
+            q.unit_name = f"{q.unit_name} per {d}"
+        if q.pint and d in ("year", "month", "day", "week", "hour", "minute", "gallon", "litre"):
+            q.pint = f"{q.pint}/{'liter' if d == 'litre' else d}"
+        return m.end()
+
+    # ---- counted nouns via the parse ----
+    def counted(self, q: Q) -> None:
+        tok = self.token(q.end - 1)
+        if tok is None:
+            return
+        doc = self.doc
+        head = None
+        if tok.dep_ in ("nummod", "quantmod", "compound", "amod") and tok.head.i > tok.i \
+                and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i - tok.i <= 5:
+            head = tok.head
+        elif tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "NOUN" and doc[tok.i + 1].tag_ in ("NNS", "NN"):
+            head = doc[tok.i + 1]
+        if head is None and q.kind in ("words", "digits", "fraction", "vague"):
+            # "one of the proudest moments", "two of Johnson's deputies", "dozens of people"
+            m = re.match(r"^\s(?:of)\s(?:the\s|his\s|her\s|their\s|its\s|our\s|my\s|these\s|those\s)?",
+                         self.text[q.end:q.end + 20])
+            if m and (q.kind in ("words", "vague") or q.value is not None and q.value < 100):
+                after = self.token(q.end + m.end())
+                if after is not None:
+                    head = after
+                    while head.pos_ in ("ADJ", "PROPN", "NOUN") and head.head.i > head.i \
+                            and head.dep_ in ("amod", "compound", "nmod", "poss") and head.head.i - head.i < 4:
+                        head = head.head
+                    if head.pos_ != "NOUN" or head.tag_ not in ("NNS", "NN", "NNPS"):
+                        head = None
+        if head is None:
+            return
+        if head.lemma_.lower() in COUNT_STOP:
+            return
+        start_i = self.token(q.end - 1).i + 1
+        mods = [w for w in doc[start_i:head.i] if w.pos_ in ("ADJ", "NOUN", "PROPN") and w.dep_ != "poss"
+                and not re.search(r"[-‑]", w.text) and w.text.lower() not in ("of", "the")]
+        if any(w.pos_ == "VERB" or w.text in ("-", "and", ",") for w in doc[start_i:head.i]):
+            mods = []
+        lemma = head.lemma_.lower() if head.pos_ == "NOUN" else head.text.lower()
+        q.counts = "person" if lemma in ("people", "persons") else lemma
+        q.unit, q.dimension = "count", "count"
+        q.unit_name = " ".join([m.lemma_.lower() if m.pos_ != "PROPN" else m.text for m in mods] + [lemma])
+        q.extras["counted_end"] = head.idx + len(head.text)
+        q.has_unit = True
+
+
+# Nouns that follow a number without being what it counts.
+COUNT_STOP = {"%", "percent", "time", "way", "bit", "couple", "pair", "thing", "kind", "sort", "type", "part",
+              "yesterday", "today", "tomorrow", "pm", "am", "one", "other", "others"}
+RANGE_CONNECT_RE = re.compile(r"^\s?(?P<c>to|-|\u2013|\u2014|and|or)\s?(?:-\s?)?")
+BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s$", re.I)
+FROM_BEFORE_RE = re.compile(r"\bfrom\s(?:(?:up to|about|around|roughly|some|nearly|almost|just)\s)?$", re.I)
+TO_BEFORE_RE = re.compile(r"\bto\s(?:(?:about|around|roughly|some|nearly|almost|just)\s)?$", re.I)
+FROM_AFTER_RE = re.compile(r"^(?:,?\s(?:up|down))?\s(?:from)\s$", re.I)
+CHANGE_BEFORE_RE = re.compile(rf"(?:^|\W)(?:(?P<up>{UP_WORDS})|(?P<down>{DOWN_WORDS}))"
+                              r"(?:\s(?:by|of))?(?:\s(?:a|an|just|only|nearly|almost|about|around|some|roughly|"
+                              r"more than|over|less than|under))*\s?$", re.I)
+
+
+def _bound(text: str, start: int) -> tuple[str, int]:
+    before = text[max(0, start - 30):start]
+    for bound, rx in _BOUND_RES:
+        m = rx.search(before)
+        if m:
+            if bound == "more_than" and re.search(r"(?i)\bover\s$", before) and \
+                    re.search(r"(?i)\b(?:over the|over a)\s$", text[max(0, start - 12):start]):
+                continue
+            return bound, start - len(m.group(0))
+    return "exact", start
+
+
+def _is_propn_name(scanner: _Scanner, q: Q) -> bool:
+    """'S&P 500', 'Galaxy S23', 'Game 6', 'Section 427': a number glued to a name is part of it."""
+    tok = scanner.token(q.start)
+    if tok is None or tok.i == 0:
+        return False
+    prev = scanner.doc[tok.i - 1]
+    if prev.idx + len(prev.text) != tok.idx - 1 and prev.idx + len(prev.text) != tok.idx:
+        return False
+    if prev.text[:1].isupper() and prev.pos_ == "PROPN" and not prev.is_sent_start and prev.ent_type_ != "PERSON":
+        return True
+    return bool(re.match(r"^[A-Z][A-Za-z]*&[A-Z]", prev.text))
+
+
+def _age(scanner: _Scanner, q: Q) -> bool:
+    """'Senard, 65, now faces...': a bare number set off by commas after a person's name is an age."""
+    t = scanner.text
+    if not re.search(r"[A-Za-z],\s$", t[max(0, q.start - 3):q.start]) or not re.match(r"^,", t[q.end:q.end + 1]):
+        return False
+    tok = scanner.token(q.start - 3)
+    return tok is not None and tok.ent_type_ == "PERSON" and q.value is not None and 0 < q.value < 120
+
+
+def _share_unit(src: Q, dst: Q) -> None:
+    for f in ("unit", "dimension", "unit_name", "unit_guess", "counts", "pint"):
+        setattr(dst, f, getattr(src, f))
+    dst.has_unit = src.has_unit
 
 
 def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
-    return []
+    """All quantities in `doc`, in text order, ids q1, q2, ..."""
+    sc = _Scanner(doc, outlet)
+    text = doc.text
+    atoms = [a for a in _atoms(text) if not sc.is_not_quantity(a)]
+    qs: list[Q] = []
+    last_end = -1
+    i = 0
+    while i < len(atoms):
+        a = atoms[i]
+        i += 1
+        if a.start < last_end:
+            continue
+        q = sc.grow(a)
+        if q is None:
+            continue
+        # a second number joined by to / - / and / or: a range, a change, or a list sharing one unit
+        partner = None
+        if i < len(atoms):
+            m = RANGE_CONNECT_RE.match(text[q.end:q.end + 8])
+            nxt = atoms[i]
+            if m and q.end + m.end() == nxt.start and not sc.is_not_quantity(nxt):
+                partner = (m.group("c"), nxt)
+        if partner:
+            conn, a2 = partner
+            q2 = sc.grow(a2)
+            if q2.unit and q.unit and q.unit != q2.unit:
+                partner = None
+            elif sc.looks_like_year(a) or sc.looks_like_year(a2):
+                partner = None if not (q.has_unit or q2.has_unit) else partner
+        if partner:
+            i += 1
+            if not q.has_unit and q2.has_unit:
+                _share_unit(q2, q)
+                if q2.extras.get("scaled") and not q.extras.get("scaled") and q.value is not None and \
+                        q2.value is not None and q.value < 1000 and (a2.value or 0) < 1000:
+                    mult = q2.value / a2.value if a2.value else 1
+                    q.value *= mult
+            elif q.has_unit and not q2.has_unit:
+                _share_unit(q, q2)
+            if not q2.has_unit and not q.has_unit:
+                sc.counted(q2)
+                if q2.has_unit:
+                    _share_unit(q2, q)
+            before = text[max(0, q.start - 30):q.start]
+            if conn in ("to", "-", "\u2013", "\u2014") and FROM_BEFORE_RE.search(before) and conn == "to":
+                q.extras["from_of"] = q2
+                qs += [q, q2]
+            elif conn == "or" or (conn == "and" and not BETWEEN_BEFORE_RE.search(before)):
+                qs += [q, q2]
+            elif conn in ("-", "\u2013", "\u2014") and not q2.has_unit and not BETWEEN_BEFORE_RE.search(before):
+                last_end = q2.end          # "2-0 down", "16-18 Industrial Avenue": scores and addresses
+                continue
+            else:
+                lo, hi = q.value, q2.value
+                if lo is None or hi is None:
+                    qs += [q, q2]
+                else:
+                    r = Q(q.start, q2.end, None, range=(lo, hi), kind="range")
+                    _share_unit(q2, r)
+                    r.end = max(q2.end, q2.extras.get("counted_end", q2.end))
+                    qs.append(r)
+            last_end = max(qq.end for qq in qs[-2:]) if qs else q2.end
+            continue
+        qs.append(q)
+        last_end = q.end
+    out: list[Q] = []
+    for q in qs:
+        if not q.has_unit:
+            sc.counted(q)
+        if not q.has_unit and _age(sc, q):
+            q.unit, q.unit_name, q.dimension, q.pint, q.has_unit = "yr", "year of age", "age", "year", True
+        raw = text[q.start:q.end]
+        if q.kind != "range" and q.unit in (None, "count") and q.change is None:
+            if q.kind == "digits" and YEAR_RE.match(raw.strip()):
+                continue
+            if _is_propn_name(sc, q):
+                continue
+        if q.kind == "words" and not q.has_unit:
+            continue                      # bare "two", "one": pronouns and fragments more often than amounts
+        if q.kind == "fraction" and not q.has_unit and not q.extras.get("scaled") \
+                and not re.match(r"^\sof\b", text[q.end:q.end + 4]):
+            continue
+        q.bound, q.start = _bound(text, q.start)
+        q.end = max(q.end, q.extras.get("counted_end", q.end)) if q.unit == "count" and q.counts else q.end
+        out.append(q)
+    _changes(sc, out)
+    out += _multipliers(text, out)
+    out.sort(key=lambda q: q.start)
+    result: list[Quantity] = []
+    ids = {id(q): f"q{n}" for n, q in enumerate(out, 1)}
+    for q in out:
+        if "from_of" in q.extras and id(q.extras["from_of"]) in ids:
+            q2 = q.extras["from_of"]
+            _link(q, q2, ids, "from \u2026 to")
+        if "to_of" in q.extras and id(q.extras["to_of"]) in ids:
+            _link(q.extras["to_of"], q, ids, "to \u2026 from")
+    for q in out:
+        value = None if q.value is None else tidy(q.value)
+        rng = None if q.range is None else (tidy(q.range[0]), tidy(q.range[1]))
+        result.append(Quantity(id=ids[id(q)], text=text[q.start:q.end], start=q.start, end=q.end, value=value,
+                               unit=q.unit, dimension=q.dimension, bound=q.bound, counts=q.counts,
+                               unit_name=q.unit_name, unit_guess=q.unit_guess, range=rng, change=q.change))
+    return result
+
+
+def _link(frm: Q, to: Q, ids: dict[int, str], written: str) -> None:
+    direction = None
+    if frm.value is not None and to.value is not None:
+        direction = "up" if to.value > frm.value else "down" if to.value < frm.value else "same"
+    change = {"type": "from_to", "from": ids[id(frm)], "to": ids[id(to)],
+              "from_value": None if frm.value is None else tidy(frm.value),
+              "to_value": None if to.value is None else tidy(to.value), "direction": direction,
+              "written": written}
+    frm.change = change
+    to.change = dict(change)
+
+
+def _changes(sc: _Scanner, qs: list[Q]) -> None:
+    """Mark 'fell by 12%', 'a 60% drop', and link 'to X from Y' pairs."""
+    text = sc.text
+    for n, q in enumerate(qs):
+        if q.change is not None:
+            continue
+        before = text[max(0, q.start - 40):q.start]
+        m = CHANGE_BEFORE_RE.search(before)
+        if m and q.unit in ("%", "pp", "bp") or (m and m.group(0).strip().lower().endswith(" by")):
+            q.change = {"type": "by", "direction": "up" if m.group("up") else "down"}
+            continue
+        m2 = RELATIVE_NOUN_AFTER_RE.match(text[q.end:q.end + 15])
+        if m2 and q.unit in ("%", "pp", "bp"):
+            q.change = {"type": "by", "direction": "up" if m2.group("up") else "down"}
+            continue
+        if n + 1 < len(qs) and TO_BEFORE_RE.search(before):
+            q2 = qs[n + 1]
+            gap = text[q.end:q2.start]
+            if q2.change is None and re.match(r"^(?:\s[\w-]+){0,2}?,?(?:\s(?:up|down))?\s(?:from)\s"
+                                               r"(?:(?:about|around|some|nearly|almost)\s)?$", gap) \
+                    and (q2.unit == q.unit or q2.unit is None):
+                if q2.unit is None:
+                    _share_unit(q, q2)
+                q.extras["to_of"] = q2
+
+
+def _multipliers(text: str, qs: list[Q]) -> list[Q]:
+    """'more than double', 'tripled', 'twice': a change by a factor, as a ratio quantity."""
+    out = []
+    factors = {"doubl": 2, "twice": 2, "tripl": 3, "quadrupl": 4, "halv": 0.5}
+    taken = [(q.start, q.end) for q in qs]
+    for m in MULTIPLIER_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        w = m.group("w").lower()
+        factor = next(v for k, v in factors.items() if w.startswith(k))
+        bound = {"more than ": "more_than", "less than ": "less_than", "over ": "more_than",
+                 "well over ": "more_than", "nearly ": "about", "almost ": "about",
+                 "about ": "about"}.get((m.group("b") or "").lower(), "exact")
+        q = Q(m.start(), m.end(), factor, unit="count", dimension="ratio", unit_name="times", bound=bound,
+              kind="multiplier", has_unit=True)
+        q.change = {"type": "factor", "factor": factor, "direction": "up" if factor > 1 else "down"}
+        out.append(q)
+    return out
