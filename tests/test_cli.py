@@ -132,3 +132,21 @@ def test_real_subprocess_bad_input_has_no_traceback(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"claimledger: {tmp_path / 'absent.txt'}: no such file or directory"
+
+
+def test_seventeen_megabyte_text_is_refused_quickly(runner, tmp_path):
+    big = tmp_path / "huge.txt"
+    with big.open("w") as fh:
+        for _ in range(17):
+            fh.write("The council said the budget was balanced. " * 24_000)
+    result = runner.invoke(main, ["analyze", str(big), "--format", "json"])
+    assert result.exit_code == 1
+    assert "over the 5.0 MB limit" in result.stderr and str(big) in result.stderr
+
+
+def test_non_utf8_input_is_decoded_with_a_warning(runner, write, nlp):
+    path = write("legacy.txt", "“We will rebuild the café,” the mayor said.".encode("cp1252"))
+    result = runner.invoke(main, ["analyze", str(path), "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["text"] == "“We will rebuild the café,” the mayor said."
+    assert "not UTF-8; decoded as cp1252" in result.stderr
