@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 
@@ -101,7 +102,8 @@ def test_html_output_is_standalone_and_escaped(runner, write, tmp_path, nlp):
     result = runner.invoke(main, ["analyze", str(path), "--format", "html"])
     assert result.exit_code == 0
     assert result.stdout.startswith("<!DOCTYPE html>") and "<script>alert" not in result.stdout
-    assert "&lt;script&gt;" in result.stdout
+    shown = re.sub(r"</?span[^>]*>", "", result.stdout)  # highlight markup may cut the text anywhere
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
     out = tmp_path / "pages"
     result = runner.invoke(main, ["analyze", str(path), str(write("y.txt", "Another text.")), "--format", "html",
                                   "-o", str(out)])
