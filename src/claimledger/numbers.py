@@ -30,8 +30,9 @@ UNICODE_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 /
 
 _WORD = "|".join(sorted(list(UNITS_WORDS) + list(TENS_WORDS), key=len, reverse=True))
 # A run of number words: "twenty-eight thousand six hundred forty-two", "four thousand", "a hundred".
-WORD_NUMBER = (rf"(?:(?:{_WORD})(?:-(?:{_WORD}))?|a)(?:[ -](?:and[ -])?(?:(?:{_WORD})(?:-(?:{_WORD}))?"
-               r"|hundred|thousand|million|billion|trillion))*")
+WORD_NUMBER = (rf"(?:(?:{_WORD})(?:-(?:{_WORD}))?|a(?=[ -](?:hundred|thousand|million|billion|trillion|dozen)\b))"
+               rf"(?:[ -](?:and[ -])?(?:(?:{_WORD})(?:-(?:{_WORD}))?"
+               r"|hundred|thousand|million|billion|trillion|dozen))*")
 # Digits: 1,234,567.89 / 12,34,567 (Indian grouping) / 1 234 567 is not handled (ambiguous with lists).
 DIGITS = r"(?:\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 NUMBER_WORD_RE = re.compile(rf"\b{WORD_NUMBER}\b", re.I)

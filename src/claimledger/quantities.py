@@ -219,7 +219,7 @@ MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
           r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _FRACTION = r"(?:(?:a|one|two|three|four)[ -])?(?:half|thirds?|quarters?|fifths?|tenths?)"
 ATOM_RE = re.compile(
-    rf"(?P<digits>(?<![\w.,])(?:{DIGITS})(?:\s+\d+/\d+|[/\u2044]\d+)?(?:\s?[×x]\s?10[-\u2212]?\d+)?)"
+    rf"(?P<digits>(?<![\d.,])(?<!\d,)(?:{DIGITS})(?:\s+\d+/\d+|[/\u2044]\d+)?(?:\s?[×x]\s?10[-\u2212]?\d+)?)"
     rf"|(?P<uni>[½¼¾⅓⅔⅛])"
     rf"|(?P<vague>\b(?:tens|hundreds|dozens|scores) of (?:thousands|millions|billions)\b"
     rf"|\b(?:dozens|hundreds|thousands|millions|billions|trillions)\b)"
@@ -227,7 +227,7 @@ ATOM_RE = re.compile(
     rf"|(?P<words>\b{WORD_NUMBER}\b)",
     re.I,
 )
-SCALE_RE = re.compile(r"(?P<sp>[\s-]?)(?P<w>thousand|million|billion|trillion|lakhs?|crores?|bn|mn|mln|mill|mil|"
+SCALE_RE = re.compile(r"(?P<sp>[\s-]?)(?P<w>hundred|thousand|million|billion|trillion|lakhs?|crores?|bn|mn|mln|mill|mil|"
                       r"tn|trn|[kKmMbBT])(?![A-Za-z])")
 BOUND_BEFORE = [
     ("at_least", r"at least|no (?:less|fewer) than|a minimum of|minimum of|not less than"),
@@ -266,7 +266,14 @@ TIME_AFTER_RE = re.compile(r"^\s?(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b|GMT\b|EDT\
 MONTH_BEFORE_RE = re.compile(rf"\b{MONTHS}\s?$")
 MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s(?:of\s)?{MONTHS}(?![a-z])")
 ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b")
-ID_WORD_BEFORE_RE = re.compile(r"\b(?:No\.?|number|Section|section|Row|row|Unit|unit|Room|room|Flight|flight|"
+GLUE_WORDS = {"to", "minus", "sub", "mid", "over", "under", "up", "about", "around", "and", "or", "from", "than",
+              "top", "the", "a", "an", "of", "by", "at", "in", "on"}
+ADDRESS_AFTER_RE = re.compile(r"^\s(?:[A-Z][\w.]*\s){0,3}(?:St|Street|Rd|Road|Ave|Avenue|Way|Blvd|Boulevard|Drive|"
+                              r"Dr|Lane|Ln|Place|Pl|Court|Ct|Terrace|Hwy|Parkway|Square|Close|Crescent)\b\.?")
+ZIP_AFTER_RE = re.compile(r"^\s(?:ZIP|zip|Zip|postcode|postal)\b")
+BLOCKED_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?|\b\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?|"
+                        r"\(?\b\d{3}\)?[ .-]\d{3}[.-]\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\+\d{1,3}[ -]\d[\d -]{6,}\d")
+ID_WORD_BEFORE_RE = re.compile(r"\b(?:category|Category|No\.?|number|Section|section|Row|row|Unit|unit|Room|room|Flight|flight|"
                                r"Route|route|Highway|Chapter|Article|Game|Week|Level|Phase|page|Page|Apt\.?|"
                                r"Suite|Gate|Platform|Interstate|I-|Exit|Proposition|Prop\.|Bill|Act|Code|"
                                r"Channel|Season|Episode|Volume|Vol\.|version|Version|v|#)\s?$")
@@ -389,8 +396,9 @@ class _Scanner:
         before, after = t[max(0, a.start - 30):a.start], t[a.end:a.end + 30]
         raw = t[a.start:a.end]
         if a.kind == "digits":
-            if re.search(r"[A-Za-z][-‑]?$", before) and not CUR_PREFIX_RE.search(before) \
-                    and not re.search(r"(?:minus|sub|~)-?$", before, re.I):
+            glued = re.search(r"(?:^|[^A-Za-z])([A-Za-z]+)[-‑]?$", before)
+            if glued and not CUR_PREFIX_RE.search(before) and glued.group(1).lower() not in GLUE_WORDS \
+                    and not (glued.group(1) == "x" and re.search(r"\dx$", before)):
                 return True                      # F-16, Su-34, COVID-19, G7, S23
             if re.match(r"^[-‑]?[A-Za-z]", after) and not self._unit_like_after(a):
                 return True                      # 5G, 3s, 11a
@@ -413,8 +421,16 @@ class _Scanner:
             return True
         if MONTH_AFTER_RE.match(after) and a.kind == "digits" and (a.value or 0) <= 31:
             return True
-        if ID_WORD_BEFORE_RE.search(before):
+        if ID_WORD_BEFORE_RE.search(before) or ADDRESS_AFTER_RE.match(after) or ZIP_AFTER_RE.match(after):
             return True
+        if re.search(r"[A-Z]\w*\s\($", before) and re.match(r"^\)", after):
+            return True                          # "Dak Prescott (4)": a jersey number
+        if a.kind == "fraction" and (re.search(r"(?i)\b(?:the|first|second|final|last|latter|former|"
+                                               r"other)\s$", before) or re.match(r"^-", after)):
+            return True                          # "the second half", "a third-party", "half-staff"
+        if a.kind == "words" and re.match(r"^-(?!year|month|day|week|hour|minute|second|mile|foot|"
+                                          r"inch|metre|meter|kilomet|per|fold|odd|plus)[a-z]", after, re.I):
+            return True                          # "four-cylinder", "six-speed": a compound adjective
         return False
 
     def _unit_like_after(self, a: Atom) -> bool:
@@ -439,8 +455,8 @@ class _Scanner:
             pos = self._scale(q, pos)
         # currency before ("$4.2bn", "US$ 3", "EUR50m", "PS6m")
         before = t[max(0, a.start - 12):a.start]
-        sign = re.search(r"(?:minus[ -]?|[-\u2212+])$", before, re.I)
-        if sign and not re.search(r"\w[-\u2212]$", before):
+        sign = re.search(r"(?i)\bminus[ -]?$", before) or re.search(r"(?:^|(?<=[\s(:]))[-\u2212+]$", before)
+        if sign:
             if sign.group(0).strip("+ ") and q.value is not None:
                 q.value = -q.value
             q.start -= len(sign.group(0))
@@ -704,7 +720,8 @@ class _Scanner:
 # Nouns that follow a number without being what it counts.
 COUNT_STOP = {"%", "percent", "time", "way", "bit", "couple", "pair", "thing", "kind", "sort", "type", "part",
               "yesterday", "today", "tomorrow", "pm", "am", "one", "other", "others"}
-RANGE_CONNECT_RE = re.compile(r"^\s?(?P<c>to|-|\u2013|\u2014|and|or)\s?(?:-\s?)?")
+RANGE_CONNECT_RE = re.compile(r"^\s?(?P<c>-to-|to|-|\u2013|\u2014|and|or)\s?(?:-\s?)?"
+                              r"(?:[$€£¥]|US\$|\$US|C\$|A\$|HK ?\$|S ?\$|RM|PS|Rs\.?|[A-Z]{3} ?)?\s?$")
 BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s$", re.I)
 FROM_BEFORE_RE = re.compile(r"\bfrom\s(?:(?:up to|about|around|roughly|some|nearly|almost|just)\s)?$", re.I)
 TO_BEFORE_RE = re.compile(r"\bto\s(?:(?:about|around|roughly|some|nearly|almost|just)\s)?$", re.I)
@@ -758,7 +775,15 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
     """All quantities in `doc`, in text order, ids q1, q2, ..."""
     sc = _Scanner(doc, outlet)
     text = doc.text
-    atoms = [a for a in _atoms(text) if not sc.is_not_quantity(a)]
+    blocked = [(m.start(), m.end()) for m in BLOCKED_RE.finditer(text)]
+    atoms = []
+    dropped_end = -1
+    for a in _atoms(text):
+        if any(s < a.end and a.start < e for s, e in blocked) or sc.is_not_quantity(a) or \
+                (text[a.start - 1:a.start] in "-\u2013" and a.start - 1 == dropped_end):
+            dropped_end = a.end            # "Sept. 20-24": the second day goes with the first
+            continue
+        atoms.append(a)
     qs: list[Q] = []
     last_end = -1
     i = 0
@@ -772,26 +797,32 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
             continue
         # a second number joined by to / - / and / or: a range, a change, or a list sharing one unit
         partner = None
-        if i < len(atoms):
-            m = RANGE_CONNECT_RE.match(text[q.end:q.end + 8])
+        if i < len(atoms) and atoms[i].start - q.end <= 12:
             nxt = atoms[i]
-            if m and q.end + m.end() == nxt.start and not sc.is_not_quantity(nxt):
-                partner = (m.group("c"), nxt)
+            m = RANGE_CONNECT_RE.match(text[q.end:nxt.start])
+            if m and not (m.group("c") == "-" and re.match(r"\s-\S", text[q.end:nxt.start])):
+                partner = (m.group("c").strip("-") or "-", nxt)
         if partner:
             conn, a2 = partner
             q2 = sc.grow(a2)
-            if q2.unit and q.unit and q.unit != q2.unit:
+            base = (q.unit or "").split("/")[0], (q2.unit or "").split("/")[0]
+            if q2.unit and q.unit and base[0] != base[1]:
                 partner = None
-            elif sc.looks_like_year(a) or sc.looks_like_year(a2):
-                partner = None if not (q.has_unit or q2.has_unit) else partner
+            elif q.has_unit and not q2.has_unit and conn == "to":
+                partner = None             # "rose 8% to 3.65": a change and its result, not a range
+            elif (sc.looks_like_year(a) or sc.looks_like_year(a2)) and not (
+                    a.value and a2.value and 0.1 < a.value / a2.value < 10):
+                partner = None
+            if partner and q.unit and q2.unit and q.unit != q2.unit:   # "$62 and $68 per share"
+                _share_unit(q2, q)
         if partner:
             i += 1
+            if q2.extras.get("scaled") and not q.extras.get("scaled") and q.value is not None and \
+                    a2.value and q2.value is not None and q.value <= a2.value:
+                q.value *= q2.value / a2.value      # "3 to 5 billion", "$10 to $15 billion"
+                q.extras["scaled"] = True
             if not q.has_unit and q2.has_unit:
                 _share_unit(q2, q)
-                if q2.extras.get("scaled") and not q.extras.get("scaled") and q.value is not None and \
-                        q2.value is not None and q.value < 1000 and (a2.value or 0) < 1000:
-                    mult = q2.value / a2.value if a2.value else 1
-                    q.value *= mult
             elif q.has_unit and not q2.has_unit:
                 _share_unit(q, q2)
             if not q2.has_unit and not q.has_unit:
