@@ -63,7 +63,7 @@ REF_WORDS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRES
 # these, only when spaCy does not read them as a verb or modal ("May I", "they march").
 AMBIGUOUS_NAMES = {"may", "march", "august", "sun", "sat", "wed", "mar", "jan", "sep", "dec"}
 
-_MONTH_RE = (r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?\.?|july?\.?|"
+_MONTH_RE = (r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june|jun\.?|july|jul\.?|"
              r"aug(?:ust|\.)?|sept?(?:ember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)")
 _WEEKDAY_RE = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
                r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.)")
@@ -165,6 +165,13 @@ def _direction(rel: str | None, tense: str | None, default: str | None = None) -
     return default
 
 
+# How far (months) the nearest occurrence may sit on the wrong side of a tense before the tense wins.
+# The past tense often comes from a reporting verb ("said ... Dec. 1"), so it needs slack; an
+# explicit future ("will", "going to") is rarely misattached and wins at once.
+PAST_SLACK = 4
+FUTURE_SLACK = 0
+
+
 def _year_for(month: int, day: int, anchor: dt.date, direction: str | None, strict: bool = False) -> int:
     """The year putting `month` (and `day`, 0 if unknown) nearest the anchor. A direction overrides
     that when the nearest occurrence is months away on the wrong side: tense is too noisy to trust
@@ -175,9 +182,9 @@ def _year_for(month: int, day: int, anchor: dt.date, direction: str | None, stri
         # Whole months: the anchor's own month is "now", neither past nor future.
         gaps = [12 * k + month - anchor.month for k in (-1, 0, 1)]
     nearest = min(range(3), key=lambda i: abs(gaps[i]))
-    if direction == "past" and gaps[nearest] > 0 and (strict or gaps[nearest] >= 4):
+    if direction == "past" and gaps[nearest] > 0 and (strict or gaps[nearest] >= PAST_SLACK):
         nearest -= 1
-    elif direction == "future" and gaps[nearest] < 0 and (strict or gaps[nearest] <= -4):
+    elif direction == "future" and gaps[nearest] < 0 and (strict or gaps[nearest] <= -FUTURE_SLACK):
         nearest += 1
     return anchor.year + nearest - 1
 
@@ -286,7 +293,7 @@ def _weekday(m: re.Match, a: Anchor) -> str | None:
         delta = -((have - want) % 7)
     value = (a.date + dt.timedelta(days=delta)).isoformat()
     part = (m["part"] or "").lower()
-    return value + "T" + DAY_PARTS[part] if part else value
+    return value + DAY_PARTS[part] if part else value
 
 
 @rule("day_word", r"(?:(?P<mod>early|late|earlier|later)\s+)?(?P<word>today|yesterday|tomorrow|"
@@ -306,7 +313,7 @@ def _part_of_day(m: re.Match, a: Anchor) -> str | None:
         return None
     word = m["word"].lower().split()
     day = a.date - dt.timedelta(days=1) if word[0] == "last" else a.date
-    return f"{day.isoformat()}T{DAY_PARTS.get(word[-1], 'TNI')}"
+    return day.isoformat() + DAY_PARTS.get(word[-1], "TNI")
 
 
 @rule("ref", r"(?P<word>now|currently|nowadays|these\s+days|at\s+present|presently|recently|lately|"
@@ -598,7 +605,7 @@ def _clause_tense(verb) -> str | None:
         # and intention verbs point forward.
         head = verb.head
         if head.i != verb.i and head.pos_ in ("VERB", "AUX"):
-            if head.lemma_.lower() in FUTURE_LEMMAS:
+            if head.lemma_.lower() in FUTURE_LEMMAS or head.lower_ == "going":
                 return "future"
             return _clause_tense(head)
         return None
@@ -646,6 +653,10 @@ def _find(text: str) -> list[tuple[int, int, str, re.Match]]:
     return chosen
 
 
+YEAR_PREPOSITIONS = {"in", "since", "by", "of", "until", "till", "from", "during", "before", "after", "through",
+                     "between", "to", "and", "fiscal", "early", "late", "mid", "around", "circa"}
+
+
 def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
     """Filter grammar matches that are ordinary words, not dates ("May I", "the march", "2000 people")."""
     text = m.group(0)
@@ -669,18 +680,18 @@ def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
         if not before or before.group(1).lower() not in ("in", "during", "by", "until", "since", "over", "this",
                                                           "through", "till", "before", "after"):
             return False
-    if name == "year":
+    if name == "year" and not m["pre"] and not m["mod"]:
         tok = _token_at(doc, m.start("year"))
-        if tok is None:
-            return True
-        if tok.ent_type_ in ("MONEY", "QUANTITY", "CARDINAL", "PERCENT") and not m["pre"] and not m["mod"]:
-            nxt = tok.nbor(1) if tok.i + 1 < len(doc) else None
-            if nxt is not None and nxt.tag_ in ("NNS", "NN") and nxt.ent_type_ != "DATE":
-                return False
-            if tok.ent_type_ != "CARDINAL":
-                return False
         prev = doc.text[max(0, start - 2):start]
         if "$" in prev or "#" in prev:
+            return False
+        if tok is None or (tok.i > 0 and tok.nbor(-1).lower_ in YEAR_PREPOSITIONS):
+            return True
+        if tok.ent_type_ in ("MONEY", "QUANTITY", "PERCENT"):
+            return False
+        nxt = tok.nbor(1) if tok.i + 1 < len(doc) else None
+        # "2000 people", "1500 shares": a count, unless a preposition of time precedes ("in 1990 prices").
+        if nxt is not None and nxt.tag_ in ("NNS", "NNPS") and nxt.ent_type_ != "DATE":
             return False
     if name in ("ref",) and text.lower() == "now":
         tok = _token_at(doc, start)
