@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 # ISO code -> readable name (the name the quantity's `unit_name` carries).
 NAMES = {
-    "USD": "US dollar", "CAD": "canadian dollar", "AUD": "australian dollar", "NZD": "new zealand dollar",
+    "USD": "dollar", "CAD": "canadian dollar", "AUD": "australian dollar", "NZD": "new zealand dollar",
     "HKD": "hong kong dollar", "SGD": "singapore dollar", "TWD": "new taiwan dollar", "MXN": "mexican peso",
     "EUR": "euro", "GBP": "pound sterling", "GBX": "penny", "JPY": "japanese yen", "CNY": "chinese yuan",
     "MYR": "malaysian ringgit", "ILS": "shekel", "INR": "indian rupee", "DKK": "danish krone",
@@ -103,7 +103,7 @@ def resolve_dollar(outlet: str | None = None, text: str = "") -> DollarReading:
     counts = {code: len(pat.findall(text)) for pat, code in CONTEXT_DOLLAR}
     us = len(re.findall(r"\bU\.?S\.?\b|\bAmerican\b|\bWashington\b", text))
     best = max(counts, key=counts.get) if counts else None
-    if best and counts[best] >= 2 and counts[best] > 2 * us:
+    if best and counts[best] >= 3 and counts[best] > 2 * us:
         return DollarReading(best, f"bare $ read as {best}: the article is about "
                                    f"{'Canada' if best == 'CAD' else 'Australia'}")
     return DollarReading("USD", "bare $ read as USD (default; no outlet or context pointing elsewhere)")

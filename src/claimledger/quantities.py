@@ -130,6 +130,8 @@ UNIT_TABLE: list[tuple[tuple[str, ...], str, str, str]] = [
      "degree_Fahrenheit", "°F", "degree fahrenheit"),
     (("degrees", "degree", "°"), "degree", "°", "degree"),
 ]
+CASE_STRICT = {"ms", "mi", "in.", "min", "hr", "sec", "yd", "gal", "kt", "nm", "ha", "dr", "kts", "ft", "mg", "cm",
+               "mm", "km", "kg", "kms", "kgs", "hrs", "secs", "mins", "wks", "yrs", "yr", "bbl", "lbs", "lb", "oz"}
 # Single letters that are a unit only glued to the digits ("37m", "5W", "45g"), not after a space.
 GLUED_UNITS: dict[str, tuple[str, str, str]] = {
     "m": ("meter", "m", "metre"), "g": ("gram", "g", "gram"), "l": ("liter", "l", "litre"),
@@ -182,8 +184,10 @@ def _unit_index() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str
     exact: dict[str, tuple[str, str, str]] = {}
     for surfaces, expr, short, name in UNIT_TABLE:
         for s in surfaces:
-            (words if len(s) > 3 and s.isascii() and s.lower() == s else exact)[s if s in exact else s] = \
-                (expr, short, name)
+            # lower-case surfaces match any case ("mAh", "GWh", "MPH") unless they are short everyday
+            # letter pairs that would match words or names in capitals
+            loose = s.isascii() and s.lower() == s and s not in CASE_STRICT
+            (words if loose else exact)[s] = (expr, short, name)
     for s in list(words):
         words[s.lower()] = words[s]
     table = {**{k.lower(): v for k, v in words.items()}, **exact}
@@ -255,9 +259,9 @@ CUR_CODE_AFTER_RE = re.compile(rf"\s?(?P<c>{_CODE_ALT})\b")
 SYMBOL_AFTER_RE = re.compile(r"\s?(?P<s>[€£¥元₾₭₹₽₴₿$]|ரூ)")
 DOLLAR_TAG_RE = re.compile(r"\s(?P<t>Cdn|CDN|CAD|US|U\.S\.|USD|AUD|NZD|HKD)(?![A-Za-z])")
 MINOR_RE = re.compile(r"[\s-]?(?P<m>cents?|pence|penny|pennies|sen|satoshis?|p)(?![A-Za-z])")
-PER_RE = re.compile(r"(?:\s?/\s?|\s(?:per|a|an|each)[\s-]|\sa-)(?P<d>share|year|annum|month|day|week|hour|barrel|"
+PER_RE = re.compile(r"(?:\s?/\s?|\s(?:per|a|an|each)[\s-]|\sa-|-a-|-per-)(?P<d>share|year|annum|month|day|week|hour|barrel|"
                     r"gallon|litre|liter|dozen|gram|ounce|kilo|kg|tonne|ton|square foot|sq ft|square metre|"
-                    r"square meter|sq m|sqm|person|head|game|minute|century)\b", re.I)
+                    r"square meter|sq m|sqm|person|head|game|minute|century)\b(?!\s(?:earlier|ago|before|later|after|on))", re.I)
 PER_TIME = {"annum": "year"}
 
 YEAR_RE = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
@@ -268,7 +272,9 @@ MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s(?:of\s)?{MONTHS}(?![a-z])")
 ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b")
 GLUE_WORDS = {"to", "minus", "sub", "mid", "over", "under", "up", "about", "around", "and", "or", "from", "than",
               "top", "the", "a", "an", "of", "by", "at", "in", "on"}
-ADDRESS_AFTER_RE = re.compile(r"^\s(?:[A-Z][\w.]*\s){0,3}(?:St|Street|Rd|Road|Ave|Avenue|Way|Blvd|Boulevard|Drive|"
+INDEX_BEFORE_RE = re.compile(r"(?:\bS\s?&?\s?P|\bsp|FTSE|Stoxx|STOXX|Nasdaq|NASDAQ|Russell|Nikkei|ASX|TSX|DAX|CAC|"
+                             r"MSCI|Hang Seng|KOSPI|Sensex|Nifty|Topix|TOPIX|AEX|IBEX|SMI|OMX)(?:/\w+)?\s$", re.I)
+ADDRESS_AFTER_RE = re.compile(r"^\s(?:[A-Z0-9][\w.]*\s){0,3}(?:St|Street|Rd|Road|Ave|Avenue|Way|Blvd|Boulevard|Drive|"
                               r"Dr|Lane|Ln|Place|Pl|Court|Ct|Terrace|Hwy|Parkway|Square|Close|Crescent)\b\.?")
 ZIP_AFTER_RE = re.compile(r"^\s(?:ZIP|zip|Zip|postcode|postal)\b")
 BLOCKED_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?|\b\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?|"
@@ -423,6 +429,10 @@ class _Scanner:
             return True
         if ID_WORD_BEFORE_RE.search(before) or ADDRESS_AFTER_RE.match(after) or ZIP_AFTER_RE.match(after):
             return True
+        if INDEX_BEFORE_RE.search(before) and not PERCENT_RE.match(after):
+            return True                          # S&P 500, FTSE 100: index names
+        if re.search(r"\b[a-z]+[A-Z]\w*\s$", before):
+            return True                          # iPhone 14, eBay 2
         if re.search(r"[A-Z]\w*\s\($", before) and re.match(r"^\)", after):
             return True                          # "Dak Prescott (4)": a jersey number
         if a.kind == "fraction" and (re.search(r"(?i)\b(?:the|first|second|final|last|latter|former|"
@@ -619,7 +629,7 @@ class _Scanner:
             q.change = {"type": "factor", "factor": q.value}
             return pos + FOLD_RE.match(t[pos:]).end()
         if TIMES_RE.match(t[pos:]):
-            q.unit, q.dimension, q.counts, q.has_unit = "count", "count", "time", True
+            q.unit, q.dimension, q.counts, q.unit_name, q.has_unit = "count", "count", "time", "count", True
             return pos + TIMES_RE.match(t[pos:]).end()
         glued = pos == a.end and a.kind == "digits"
         upos = pos + 1 if t[pos:pos + 1] == "-" else (pos + 1 if t[pos:pos + 1] == " " else pos)
@@ -691,7 +701,8 @@ class _Scanner:
             # "one of the proudest moments", "two of Johnson's deputies", "dozens of people"
             m = re.match(r"^\s(?:of)\s(?:the\s|his\s|her\s|their\s|its\s|our\s|my\s|these\s|those\s)?",
                          self.text[q.end:q.end + 20])
-            if m and (q.kind in ("words", "vague") or q.value is not None and q.value < 100):
+            if m and (q.kind in ("words", "vague") or q.value is not None and q.value < 100
+                      or q.extras.get("scaled")):
                 after = self.token(q.end + m.end())
                 if after is not None:
                     head = after
@@ -702,14 +713,23 @@ class _Scanner:
                         head = None
         if head is None:
             return
+        while head.dep_ == "compound" and head.head.i > head.i and head.head.i - head.i <= 2 \
+                and head.head.pos_ == "NOUN":
+            head = head.head                    # "11 member trade agreement"
         if head.lemma_.lower() in COUNT_STOP:
             return
         start_i = self.token(q.end - 1).i + 1
-        mods = [w for w in doc[start_i:head.i] if w.pos_ in ("ADJ", "NOUN", "PROPN") and w.dep_ != "poss"
-                and not re.search(r"[-‑]", w.text) and w.text.lower() not in ("of", "the")]
-        if any(w.pos_ == "VERB" or w.text in ("-", "and", ",") for w in doc[start_i:head.i]):
-            mods = []
-        lemma = head.lemma_.lower() if head.pos_ == "NOUN" else head.text.lower()
+        span = doc[start_i:head.i]
+        if any(w.lower_ in ("last", "next", "this", "previous", "past", "coming") for w in span):
+            return                              # "2.1 last year": a time expression, not a count
+        hyphened = {w.i for w in span if w.text == "-"} | {w.i - 1 for w in span if w.text == "-"} | \
+                   {w.i + 1 for w in span if w.text == "-"}
+        mods = [w for w in span if w.pos_ in ("ADJ", "NOUN", "PROPN") and w.dep_ != "poss"
+                and w.i not in hyphened and w.lower_ not in ("of", "the", "more", "additional", "such")]
+        if head.pos_ == "NOUN":
+            lemma = head.lemma_.lower()
+        else:
+            lemma = head.text.lower()[:-1] if head.tag_ == "NNPS" and head.text.endswith("s") else head.text.lower()
         q.counts = "person" if lemma in ("people", "persons") else lemma
         q.unit, q.dimension = "count", "count"
         q.unit_name = " ".join([m.lemma_.lower() if m.pos_ != "PROPN" else m.text for m in mods] + [lemma])
@@ -762,7 +782,8 @@ def _age(scanner: _Scanner, q: Q) -> bool:
     if not re.search(r"[A-Za-z],\s$", t[max(0, q.start - 3):q.start]) or not re.match(r"^,", t[q.end:q.end + 1]):
         return False
     tok = scanner.token(q.start - 3)
-    return tok is not None and tok.ent_type_ == "PERSON" and q.value is not None and 0 < q.value < 120
+    return tok is not None and (tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN") and q.value is not None \
+        and 0 < q.value < 120 and q.value == int(q.value)
 
 
 def _share_unit(src: Q, dst: Q) -> None:
@@ -808,6 +829,12 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
             base = (q.unit or "").split("/")[0], (q2.unit or "").split("/")[0]
             if q2.unit and q.unit and base[0] != base[1]:
                 partner = None
+            elif conn == "to" and re.search(r"(?i)\bby\s$", text[max(0, q.start - 4):q.start]):
+                partner = None             # "increased by $43.6 billion to $419.2 billion"
+            elif sc.looks_like_year(a) and sc.looks_like_year(a2) and not (q.has_unit or q2.has_unit):
+                i += 1                     # "between 2014 and 2017": two years
+                last_end = q2.end
+                continue
             elif q.has_unit and not q2.has_unit and conn == "to":
                 partner = None             # "rose 8% to 3.65": a change and its result, not a range
             elif (sc.looks_like_year(a) or sc.looks_like_year(a2)) and not (
