@@ -273,13 +273,15 @@ def _month(m: re.Match, a: Anchor) -> str | None:
     return f"{year}-{month:02d}"
 
 
-@rule("weekday", r"(?:(?P<rel>last|next|this|coming|upcoming|past|that|the\s+following|the\s+previous)\s+)?"
+@rule("weekday", r"(?:(?:early|late|earlier|later)\s+)?"
+      r"(?:(?P<rel>last|next|this|this\s+coming|coming|upcoming|past|this\s+past|that|the\s+following|"
+      r"the\s+previous)\s+)?"
       r"(?P<wd>" + _WEEKDAY_RE + r")(?:(?:\s+|-)(?P<part>morning|afternoon|evening|night))?")
 def _weekday(m: re.Match, a: Anchor) -> str | None:
     if a.date is None:
         return None
     want = WEEKDAYS[m["wd"].lower().rstrip(".")]
-    rel = re.sub(r"^the\s+", "", (m["rel"] or "").lower())
+    rel = re.sub(r"^(?:the|this)\s+", "", re.sub(r"\s+", " ", (m["rel"] or "").lower()))
     have = a.date.weekday()
     if rel in ("last", "past", "previous") or a.prep == "since":
         delta = -((have - want) % 7 or 7)
@@ -316,12 +318,12 @@ def _part_of_day(m: re.Match, a: Anchor) -> str | None:
     return day.isoformat() + DAY_PARTS.get(word[-1], "TNI")
 
 
-@rule("ref", r"(?P<word>now|currently|nowadays|these\s+days|at\s+present|presently|recently|lately|"
-      r"the\s+past|the\s+(?:near\s+)?future|the\s+(?:near|short)\s+term|current)")
+@rule("ref", r"(?:right\s+|more\s+|most\s+)?(?P<word>now|currently|nowadays|these\s+days|at\s+present|presently|recently|lately|"
+      r"the\s+past|recent|the\s+(?:near\s+)?future|the\s+(?:near|short)\s+term|current)")
 def _ref(m: re.Match, a: Anchor) -> str | None:
     word = re.sub(r"\s+", " ", m["word"].lower())
-    if word == "current":
-        return "PRESENT_REF"
+    if word in ("current", "recent"):
+        return "PRESENT_REF" if word == "current" else "PAST_REF"
     return REF_WORDS.get(word) or ("FUTURE_REF" if "future" in word or "term" in word else None)
 
 
@@ -339,11 +341,11 @@ def _year_end(m: re.Match, a: Anchor) -> str | None:
     return str(a.date.year + {"last": -1, "next": 1}.get(rel, 0))
 
 
-@rule("rel_unit", _MOD_RE + r"(?P<rel>this|last|next|the\s+past|the\s+previous|the\s+coming|the\s+current|"
+@rule("rel_unit", _MOD_RE + r"(?P<rel>this|(?:the\s+)?last|(?:the\s+)?next|this\s+past|the\s+past|the\s+previous|the\s+coming|the\s+current|"
       r"the\s+following|the\s+prior|the\s+same|the\s+latest|that|the)\s+(?:(?P<kind>fiscal|full|calendar)\s+)?"
       r"(?P<unit>week(?:end)?|month|year|decade|century)")
 def _rel_unit(m: re.Match, a: Anchor) -> str | None:
-    rel = re.sub(r"^the\s+", "", m["rel"].lower())
+    rel = re.sub(r"^(?:the|this)\s+", "", re.sub(r"\s+", " ", m["rel"].lower()))
     unit = m["unit"].lower()
     if a.date is None:
         return None
@@ -386,7 +388,8 @@ def _shift(anchor: dt.date, unit: str, step: int, tense: str | None = None) -> s
     return None
 
 
-@rule("ago", r"(?P<n>" + _NUM_RE + r")\s+(?P<unit>day|week|month|year|decade)s?\s+"
+@rule("ago", r"(?:(?:nearly|almost|about|around|roughly|some|just|only|more\s+than|less\s+than|over|"
+      r"under)\s+)?(?P<n>" + _NUM_RE + r")\s+(?P<unit>day|week|month|year|decade)s?\s+"
       r"(?P<dir>ago|earlier|before|later|after|from\s+now|hence)")
 def _ago(m: re.Match, a: Anchor) -> str | None:
     n = _count(m["n"])
@@ -404,8 +407,8 @@ def _ago(m: re.Match, a: Anchor) -> str | None:
     return _shift(a.date, unit, -n if back else n)
 
 
-@rule("year_adj", r"(?:the\s+)?(?P<word>year-earlier|year-ago|prior-year|a\s+year\s+earlier|a\s+year\s+ago)"
-      r"(?:\s+(?P<noun>quarter|period|level|results?))?")
+@rule("year_adj", r"(?:the\s+(?:comparable\s+)?(?:year-earlier|year-ago|prior-year)\s+(?P<noun>quarter|period))|"
+      r"year-earlier|year-ago|prior-year|a\s+year\s+earlier|a\s+year\s+ago")
 def _year_adj(m: re.Match, a: Anchor) -> str | None:
     if a.date is None:
         return None
@@ -492,7 +495,8 @@ def _half(m: re.Match, a: Anchor) -> str | None:
     return f"{a.date.year}-H{h}" if a.date else None
 
 
-@rule("season", _MOD_RE + r"(?:(?P<rel>last|next|this|past|coming|the|that)\s+)?(?P<season>spring|summer|fall|"
+@rule("season", _MOD_RE + r"(?:(?P<rel>last|next|this|past|this\s+past|coming|the|that)\s+)?"
+      r"(?:(?:early|late|mid)(?:\s+|-))?(?P<season>spring|summer|fall|"
       r"autumn|winter)(?:\s+(?:of\s+)?(?P<year>" + _YEAR_RE + r"))?")
 def _season(m: re.Match, a: Anchor) -> str | None:
     code = SEASONS[m["season"].lower()]
@@ -500,7 +504,7 @@ def _season(m: re.Match, a: Anchor) -> str | None:
         return f"{year_number(m['year'])}-{code}"
     if a.date is None:
         return None
-    rel = (m["rel"] or "").lower()
+    rel = re.sub(r"^this\s+", "", re.sub(r"\s+", " ", (m["rel"] or "").lower()))
     if rel == "that":
         return None
     start = SEASON_START[code]
@@ -734,6 +738,8 @@ def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -
                         quarterly=bool(QUARTERLY_RE.search(_context(doc, start))),
                         prep=before.group(1).lower() if before else "")
         fn = RESOLVERS[name]
+        if name == "quarter" and "-quarter" in m.group(0).lower() and text[start:start + 4].lower() == "the ":
+            start += 4       # "the third-quarter results": TimeML marks the modifier only
         mentions.append(DateMention(text=text[start:end], start=start, end=end, resolved=fn(m, anchor)))
         taken.append((start, end))
     for ent in doc.ents if include_unresolved else ():
