@@ -39,7 +39,7 @@ NAME_TO_CODE = {
     "australian dollar": "AUD", "new zealand dollar": "NZD", "hong kong dollar": "HKD",
     "singapore dollar": "SGD", "singaporean dollar": "SGD", "taiwan dollar": "TWD",
     "new taiwan dollar": "TWD", "euro": "EUR", "pound sterling": "GBP", "pounds sterling": "GBP",
-    "sterling": "GBP", "british pound": "GBP", "yen": "JPY", "japanese yen": "JPY", "yuan": "CNY",
+    "sterling": "GBP", "british pound": "GBP", "pound": "GBP", "yen": "JPY", "japanese yen": "JPY", "yuan": "CNY",
     "chinese yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "ringgit": "MYR", "malaysian ringgit": "MYR",
     "shekel": "ILS", "new shekel": "ILS", "israeli shekel": "ILS", "rupee": "INR", "indian rupee": "INR",
     "sri lankan rupee": "LKR", "pakistani rupee": "PKR", "danish krone": "DKK", "danish crown": "DKK",

@@ -248,8 +248,8 @@ _BOUND_RES = [(b, re.compile(rf"(?:^|(?<=[\s(]))(?:{pat})\s*$", re.I)) for b, pa
 _PREFIX_KEYS = sorted(cur.PREFIX_SYMBOLS, key=len, reverse=True)
 _CODE_ALT = "|".join(sorted(cur.CODES, key=len, reverse=True))
 CUR_PREFIX_RE = re.compile(
-    rf"(?:(?<![A-Za-z])(?:{'|'.join(re.escape(k) for k in _PREFIX_KEYS)})"
-    rf"|\b(?:usd|aud|cad|mxn|nzd|hkd|u\.s\.?)\$"
+    rf"(?:(?<![A-Za-z'’.])(?:{'|'.join(re.escape(k) for k in _PREFIX_KEYS)})"
+    rf"|\b(?:usd|aud|cad|mxn|nzd|hkd|u\.s\.?)\s?\$"
     rf"|\b(?:{_CODE_ALT})|\b(?:dollars?|euros?|rmb|sen)\b)\s?$",
     re.I)
 _NAME_ALT = "|".join(sorted({re.escape(n) for n in cur.NAME_TO_CODE} | {"dollar", "buck"},
@@ -259,7 +259,7 @@ CUR_CODE_AFTER_RE = re.compile(rf"\s?(?P<c>{_CODE_ALT})\b")
 SYMBOL_AFTER_RE = re.compile(r"\s?(?P<s>[€£¥元₾₭₹₽₴₿$]|ரூ)")
 DOLLAR_TAG_RE = re.compile(r"\s(?P<t>Cdn|CDN|CAD|US|U\.S\.|USD|AUD|NZD|HKD)(?![A-Za-z])")
 MINOR_RE = re.compile(r"[\s-]?(?P<m>cents?|pence|penny|pennies|sen|satoshis?|p)(?![A-Za-z])")
-PER_RE = re.compile(r"(?:\s?/\s?|\s(?:per|a|an|each)[\s-]|\sa-|-a-|-per-)(?P<d>share|year|annum|month|day|week|hour|barrel|"
+PER_RE = re.compile(r"(?:\s?/\s?|\s(?:per|a|an|each)[\s-]|\sa-|\s?-\s?a\s?-\s?|-per-)(?P<d>share|year|annum|month|day|week|hour|barrel|"
                     r"gallon|litre|liter|dozen|gram|ounce|kilo|kg|tonne|ton|square foot|sq ft|square metre|"
                     r"square meter|sq m|sqm|person|head|game|minute|century)\b(?!\s(?:earlier|ago|before|later|after|on))", re.I)
 PER_TIME = {"annum": "year"}
@@ -267,7 +267,9 @@ PER_TIME = {"annum": "year"}
 YEAR_RE = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
 TIME_AFTER_RE = re.compile(r"^\s?(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b|GMT\b|EDT\b|EST\b|PDT\b|PST\b|"
                            r"BST\b|CET\b|UTC\b|ET\b|PT\b|[ap]\.?m\b)", re.I)
-MONTH_BEFORE_RE = re.compile(rf"\b{MONTHS}\s?$")
+MONTH_BEFORE_RE = re.compile(rf"\b{MONTHS}\s?$|(?i:\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.\s?$|"
+                             r"\b(?:january|february|april|june|july|august|september|october|november|"
+                             r"december)\s$)")
 MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s(?:of\s)?{MONTHS}(?![a-z])")
 ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b")
 GLUE_WORDS = {"to", "minus", "sub", "mid", "over", "under", "up", "about", "around", "and", "or", "from", "than",
@@ -435,8 +437,8 @@ class _Scanner:
             return True                          # iPhone 14, eBay 2
         if re.search(r"[A-Z]\w*\s\($", before) and re.match(r"^\)", after):
             return True                          # "Dak Prescott (4)": a jersey number
-        if a.kind == "fraction" and (re.search(r"(?i)\b(?:the|first|second|final|last|latter|former|"
-                                               r"other)\s$", before) or re.match(r"^-", after)):
+        if a.kind == "fraction" and (re.search(r"(?i)\b(?:the|first|second|third|fourth|final|last|latter|"
+                                               r"former|other)\s?-?\s?$", before) or re.match(r"^\s?-", after)):
             return True                          # "the second half", "a third-party", "half-staff"
         if a.kind == "words" and re.match(r"^-(?!year|month|day|week|hour|minute|second|mile|foot|"
                                           r"inch|metre|meter|kilomet|per|fold|odd|plus)[a-z]", after, re.I):
@@ -595,7 +597,7 @@ class _Scanner:
                 m2 = re.match(r"\s(?:us\s)?dollars?\b", t[end:], re.I)     # "50 dollar dollar"
                 if m2 and code in ("USD", "CAD", "AUD"):
                     end += m2.end()
-                return end
+                return self._minor_part(q, end)
         m = SYMBOL_AFTER_RE.match(t, pos)
         if m:
             code = cur.SUFFIX_SYMBOLS.get(m.group("s"))
@@ -632,7 +634,8 @@ class _Scanner:
             q.unit, q.dimension, q.counts, q.unit_name, q.has_unit = "count", "count", "time", "count", True
             return pos + TIMES_RE.match(t[pos:]).end()
         glued = pos == a.end and a.kind == "digits"
-        upos = pos + 1 if t[pos:pos + 1] == "-" else (pos + 1 if t[pos:pos + 1] == " " else pos)
+        hy = re.match(r"\s?-\s?|\s", t[pos:pos + 3])
+        upos = pos + hy.end() if hy else pos
         hit = match_unit(t, upos, glued=glued and upos == pos)
         if hit and not self._false_unit(q, upos, hit):
             end, expr, short, name = hit
@@ -644,6 +647,19 @@ class _Scanner:
             q.unit, q.unit_name, q.pint, q.dimension, q.has_unit = "lb", "pound-mass", "pound", "mass", True
             return pos + len(re.match(r" pounds?", t[pos:], re.I).group(0))
         return pos
+
+    def _minor_part(self, q: Q, pos: int) -> int:
+        """'3 dollars 50 cents', '15 dollars and 50.', 'thirteen dollars forty five' -> one amount."""
+        m = re.match(rf"\s(?:and\s)?(?P<n>\d{{1,2}}|{WORD_NUMBER})(?P<c>\s(?:cents?|pence|p)\b)?"
+                     r"(?=\s?(?:[.,;!?]|$)|\s(?:cents?|pence)\b)", self.text[pos:], re.I)
+        if not m or q.value is None or q.value != int(q.value):
+            return pos
+        n = m.group("n")
+        minor = float(n) if n[0].isdigit() else parse_words(n)
+        if minor is None or not 0 < minor < 100 or (not m.group("c") and not re.match(r"\s(?:and\s)?\S", m.group(0))):
+            return pos
+        q.value += minor / 100
+        return pos + m.end()
 
     def _false_currency_word(self, name: str, q: Q) -> bool:
         """'pound(s)' is money only with a scale or sterling; 'real', 'won', 'mark' need a money clue."""
@@ -801,7 +817,7 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
     dropped_end = -1
     for a in _atoms(text):
         if any(s < a.end and a.start < e for s, e in blocked) or sc.is_not_quantity(a) or \
-                (text[a.start - 1:a.start] in "-\u2013" and a.start - 1 == dropped_end):
+                (a.start > 0 and text[a.start - 1] in "-\u2013" and a.start - 1 == dropped_end):
             dropped_end = a.end            # "Sept. 20-24": the second day goes with the first
             continue
         atoms.append(a)
@@ -850,8 +866,9 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
                 q.extras["scaled"] = True
             if not q.has_unit and q2.has_unit:
                 _share_unit(q2, q)
-            elif q.has_unit and not q2.has_unit:
-                _share_unit(q, q2)
+            elif q.has_unit and not q2.has_unit and (conn not in ("and", "or") or
+                                                     BETWEEN_BEFORE_RE.search(text[max(0, q.start - 9):q.start])):
+                _share_unit(q, q2)         # "5 to 7": yes; "$4.25 and 32 is the quantity": no
             if not q2.has_unit and not q.has_unit:
                 sc.counted(q2)
                 if q2.has_unit:
