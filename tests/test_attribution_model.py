@@ -1,0 +1,85 @@
+"""The learned attribution tagger on small hand-written articles (never eval data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimledger import attribution_model as am
+from claimledger.nlp import load_nlp
+
+pytestmark = pytest.mark.skipif(not am.is_available(), reason="CRF weights not shipped")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def _texts(doc, frags):
+    return [doc.text[s:e] for s, e in frags]
+
+
+def _find(atts, doc, cue_word):
+    for att in atts:
+        if any(cue_word in t for t in _texts(doc, att.cue)):
+            return att
+    raise AssertionError(f"no cue {cue_word!r} in {[_texts(doc, a.cue) for a in atts]}")
+
+
+def test_direct_quote_with_trailing_cue(nlp):
+    doc = nlp('"We will win the vote next week," Maria Lopez said.\n\nThe council meets on Monday.')
+    att = _find(am.predict(doc), doc, "said")
+    assert _texts(doc, att.source) == ["Maria Lopez"]
+    content = " ".join(_texts(doc, att.content))
+    assert "We will win the vote next week" in content
+    assert "Maria" not in content
+
+
+def test_indirect_speech_with_that(nlp):
+    doc = nlp("The ministry said that the new bridge would open in March, two months late.")
+    att = _find(am.predict(doc), doc, "said")
+    assert _texts(doc, att.source) == ["The ministry"]
+    content = " ".join(_texts(doc, att.content))
+    assert "the new bridge would open in March" in content
+
+
+def test_according_to(nlp):
+    doc = nlp("According to the agency, the river rose by two metres overnight.")
+    att = _find(am.predict(doc), doc, "According")
+    assert any("agency" in t for t in _texts(doc, att.source))
+    assert any("river rose" in t for t in _texts(doc, att.content))
+
+
+def test_quote_split_around_cue_is_one_attribution(nlp):
+    doc = nlp('"The plan is dead," the senator told reporters. "Nobody in this building wants it."')
+    atts = am.predict(doc)
+    att = _find(atts, doc, "told")
+    content = " ".join(_texts(doc, att.content))
+    assert "The plan is dead" in content
+    assert "Nobody in this building wants it" in content
+    assert any("senator" in t for t in _texts(doc, att.source))
+
+
+def test_no_attribution_in_plain_narration(nlp):
+    doc = nlp("The bridge opened in 1962. It carries four lanes of traffic across the river.")
+    assert am.predict(doc) == []
+
+
+def test_offsets_are_valid_slices(nlp):
+    text = ('Officials in Lisbon said on Thursday that talks would resume. "We are close," one '
+            'diplomat said, adding that a deal "could come within days."\n\nShe declined to say more.\n\n'
+            '"This never ends')  # unclosed quote at the end must not break anything
+    doc = nlp(text)
+    atts = am.predict(doc)
+    assert atts
+    for att in atts:
+        assert len(att.cue) == 1
+        for s, e in att.source + att.cue + att.content:
+            assert 0 <= s < e <= len(text)
+            assert text[s:e].strip() == text[s:e]
+        assert att.content == sorted(att.content)
+
+
+def test_empty_and_whitespace_docs(nlp):
+    assert am.predict(nlp("")) == []
+    assert am.predict(nlp("\n\n  \n")) == []
