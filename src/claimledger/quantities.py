@@ -845,7 +845,7 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
             base = (q.unit or "").split("/")[0], (q2.unit or "").split("/")[0]
             if q2.unit and q.unit and base[0] != base[1]:
                 partner = None
-            elif conn == "to" and re.search(r"(?i)\bby\s$", text[max(0, q.start - 4):q.start]):
+            elif conn == "to" and q.has_unit and re.search(r"(?i)\bby\s$", text[max(0, q.start - 4):q.start]):
                 partner = None             # "increased by $43.6 billion to $419.2 billion"
             elif sc.looks_like_year(a) and sc.looks_like_year(a2) and not (q.has_unit or q2.has_unit):
                 i += 1                     # "between 2014 and 2017": two years
@@ -915,6 +915,7 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
         q.bound, q.start = _bound(text, q.start)
         q.end = max(q.end, q.extras.get("counted_end", q.end)) if q.unit == "count" and q.counts else q.end
         out.append(q)
+    _ellipsis(sc, out)
     _changes(sc, out)
     out += _multipliers(text, out)
     out.sort(key=lambda q: q.start)
@@ -933,6 +934,51 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
                                unit=q.unit, dimension=q.dimension, bound=q.bound, counts=q.counts,
                                unit_name=q.unit_name, unit_guess=q.unit_guess, range=rng, change=q.change))
     return result
+
+
+def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
+    """'435 homes by open sale and 187 by tender': a bare number takes the unit of its neighbour in the
+    same sentence (the previous one outside parentheses, else a following one), counts and money only."""
+    text = sc.text
+
+    def sent(q: Q):
+        tok = sc.token(q.start)
+        return tok.sent.start if tok is not None else None
+
+    def donor_ok(d: Q) -> bool:
+        return d.has_unit and d.unit not in ("%", "pp", "bp", "yr") and d.dimension in ("count", "currency") \
+            and d.kind != "range" and d.change is None or (d.has_unit and d.unit_name == "point")
+
+    for n, q in enumerate(qs):
+        if q.has_unit or q.kind != "digits" or q.value is None:
+            continue
+        before = text[max(0, q.start - 12):q.start]
+        if re.search(r"(?i)\b(?:of|is|was|be|are|were|up|down)\s$", before) or \
+                re.match(r"(?i)\s(?:is|was|are|were)\b", text[q.end:q.end + 5]):
+            continue
+        s0 = sent(q)
+        donor = None
+        for d in reversed(qs[:n]):
+            if sent(d) != s0:
+                break
+            if text.count("(", d.start, q.start) > text.count(")", d.start, q.start) or \
+                    re.search(r"\(\s*$", text[max(0, d.start - 3):d.start]):
+                continue
+            donor = d
+            break
+        if donor is None or not donor_ok(donor):
+            donor = None
+            for d in qs[n + 1:]:
+                if sent(d) != s0:
+                    break
+                if re.match(r"^[\s,]*(?:while|and|up|down|[,)])", text[q.end:d.start]) or d.start - q.end < 60:
+                    donor = d
+                break
+        if donor is not None and donor_ok(donor) and donor.value and \
+                1e-3 < abs(q.value / donor.value) < 1e3:
+            _share_unit(donor, q)
+            if donor.unit == "count":
+                q.extras["inherited"] = True
 
 
 def _link(frm: Q, to: Q, ids: dict[int, str], written: str) -> None:
