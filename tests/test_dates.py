@@ -128,6 +128,21 @@ def test_ordinary_words_are_not_dates(nlp):
     assert resolve(nlp, text) == {}
 
 
+def test_counts_after_a_month_are_not_years(nlp):
+    got = resolve(nlp, "The clinic reopened in May, 2000 patients signed up at once.")
+    assert got == {"May": "2024-05"} or got == {"May": "2025-05"}
+    assert "May, 2000" not in got
+
+
+def test_unparsed_doc_does_not_crash():
+    import spacy
+
+    doc = spacy.blank("en")("Shares fell on March 14 and again last week. Now they rise.")
+    got = {m.text: m.resolved for m in dates.extract(doc, PUB)}
+    assert got["March 14"] == "2025-03-14" and got["last week"] == "2025-W11" and got["Now"] == "PRESENT_REF"
+    assert dates.extract(spacy.blank("en")(""), PUB) == []
+
+
 def test_durations_are_not_dates(nlp):
     got = resolve(nlp, "The talks lasted three years and the ceasefire held for two weeks.")
     assert not any(v is not None for v in got.values())

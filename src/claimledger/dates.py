@@ -638,12 +638,12 @@ DURATION_RE = re.compile(
     r"^(?:daily|weekly|monthly|annually|annual|yearly|quarterly)$|\bold$|\bages?\b|^\d+$", re.I)
 
 
-def _find(text: str) -> list[tuple[int, int, str, re.Match]]:
-    """Leftmost-longest non-overlapping grammar matches over the whole text."""
+def _find(doc: Doc) -> list[tuple[int, int, str, re.Match]]:
+    """Leftmost-longest non-overlapping plausible grammar matches over the whole text."""
     found = []
     for name, pattern, _fn in RULES:
-        for m in pattern.finditer(text):
-            if m.end() > m.start():
+        for m in pattern.finditer(doc.text):
+            if m.end() > m.start() and _plausible(doc, m.start(), m.end(), name, m):
                 found.append((m.start(), m.end(), name, m))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     chosen: list[tuple[int, int, str, re.Match]] = []
@@ -675,7 +675,7 @@ def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
             tok = _token_at(doc, m.start(key))
             if tok is not None and (tok.tag_ in ("MD", "VB", "VBP", "VBZ", "VBD") or tok.pos_ in ("VERB", "AUX")):
                 return False
-            if word.lower() in ("may", "march", "august") and tok is not None and tok.i == tok.sent.start \
+            if word.lower() in ("may", "march", "august") and tok is not None and (tok.i == 0 or tok.is_sent_start) \
                     and tok.ent_type_ != "DATE":
                 return False
     if name == "season" and not (m["rel"] and m["rel"].lower() != "the") and not m["year"] and not m["mod"]:
@@ -684,6 +684,8 @@ def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
         if not before or before.group(1).lower() not in ("in", "during", "by", "until", "since", "over", "this",
                                                           "through", "till", "before", "after"):
             return False
+    if name == "month_year" and m["year"] and _counts_something(doc, m.start("year")):
+        return False     # "in May, 2000 people came"
     if name == "year" and not m["pre"] and not m["mod"]:
         tok = _token_at(doc, m.start("year"))
         prev = doc.text[max(0, start - 2):start]
@@ -693,9 +695,8 @@ def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
             return True
         if tok.ent_type_ in ("MONEY", "QUANTITY", "PERCENT"):
             return False
-        nxt = tok.nbor(1) if tok.i + 1 < len(doc) else None
         # "2000 people", "1500 shares": a count, unless a preposition of time precedes ("in 1990 prices").
-        if nxt is not None and nxt.tag_ in ("NNS", "NNPS") and nxt.ent_type_ != "DATE":
+        if _counts_something(doc, m.start("year")):
             return False
     if name in ("ref",) and text.lower() == "now":
         tok = _token_at(doc, start)
@@ -703,6 +704,15 @@ def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
         # but "right now" / "by now" keep only "now" anyway.
         return tok is None or tok.pos_ != "CCONJ"
     return True
+
+
+def _counts_something(doc: Doc, char: int) -> bool:
+    """The number at `char` is followed by a plural noun, so it counts things rather than naming a year."""
+    tok = _token_at(doc, char)
+    if tok is None or tok.i + 1 >= len(doc):
+        return False
+    nxt = tok.nbor(1)
+    return nxt.tag_ in ("NNS", "NNPS") and nxt.ent_type_ != "DATE"
 
 
 def _token_at(doc: Doc, char: int):
@@ -730,9 +740,7 @@ def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -
     text = doc.text
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for start, end, name, m in _find(text):
-        if not _plausible(doc, start, end, name, m):
-            continue
+    for start, end, name, m in _find(doc):
         before = re.search(r"([A-Za-z]+)\W*$", text[max(0, start - 20):start])
         anchor = Anchor(date=anchor_date, tense=tense_at(doc, start, end),
                         quarterly=bool(QUARTERLY_RE.search(_context(doc, start))),
