@@ -289,6 +289,8 @@ AGE_AFTER_RE = re.compile(r"^[\s-]?(?:years?|yrs?)[\s-]?old\b|^-?(?:years?|yrs?)
 MULTIPLIER_RE = re.compile(r"\b(?P<b>(?:more|less) than |nearly |almost |about |over |well over )?"
                            r"(?P<w>double[ds]?|doubling|twice|triple[ds]?|tripling|quadruple[ds]?|halve[ds]?)\b",
                            re.I)
+PER_GAME = {"ppg": "point", "rpg": "rebound", "apg": "assist", "spg": "steal", "bpg": "block", "gpg": "goal"}
+PER_GAME_RE = re.compile(r"\s?(ppg|rpg|apg|spg|bpg|gpg)\b", re.I)
 FOLD_RE = re.compile(r"^[\s-]?fold\b", re.I)
 TIMES_RE = re.compile(r"^\s(?:times|x)\b", re.I)
 UP_WORDS = r"rose|rise|rises|rising|risen|up|increased?|increases|increasing|grew|grow|grows|growing|grown|" \
@@ -630,6 +632,12 @@ class _Scanner:
             q.unit, q.dimension, q.unit_name, q.counts, q.has_unit = "count", "ratio", "count", "fold", True
             q.change = {"type": "factor", "factor": q.value}
             return pos + FOLD_RE.match(t[pos:]).end()
+        m = PER_GAME_RE.match(t, pos)
+        if m:
+            noun = PER_GAME[m.group(1).lower()]
+            q.unit, q.dimension, q.counts, q.unit_name, q.has_unit = "count/game", "count", noun, \
+                f"{noun} per game", True
+            return m.end()
         if TIMES_RE.match(t[pos:]):
             q.unit, q.dimension, q.counts, q.unit_name, q.has_unit = "count", "count", "time", "count", True
             return pos + TIMES_RE.match(t[pos:]).end()
@@ -673,9 +681,8 @@ class _Scanner:
         end, expr, short, name = hit
         word = self.text[pos:end]
         nxt = self.text[end:end + 12]
-        if word.lower() in ("second", "minute") and not self.text[pos - 1:pos].isdigit():
-            # "a second time", "the 96th-minute winner" are ordinals/others, but "10 seconds" is time
-            return word.lower() == "second"
+        if word.lower() == "second" and q.kind == "words":
+            return True                  # "one second-hand car"; "4.3 second" is a time
         if word in ('"', "″") and q.kind != "digits":
             return True
         if word.lower() in ("degree", "degrees") and re.match(r"\s?(?:burns?|murder|in\b)", nxt):
@@ -756,7 +763,7 @@ class _Scanner:
 # Nouns that follow a number without being what it counts.
 COUNT_STOP = {"%", "percent", "time", "way", "bit", "couple", "pair", "thing", "kind", "sort", "type", "part",
               "yesterday", "today", "tomorrow", "pm", "am", "one", "other", "others"}
-RANGE_CONNECT_RE = re.compile(r"^\s?(?P<c>-to-|to|-|\u2013|\u2014|and|or)\s?(?:-\s?)?"
+RANGE_CONNECT_RE = re.compile(r"^-?\s?(?P<c>-to-|to|-|\u2013|\u2014|and|or)\s?(?:-\s?)?"
                               r"(?:[$€£¥]|US\$|\$US|C\$|A\$|HK ?\$|S ?\$|RM|PS|Rs\.?|[A-Z]{3} ?)?\s?$")
 BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s$", re.I)
 FROM_BEFORE_RE = re.compile(r"\bfrom\s(?:(?:up to|about|around|roughly|some|nearly|almost|just)\s)?$", re.I)
@@ -851,7 +858,8 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
                 i += 1                     # "between 2014 and 2017": two years
                 last_end = q2.end
                 continue
-            elif q.has_unit and not q2.has_unit and conn == "to":
+            elif q.has_unit and not q2.has_unit and conn == "to" and \
+                    not FROM_BEFORE_RE.search(text[max(0, q.start - 30):q.start]):
                 partner = None             # "rose 8% to 3.65": a change and its result, not a range
             elif (sc.looks_like_year(a) or sc.looks_like_year(a2)) and not (
                     a.value and a2.value and 0.1 < a.value / a2.value < 10):
@@ -962,7 +970,7 @@ def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
             if sent(d) != s0:
                 break
             if text.count("(", d.start, q.start) > text.count(")", d.start, q.start) or \
-                    re.search(r"\(\s*$", text[max(0, d.start - 3):d.start]):
+                    re.search(r"\(\s*$", text[max(0, d.start - 3):d.start]) or d.unit in ("%", "pp", "bp"):
                 continue
             donor = d
             break
@@ -1008,6 +1016,15 @@ def _changes(sc: _Scanner, qs: list[Q]) -> None:
         if m2 and q.unit in ("%", "pp", "bp"):
             q.change = {"type": "by", "direction": "up" if m2.group("up") else "down"}
             continue
+        if n + 1 < len(qs) and FROM_BEFORE_RE.search(before) and "from_of" not in q.extras:
+            q2 = qs[n + 1]
+            gap = text[q.end:q2.start]
+            if q2.change is None and (q2.unit == q.unit or q2.unit is None) and q.unit is not None and \
+                    re.match(r"^(?:\s[\w-]+){0,4}?,?\s(?:to)\s(?:(?:about|around|some|nearly|almost)\s)?$", gap):
+                if q2.unit is None:
+                    _share_unit(q, q2)
+                q.extras["from_of"] = q2     # "from 20 miles per gallon in 2008 to 29 mpg"
+                continue
         if n + 1 < len(qs) and TO_BEFORE_RE.search(before):
             q2 = qs[n + 1]
             gap = text[q.end:q2.start]
@@ -1028,6 +1045,8 @@ def _multipliers(text: str, qs: list[Q]) -> list[Q]:
         if any(s <= m.start() < e for s, e in taken):
             continue
         w = m.group("w").lower()
+        if not m.group("b"):
+            continue                    # bare "twice", "double-digit": not a stated change
         factor = next(v for k, v in factors.items() if w.startswith(k))
         bound = {"more than ": "more_than", "less than ": "less_than", "over ": "more_than",
                  "well over ": "more_than", "nearly ": "about", "almost ": "about",
