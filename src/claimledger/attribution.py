@@ -26,8 +26,8 @@ _CLOSERS = {"”", "»"}
 _PARA_BREAK = re.compile(r"\n\s*\n|\n")
 
 
-def find_quotes(text: str) -> list[tuple[int, int]]:
-    """Quotation spans (start, end) including their marks.
+def find_quotes(text: str) -> list[tuple[int, int, bool]]:
+    """Quotation spans (start, end, closed) including their marks.
 
     A quote left open at a paragraph end continues if the next paragraph opens with a quote mark
     (the news convention for multi-paragraph quotes); otherwise it ends with its paragraph, so an
@@ -40,7 +40,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     paras.append((pos, len(text)))
 
-    quotes: list[tuple[int, int]] = []
+    quotes: list[tuple[int, int, bool]] = []
     open_at: int | None = None
     for p, (ps, pe) in enumerate(paras):
         marks = list(_QUOTE_MARK.finditer(text, ps, pe))
@@ -50,7 +50,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             if marks and marks[0].start() == ps + (len(text[ps:pe]) - len(text[ps:pe].lstrip())):
                 skip_first = True
             else:
-                quotes.append((open_at, paras[p - 1][1]))
+                quotes.append((open_at, paras[p - 1][1], False))
                 open_at = None
         for k, m in enumerate(marks):
             if skip_first and k == 0:
@@ -66,21 +66,27 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
                     if m.start() > open_at:
                         open_at = m.start()
                     continue
-                quotes.append((open_at, m.end()))
+                quotes.append((open_at, m.end(), True))
                 open_at = None
         if open_at is not None:
             nxt = paras[p + 1] if p + 1 < len(paras) else None
             reopens = nxt is not None and _QUOTE_MARK.match(text, nxt[0] + len(text[nxt[0]:nxt[1]]) - len(text[nxt[0]:nxt[1]].lstrip()))
             if not reopens:
-                quotes.append((open_at, pe))
+                quotes.append((open_at, pe, False))
                 open_at = None
-    return [(s, e) for s, e in quotes if e - s > 2]
+    return [q for q in quotes if q[1] - q[0] > 2]
 
 
 class _QuoteIndex:
-    def __init__(self, quotes: list[tuple[int, int]]):
-        self.quotes = quotes
-        self.starts = [s for s, _ in quotes]
+    def __init__(self, quotes: list[tuple[int, int, bool]]):
+        self.quotes = [(s, e) for s, e, _ in quotes]
+        self.unclosed = {i for i, q in enumerate(quotes) if not q[2]}
+        self.starts = [s for s, _, _ in quotes]
+
+    def closed_at(self, char: int) -> int:
+        """Like `at`, but an unclosed quote holds nothing (its cue may sit inside it)."""
+        i = self.at(char)
+        return -1 if i in self.unclosed else i
 
     def at(self, char: int) -> int:
         """Index of the quote containing char offset, or -1."""
@@ -107,6 +113,10 @@ class Candidate:
 _CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "dative", "attr", "acomp"}
 _SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
 _INHERIT_DEPS = {"xcomp", "advcl", "conj", "dep", "pcomp"}
+# Verb + preposition pairs that PolNeAR annotates as one cue ("called for", "referring to").
+_CUE_PREPS = {("call", "for"), ("call", "on"), ("refer", "to"), ("point", "to"), ("talk", "about"),
+              ("speak", "about"), ("complain", "about"), ("warn", "of"), ("warn", "against"),
+              ("argue", "for"), ("argue", "against"), ("push", "for"), ("advocate", "for")}
 _PUNCT_EDGE = set(" \t\n,.;:!?—–-()[]")
 
 
@@ -161,7 +171,9 @@ def cue_span(tok: Token) -> tuple[int, int]:
             continue
         if c.dep_ == "prt":
             end = c.i + 1
-        elif c.dep_ == "prep" and c.lower_ in ("about", "of") and lemma in ("say", "talk", "write", "speak"):
+        elif c.dep_ == "prep" and c.lower_ == "about" and lemma in ("say", "talk", "write", "speak"):
+            end = c.i + 1
+        elif c.dep_ == "prep" and (lemma, c.lower_) in _CUE_PREPS:
             end = c.i + 1
         elif c.dep_ == "prep" and c.lower_ == "in":
             objs = [x for x in c.children if x.dep_ == "pobj"]
@@ -177,7 +189,7 @@ def find_cues(doc: Doc, quotes: _QuoteIndex) -> list[Token]:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             heads.append(tok)
         elif tok.lemma_.lower() in C.SPEECH_VERBS or tok.lemma_.lower() in C.WEAK_VERBS:
-            if _is_cue_verb(tok, quotes.at(tok.idx) >= 0):
+            if _is_cue_verb(tok, quotes.closed_at(tok.idx) >= 0):
                 heads.append(tok)
     return heads
 
@@ -194,17 +206,50 @@ def _subject(tok: Token) -> Token | None:
     return None
 
 
-def _np_range(tok: Token, stop_at: Token | None = None) -> tuple[int, int]:
-    """Token range of the phrase headed by tok, trimmed of edge punctuation."""
-    s, e = tok.left_edge.i, tok.right_edge.i + 1
+def _np_range(tok: Token, stop_at: Token | None = None, trim_clauses: bool = False) -> tuple[int, int]:
+    """Token range of the phrase headed by tok, trimmed of edge punctuation, kept within one paragraph.
+
+    With trim_clauses, a relative or participial clause ("Murphy, who thinks ...") is cut off: PolNeAR
+    leaves it out of a source that follows its cue.
+    """
     doc = tok.doc
+    s, e = tok.left_edge.i, tok.right_edge.i + 1
     if stop_at is not None and s <= stop_at.i < e:
         e = stop_at.left_edge.i if stop_at.left_edge.i > tok.i else e
-    while s < e and (doc[s].is_punct or doc[s].is_space):
+    if trim_clauses:
+        for t in doc[s:e]:
+            if t.dep_ in ("relcl", "acl") and t.i > tok.i and t.head.i >= tok.i:
+                e = min(e, t.left_edge.i)
+                break
+            if t.dep_ == "appos" and t.head.dep_ == "appos" and t.i > tok.i:
+                e = min(e, t.left_edge.i)
+                break
+    # A headline run into the first paragraph: keep the part on the head's own line.
+    for i in range(tok.i - 1, s - 1, -1):
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            s = i + 1
+            break
+    for i in range(tok.i, e):
+        if "\n" in doc[i].whitespace_ or (i + 1 < e and "\n" in doc[i + 1].text):
+            e = i + 1
+            break
+    while s < e and (_edge_punct(doc[s])):
         s += 1
-    while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space):
+    while e > s and (_edge_punct(doc[e - 1])):
         e -= 1
     return s, e
+
+
+def _edge_punct(t: Token) -> bool:
+    return t.is_space or (t.is_punct and t.text not in ("%", ")") ) or t.text in ("--",)
+
+
+def _governing(tok: Token) -> Token | None:
+    """For an infinitive cue ("went on to say", "is expected to endorse"), the verb it completes."""
+    if tok.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        if tok.head.pos_ in ("VERB", "AUX") and tok.head.i < tok.i:
+            return tok.head
+    return None
 
 
 def source_tokens(tok: Token) -> tuple[int, int] | None:
@@ -214,17 +259,23 @@ def source_tokens(tok: Token) -> tuple[int, int] | None:
             if c.lower_ == "to":
                 objs = [x for x in c.children if x.dep_ == "pobj"]
                 if objs:
-                    return _np_range(objs[0])
+                    return _np_range(objs[0], trim_clauses=True)
         return None
+    if tok.lower_ == "in" and tok.pos_ == "ADP":
+        objs = [x for x in tok.children if x.dep_ == "pobj"]
+        return _np_range(objs[0]) if objs else None
     subj = _subject(tok)
     if subj is not None:
         if subj.dep_ == "nsubjpass" and tok.lemma_.lower() not in C.WEAK_VERBS:
             return None  # "was asked", "is described": the subject is the topic, not the source
         if subj.lower_ in ("that", "which", "who") and tok.dep_ == "relcl":
             return _np_range(tok.head, stop_at=tok)
-        return _np_range(subj)
+        return _np_range(subj, trim_clauses=subj.i > tok.i)
     # "X, who said ..."
     if tok.dep_ == "relcl":
+        return _np_range(tok.head, stop_at=tok)
+    # "a statement saying ...", "50 percent saying ...": the noun the participle modifies.
+    if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
         return _np_range(tok.head, stop_at=tok)
     # "X said ..., adding that ...": participles and conjuncts share the governing subject.
     head = tok
@@ -234,7 +285,7 @@ def source_tokens(tok: Token) -> tuple[int, int] | None:
         head = head.head
         subj = _subject(head)
         if subj is not None and subj.dep_ != "nsubjpass":
-            return _np_range(subj)
+            return _np_range(subj, trim_clauses=subj.i > head.i)
     return None
 
 
@@ -256,8 +307,9 @@ def _subtree_minus(doc: Doc, outer: Token, inner_ranges: list[tuple[int, int]]) 
 def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
     """Content as token ranges for a cue headed by tok (before quotation linking)."""
     doc = tok.doc
-    if tok.lower_ == "according":
-        # "According to X, <clause>" / "<clause>, according to X": the clause it attaches to.
+    if tok.lower_ in ("according", "in") and tok.pos_ in ("VERB", "ADP"):
+        # "According to X, <clause>" / "<clause>, according to X" / "In a poll, <clause>":
+        # the clause the phrase attaches to.
         clause = tok.head
         while clause.dep_ in ("prep",) and clause.head is not clause:
             clause = clause.head
@@ -265,7 +317,11 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
             return []
         return _subtree_minus(doc, clause, [(tok.left_edge.i, tok.right_edge.i + 1)])
     lemma = tok.lemma_.lower()
-    comps = [c for c in tok.children if c.dep_ in _CONTENT_DEPS and c.i > cue[1] - 1]
+    comps = [c for c in tok.children if c.dep_ in _CONTENT_DEPS and c.i >= cue[1]]
+    # "called for X", "referring to X": the object of the preposition the cue took in.
+    for c in tok.children:
+        if c.dep_ == "prep" and cue[0] <= c.i < cue[1]:
+            comps.extend(x for x in c.children if x.i >= cue[1])
     if lemma in C.ADDRESSEE_VERBS and any(c.dep_ in ("ccomp", "xcomp") for c in comps):
         if lemma != "ask":
             comps = [c for c in comps if c.dep_ not in ("dobj", "dative")]
@@ -282,19 +338,23 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
                 e = c.right_edge.i + 1
         if source is not None and s <= source[0] < e:
             e = source[0]
-        return [(s, e)]
+        return [(max(s, cue[1]), e)]
     left = [c for c in tok.children if c.dep_ in ("ccomp", "parataxis") and c.i < tok.i]
     if left:
         c = left[-1]
         return [(c.left_edge.i, c.right_edge.i + 1)]
     # "<clause>, X said, <clause>": the cue clause is a parenthetical inside the content.
-    if tok.dep_ in ("parataxis", "ccomp", "advcl") and tok.head is not tok and tok.head.i != tok.i:
+    if tok.dep_ in ("parataxis", "ccomp", "advcl") and tok.head is not tok:
         parent = tok.head
         return _subtree_minus(doc, parent, [(tok.left_edge.i, tok.right_edge.i + 1)])
     return []
 
 
 # ------------------------------------------------------------------ quotation linking
+
+def _gap_ok(text: str, s: int, e: int, allowed: str) -> bool:
+    return s <= e and not text[s:e].strip(allowed)
+
 
 def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, sent_bounds: tuple[int, int],
                 claimed: set[int]) -> None:
@@ -303,23 +363,26 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, sent_bounds: tup
     cs, ce = _tokens_chars(doc, *cand.cue)
     qs = quotes.quotes
     chosen: list[int] = []
-    # Quotes whose span holds the content the parse found.
-    for fs, fe in cand.content:
-        for qi in {quotes.at(fs), quotes.at(max(fs, fe - 1))}:
-            if qi >= 0 and qi not in chosen:
-                chosen.append(qi)
-    # A quote ending right before the cue clause ('"...," X said') or starting right after it
-    # ('X said: "..."'), within the sentence.
     src_chars = _tokens_chars(doc, *cand.source) if cand.source else (cs, ce)
     clause_s, clause_e = min(cs, src_chars[0]), max(ce, src_chars[1])
-    i = bisect.bisect_right(quotes.starts, clause_s) - 1
-    if i >= 0 and qs[i][1] <= clause_s and not text[qs[i][1]:clause_s].strip(" ,\n\t—–-") and i not in chosen:
-        chosen.append(i)
+    sent_s, sent_e = _tokens_chars(doc, sent_bounds[0], sent_bounds[1])
+    # 'X said: "..."' / 'X said, "..."': a quotation right after the cue clause wins.
     j = bisect.bisect_left(quotes.starts, clause_e)
-    if j < len(qs) and not text[clause_e:qs[j][0]].strip(" ,:\n\t—–-") and j not in chosen:
-        # Only when the cue has no non-quoted clausal content of its own.
-        if not cand.content or all(quotes.at(f[0]) >= 0 or f[0] >= qs[j][0] for f in cand.content):
+    if j < len(qs) and j not in claimed:
+        gap = text[clause_e:qs[j][0]]
+        if _gap_ok(text, clause_e, qs[j][0], " ,:\n\t—–-") and (gap.strip() or _ends_sentence(text, qs[j][1])):
             chosen.append(j)
+    if not chosen:
+        # Quotes holding the content the parse found.
+        for fs, fe in cand.content:
+            for qi in {quotes.at(fs), quotes.at(max(fs, fe - 1))}:
+                if qi >= 0 and qi not in chosen:
+                    chosen.append(qi)
+    # '"...," X said': a quotation ending right before the cue clause.
+    i = bisect.bisect_right(quotes.starts, clause_s) - 1
+    if i >= 0 and qs[i][1] <= clause_s and _gap_ok(text, qs[i][1], clause_s, " ,\n\t—–-") \
+            and i not in chosen and "\n" not in text[qs[i][1]:clause_s]:
+        chosen.append(i)
     chosen = [q for q in chosen if q not in claimed]
     if not chosen:
         return
@@ -329,18 +392,27 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, sent_bounds: tup
         if inside:
             return
     chosen.sort()
-    # A split quote: '"A," X said. "B"' — the next quote, same paragraph, directly after the sentence.
+    # The quotation goes on after the cue sentence ('"A," X said. "B" "C"'): following quotes of
+    # the same paragraph, with nothing but spaces and punctuation between.
     last = chosen[-1]
-    sent_end_char = _tokens_chars(doc, sent_bounds[0], sent_bounds[1])[1]
-    if qs[last][1] <= sent_end_char + 1 and last + 1 < len(qs):
-        nq = qs[last + 1]
-        gap = text[max(sent_end_char, qs[last][1]):nq[0]]
-        if nq[0] >= sent_end_char and "\n" not in gap and not gap.strip(" .,"):
+    cursor = max(sent_e, qs[last][1])
+    if qs[last][1] <= sent_e + 1:
+        while last + 1 < len(qs) and last + 1 not in claimed:
+            nq = qs[last + 1]
+            if nq[0] < cursor or not _gap_ok(text, cursor, nq[0], " .,\t"):
+                break
             chosen.append(last + 1)
+            last += 1
+            cursor = nq[1]
     for q in chosen:
         claimed.add(q)
     cand.content = [qs[q] for q in chosen]
     cand.quoted = True
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    rest = text[end:end + 3]
+    return not rest.strip() or rest.lstrip(" ")[:1] in (".", "\n", "")
 
 
 # ------------------------------------------------------------------ polarity, form, no comment
@@ -399,6 +471,73 @@ def _make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> S
     return Source(span.text, span.start_char, span.end_char, name=name, entity=ent, kind=kind)
 
 
+_COLON_HEAD = re.compile(r"^([A-Z][^\n:]{1,60}?):\s+(\S[^\n]*)$", re.M)
+
+
+def colon_candidates(doc: Doc) -> list[Candidate]:
+    """'Speaker: statement' lines (headlines, transcripts) whose left side names someone."""
+    out = []
+    text = doc.text
+    for m in _COLON_HEAD.finditer(text):
+        left = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if left is None or len(left) > 6:
+            continue
+        qa = left.text in ("Q", "A")
+        if not qa and not any(t.ent_type_ in ("PERSON", "ORG", "NORP") for t in left):
+            continue
+        if any(t.pos_ in ("VERB", "AUX") or t.lower_ in ("and", "vs", "vs.", "v.") for t in left):
+            continue
+        colon = doc.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
+        if colon is None:
+            continue
+        cs, ce = _trim_chars(text, m.start(2), m.end(2))
+        out.append(Candidate(cue=(colon.start, colon.end), lemma=":", source=(left.start, left.end),
+                             content=[(cs, ce)], quoted=text[cs] in "\"“'", head=colon.start))
+    return out
+
+
+def sourceless_candidates(doc: Doc) -> list[Candidate]:
+    """Raising verbs ("he seems to ...", "X is expected to ...") and "reportedly": no source;
+    the content is the subject plus the infinitive, or the clause the adverb modifies."""
+    out = []
+    for tok in doc:
+        low = tok.lower_
+        if low in C.ATTRIBUTING_ADVERBS and tok.dep_ == "advmod":
+            head = tok.head
+            frags = _subtree_minus(doc, head, [(tok.i, tok.i + 1)])
+            out.append(Candidate(cue=(tok.i, tok.i + 1), lemma=low, head=tok.i,
+                                 content=[_tokens_chars(doc, s, e) for s, e in frags if e > s]))
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in C.RAISING_VERBS:
+            continue
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
+        if subj is None or xcomp is None or subj.i > tok.i:
+            continue
+        if tok.lemma_.lower() == "expect" and subj.dep_ != "nsubjpass":
+            continue
+        cue = cue_span(tok)
+        frags = [_np_range(subj), (xcomp.left_edge.i, xcomp.right_edge.i + 1)]
+        out.append(Candidate(cue=cue, lemma=tok.lemma_.lower(), head=tok.i,
+                             content=[_tokens_chars(doc, s, e) for s, e in frags if e > s]))
+    return out
+
+
+_IN_SOURCE_NOUNS = frozenset("poll polls survey surveys study report exit analysis".split())
+
+
+def in_phrase_cues(doc: Doc) -> list[Token]:
+    """'In a (new) poll, <clause>': the preposition is the cue, its object the source."""
+    out = []
+    for sent in doc.sents:
+        first = sent[0]
+        if first.lower_ == "in" and first.dep_ == "prep":
+            objs = [x for x in first.children if x.dep_ == "pobj"]
+            if objs and objs[0].lemma_.lower() in _IN_SOURCE_NOUNS:
+                out.append(first)
+    return out
+
+
 def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
     """All attribution candidates of a parsed doc, in token terms, quotations linked."""
     text = doc.text
@@ -406,12 +545,21 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
         quotes = _QuoteIndex(find_quotes(text))
     out: list[Candidate] = []
     claimed: set[int] = set()
-    for tok in find_cues(doc, quotes):
-        cue = cue_span(tok)
+    heads = find_cues(doc, quotes)
+    head_ids = {t.i for t in heads}
+    for tok in heads + in_phrase_cues(doc):
+        cue = cue_span(tok) if tok.lower_ != "in" else (tok.i, tok.i + 1)
+        gov = _governing(tok)
+        if gov is not None:
+            if gov.i in head_ids or gov.lemma_.lower() in ("decline", "refuse", "want", "try"):
+                continue  # the governing verb is the cue ("declined to say whether ...")
+            cue = (cue_span(gov)[0], cue[1])
         src = source_tokens(tok)
+        if src is None and gov is not None:
+            subj = _subject(gov)
+            src = _np_range(subj) if subj is not None else None
         frags = content_fragments(tok, cue, src)
-        cand = Candidate(cue=cue, lemma=tok.lemma_.lower() if tok.lower_ != "according" else "according to",
-                         source=src, head=tok.i)
+        cand = Candidate(cue=cue, lemma=_cue_lemma(tok), source=src, head=tok.i)
         cand.content = [_tokens_chars(doc, s, e) for s, e in frags if e > s]
         sent = tok.sent
         link_quotes(doc, cand, quotes, (sent.start, sent.end), claimed)
@@ -421,7 +569,20 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
         if tok.lemma_.lower() in C.WEAK_VERBS and src is None:
             continue
         out.append(cand)
+    taken = {c.cue[0] for c in out}
+    for extra in colon_candidates(doc) + sourceless_candidates(doc):
+        extra.content = [c for c in (_trim_chars(text, s, e) for s, e in extra.content) if c[1] > c[0]]
+        if extra.cue[0] not in taken and extra.content:
+            out.append(extra)
+            taken.add(extra.cue[0])
+    out.sort(key=lambda c: c.cue[0])
     return out
+
+
+def _cue_lemma(tok: Token) -> str:
+    if tok.lower_ == "according":
+        return "according to"
+    return tok.lemma_.lower()
 
 
 def extract(doc: Doc, entities: list[Entity]) -> tuple[list[Attribution], list[NoComment]]:

@@ -22,11 +22,11 @@ chide speculate retweet retweete assail recount contend label yell congratulate 
 allude lash interject liken hail envision brag testify forecast lambast reaffirm deride dub
 rebuke proclaim observe characterize inform muse recite rebut rebuff clarify refute dispute
 announce insinuate acknowledged counter calculate project caution criticise emphasise summarize
-whisper scream exclaim opine posit maintain guess reckon admit grumble concur""".split())
+call decline whisper scream exclaim opine posit maintain guess reckon admit grumble concur""".split())
 
 # Cues only with a clausal complement or an attached quotation.
 WEAK_VERBS = frozenset("""
-show seem appear expect think believe know see find want support consider learn read recognize
+continue support back show expect think believe know see find want support consider learn read recognize
 doubt suspect feel understand hear predict acknowledge agree decide plan intend worry
 """.split())
 
@@ -69,3 +69,10 @@ ANONYMOUS_MARKERS = ("familiar with", "not to be named", "not be named", "anonym
 
 # No-comment phrases (lemma of the verb, then a required later word).
 NO_COMMENT_VERBS = frozenset("decline refuse respond return".split())
+
+# Raising verbs: "he seems to ...", "X is expected to ...": a sourceless attribution whose content
+# is the subject plus the infinitive.
+RAISING_VERBS = frozenset("seem appear expect".split())
+
+# Sentence adverbs that attribute without a source ("reportedly").
+ATTRIBUTING_ADVERBS = frozenset("reportedly allegedly purportedly".split())
