@@ -291,6 +291,7 @@ MULTIPLIER_RE = re.compile(r"\b(?P<b>(?:more|less) than |nearly |almost |about |
                            re.I)
 PER_GAME = {"ppg": "point", "rpg": "rebound", "apg": "assist", "spg": "steal", "bpg": "block", "gpg": "goal"}
 PER_GAME_RE = re.compile(r"\s?(ppg|rpg|apg|spg|bpg|gpg)\b", re.I)
+AGE_BEFORE_RE = re.compile(r"(?i)\b(?:aged|age of|ages of|age)\s$")
 FOLD_RE = re.compile(r"^[\s-]?fold\b", re.I)
 TIMES_RE = re.compile(r"^\s(?:times|x)\b", re.I)
 UP_WORDS = r"rose|rise|rises|rising|risen|up|increased?|increases|increasing|grew|grow|grows|growing|grown|" \
@@ -625,9 +626,14 @@ class _Scanner:
             q.unit, q.unit_name, q.dimension, q.has_unit = code, name, "currency", True
             return m.end()
         age = AGE_AFTER_RE.match(t[pos:])
-        if age:
+        if age or (AGE_BEFORE_RE.search(t[max(0, q.start - 16):q.start]) and q.value is not None
+                   and 0 <= q.value < 130):
+            end = pos + age.end() if age else pos
+            if not age:
+                m = re.match(r"\s(?:years?|yrs?)(?:\sold)?\b", t[pos:])
+                end = pos + m.end() if m else pos
             q.unit, q.unit_name, q.dimension, q.pint, q.has_unit = "yr", "year of age", "age", "year", True
-            return pos + age.end()
+            return end
         if FOLD_RE.match(t[pos:]):
             q.unit, q.dimension, q.unit_name, q.counts, q.has_unit = "count", "ratio", "count", "fold", True
             q.change = {"type": "factor", "factor": q.value}
@@ -641,6 +647,14 @@ class _Scanner:
         if TIMES_RE.match(t[pos:]):
             q.unit, q.dimension, q.counts, q.unit_name, q.has_unit = "count", "count", "time", "count", True
             return pos + TIMES_RE.match(t[pos:]).end()
+        m = re.match(r"\sof\san?\s(?:(?:US|U\.S\.|imperial|metric|fluid)\s)*", t[pos:pos + 30])
+        if m and q.kind in ("digits", "fraction"):
+            hit = match_unit(t, pos + m.end(), glued=False)
+            if hit:                          # "1/16 of a US pint", "a third of a mile"
+                end, expr, short, name = hit
+                q.unit, q.unit_name, q.pint, q.has_unit = short, name, expr, True
+                q.dimension = dimension_of(expr)
+                return end
         glued = pos == a.end and a.kind == "digits"
         hy = re.match(r"\s?-\s?|\s", t[pos:pos + 3])
         upos = pos + hy.end() if hy else pos
@@ -740,6 +754,13 @@ class _Scanner:
                 and head.head.pos_ == "NOUN":
             head = head.head                    # "11 member trade agreement"
         if head.lemma_.lower() in COUNT_STOP:
+            return
+        hit = match_unit(head.text, 0, glued=False)
+        if hit and hit[0] == len(head.text) and len(head.text) > 3:
+            # "One US fluid ounce": a unit with modifiers in between is still a measure, not a count
+            _, expr, short, name = hit
+            q.unit, q.unit_name, q.pint, q.dimension, q.has_unit = short, name, expr, dimension_of(expr), True
+            q.extras["counted_end"] = head.idx + len(head.text)
             return
         start_i = self.token(q.end - 1).i + 1
         span = doc[start_i:head.i]
