@@ -657,6 +657,7 @@ def _find(doc: Doc) -> list[tuple[int, int, str, re.Match]]:
     return chosen
 
 
+TIME_PREPOSITIONS = {"in", "since", "during", "until", "till", "before", "after", "through", "fiscal"}
 YEAR_PREPOSITIONS = {"in", "since", "by", "of", "until", "till", "from", "during", "before", "after", "through",
                      "between", "to", "and", "fiscal", "early", "late", "mid", "around", "circa"}
 
@@ -691,12 +692,15 @@ def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
         prev = doc.text[max(0, start - 2):start]
         if "$" in prev or "#" in prev:
             return False
-        if tok is None or (tok.i > 0 and tok.nbor(-1).lower_ in YEAR_PREPOSITIONS):
+        if tok is None:
+            return True
+        prev_word = tok.nbor(-1).lower_ if tok.i > 0 else ""
+        # "2000 people", "1500 shares": a count, unless a preposition of time precedes ("in 1990 prices").
+        if _counts_something(doc, m.start("year")) and prev_word not in TIME_PREPOSITIONS:
+            return False
+        if prev_word in YEAR_PREPOSITIONS:
             return True
         if tok.ent_type_ in ("MONEY", "QUANTITY", "PERCENT"):
-            return False
-        # "2000 people", "1500 shares": a count, unless a preposition of time precedes ("in 1990 prices").
-        if _counts_something(doc, m.start("year")):
             return False
     if name in ("ref",) and text.lower() == "now":
         tok = _token_at(doc, start)
