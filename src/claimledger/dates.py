@@ -629,7 +629,7 @@ def _clause_tense(verb) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Extraction
 
-QUARTERLY_RE = re.compile(r"\b(?:quarter|quarterly|fiscal|period)\b", re.I)
+QUARTERLY_RE = re.compile(r"\b(?:quarter|quarterly|fiscal)\b", re.I)
 # spaCy DATE entities that are durations or vague spans rather than points in time.
 DURATION_RE = re.compile(
     r"^(?:the\s+)?(?:past|last|next|first|final|coming|previous|recent|few|several|\d|"
