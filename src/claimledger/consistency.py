@@ -1,9 +1,320 @@
-"""Consistency findings. (Filled by issue 5; until then it finds nothing rather than faking.)"""
+"""Consistency findings: numbers in one article that cannot all be right.
+
+Three checks over the extracted quantities (no extra models; the report's text and quantities suffice):
+- conversion_mismatch: "3 billion euros ($4.7 million Cdn)", "87 mph (140 km/h)", "... or about ...":
+  the second figure is recomputed from the first (ECB rate of the publication date; pint for units).
+  A ratio near 10^±3, 10^±6, 10^±9 is a thousand/million/billion slip (error, with the intended figure as
+  suggestion); more than 15% off otherwise is a warning (stale rate, wrong currency); else nothing.
+- arithmetic: a change "from A to B" next to a stated percentage or difference that does not follow,
+  and parts that add up to more than the total they are said to be part of.
+- contradiction: the same counted thing ("people ... killed") with two different values in one article.
+"""
 
 from __future__ import annotations
 
-from .report import Finding, Report
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+
+from . import currency as cur
+from .numbers import tidy
+from .quantities import GLUED_UNITS, UNIT_TABLE, convert_units
+from .report import Finding, Quantity, Report, Span
+
+SLIP_TOLERANCE = math.log10(1.35)     # how close to an exact power of 1000 a ratio must be to call it a slip
+WARN_RATIO = 0.15                     # relative error beyond which a conversion is flagged
+PCT_TOLERANCE = 1.0                   # percentage points of slack for rounding in stated changes
+
+SHORT_TO_PINT = {short: expr for _, expr, short, _ in UNIT_TABLE}
+SHORT_TO_PINT.update({short: expr for expr, short, _ in GLUED_UNITS.values()})
+SCALE_NAMES = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")]
+
+CONVERSION_GAP_RE = re.compile(
+    r"^\s*(?:\(\s*(?:(?:about|around|roughly|approximately|approx\.|some|nearly|almost|or|c\.|~|US)\s*)?"
+    r"|,?\s*or\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|some\s+|nearly\s+|almost\s+)?"
+    r"|\s*/\s*)$", re.I)
+TOTAL_BEFORE_RE = re.compile(r"(?i)\b(?:a total of|in total|total of|totall?ing|altogether|combined|in all|"
+                             r"overall|all told)\s+(?:(?:about|around|some|nearly|almost|more than|over)\s+)?$")
+PARTS_AFTER_RE = re.compile(r"(?i)^[^.;]{0,40}?(?:,|:|—|-)?\s*(?:including|among them|of whom|of which|of them|"
+                            r"made up of|comprising|consisting of|broken down into)\b")
+VERB_SKIP = {"were", "was", "have", "had", "has", "been", "are", "is", "be", "being", "reportedly", "also",
+             "confirmed", "now", "later", "all", "who", "which", "that", "officially", "so", "far"}
+CONTRA_EXCLUDE_RE = re.compile(r"(?i)\b(?:another|other|more|additional|further|extra|last|first|remaining|"
+                               r"about|some|each|per)\s*$")
+
+
+@dataclass
+class _Ctx:
+    report: Report
+    date: dt.date | None
+    findings: list[Finding]
+
+    def add(self, kind: str, severity: str, message: str, evidence: list[Quantity],
+            suggestion: str | None = None) -> None:
+        spans = [Span(q.start, q.end, q.text) for q in evidence]
+        self.findings.append(Finding(id=f"f{len(self.findings) + 1}", kind=kind, severity=severity,
+                                     message=message, evidence=spans, suggestion=suggestion))
 
 
 def check(report: Report) -> list[Finding]:
-    return []
+    """All findings for one report, ids f1, f2, ... in the order the checks run."""
+    ctx = _Ctx(report, _published(report.article.published), [])
+    qs = sorted(report.quantities, key=lambda q: q.start)
+    _conversions(ctx, qs)
+    _changes(ctx, qs)
+    _totals(ctx, qs)
+    _contradictions(ctx, qs)
+    return ctx.findings
+
+
+def _published(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------------------------ formatting
+def fmt_amount(value: float, unit: str | None) -> str:
+    """4700000000, 'CAD' -> '4.7 billion CAD'; 140, 'km/h' -> '140 km/h'."""
+    v = abs(value)
+    text = None
+    for size, name in SCALE_NAMES:
+        if v >= size and size >= 1e6:
+            text = f"{_num(value / size)} {name}"
+            break
+    if text is None:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".") if v < 1e6 else f"{value:,.0f}"
+    return f"{text} {unit}" if unit else text
+
+
+def _num(x: float) -> str:
+    s = f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+    return s
+
+
+def _base(unit: str | None) -> tuple[str | None, str | None]:
+    if not unit:
+        return None, None
+    base, _, per = unit.partition("/")
+    return base, per or None
+
+
+# ------------------------------------------------------------------------------------ conversions
+def _expected(ctx: _Ctx, a: Quantity, b: Quantity) -> tuple[float, str] | None:
+    """b's value recomputed from a, with a note on the rate used; None when the pair is not a conversion."""
+    ua, pa = _base(a.unit)
+    ub, pb = _base(b.unit)
+    if not ua or not ub or ua == ub or (pa and pb and pa != pb):
+        return None
+    if a.dimension == "currency" and b.dimension == "currency":
+        va, ua = (a.value / 100, "GBP") if ua == "GBX" else (a.value, ua)
+        vb_unit = "GBP" if ub == "GBX" else ub
+        if ua not in cur.NAMES or vb_unit not in cur.NAMES:
+            return None
+        when = ctx.date or dt.date.today()
+        out = cur.convert(va, ua, vb_unit, when)
+        if out is None:
+            return None
+        if ub == "GBX":
+            out *= 100
+        return out, f"ECB rate of {when.isoformat()}" if ctx.date else "latest ECB rate (no publication date)"
+    sa, sb = SHORT_TO_PINT.get(ua), SHORT_TO_PINT.get(ub)
+    if sa and sb and a.dimension == b.dimension:
+        out = convert_units(a.value, sa, sb)
+        return (out, "unit conversion") if out is not None else None
+    return None
+
+
+def _conversions(ctx: _Ctx, qs: list[Quantity]) -> None:
+    text = ctx.report.text
+    for a, b in zip(qs, qs[1:]):
+        if a.value is None or b.value is None or a.value == 0 or b.value == 0:
+            continue
+        if not CONVERSION_GAP_RE.match(text[a.end:b.start]):
+            continue
+        exp = _expected(ctx, a, b)
+        if exp is None:
+            continue
+        expected, how = exp
+        if expected == 0:
+            continue
+        ratio = b.value / expected
+        lg = math.log10(abs(ratio))
+        k = round(lg / 3) * 3
+        if k != 0 and abs(lg - k) < SLIP_TOLERANCE:
+            intended = b.value / 10 ** k
+            ctx.add("conversion_mismatch", "error",
+                    f"{a.text!r} is about {fmt_amount(expected, _base(b.unit)[0])} ({how}), but the text gives "
+                    f"{b.text!r}: off by a factor of {10 ** abs(k):,.0f}{_slip_words(b.text, -k)}",
+                    [a, b], suggestion=fmt_amount(intended, _base(b.unit)[0]))
+        elif abs(ratio - 1) > WARN_RATIO and b.bound not in ("more_than", "less_than", "at_least", "at_most"):
+            ctx.add("conversion_mismatch", "warning",
+                    f"{a.text!r} is about {fmt_amount(expected, _base(b.unit)[0])} ({how}); the text's "
+                    f"{b.text!r} is {abs(ratio - 1) * 100:.0f}% {'higher' if ratio > 1 else 'lower'}",
+                    [a, b], suggestion=fmt_amount(expected, _base(b.unit)[0]))
+
+
+def _slip_words(written: str, k: int) -> str:
+    """' (million written for billion?)' when the figure carries a scale word that k would change."""
+    scales = {"thousand": 3, "k": 3, "million": 6, "m": 6, "mn": 6, "billion": 9, "bn": 9, "b": 9,
+              "trillion": 12, "tn": 12}
+    names = {3: "thousand", 6: "million", 9: "billion", 12: "trillion", 0: "no scale word"}
+    m = re.search(r"(?i)(thousand|million|billion|trillion|bn|mn|tn)\b|\d(k|m|b)\b", written)
+    if not m:
+        return ""
+    have = scales[(m.group(1) or m.group(2)).lower()]
+    want = have + k
+    return f" ({names[have]} written for {names[want]}?)" if want in names else ""
+
+
+# ------------------------------------------------------------------------------------ arithmetic
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    starts = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z\"'(])|\n", text[:pos])]
+    start = starts[-1] if starts else 0
+    m = re.search(r"[.!?](?:\s+[A-Z\"'(]|\s*$)|\n", text[pos:])
+    return start, pos + m.start() + 1 if m else len(text)
+
+
+def _changes(ctx: _Ctx, qs: list[Quantity]) -> None:
+    text = ctx.report.text
+    by_id = {q.id: q for q in qs}
+    seen: set[tuple[str, str]] = set()
+    for q in qs:
+        ch = q.change or {}
+        if ch.get("type") != "from_to" or (ch["from"], ch["to"]) in seen:
+            continue
+        seen.add((ch["from"], ch["to"]))
+        a, b = by_id.get(ch["from"]), by_id.get(ch["to"])
+        if a is None or b is None or a.value in (None, 0) or b.value is None:
+            continue
+        s0, s1 = _sentence_bounds(text, min(a.start, b.start))
+        stated = [s for s in qs if s0 <= s.start < s1 and s.id not in (a.id, b.id)
+                  and (s.change or {}).get("type") == "by" and s.value is not None]
+        actual_pct = (b.value - a.value) / abs(a.value) * 100
+        for s in stated:
+            direction = (s.change or {}).get("direction")
+            if s.unit == "%":
+                ok_rel = abs(abs(actual_pct) - s.value) <= max(PCT_TOLERANCE, 0.05 * s.value)
+                ok_abs = a.unit == "%" and abs(abs(b.value - a.value) - s.value) <= 0.05 + 0.01 * s.value
+                wrong_dir = direction and ((direction == "up") != (b.value > a.value)) and b.value != a.value
+                if (ok_rel or ok_abs) and not wrong_dir:
+                    continue
+                msg = (f"from {fmt_amount(a.value, None)} to {fmt_amount(b.value, None)} is a "
+                       f"{'rise' if actual_pct > 0 else 'fall'} of {abs(actual_pct):.1f}%, "
+                       f"but the text says {s.text!r}")
+                ctx.add("arithmetic", "error", msg, [a, b, s], suggestion=f"{abs(actual_pct):.0f}%")
+            elif s.unit and _base(s.unit)[0] == _base(b.unit)[0]:
+                diff = abs(b.value - a.value)
+                if abs(diff - s.value) <= max(0.02 * diff, 0.5 * _last_digit(s.value)):
+                    continue
+                ctx.add("arithmetic", "error",
+                        f"from {fmt_amount(a.value, None)} to {fmt_amount(b.value, None)} is a difference of "
+                        f"{fmt_amount(diff, None)}, but the text says {s.text!r}", [a, b, s],
+                        suggestion=fmt_amount(diff, _base(b.unit)[0]))
+
+
+def _last_digit(v: float) -> float:
+    """The rounding unit of a stated figure: 2,100 -> 100, 2.5 -> 0.1, 2090 -> 10."""
+    if v == int(v):
+        n = int(abs(v))
+        unit = 1
+        while n and n % 10 == 0:
+            n //= 10
+            unit *= 10
+        return unit
+    return 10 ** -len(repr(float(v)).split(".")[1])
+
+
+def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
+    text = ctx.report.text
+    for n, total in enumerate(qs):
+        if total.value is None or total.range is not None:
+            continue
+        is_total = TOTAL_BEFORE_RE.search(text[max(0, total.start - 30):total.start]) or \
+            re.search(r"(?i)\btotal\b", text[max(0, total.start - 25):total.start])
+        has_parts = PARTS_AFTER_RE.match(text[total.end:total.end + 60])
+        if not (is_total or has_parts):
+            continue
+        _, s1 = _sentence_bounds(text, total.start)
+        parts = [p for p in qs[n + 1:] if p.start < s1 and p.value is not None and p.range is None
+                 and _same_kind(total, p) and p.change is None]
+        if len(parts) < (1 if has_parts else 2):
+            continue
+        if any(p.bound in ("more_than", "at_least") for p in parts) and total.bound == "exact":
+            pass
+        total_max = total.value * (1.0 if total.bound in ("exact", "at_most", "less_than") else 1.0)
+        if total.bound in ("more_than", "at_least", "about"):
+            continue                               # "more than 40 people, including 30 children...": no cap
+        s = sum(p.value for p in parts)
+        if s > total_max * 1.001:
+            ctx.add("arithmetic", "error",
+                    f"the parts add up to {fmt_amount(s, None)}, more than the stated total {total.text!r}",
+                    [total, *parts], suggestion=f"check the total or the parts (sum {fmt_amount(s, None)})")
+
+
+def _same_kind(total: Quantity, part: Quantity) -> bool:
+    if total.dimension == "count":
+        return part.dimension == "count" and part.unit == total.unit
+    return bool(total.unit) and _base(part.unit)[0] == _base(total.unit)[0] and part.dimension == total.dimension
+
+
+# ------------------------------------------------------------------------------------ contradictions
+def _verb_near(text: str, q: Quantity) -> str | None:
+    """The verb a counted quantity goes with: '7 people were killed' / 'killed 7 people' -> 'kill'."""
+    after = re.findall(r"[A-Za-z]+", text[q.end:q.end + 50])
+    for w in after[:4]:
+        lw = w.lower()
+        if lw in VERB_SKIP:
+            continue
+        if lw.endswith("ed") or lw in ("died", "dead", "killed", "injured", "missing", "hurt", "wounded"):
+            return _stem(lw)
+        break
+    before = re.findall(r"[A-Za-z]+", text[max(0, q.start - 30):q.start])
+    if before and (before[-1].lower().endswith("ed") or before[-1].lower() in ("kill", "killing", "left")):
+        return _stem(before[-1].lower())
+    return None
+
+
+def _stem(w: str) -> str:
+    w = {"died": "die", "dead": "die", "killed": "kill", "hurt": "injur", "wounded": "injur"}.get(w, w)
+    return re.sub(r"(?:ed|d|ing|s)$", "", w)[:6]
+
+
+def _compatible(a: Quantity, b: Quantity) -> bool:
+    """Could both statements be true of the same number? Bounds make ranges of possible values."""
+    def interval(q: Quantity) -> tuple[float, float]:
+        v = float(q.value)
+        return {"exact": (v, v), "about": (v * 0.85, v * 1.15), "at_least": (v, math.inf),
+                "more_than": (v, math.inf), "at_most": (-math.inf, v), "less_than": (-math.inf, v)}[q.bound]
+
+    (a0, a1), (b0, b1) = interval(a), interval(b)
+    return a0 <= b1 and b0 <= a1
+
+
+def _contradictions(ctx: _Ctx, qs: list[Quantity]) -> None:
+    text = ctx.report.text
+    groups: dict[tuple[str, str], list[Quantity]] = {}
+    for q in qs:
+        if q.unit != "count" or not q.counts or q.value is None or q.change is not None or q.range is not None:
+            continue
+        if CONTRA_EXCLUDE_RE.search(text[max(0, q.start - 15):q.start]) or \
+                re.match(r"(?i)\s*(?:more|other|additional|each|per)\b", text[q.end:q.end + 12]):
+            continue
+        verb = _verb_near(text, q)
+        if verb:
+            groups.setdefault((q.counts, verb), []).append(q)
+    for (noun, verb), items in groups.items():
+        first = items[0]
+        for other in items[1:]:
+            if _sentence_bounds(text, first.start) == _sentence_bounds(text, other.start):
+                continue
+            if not _compatible(first, other):
+                ctx.add("contradiction", "warning",
+                        f"{first.text!r} and later {other.text!r}: two different figures for the same "
+                        f"{noun} count ({verb}…)", [first, other],
+                        suggestion="check which figure is current, or say why it changed")
+                break
