@@ -15,7 +15,7 @@ from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, InputProblem, read_inputs
 from .nlp import ModelError
 from .pipeline import ArticleInput, InputError, analyze_many
-from .report import Report
+from .report import SOURCE_KINDS, Report
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -157,6 +157,190 @@ def analyze(inputs: tuple[str, ...], fmt: str, published: str | None, output: Pa
             out_stream.close()
     if failures:
         sys.exit(EXIT_SOME_FAILED)
+
+
+# ---------------------------------------------------------------------------------------------
+# The ledger: ingest, search, export. The logic lives in store.py and search.py.
+
+def _db_option(fn):  # type: ignore[no-untyped-def]
+    return click.option("--db", required=True, envvar="CLAIMLEDGER_DB", metavar="FILE|postgresql://URL",
+                        help="SQLite file (the default backend) or PostgreSQL URL [env: CLAIMLEDGER_DB].")(fn)
+
+
+def _open_ledger(db: str, **kwargs):  # type: ignore[no-untyped-def]
+    from .store import Ledger, LedgerError
+
+    try:
+        return Ledger.open(db, **kwargs)
+    except LedgerError as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@_db_option
+@click.option("--published", type=Published(), default=None,
+              help="Publication date for every input (overrides dates found in the input).")
+@click.option("--stdin-format", type=click.Choice(["text", "html", "jsonl"]), default="text", show_default=True,
+              help="What '-' (stdin) holds.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Refuse a single article larger than this.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
+@click.option("--reanalyze", is_flag=True,
+              help="Re-analyze stored articles whose analyzer version differs from this one, replacing them.")
+@click.option("--commit-every", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Articles per transaction (a transaction is also closed every 5 s).")
+def ingest(inputs: tuple[str, ...], db: str, published: str | None, stdin_format: str, max_bytes: int,
+           batch_size: int, reanalyze: bool, commit_every: int) -> None:
+    """Analyze articles and store them in a ledger; texts already stored are skipped (by sha256)."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    from .store import LedgerError
+
+    failures = 0
+
+    def fail(origin: str, message: str) -> None:
+        nonlocal failures
+        failures += 1
+        error_line(f"{origin}: {message}")
+
+    def on_error(article: ArticleInput, exc: Exception) -> None:
+        if isinstance(exc, InputError):
+            fail(exc.origin, exc.message)
+        else:
+            fail(article.origin, f"analysis failed ({type(exc).__name__}: {exc})")
+
+    ledger = _open_ledger(db, create=True)
+    articles: list[ArticleInput] = []
+    for item in read_inputs(inputs, published=published, max_bytes=max_bytes, stdin_kind=stdin_format):
+        if isinstance(item, InputProblem):
+            fail(item.origin, item.message)
+        else:
+            articles.append(item)
+            for warning in item.warnings:
+                error_line(f"warning: {warning}")
+
+    class Speed(ProgressColumn):
+        def render(self, task):  # type: ignore[no-untyped-def]
+            return Text(f"{task.speed or 0:.1f} articles/s")
+
+    try:
+        plan = ledger.plan(articles, reanalyze=reanalyze)
+        progress = _progress(len(plan.todo))
+        if progress is None:
+            stats = ledger.ingest([], plan=plan, reanalyze=reanalyze, commit_every=commit_every,
+                                  batch_size=batch_size, on_error=on_error)
+        else:
+            progress.columns = (*progress.columns, Speed())
+            with progress:
+                task = progress.add_task("ingesting", total=len(plan.todo))
+                stats = ledger.ingest([], plan=plan, reanalyze=reanalyze, commit_every=commit_every,
+                                      batch_size=batch_size, on_error=on_error,
+                                      on_stored=lambda n: progress.advance(task, n))
+    except (LedgerError, ModelError) as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    finally:
+        ledger.close()
+    rate = stats.analyzed / stats.seconds if stats.seconds else 0.0
+    click.echo(f"{ledger.target.display}: {stats.stored} stored, {stats.replaced} re-analyzed, "
+               f"{stats.skipped} already stored, {failures} failed "
+               f"({stats.seconds:.1f} s, {rate:.1f} articles/s)")
+    if failures:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@_db_option
+@click.option("--in", "scope", type=click.Choice(["attributions", "articles"]), default="attributions",
+              show_default=True, help="Search who-said-what (attributions) or whole articles.")
+@click.option("--source", metavar="NAME", help="Source name or phrase contains NAME (any case).")
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), help="Kind of source.")
+@click.option("--polarity", type=click.Choice(["affirm", "deny"]))
+@click.option("--since", type=Published(), help="Published on or after this date.")
+@click.option("--until", type=Published(), help="Published on or before this date.")
+@click.option("--outlet", help="Outlet name (any case).")
+@click.option("--finding", metavar="KIND", help="Only articles with a finding of this kind.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+def search(query: tuple[str, ...], db: str, scope: str, source: str | None, kind: str | None,
+           polarity: str | None, since: str | None, until: str | None, outlet: str | None,
+           finding: str | None, fmt: str, limit: int) -> None:
+    """Full-text search of the ledger (all words must match), narrowed by filters."""
+    from .search import write_results
+    from .store import LedgerError, SearchFilters
+
+    filters = SearchFilters(source=source, kind=kind, polarity=polarity, since=since, until=until,
+                            outlet=outlet, finding=finding)
+    ledger = _open_ledger(db, read_only=True)
+    try:
+        rows = ledger.search(" ".join(query), scope=scope, filters=filters, limit=limit)
+    except LedgerError as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    finally:
+        ledger.close()
+    write_results(rows, fmt, sys.stdout)
+
+
+@main.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
+              show_default=True)
+@click.option("--table", type=click.Choice(["articles", "entities", "mentions", "attributions", "no_comments",
+                                            "quantities", "dates", "findings"]), default=None,
+              help="One table's rows. Without it: jsonl gives the full reports; csv/parquet write every "
+                   "table into --output DIRECTORY.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File (or directory, for all tables) to write instead of stdout.")
+def export(db: str, fmt: str, table: str | None, output: Path | None) -> None:
+    """Export the ledger: JSONL re-creates the exact reports; CSV and Parquet (for Spark, DuckDB) per table."""
+    from .store import TABLES, LedgerError, export_reports, export_table
+
+    if fmt == "parquet" and output is None:
+        error_line("parquet is binary: give --output FILE (or DIRECTORY without --table)")
+        sys.exit(EXIT_USAGE)
+    if table is None and fmt != "jsonl" and (output is None or output.is_file()):
+        error_line(f"{fmt} holds one table: give --table NAME, or --output DIRECTORY for all tables")
+        sys.exit(EXIT_USAGE)
+    ledger = _open_ledger(db, read_only=True)
+    try:
+        if table is None and fmt != "jsonl":
+            output.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+            for name in TABLES:
+                target = output / f"{name}.{fmt}"  # type: ignore[operator]
+                if fmt == "parquet":
+                    export_table(ledger, name, fmt, target)
+                else:
+                    with open(target, "w", encoding="utf-8", newline="") as fh:
+                        export_table(ledger, name, fmt, fh)
+        elif fmt == "parquet":
+            export_table(ledger, table, fmt, output)  # type: ignore[arg-type]
+        else:
+            out = sys.stdout if output is None else open(output, "w", encoding="utf-8", newline="")
+            try:
+                if table is None:
+                    export_reports(ledger, out)
+                else:
+                    export_table(ledger, table, fmt, out)
+            finally:
+                if out is not sys.stdout:
+                    out.close()
+    except LedgerError as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    except BrokenPipeError:  # the reader (head, less) has had enough: not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        error_line(f"{output or '<stdout>'}: cannot write ({exc.strerror or exc})")
+        sys.exit(EXIT_SOME_FAILED)
+    finally:
+        ledger.close()
 
 
 @main.group()

@@ -104,3 +104,36 @@ def build_search(query: str, *, scope: str, filters: "SearchFilters", backend: s
     order.append(articles.c.published.desc().nulls_last() if backend == "postgresql"
                  else articles.c.published.desc())
     return sa.select(*columns).select_from(base).where(*where).order_by(*order, *order_tail).limit(limit)
+
+
+def _short(text: str | None, width: int = 160) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def format_hit(row: dict[str, Any]) -> str:
+    """One line per hit: date, outlet, who, how, what, and the article it is in."""
+    head = " ".join(x for x in (row.get("published") or "----------", row.get("outlet") or "") if x)
+    where = f"[{row['article']}{'#' + row['attribution'] if row.get('attribution') else ''}]"
+    if "content_text" in row:
+        who = row.get("source_name") or row.get("source_text") or "(no source)"
+        kind = f" ({row['source_kind']})" if row.get("source_kind") else ""
+        deny = " [deny]" if row.get("polarity") == "deny" else ""
+        return f"{head}  {who}{kind} {row.get('cue_text') or ''}{deny}: {_short(row['content_text'])}  {where}"
+    return f"{head}  {_short(row.get('title') or row.get('snippet'), 120)}  {where}"
+
+
+def write_results(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
+    import csv
+    import json
+
+    if fmt == "json":
+        out.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    elif fmt == "csv":
+        if rows:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        for row in rows:
+            out.write(format_hit(row) + "\n")

@@ -12,6 +12,7 @@ mode with a busy timeout and retried write transactions, so several ingest proce
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -549,7 +550,7 @@ class Ledger:
         """sha256 -> analyzer version, for those of `sha256s` already stored."""
         found: dict[str, str] = {}
         wanted = list(dict.fromkeys(sha256s))
-        with self.engine.connect() as conn:
+        with _guard(self.target.display), self.engine.connect() as conn:
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i:i + 500]
                 rows = conn.execute(sa.select(articles.c.sha256, articles.c.analyzer_version)
@@ -558,7 +559,7 @@ class Ledger:
         return found
 
     def count(self, table: str = "articles") -> int:
-        with self.engine.connect() as conn:
+        with _guard(self.target.display), self.engine.connect() as conn:
             return int(conn.scalar(sa.select(sa.func.count()).select_from(TABLES[table])) or 0)
 
     # -- writing -------------------------------------------------------------------------------
@@ -640,7 +641,7 @@ class Ledger:
     def reports(self, sha256s: Iterable[str] | None = None, chunk: int = 200) -> Iterator[dict[str, Any]]:
         """Stored reports as `claimledger.report/1` dicts, in ingest order."""
         wanted = list(sha256s) if sha256s is not None else None
-        with self.engine.connect() as conn:
+        with _guard(self.target.display), self.engine.connect() as conn:
             query = sa.select(articles.c.id).order_by(articles.c.id)
             if wanted is not None:
                 query = query.where(articles.c.sha256.in_(wanted))
@@ -651,7 +652,7 @@ class Ledger:
     def rows(self, table: str, chunk: int = 1000) -> Iterator[dict[str, Any]]:
         """Every row of one table, by primary key, as plain dicts."""
         t = TABLES[table]
-        with self.engine.connect() as conn:
+        with _guard(self.target.display), self.engine.connect() as conn:
             result = conn.execution_options(yield_per=chunk).execute(sa.select(t).order_by(t.c.id))
             for row in result.mappings():
                 yield dict(row)
@@ -669,6 +670,15 @@ class Ledger:
                 return [_plain(dict(row)) for row in conn.execute(statement).mappings()]
         except SQLAlchemyError as exc:
             raise LedgerError(self.target.display, _friendly(exc)) from None
+
+
+@contextlib.contextmanager
+def _guard(display: str) -> Iterator[None]:
+    """Database failures while reading become one-line LedgerErrors."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise LedgerError(display, _friendly(exc)) from None
 
 
 class _WriteTxn:
@@ -1020,3 +1030,97 @@ def _quantity_dict(q: Any) -> dict[str, Any]:
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
     """JSON-friendly values (dates as ISO strings)."""
     return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in row.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+EXPORT_FORMATS = ("jsonl", "csv", "parquet")
+
+
+def _cell(value: Any, column: sa.Column) -> Any:
+    """A value for CSV: JSON columns as JSON text, dates as ISO strings."""
+    if value is None:
+        return ""
+    if isinstance(column.type, sa.JSON):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _arrow_type(column: sa.Column) -> Any:
+    import pyarrow as pa
+
+    kind = column.type
+    if isinstance(kind, sa.Boolean):
+        return pa.bool_()
+    if isinstance(kind, sa.Integer):
+        return pa.int64()
+    if isinstance(kind, sa.Float):
+        return pa.float64()
+    if isinstance(kind, sa.DateTime):
+        return pa.timestamp("us", tz="UTC")
+    if isinstance(kind, sa.Date):
+        return pa.date32()
+    return pa.string()   # text, and JSON as JSON text (Spark: from_json, DuckDB: json functions)
+
+
+def _arrow_value(value: Any, column: sa.Column) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, sa.JSON):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(column.type, sa.DateTime) and isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)   # SQLite hands back naive UTC
+    return value
+
+
+def export_table(ledger: Ledger, table: str, fmt: str, out: Any, chunk: int = 5000) -> int:
+    """Write one table's rows to `out` (a text stream for jsonl/csv, a path for parquet)."""
+    import csv
+
+    t = TABLES[table]
+    count = 0
+    if fmt == "jsonl":
+        for row in ledger.rows(table, chunk):
+            out.write(json.dumps(_plain(row), ensure_ascii=False) + "\n")
+            count += 1
+    elif fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow([c.name for c in t.columns])
+        for row in ledger.rows(table, chunk):
+            writer.writerow([_cell(row[c.name], c) for c in t.columns])
+            count += 1
+    elif fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = pa.schema([pa.field(c.name, _arrow_type(c), nullable=c.nullable) for c in t.columns])
+        with pq.ParquetWriter(str(out), schema, compression="zstd") as writer:
+            batch: list[dict[str, Any]] = []
+
+            def flush() -> None:
+                columns = {c.name: [_arrow_value(r[c.name], c) for r in batch] for c in t.columns}
+                writer.write_table(pa.Table.from_pydict(columns, schema=schema))
+                batch.clear()
+
+            for row in ledger.rows(table, chunk):
+                batch.append(row)
+                count += 1
+                if len(batch) >= chunk:
+                    flush()
+            if batch or count == 0:
+                flush()
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+    return count
+
+
+def export_reports(ledger: Ledger, out: Any) -> int:
+    """Every stored report as one JSON line, exactly as `claimledger analyze --format jsonl` wrote it."""
+    count = 0
+    for report in ledger.reports():
+        out.write(json.dumps(report, ensure_ascii=False) + "\n")
+        count += 1
+    return count
