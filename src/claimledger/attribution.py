@@ -322,6 +322,9 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
     for c in tok.children:
         if c.dep_ == "prep" and cue[0] <= c.i < cue[1]:
             comps.extend(x for x in c.children if x.i >= cue[1])
+            # "said in a statement that ...": the clause hangs off the medium noun.
+            for obj in c.children:
+                comps.extend(x for x in obj.children if x.i >= cue[1] and x.dep_ in ("acl", "ccomp"))
     if lemma in C.ADDRESSEE_VERBS and any(c.dep_ in ("ccomp", "xcomp") for c in comps):
         if lemma != "ask":
             comps = [c for c in comps if c.dep_ not in ("dobj", "dative")]
@@ -483,7 +486,9 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
         if left is None or len(left) > 6:
             continue
         qa = left.text in ("Q", "A")
-        if not qa and not any(t.ent_type_ in ("PERSON", "ORG", "NORP") for t in left):
+        named = all(t.is_title or t.pos_ == "PROPN" or t.is_punct for t in left)
+        headline = m.start() == 0 or "\n\n" not in text[:m.start()]
+        if not qa and not (named and (headline or len(m.group(2).split()) >= 5)):
             continue
         if any(t.pos_ in ("VERB", "AUX") or t.lower_ in ("and", "vs", "vs.", "v.") for t in left):
             continue
@@ -493,6 +498,30 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
         cs, ce = _trim_chars(text, m.start(2), m.end(2))
         out.append(Candidate(cue=(colon.start, colon.end), lemma=":", source=(left.start, left.end),
                              content=[(cs, ce)], quoted=text[cs] in "\"“'", head=colon.start))
+    return out
+
+
+def nominal_candidates(doc: Doc) -> list[Candidate]:
+    """"X's claim that ...", "the assessment that ...": a cue noun with a that-clause (or an
+    infinitive for pledges and promises); the possessor, if any, is the source."""
+    out = []
+    for tok in doc:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in C.NOMINAL_CUES:
+            continue
+        clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > tok.i
+                       and any(m.dep_ == "mark" and m.lower_ == "that" or m.dep_ == "aux" and m.lower_ == "to"
+                               for m in c.children)), None)
+        if clause is None:
+            continue
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        source = None
+        if poss is not None:
+            s, e = _np_range(poss)
+            if e > s and doc[e - 1].tag_ == "POS":
+                e -= 1
+            source = (s, e)
+        out.append(Candidate(cue=(tok.i, tok.i + 1), lemma=tok.lemma_.lower(), head=tok.i, source=source,
+                             content=[_tokens_chars(doc, clause.left_edge.i, clause.right_edge.i + 1)]))
     return out
 
 
@@ -570,7 +599,7 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
             continue
         out.append(cand)
     taken = {c.cue[0] for c in out}
-    for extra in colon_candidates(doc) + sourceless_candidates(doc):
+    for extra in colon_candidates(doc) + sourceless_candidates(doc) + nominal_candidates(doc):
         extra.content = [c for c in (_trim_chars(text, s, e) for s, e in extra.content) if c[1] > c[0]]
         if extra.cue[0] not in taken and extra.content:
             out.append(extra)

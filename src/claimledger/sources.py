@@ -166,6 +166,12 @@ class Resolver:
         elif any(t.lower_ in ("the", "this") for t in span[:1]) and head.pos_ == "NOUN":
             eid = self._describe(span, head)
         if eid is None:
+            if head.pos_ == "PROPN":
+                # A name the NER missed: the proper-noun run ending at the head.
+                i = head.i
+                while i > span.start and span.doc[i - 1].pos_ == "PROPN" and span.doc[i - 1].dep_ == "compound":
+                    i -= 1
+                return span.doc[i:head.i + 1].text, None
             return None, None
         return self.entities[eid].name, eid
 

@@ -1,0 +1,285 @@
+"""Attribution patterns, one hand-written article each (no evaluation text is used here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimledger import attribution, entities
+from claimledger.attribution import find_quotes
+from claimledger.nlp import load_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def run(nlp, text):
+    doc = nlp(text)
+    attrs, no_comment = attribution.extract(doc, entities.extract(doc))
+    for a in attrs:  # offsets always index the text
+        assert a.content.text == text[a.content.start:a.content.end]
+        assert a.cue.text == text[a.cue.start:a.cue.end]
+        if a.source:
+            assert a.source.text == text[a.source.start:a.source.end]
+        for p in a.content_parts:
+            assert p.text == text[p.start:p.end]
+    return attrs, no_comment
+
+
+def by_cue(attrs, cue):
+    found = [a for a in attrs if a.cue.text == cue]
+    assert found, f"no attribution with cue {cue!r}: {[a.cue.text for a in attrs]}"
+    return found[0]
+
+
+# ------------------------------------------------------------------ direct quotes
+
+def test_quote_then_source_said(nlp):
+    a = by_cue(run(nlp, '"We will not raise taxes this year," Maria Lopez said.')[0], "said")
+    assert a.source.text == "Maria Lopez"
+    assert a.content.text.strip('",') == "We will not raise taxes this year"
+    assert a.form == "direct"
+
+
+def test_source_said_colon_quote(nlp):
+    a = by_cue(run(nlp, 'The mayor said: "The bridge will reopen in May."')[0], "said")
+    assert a.source.text == "The mayor"
+    assert "bridge will reopen in May" in a.content.text
+    assert a.form == "direct"
+
+
+def test_said_inverted_with_appositive(nlp):
+    text = '"Inflation is easing," said Ana Ruiz, a former central banker.'
+    a = by_cue(run(nlp, text)[0], "said")
+    assert a.source.text.startswith("Ana Ruiz")
+    assert a.source.name == "Ana Ruiz"
+    assert a.content.text.strip('",') == "Inflation is easing"
+
+
+def test_split_quote_around_cue(nlp):
+    text = ('"The plan is dead," the senator told reporters. "We will start again next year."\n\n'
+            'Other news followed.')
+    a = by_cue(run(nlp, text)[0], "told")
+    assert len(a.content_parts) == 2
+    assert "plan is dead" in a.content_parts[0].text
+    assert "start again next year" in a.content_parts[1].text
+    assert "told reporters" not in a.content_parts[0].text + a.content_parts[1].text
+
+
+def test_multi_paragraph_quote():
+    text = ('He said: "First paragraph of the quote.\n\n'
+            '"Second paragraph of the quote.\n\n'
+            '"Third and last paragraph."\n\nUnquoted text.')
+    quotes = find_quotes(text)
+    assert len(quotes) == 1
+    s, e, closed = quotes[0]
+    assert closed and text[s:e].endswith('last paragraph."')
+    assert "Unquoted" not in text[s:e]
+
+
+def test_multi_paragraph_quote_attribution(nlp):
+    text = ('The minister said: "We have done our part.\n\n'
+            '"Now it is up to the others."\n\nThe meeting ended at noon.')
+    a = by_cue(run(nlp, text)[0], "said")
+    assert "done our part" in a.content.text and "up to the others" in a.content.text
+    assert "meeting ended" not in a.content.text
+
+
+def test_unclosed_quote_does_not_swallow_article(nlp):
+    text = ('"We are not leaving, said the union leader.\n\n'
+            'The company said it would respond on Monday.')
+    s, e, closed = find_quotes(text)[0]
+    assert not closed and "company" not in text[s:e]
+    attrs, _ = run(nlp, text)
+    a = by_cue(attrs, "said")  # the second paragraph is still analysed
+    assert any("respond on Monday" in x.content.text for x in attrs)
+    assert a is not None
+
+
+# ------------------------------------------------------------------ indirect speech
+
+def test_said_on_thursday_that(nlp):
+    a = by_cue(run(nlp, "The ministry said on Thursday that exports fell sharply in March.")[0], "said")
+    assert a.source.text == "The ministry"
+    assert a.content.text == "that exports fell sharply in March"
+    assert a.form == "indirect"
+
+
+def test_told_reporters_in_lisbon_that(nlp):
+    text = "Costa told reporters in Lisbon that the deal was close."
+    a = by_cue(run(nlp, text)[0], "told")
+    assert a.source.text == "Costa"
+    assert a.content.text == "that the deal was close"
+
+
+def test_has_denied(nlp):
+    a = by_cue(run(nlp, "The company has denied that it misled investors.")[0], "has denied")
+    assert a.content.text == "that it misled investors"
+    assert a.polarity == "deny"
+
+
+def test_urged_them_to(nlp):
+    a = by_cue(run(nlp, "The governor urged residents to stay indoors.")[0], "urged")
+    assert a.source.text == "The governor"
+    assert a.content.text == "residents to stay indoors"
+
+
+def test_announced_that_it_would(nlp):
+    text = "Acme Corp announced earlier this month that it would close two plants."
+    a = by_cue(run(nlp, text)[0], "announced")
+    assert a.source.text == "Acme Corp"
+    assert a.content.text == "that it would close two plants"
+
+
+def test_reported_clause_without_that(nlp):
+    a = by_cue(run(nlp, "She said the talks had collapsed.")[0], "said")
+    assert a.source.text == "She"
+    assert a.content.text == "the talks had collapsed"
+
+
+def test_content_before_cue_clause(nlp):
+    a = by_cue(run(nlp, "The vote will be delayed, officials said.")[0], "said")
+    assert a.source.text == "officials"
+    assert a.content.text == "The vote will be delayed"
+
+
+# ------------------------------------------------------------------ mixed
+
+def test_mixed_indirect_with_quoted_fragment(nlp):
+    text = 'The mayor said the protesters were "paid agitators" sent from out of town.'
+    a = by_cue(run(nlp, text)[0], "said")
+    assert a.form == "mixed"
+    assert a.content.text.startswith("the protesters were")
+
+
+# ------------------------------------------------------------------ non-verbal cues
+
+def test_according_to_before(nlp):
+    a = by_cue(run(nlp, "According to the report, the river rose by two meters.")[0], "According to")
+    assert a.source.text == "the report"
+    assert a.content.text == "the river rose by two meters"
+
+
+def test_according_to_after(nlp):
+    a = by_cue(run(nlp, "The river rose by two meters, according to local officials.")[0], "according to")
+    assert a.source.text == "local officials"
+    assert a.content.text == "The river rose by two meters"
+
+
+def test_said_in_a_statement(nlp):
+    attrs, _ = run(nlp, "The ministry said in a statement that the border would stay closed.")
+    a = by_cue(attrs, "said in a statement")
+    assert a.content.text == "that the border would stay closed"
+
+
+def test_office_said(nlp):
+    a = by_cue(run(nlp, "The governor's office said the budget was balanced.")[0], "said")
+    assert a.source.text == "The governor's office"
+    assert a.source.kind == "organization"
+
+
+def test_statement_from_x_said(nlp):
+    a = by_cue(run(nlp, "A statement from the embassy said the visa rules had changed.")[0], "said")
+    assert a.source.text == "A statement from the embassy"
+    assert a.source.kind == "document"
+
+
+def test_nominal_claim_that(nlp):
+    text = "Analysts questioned Smith's claim that the merger would create jobs."
+    attrs, _ = run(nlp, text)
+    a = by_cue(attrs, "claim")
+    assert a.source.text == "Smith"
+    assert a.content.text == "that the merger would create jobs"
+
+
+def test_nominal_assessment_that(nlp):
+    text = "The assessment that the dam was unsafe was later withdrawn."
+    a = by_cue(run(nlp, text)[0], "assessment")
+    assert a.source is None
+    assert a.content.text == "that the dam was unsafe"
+
+
+def test_colon_headline(nlp):
+    text = "Merkel: Europe must defend itself.\n\nThe chancellor spoke in Berlin."
+    attrs, _ = run(nlp, text)
+    a = by_cue(attrs, ":")
+    assert a.source.text == "Merkel"
+    assert a.content.text == "Europe must defend itself"
+
+
+def test_who_said(nlp):
+    text = "The plan was backed by Tom Reed, who said the cuts were necessary."
+    a = by_cue(run(nlp, text)[0], "said")
+    assert a.source.text == "Tom Reed"
+    assert a.content.text == "the cuts were necessary"
+
+
+# ------------------------------------------------------------------ polarity, no comment
+
+def test_content_negation_is_deny(nlp):
+    a = by_cue(run(nlp, "Police said the suspects were not involved in the fire.")[0], "said")
+    assert a.polarity == "deny"
+
+
+def test_found_no_evidence_is_deny(nlp):
+    a = by_cue(run(nlp, "Investigators said they found no evidence that the vote was rigged.")[0], "said")
+    assert a.polarity == "deny"
+
+
+def test_affirm_by_default(nlp):
+    a = by_cue(run(nlp, "The minister said the economy was growing.")[0], "said")
+    assert a.polarity == "affirm"
+
+
+def test_rejected_is_deny(nlp):
+    a = by_cue(run(nlp, "The government rejected claims that it had bombed the hospital.")[0], "rejected")
+    assert a.polarity == "deny"
+
+
+def test_declined_to_comment_is_no_comment(nlp):
+    attrs, no_comment = run(nlp, "The ministry declined to comment on the report.")
+    assert not attrs
+    assert len(no_comment) == 1
+    assert no_comment[0].source.text == "The ministry"
+    assert "declined to comment" in no_comment[0].cue.text
+
+
+def test_did_not_respond_is_no_comment(nlp):
+    text = "A spokesman for the company did not respond to requests for comment."
+    attrs, no_comment = run(nlp, text)
+    assert not attrs
+    assert no_comment and no_comment[0].source.text.startswith("A spokesman")
+
+
+def test_empty_and_quote_only_text(nlp):
+    assert run(nlp, "Nothing to see here.") == ([], [])
+    run(nlp, '"')  # a lone quote mark must not crash
+
+
+# ------------------------------------------------------------------ agreement with the shared scorer
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+@pytest.mark.skipif(not (EVAL / "score_attributions.py").exists(), reason="shared eval data not present")
+def test_predictions_are_scorable(nlp, tmp_path):
+    text = '"We will win," Jane Doe said. She added that the polls were wrong.'
+    doc = nlp(text)
+    attrs, _ = attribution.extract(doc, entities.extract(doc))
+    gold = {"id": "t1", "text": text, "attributions": [
+        {"source": [{"start": 15, "end": 23, "text": "Jane Doe"}], "cue": [{"start": 24, "end": 28, "text": "said"}],
+         "content": [{"start": 0, "end": 14, "text": text[0:14]}]}]}
+    (tmp_path / "g.jsonl").write_text(json.dumps(gold) + "\n")
+    pred = {"article": {"id": "t1"}, "attributions": [a.to_dict() for a in attrs]}
+    (tmp_path / "p.jsonl").write_text(json.dumps(pred) + "\n")
+    out = subprocess.run([sys.executable, str(EVAL / "score_attributions.py"), str(tmp_path / "g.jsonl"),
+                          str(tmp_path / "p.jsonl"), "--json"], capture_output=True, text=True, check=True)
+    res = json.loads(out.stdout)
+    assert res["cue"]["exact"]["tp"] == 1 and res["source"]["exact"]["tp"] == 1
+    assert res["content"]["exact"]["tp"] == 1
