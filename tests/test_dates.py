@@ -50,7 +50,7 @@ def test_parse_published_kept():
     ("The shop opened last Thursday.", "last Thursday", "2025-03-13"),
     ("The shop opens next Tuesday.", "next Tuesday", "2025-03-25"),
     ("The council voted Wednesday to close the bridge.", "Wednesday", "2025-03-19"),
-    ("The ferry sank on Sunday night near the coast.", "Sunday night", "2025-03-16TNI"),
+    ("The ferry sank on Sunday night near the coast.", "Sunday night", "2025-03-16"),
 ])
 def test_weekdays_by_tense(nlp, sentence, mention, value):
     assert resolve(nlp, sentence)[mention] == value
@@ -107,9 +107,11 @@ def test_months_and_absolute_dates(nlp, sentence, mention, value):
     ("Profit rose to $5 million from $4 million a year earlier in the quarter.", "a year earlier", "2023-Q4"),
     ("The resort was busy last summer.", "last summer", "2024-SU"),
     ("The resort will be busy this summer.", "this summer", "2025-SU"),
-    ("Builders used the method in the 1970s.", "the 1970s", "197"),
+    ("Builders used the method in the 1970s.", "the 1970s", "197X"),
     ("Output fell in the first half of 2024.", "the first half of 2024", "2024-H1"),
     ("The museum closed for Christmas.", "Christmas", "2024-12-25"),
+    ("Voters will go to the polls on Election Day.", "Election Day", "2025-11-04"),
+    ("The gallery reopened last Oct. 23.", "last Oct. 23", "2024-10-23"),
 ])
 def test_quarters_seasons_decades(nlp, sentence, mention, value):
     assert resolve(nlp, sentence)[mention] == value
@@ -140,6 +142,11 @@ def test_unparsed_doc_does_not_crash():
     got = {m.text: m.resolved for m in dates.extract(doc, PUB)}
     assert got["March 14"] == "2025-03-14" and got["last week"] == "2025-W11" and got["Now"] == "PRESENT_REF"
     assert dates.extract(spacy.blank("en")(""), PUB) == []
+
+
+def test_story_relative_offsets_are_not_resolved_against_publication(nlp):
+    got = resolve(nlp, "The storm hit on March 3 and the river peaked two days later.")
+    assert got == {"March 3": "2025-03-03"}
 
 
 def test_durations_are_not_dates(nlp):

@@ -61,6 +61,7 @@ REF_WORDS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRES
              "the future": "FUTURE_REF"}
 # Month/weekday names that are also ordinary words; they count only when capitalized and, for
 # these, only when spaCy does not read them as a verb or modal ("May I", "they march").
+ABBREVIATED_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 AMBIGUOUS_NAMES = {"may", "march", "august", "sun", "sat", "wed", "mar", "jan", "sep", "dec"}
 
 _MONTH_RE = (r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june|jun\.?|july|jul\.?|"
@@ -223,10 +224,11 @@ def _safe_date(year: int, month: int, day: int) -> str | None:
         return None
 
 
-@rule("month_day", _MOD_RE + r"(?:" + _WEEKDAY_RE + r",?\s+)?(?P<month>" + _MONTH_RE + r")\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+@rule("month_day", _MOD_RE + r"(?:(?P<rel>last|next|this|this\s+past|this\s+coming)\s+)?"
+      r"(?:" + _WEEKDAY_RE + r",?\s+)?(?P<month>" + _MONTH_RE + r")\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?"
       r"(?:,?\s+(?P<year>" + _YEAR_RE + r"))?")
 def _month_day(m: re.Match, a: Anchor) -> str | None:
-    return _day_of(int(m["day"]), _month_num(m["month"]), m["year"], a)
+    return _day_of(int(m["day"]), _month_num(m["month"]), m["year"], a, (m["rel"] or "").split()[-1:])
 
 
 @rule("day_month", r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>" + _MONTH_RE + r")"
@@ -235,14 +237,16 @@ def _day_month(m: re.Match, a: Anchor) -> str | None:
     return _day_of(int(m["day"]), _month_num(m["month"]), m["year"], a)
 
 
-def _day_of(day: int, month: int, year: str | None, a: Anchor) -> str | None:
+def _day_of(day: int, month: int, year: str | None, a: Anchor, rel: list[str] | None = None) -> str | None:
     if year:
         return _safe_date(year_number(year), month, day)
     if a.date is None:
         return None
-    explicit = a.prep == "since"
-    return _safe_date(_year_for(month, day, a.date, _direction(a.prep if explicit else None, a.tense),
-                                strict=explicit), month, day)
+    # An explicit "last Oct. 23" / "since May 5" / "next June 1" fixes the side of the anchor.
+    explicit = (rel or [""])[0] if (rel or [""])[0] in ("last", "past", "next", "coming") else (
+        a.prep if a.prep == "since" else "")
+    return _safe_date(_year_for(month, day, a.date, _direction(explicit, a.tense), strict=bool(explicit)),
+                      month, day)
 
 
 @rule("month_year", _MOD_RE + r"(?P<month>" + _MONTH_RE + r"),?\s+(?:of\s+)?(?:(?P<year>" + _YEAR_RE + r")|"
@@ -293,9 +297,8 @@ def _weekday(m: re.Match, a: Anchor) -> str | None:
         delta = (want - have) % 7
     else:
         delta = -((have - want) % 7)
-    value = (a.date + dt.timedelta(days=delta)).isoformat()
-    part = (m["part"] or "").lower()
-    return value + DAY_PARTS[part] if part else value
+    # "Friday night" is still that Friday: TimeML DATE values mostly drop the part of day.
+    return (a.date + dt.timedelta(days=delta)).isoformat()
 
 
 @rule("day_word", r"(?:(?P<mod>early|late|earlier|later)\s+)?(?P<word>today|yesterday|tomorrow|"
@@ -379,7 +382,7 @@ def _shift(anchor: dt.date, unit: str, step: int, tense: str | None = None) -> s
     if unit == "year":
         return str(anchor.year + step)
     if unit == "decade":
-        return f"{anchor.year // 10 + step}X"
+        return f"{anchor.year // 10 + step}X"  # same decade convention as the decade rule
     if unit == "century":
         return f"{anchor.year // 100 + step:02d}"
     if unit == "quarter":
@@ -390,10 +393,10 @@ def _shift(anchor: dt.date, unit: str, step: int, tense: str | None = None) -> s
 
 @rule("ago", r"(?:(?:nearly|almost|about|around|roughly|some|just|only|more\s+than|less\s+than|over|"
       r"under)\s+)?(?P<n>" + _NUM_RE + r")\s+(?P<unit>day|week|month|year|decade)s?\s+"
-      r"(?P<dir>ago|earlier|before|later|after|from\s+now|hence)")
+      r"(?P<dir>ago|earlier|from\s+now|hence)")
 def _ago(m: re.Match, a: Anchor) -> str | None:
     n = _count(m["n"])
-    back = m["dir"].lower() in ("ago", "earlier", "before")
+    back = m["dir"].lower() in ("ago", "earlier")
     if n is None:
         return "PAST_REF" if back else "FUTURE_REF"
     if a.date is None:
@@ -428,12 +431,12 @@ def _year(m: re.Match, a: Anchor) -> str | None:
 @rule("decade", r"(?:the\s+)?" + _MOD_RE + r"(?:(?P<dec>1[5-9]\d|20\d)0'?s|'(?P<short>\d)0s|"
       r"(?P<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))")
 def _decade(m: re.Match, a: Anchor) -> str | None:
-    # TimeML writes a decade as its first three digits: "the 1990s" -> "199".
+    # TimeML decades: the first three digits, padded with X as TE3 annotates them ("199X").
     if m["dec"]:
-        return m["dec"]
+        return m["dec"] + "X"
     if m["short"]:
-        return "19" + m["short"]
-    return "19" + str(_WORD_VALUES[m["word"].lower()[:-3] + "y"] // 10)
+        return "19" + m["short"] + "X"
+    return "19" + str(_WORD_VALUES[m["word"].lower()[:-3] + "y"] // 10) + "X"
 
 
 @rule("century", r"(?:the\s+)?(?P<ord>\d{1,2})(?:st|nd|rd|th)\s+century|(?P<rel>this|last|next)\s+century")
@@ -544,6 +547,8 @@ HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
     "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
     "labor day": lambda y: _nth_weekday(y, 9, 0, 1),
     "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+    # US election day: the Tuesday after the first Monday of November.
+    "election day": lambda y: _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
 }
 
 
@@ -556,7 +561,7 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
 
 
 @rule("holiday", r"(?:(?P<rel>last|next|this)\s+)?(?P<name>christmas(?:\s+(?:day|eve))?|new\s+year's\s+(?:day|eve)|"
-      r"independence\s+day|halloween|valentine's\s+day|thanksgiving(?:\s+day)?|labor\s+day|memorial\s+day)"
+      r"independence\s+day|election\s+day|halloween|valentine's\s+day|thanksgiving(?:\s+day)?|labor\s+day|memorial\s+day)"
       r"(?:,?\s+(?P<year>" + _YEAR_RE + r"))?")
 def _holiday(m: re.Match, a: Anchor) -> str | None:
     rule_fn = HOLIDAYS[re.sub(r"\s+", " ", m["name"].lower())]
@@ -564,18 +569,17 @@ def _holiday(m: re.Match, a: Anchor) -> str | None:
         return rule_fn(year_number(m["year"])).isoformat()
     if a.date is None:
         return None
-    day = rule_fn(a.date.year)
-    direction = _direction(m["rel"], a.tense)
-    if direction == "past" and day > a.date:
-        day = rule_fn(a.date.year - 1)
-    elif direction == "future" and day < a.date:
-        day = rule_fn(a.date.year + 1)
-    return day.isoformat()
+    this_year = rule_fn(a.date.year)
+    explicit = bool(m["rel"]) and m["rel"].lower() != "this"
+    year = _year_for(this_year.month, this_year.day, a.date, _direction(m["rel"], a.tense), strict=explicit)
+    return rule_fn(year).isoformat()
 
 
 # ---------------------------------------------------------------------------------------------
 # Tense of the clause a mention sits in
 
+PLANNING_LEMMAS = {"plan", "schedule", "intend"}
+MODALS = {"would", "could", "might", "may", "should", "must", "can"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 FUTURE_LEMMAS = {"schedule", "expect", "plan", "due", "upcoming", "intend", "set", "hope", "aim"}
 
@@ -604,6 +608,11 @@ def _clause_tense(verb) -> str | None:
     words = {c.lower_ for c in auxes}
     if words & FUTURE_AUX or "going" in words:
         return "future"
+    if verb.lemma_.lower() in PLANNING_LEMMAS:
+        return "future"          # "planned a rally on Saturday", "has scheduled a hearing Thursday"
+    if words & MODALS:
+        # "would be traveling Thursday", "might come Tuesday": not yet happened, unless perfect.
+        return "past" if words & {"have", "'ve"} else "future"
     if verb.tag_ == "VB" and "to" in words:
         # "is expected to meet Tuesday", "plans to vote Monday": the matrix verb decides,
         # and intention verbs point forward.
@@ -621,8 +630,6 @@ def _clause_tense(verb) -> str | None:
         return "future" if verb.lemma_.lower() in FUTURE_LEMMAS else "present"
     if verb.tag_ in ("VBZ", "VBP", "VBG"):
         return "present"
-    if words & {"would", "could", "might", "may", "should", "must", "can"}:
-        return "future" if words & {"can", "must", "should"} else None
     return None
 
 
@@ -671,6 +678,9 @@ def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
             continue
         if not word[0].isupper():
             return False
+        if key == "month" and word.lower() in ABBREVIATED_MONTHS and not (m.groupdict().get("day")
+                                                                        or m.groupdict().get("year")):
+            return False     # "Jan" alone is more often a first name than January
         if word.lower().rstrip(".") in AMBIGUOUS_NAMES and key == "month" and not m.groupdict().get("day") \
                 and not m.groupdict().get("year"):
             tok = _token_at(doc, m.start(key))
