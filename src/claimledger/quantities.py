@@ -890,7 +890,8 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
         if partner:
             i += 1
             if q2.extras.get("scaled") and not q.extras.get("scaled") and q.value is not None and \
-                    a2.value and q2.value is not None and q.value <= a2.value:
+                    a2.value and q2.value is not None and not q.has_unit and \
+                    (q.value <= a2.value or q.value / a2.value < 10):
                 q.value *= q2.value / a2.value      # "3 to 5 billion", "$10 to $15 billion"
                 q.extras["scaled"] = True
             if not q.has_unit and q2.has_unit:
@@ -1030,7 +1031,7 @@ def _changes(sc: _Scanner, qs: list[Q]) -> None:
             continue
         before = text[max(0, q.start - 40):q.start]
         m = CHANGE_BEFORE_RE.search(before)
-        if m and q.unit in ("%", "pp", "bp") or (m and m.group(0).strip().lower().endswith(" by")):
+        if m and (q.unit in ("%", "pp", "bp") or re.search(r"(?i)\s(?:by|of)\s*$", m.group(0))):
             q.change = {"type": "by", "direction": "up" if m.group("up") else "down"}
             continue
         m2 = RELATIVE_NOUN_AFTER_RE.match(text[q.end:q.end + 15])
