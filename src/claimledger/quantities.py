@@ -635,7 +635,7 @@ class _Scanner:
             q.unit, q.unit_name, q.dimension, q.pint, q.has_unit = "yr", "year of age", "age", "year", True
             return end
         if FOLD_RE.match(t[pos:]):
-            q.unit, q.dimension, q.unit_name, q.counts, q.has_unit = "count", "ratio", "count", "fold", True
+            q.unit, q.dimension, q.unit_name, q.has_unit = "times", "ratio", "times", True
             q.change = {"type": "factor", "factor": q.value}
             return pos + FOLD_RE.match(t[pos:]).end()
         m = PER_GAME_RE.match(t, pos)
@@ -890,8 +890,8 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
         if partner:
             i += 1
             if q2.extras.get("scaled") and not q.extras.get("scaled") and q.value is not None and \
-                    a2.value and q2.value is not None and not q.has_unit and \
-                    (q.value <= a2.value or q.value / a2.value < 10):
+                    a2.value and q2.value is not None and \
+                    (q.value <= a2.value or (not q.has_unit and q.value / a2.value < 10)):
                 q.value *= q2.value / a2.value      # "3 to 5 billion", "$10 to $15 billion"
                 q.extras["scaled"] = True
             if not q.has_unit and q2.has_unit:
@@ -942,6 +942,9 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
         if q.kind == "fraction" and not q.has_unit and not q.extras.get("scaled") \
                 and not re.match(r"^\sof\b", text[q.end:q.end + 4]):
             continue
+        if q.kind == "fraction" and not q.extras.get("scaled"):
+            # "two-thirds of voters": a share of the counted thing, not a count of it
+            q.unit, q.dimension, q.unit_name, q.has_unit = "fraction", "ratio", "fraction", True
         q.bound, q.start = _bound(text, q.start)
         q.end = max(q.end, q.extras.get("counted_end", q.end)) if q.unit == "count" and q.counts else q.end
         out.append(q)
@@ -1073,7 +1076,7 @@ def _multipliers(text: str, qs: list[Q]) -> list[Q]:
         bound = {"more than ": "more_than", "less than ": "less_than", "over ": "more_than",
                  "well over ": "more_than", "nearly ": "about", "almost ": "about",
                  "about ": "about"}.get((m.group("b") or "").lower(), "exact")
-        q = Q(m.start(), m.end(), factor, unit="count", dimension="ratio", unit_name="times", bound=bound,
+        q = Q(m.start(), m.end(), factor, unit="times", dimension="ratio", unit_name="times", bound=bound,
               kind="multiplier", has_unit=True)
         q.change = {"type": "factor", "factor": factor, "direction": "up" if factor > 1 else "down"}
         out.append(q)
