@@ -1,0 +1,260 @@
+"""Contested-claims board bench: pairwise grouping precision/recall/F1 and stance accuracy.
+
+The set (bench/claims_data/propositions.txt) is hand-written: topics of 2-3 related propositions
+(near-misses of each other), each proposition with 3-6 paraphrased attributions over 2-3 short
+articles per topic. Topics are split into dev (used to choose the grouping weight and threshold) and
+test (reported). Articles are built as report dicts directly, so the figures measure grouping and
+stance, not the attribution extractor.
+
+    python bench/claims.py                 # figures on dev and test with the shipped parameters
+    python bench/claims.py --tune          # grid-search weight/threshold on dev, then report test
+    python bench/claims.py --lexical       # without the embedding model
+    python bench/claims.py --errors        # also list stance errors and wrong merges/splits
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from claimledger import claims as C  # noqa: E402
+from claimledger import stance as S  # noqa: E402
+
+DATA = ROOT / "bench" / "claims_data" / "propositions.txt"
+KINDS = {"per": "person", "org": "organization", "grp": "group", "anon": "anonymous", "doc": "document"}
+
+
+@dataclass
+class GoldAttribution:
+    topic: str
+    split: str
+    article: str
+    prop: str
+    stance: str
+    kind: str
+    source: str
+    name: str
+    cue: str
+    content: str
+
+
+def parse(path: Path = DATA) -> tuple[list[GoldAttribution], dict[str, str], dict[str, str]]:
+    """Gold attributions, proposition statements, and article publication dates."""
+    rows: list[GoldAttribution] = []
+    statements: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    topic = split = prop = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# topic "):
+            _, _, topic, split, *days = line.split()
+            for i, day in enumerate(days, 1):
+                dates[f"{topic}-a{i}"] = day
+        elif line.startswith("## "):
+            prop, statement = line[3:].split(" ", 1)
+            statements[prop] = statement.strip()
+        elif line[:1] == "a":
+            head, source, name, cue, content = (p.strip() for p in line.split("|"))
+            article, sign, kind = head.split()
+            rows.append(GoldAttribution(topic, split, f"{topic}-{article}", prop,
+                                        S.ASSERTS if sign == "+" else S.DENIES, KINDS[kind], source, name,
+                                        cue, content))
+    return rows, statements, dates
+
+
+def _sentence(g: GoldAttribution) -> tuple[str, int, int, int, int, int, int]:
+    """The sentence and the (source, cue, content) offsets inside it."""
+    def cap(s: str) -> str:
+        return s[:1].upper() + s[1:]
+    if g.content.startswith('"'):
+        quote = g.content.strip('"')
+        text = f"\u201c{quote},\u201d {g.source} {g.cue}."
+        c0 = 1
+        s0 = len(quote) + 4
+        return text, s0, s0 + len(g.source), s0 + len(g.source) + 1, s0 + len(g.source) + 1 + len(g.cue), c0, c0 + len(quote)
+    content = g.content[5:] if g.content.startswith("that ") else g.content
+    lead = g.content[: len(g.content) - len(content)]
+    text = f"{cap(g.source)} {g.cue} {lead}{content}."
+    s1 = len(g.source)
+    k0 = s1 + 1
+    c0 = k0 + len(g.cue) + 1 + len(lead)
+    return text, 0, s1, k0, k0 + len(g.cue), c0, c0 + len(content)
+
+
+def build_reports(rows: list[GoldAttribution], dates: dict[str, str]) -> tuple[list[dict], dict[tuple[str, str], GoldAttribution]]:
+    """Report dicts, one per article, and the gold row of each (article id, attribution id)."""
+    from claimledger.nlp import load_nlp
+
+    try:
+        from claimledger.attribution import polarity_of
+    except ImportError:  # the extractor is optional here: the board does not read `polarity`
+        polarity_of = None
+    nlp = load_nlp()
+    by_article: dict[str, list[GoldAttribution]] = defaultdict(list)
+    for g in rows:
+        by_article[g.article].append(g)
+    reports, gold = [], {}
+    for article_id, members in by_article.items():
+        text, attributions = "", []
+        for n, g in enumerate(members, 1):
+            sentence, s0, s1, k0, k1, c0, c1 = _sentence(g)
+            base = len(text)
+            text += sentence + " "
+            cue_doc = nlp(g.cue)
+            verbs = [t for t in cue_doc if t.pos_ in ("VERB", "AUX")] or list(cue_doc)
+            lemma = verbs[0].lemma_.lower()
+            content = text[base + c0: base + c1]
+            assert content and content == (g.content.strip('"') if g.content.startswith('"') else content)
+            attributions.append({
+                "id": f"a{n}",
+                "source": {"text": g.source, "start": base + s0, "end": base + s1, "name": g.name or None,
+                           "entity": None, "kind": g.kind},
+                "cue": {"text": g.cue, "start": base + k0, "end": base + k1, "lemma": lemma},
+                "content": {"text": content, "start": base + c0, "end": base + c1},
+                "form": "direct" if g.content.startswith('"') else "indirect",
+                "polarity": polarity_of(lemma, g.cue, content) if polarity_of else "affirm",
+            })
+            gold[(article_id, f"a{n}")] = g
+        reports.append({"schema": "claimledger.report/1",
+                        "article": {"id": article_id, "published": dates.get(article_id)},
+                        "text": text.rstrip(), "attributions": attributions})
+    return reports, gold
+
+
+# ------------------------------------------------------------------ scoring
+
+def pairwise(pred_groups: list[list[str]], gold_of: dict[str, str]) -> dict[str, float]:
+    """Pairwise precision/recall/F1 of grouping: a pair is positive when both are in one group."""
+    def pairs(groups: list[list[str]]) -> set[frozenset[str]]:
+        return {frozenset(p) for g in groups for p in itertools.combinations(g, 2)}
+    gold_groups: dict[str, list[str]] = defaultdict(list)
+    for key, prop in gold_of.items():
+        gold_groups[prop].append(key)
+    predicted, expected = pairs(pred_groups), pairs(list(gold_groups.values()))
+    tp = len(predicted & expected)
+    p = tp / len(predicted) if predicted else 0.0
+    r = tp / len(expected) if expected else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "pred_groups": len(pred_groups), "gold_groups": len(gold_groups)}
+
+
+def stance_unit(rows: list[GoldAttribution], statements: dict[str, str], reports: list[dict],
+                gold: dict[tuple[str, str], GoldAttribution]) -> tuple[float, list[str]]:
+    """Accuracy of stance toward the gold proposition statement (the stance unit on its own)."""
+    right, errors = 0, []
+    for report in reports:
+        for a in report["attributions"]:
+            g = gold[(report["article"]["id"], a["id"])]
+            got = S.attribution_stance(a, statements[g.prop])
+            if got.label == g.stance:
+                right += 1
+            else:
+                errors.append(f"  {g.prop} gold={g.stance} got={got.label} {got.reasons}: "
+                              f"{g.source} {g.cue} | {a['content']['text']}")
+    total = sum(len(r["attributions"]) for r in reports)
+    return right / total if total else 0.0, errors
+
+
+def board_stance(claims: list[C.Claim], gold: dict[tuple[str, str], GoldAttribution]) -> tuple[float, int]:
+    """Stance accuracy on the board itself: in each claim, members of its majority gold proposition,
+    sides compared with gold up to the claim's orientation (its proposition may be the negative reading)."""
+    right = total = 0
+    for claim in claims:
+        members = [(gold[(e.article_id, e.attribution_id)], e.stance) for e in claim.entries]
+        major = Counter(g.prop for g, _ in members).most_common(1)[0][0]
+        mine = [(g.stance, got) for g, got in members if g.prop == major]
+        same = sum(a == b for a, b in mine)
+        right += max(same, len(mine) - same)
+        total += len(mine)
+    return (right / total if total else 0.0), total
+
+
+def run_split(reports: list[dict], gold: dict[tuple[str, str], GoldAttribution], embedder,
+              params: C.GroupingParams | None) -> tuple[dict[str, float], list[C.Claim]]:
+    claims = C.build_claims(reports, embedder=embedder, use_embeddings=embedder is not None, params=params)
+    groups = [[f"{e.article_id}/{e.attribution_id}" for e in c.entries] for c in claims]
+    gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
+    return pairwise(groups, gold_of), claims
+
+
+def tune(reports, gold, embedder, lexical_only: bool) -> C.GroupingParams:
+    """Best pairwise F1 on dev over a grid (ties: the higher threshold, the more conservative)."""
+    items = C._items(reports)
+    keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
+    gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
+    texts = [it.core for it in items]
+    lex = C.similarity_matrix(texts, C.GroupingParams(0.0, 0.0), None)
+    cos = None if lexical_only else embedder.embed(texts) @ embedder.embed(texts).T
+    best = (-1.0, None)
+    weights = [0.0] if lexical_only else [round(w, 2) for w in np.arange(0.0, 1.01, 0.1)]
+    for w in weights:
+        sim = lex if cos is None else w * cos + (1 - w) * lex
+        for t in np.arange(0.15, 0.9, 0.025):
+            groups = C.average_linkage(sim, float(t))
+            f1 = pairwise([[keys[i] for i in g] for g in groups], gold_of)["f1"]
+            if f1 >= best[0]:
+                best = (f1, C.GroupingParams(w, round(float(t), 3)))
+    print(f"dev-tuned: weight={best[1].weight} threshold={best[1].threshold} (dev pairwise F1 {best[0]:.3f})")
+    return best[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tune", action="store_true", help="choose weight/threshold on dev before reporting")
+    ap.add_argument("--lexical", action="store_true", help="no embeddings: lexical similarity only")
+    ap.add_argument("--errors", action="store_true", help="print stance errors and grouping mistakes")
+    args = ap.parse_args()
+
+    rows, statements, dates = parse()
+    embedder = None if args.lexical else C.resolve_embedder(True)
+    if not args.lexical and embedder is None:
+        print("embedding model not available: lexical only")
+    print(f"set: {len(statements)} propositions, {len(rows)} attributions, "
+          f"{len({g.article for g in rows})} articles, {len({g.topic for g in rows})} topics; "
+          f"{Counter(g.stance for g in rows)}")
+    splits = {}
+    for split in ("dev", "test"):
+        part = [g for g in rows if g.split == split]
+        splits[split] = build_reports(part, dates)
+    params = None
+    if args.tune:
+        params = tune(*splits["dev"], embedder, embedder is None)
+    used = params or (C.EMBEDDING_PARAMS if embedder is not None else C.LEXICAL_PARAMS)
+    print(f"grouping: {'MiniLM + lexical' if embedder is not None else 'lexical only'}, "
+          f"weight={used.weight} threshold={used.threshold}")
+    for split in ("dev", "test"):
+        reports, gold = splits[split]
+        t0 = time.perf_counter()
+        scores, claims = run_split(reports, gold, embedder, params)
+        elapsed = time.perf_counter() - t0
+        unit, errors = stance_unit([g for g in rows if g.split == split], statements, reports, gold)
+        board, n_board = board_stance(claims, gold)
+        n = sum(len(r["attributions"]) for r in reports)
+        print(f"{split:5} attributions={n:3} gold={scores['gold_groups']:2} predicted={scores['pred_groups']:2} "
+              f"grouping P={scores['precision']:.3f} R={scores['recall']:.3f} F1={scores['f1']:.3f} | "
+              f"stance (vs gold proposition)={unit:.3f} | stance on board={board:.3f} (n={n_board}) | "
+              f"{elapsed:.2f}s")
+        if args.errors:
+            print("\n".join(errors))
+            for claim in claims:
+                props = Counter(gold[(e.article_id, e.attribution_id)].prop for e in claim.entries)
+                if len(props) > 1:
+                    print(f"  merged {dict(props)}: {claim.proposition}")
+            seen: dict[str, int] = Counter()
+            for claim in claims:
+                for p in {gold[(e.article_id, e.attribution_id)].prop for e in claim.entries}:
+                    seen[p] += 1
+            print("  split: " + ", ".join(f"{p}x{k}" for p, k in sorted(seen.items()) if k > 1))
+
+
+if __name__ == "__main__":
+    main()

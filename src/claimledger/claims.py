@@ -1,0 +1,417 @@
+"""The contested-claims board: group attributions across articles into propositions, with two sides.
+
+Input is any iterable of `claimledger.report/1` dicts (one article, a JSONL file, or a ledger).
+1. Each attribution's content is reduced to its proposition (`stance.core`: "no evidence that X" -> X).
+2. Pairwise similarity = weighted sum of sentence-embedding cosine (MiniLM, `embeddings.py`) and a lexical
+   overlap of key words (names, numbers, stemmed content words; the two sides of a news antonym pair
+   count as the same word, so "rose"/"fell" match). Without the model it is lexical only.
+3. Average-linkage clustering with a threshold chosen on the dev half of bench/claims_data.
+4. Per group the clearest affirmative content is the proposition; each member's stance toward it comes
+   from `stance.stance_toward`. Ranking: contested first, then distinct sources, then recency.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import stance as st
+
+CONTESTED, ASSERTED, DENIED = "contested", "asserted", "denied"
+
+
+@dataclass(frozen=True)
+class GroupingParams:
+    """Similarity = weight * cosine + (1 - weight) * lexical; groups merge while the average >= threshold."""
+
+    weight: float
+    threshold: float
+
+
+# Chosen on the dev topics of bench/claims_data (python bench/claims.py --tune); see that script.
+EMBEDDING_PARAMS = GroupingParams(weight=0.7, threshold=0.45)
+LEXICAL_PARAMS = GroupingParams(weight=0.0, threshold=0.25)
+
+
+@dataclass
+class ClaimEntry:
+    """One attribution on one side of a claim, with what a desk needs to check it."""
+
+    source: str                 # resolved name, else the source phrase
+    source_text: str
+    source_kind: str
+    attribution_id: str
+    article_id: str
+    published: str | None
+    content: str
+    start: int
+    end: int
+    cue: str
+    stance: str                 # asserts | denies
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "source_text": self.source_text, "source_kind": self.source_kind,
+                "attribution_id": self.attribution_id, "article_id": self.article_id,
+                "published": self.published,
+                "content": {"text": self.content, "start": self.start, "end": self.end},
+                "cue": self.cue, "stance": self.stance, "reasons": list(self.reasons)}
+
+
+@dataclass
+class Claim:
+    id: str
+    proposition: str
+    asserts: list[ClaimEntry] = field(default_factory=list)
+    denies: list[ClaimEntry] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.asserts and self.denies:
+            return CONTESTED
+        return ASSERTED if self.asserts else DENIED
+
+    @property
+    def entries(self) -> list[ClaimEntry]:
+        return self.asserts + self.denies
+
+    @property
+    def sources(self) -> set[str]:
+        return {_source_key(e) for e in self.entries}
+
+    @property
+    def articles(self) -> set[str]:
+        return {e.article_id for e in self.entries}
+
+    @property
+    def latest(self) -> str:
+        return max((e.published or "" for e in self.entries), default="")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "proposition": self.proposition, "status": self.status,
+                "sources": len(self.sources), "articles": len(self.articles), "latest": self.latest or None,
+                "asserts": [e.to_dict() for e in self.asserts], "denies": [e.to_dict() for e in self.denies]}
+
+
+def _source_key(entry: ClaimEntry) -> str:
+    # Unnamed sources ("a senior official") are only known to be the same within one article.
+    if entry.source_text != entry.source or entry.source_kind not in ("anonymous", "unknown", "group"):
+        return entry.source.lower()
+    return f"{entry.article_id}\x00{entry.source_text.lower()}"
+
+
+# ------------------------------------------------------------------ items: attributions with context
+
+@dataclass
+class _Item:
+    attribution: dict[str, Any]
+    article_id: str
+    published: str | None
+    core: str
+
+
+def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
+    items: list[_Item] = []
+    for report in reports:
+        article = report.get("article") or {}
+        for attribution in report.get("attributions") or []:
+            content = (attribution.get("content") or {}).get("text", "")
+            proposition = st.core(content)
+            if len(_WORD.findall(proposition)) < 2:  # "No." or a lone name states nothing to group
+                continue
+            items.append(_Item(attribution, str(article.get("id", "")), article.get("published"), proposition))
+    return items
+
+
+# ------------------------------------------------------------------ lexical features
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
+_STOP = frozenset("""
+a an the and or but if of to in on at by for with from into onto over under about as than then that this these
+those there here it its it's he she they them their his her him we our us you your i me my who whom whose which
+what when where why how is are was were be been being am has have had having do does did done will would shall
+should can could may might must also just still even very so such only own same other another any some all each
+every both few many much most several said says say told according after before during while since until again
+further once more less not no never nor too up down out off new last next year years week month day days
+""".split())
+_IRREGULAR = {"struck": "strike", "hit": "hit", "shot": "shoot", "fell": "fall", "rose": "rise", "risen": "rise",
+              "fallen": "fall", "went": "go", "gone": "go", "took": "take", "taken": "take", "stole": "steal",
+              "stolen": "steal", "won": "win", "lost": "lose", "grew": "grow", "grown": "grow", "shrank": "shrink",
+              "brought": "bring", "made": "make", "came": "come", "saw": "see", "seen": "see", "died": "die",
+              "dead": "die", "death": "die", "deaths": "die", "killed": "kill", "burnt": "burn", "men": "man",
+              "women": "woman", "children": "child", "people": "person", "blew": "blow", "sank": "sink",
+              "sunk": "sink", "paid": "pay", "sold": "sell", "bought": "buy", "led": "lead", "held": "hold"}
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+
+
+def _stem(word: str) -> str:
+    w = word.lower().strip("'’-")
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if w in _NUMBER_WORDS:
+        return _NUMBER_WORDS[w]
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":  # shelled -> shell, but stopped -> stop
+        w = w[:-1]
+    return w
+
+
+def _antonym_word_classes() -> dict[str, str]:
+    # Every inflection-free member of an antonym pair maps to the pair's name: opposite sides share a key.
+    out: dict[str, str] = {}
+    for name, first, second in st.ANTONYMS:
+        for phrase in first + second:
+            if " " not in phrase:
+                out[_stem(phrase)] = f"~{name}"
+    return out
+
+
+_ANTONYM_KEYS = _antonym_word_classes()
+
+
+def key_terms(text: str) -> dict[str, float]:
+    """Weighted key words of a proposition: capitalised names and numbers weigh more than other words."""
+    terms: dict[str, float] = {}
+    for i, match in enumerate(_WORD.finditer(text)):
+        raw = match.group(0)
+        low = raw.lower().strip("'’")
+        if low in _STOP or len(low) < 2 and not low.isdigit():
+            continue
+        if raw[0].isdigit():
+            key, weight = raw.replace(",", "").rstrip("."), 1.5
+        else:
+            stem = _stem(raw)
+            key = _ANTONYM_KEYS.get(stem, stem)
+            weight = 2.0 if raw[0].isupper() and i > 0 else 1.0
+        terms[key] = max(terms.get(key, 0.0), weight)
+    return terms
+
+
+def lexical_similarity(a: dict[str, float], b: dict[str, float]) -> float:
+    """Weighted Dice overlap of two key-term sets."""
+    total = sum(a.values()) + sum(b.values())
+    if not total:
+        return 0.0
+    shared = sum(min(a[k], b[k]) + max(a[k], b[k]) for k in a.keys() & b.keys())
+    return shared / total
+
+
+def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
+    terms = [key_terms(t) for t in texts]
+    n = len(texts)
+    lex = np.zeros((n, n), dtype=np.float32)
+    for i in range(n):
+        for j in range(i + 1, n):
+            lex[i, j] = lex[j, i] = lexical_similarity(terms[i], terms[j])
+    if embedder is None or params.weight == 0.0:
+        return lex
+    vectors = embedder.embed(texts)
+    return params.weight * (vectors @ vectors.T) + (1.0 - params.weight) * lex
+
+
+# ------------------------------------------------------------------ clustering
+
+def _components(adjacent: np.ndarray) -> list[list[int]]:
+    n = len(adjacent)
+    seen = np.zeros(n, dtype=bool)
+    out: list[list[int]] = []
+    for start in range(n):
+        if seen[start]:
+            continue
+        stack, comp = [start], []
+        seen[start] = True
+        while stack:
+            i = stack.pop()
+            comp.append(i)
+            for j in np.flatnonzero(adjacent[i] & ~seen):
+                seen[j] = True
+                stack.append(int(j))
+        out.append(sorted(comp))
+    return out
+
+
+def average_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
+    """Groups whose average pairwise similarity stays >= threshold.
+
+    Two groups can only merge if some pair across them reaches the threshold, so the work is split by
+    connected components of the thresholded graph, which keeps a large ledger tractable.
+    """
+    groups: list[list[int]] = []
+    for comp in _components(sim >= threshold):
+        if len(comp) == 1:
+            groups.append(comp)
+            continue
+        s = sim[np.ix_(comp, comp)].astype(np.float64)
+        np.fill_diagonal(s, -np.inf)
+        members = {i: [comp[i]] for i in range(len(comp))}
+        while True:
+            flat = int(np.argmax(s))
+            i, j = divmod(flat, len(comp))
+            if s[i, j] < threshold:
+                break
+            ni, nj = len(members[i]), len(members[j])
+            merged = (s[i] * ni + s[j] * nj) / (ni + nj)
+            s[i, :], s[:, i] = merged, merged
+            s[i, i] = -np.inf
+            s[j, :], s[:, j] = -np.inf, -np.inf
+            members[i].extend(members.pop(j))
+        groups.extend(sorted(m) for m in members.values())
+    return groups
+
+
+# ------------------------------------------------------------------ claims
+
+def _entry(item: _Item, stance: st.Stance) -> ClaimEntry:
+    a = item.attribution
+    source = a.get("source") or {}
+    content = a.get("content") or {}
+    cue = a.get("cue") or {}
+    source_text = source.get("text") or "(unattributed)"
+    return ClaimEntry(
+        source=source.get("name") or source_text, source_text=source_text,
+        source_kind=source.get("kind") or "unknown", attribution_id=str(a.get("id", "")),
+        article_id=item.article_id, published=item.published, content=content.get("text", ""),
+        start=int(content.get("start", 0)), end=int(content.get("end", 0)), cue=cue.get("text", ""),
+        stance=stance.label, reasons=stance.reasons)
+
+
+def _proposition_index(group: list[int], items: list[_Item], sim: np.ndarray) -> int:
+    """The clearest affirmative member: no denial cue or negation, most central, then shortest."""
+    def rank(i: int) -> tuple[int, float, int]:
+        a = items[i].attribution
+        cue = a.get("cue") or {}
+        own = st.intrinsic(cue.get("lemma"), cue.get("text", ""), (a.get("content") or {}).get("text", ""))
+        centrality = float(np.mean([sim[i, j] for j in group if j != i])) if len(group) > 1 else 0.0
+        return (0 if own.polarity > 0 and not own.reasons else 1, -centrality, len(items[i].core))
+    return min(group, key=rank)
+
+
+def _proposition_text(core: str) -> str:
+    text = core.strip().rstrip(",;:").strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _claim_id(entries: list[ClaimEntry]) -> str:
+    keys = sorted(f"{e.article_id}\x00{e.attribution_id}" for e in entries)
+    return "c" + hashlib.sha1("\x01".join(keys).encode("utf-8")).hexdigest()[:10]
+
+
+def group_items(items: list[_Item], embedder: Any = None,
+                params: GroupingParams | None = None) -> tuple[list[list[int]], np.ndarray]:
+    """Indices of `items` grouped into propositions, and the similarity matrix used."""
+    if params is None:
+        params = EMBEDDING_PARAMS if embedder is not None else LEXICAL_PARAMS
+    sim = similarity_matrix([it.core for it in items], params, embedder)
+    return average_linkage(sim, params.threshold), sim
+
+
+def resolve_embedder(use_embeddings: bool = True) -> Any:
+    """The shared MiniLM encoder, or None (lexical grouping) when it is off or not installed."""
+    if not use_embeddings:
+        return None
+    from .embeddings import default_embedder
+
+    embedder = default_embedder()
+    return embedder if embedder.available() else None
+
+
+def build_claims(reports: Iterable[dict[str, Any]], min_sources: int = 1, contested_only: bool = False, *,
+                 use_embeddings: bool = True, embedder: Any = None,
+                 params: GroupingParams | None = None) -> list[Claim]:
+    """Claims over `claimledger.report/1` dicts, ranked for the board.
+
+    `embedder` overrides the default MiniLM encoder (anything with `embed(texts) -> unit vectors`);
+    with `use_embeddings=False`, or when the model is not installed, grouping is lexical only.
+    """
+    items = _items(reports)
+    if not items:
+        return []
+    if embedder is None:
+        embedder = resolve_embedder(use_embeddings)
+    groups, sim = group_items(items, embedder, params)
+    claims: list[Claim] = []
+    for group in groups:
+        ref = _proposition_index(group, items, sim)
+        proposition = items[ref].core
+        claim = Claim(id="", proposition=_proposition_text(proposition))
+        for i in group:
+            a = items[i].attribution
+            cue = a.get("cue") or {}
+            # The full content, frame included: "no evidence that X" denies X.
+            stance = st.stance_toward(cue.get("lemma"), cue.get("text", ""),
+                                      (a.get("content") or {}).get("text", ""), proposition)
+            entry = _entry(items[i], stance)
+            (claim.asserts if stance.polarity > 0 else claim.denies).append(entry)
+        claim.id = _claim_id(claim.entries)
+        claims.append(claim)
+    claims = [c for c in claims if len(c.sources) >= min_sources and (c.status == CONTESTED or not contested_only)]
+    return rank(claims)
+
+
+def rank(claims: list[Claim]) -> list[Claim]:
+    """Contested first, then by number of distinct sources, then most recent first."""
+    by_recency = sorted(claims, key=lambda c: (c.latest, c.id), reverse=True)
+    return sorted(by_recency, key=lambda c: (c.status != CONTESTED, -len(c.sources)))
+
+
+def claims_for_report(report: dict[str, Any], use_embeddings: bool = True) -> list[dict[str, Any]]:
+    """The `claims` list that `analyze --claims` adds to one report."""
+    return [c.to_dict() for c in build_claims([report], use_embeddings=use_embeddings)]
+
+
+# ------------------------------------------------------------------ rendering
+
+def _entry_line(e: ClaimEntry) -> str:
+    who = e.source if e.source == e.source_text else f"{e.source} ({e.source_text})"
+    return f"{who} [{e.source_kind}] {e.cue}: \u201c{e.content}\u201d  \u2014 {e.article_id} @{e.start}-{e.end}"
+
+
+def format_text(claims: list[Claim]) -> str:
+    if not claims:
+        return "No claims."
+    lines: list[str] = []
+    for c in claims:
+        lines.append(f"[{c.status.upper()}] {c.proposition}  ({len(c.sources)} sources, "
+                     f"{len(c.articles)} articles, latest {c.latest or 'undated'}; {c.id})")
+        for label, entries in (("asserts", c.asserts), ("denies", c.denies)):
+            for e in entries:
+                lines.append(f"  {label:7} {_entry_line(e)}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def to_html(claims: list[Claim], title: str = "Contested claims") -> str:
+    esc = html.escape
+    parts = [f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{esc(title)}</title>",
+             "<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}"
+             "section{border:1px solid #ccc;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}"
+             ".contested{border-left:6px solid #c0392b}.asserted{border-left:6px solid #2e86c1}"
+             ".denied{border-left:6px solid #7d3c98}.side{display:grid;grid-template-columns:1fr 1fr;gap:1rem}"
+             "li{margin:.3rem 0}.meta{color:#555;font-size:.85em}</style></head><body>",
+             f"<h1>{esc(title)}</h1><p>{len(claims)} claims</p>"]
+    for c in claims:
+        parts.append(f"<section class=\"{c.status}\" id=\"{esc(c.id)}\"><h2>{esc(c.proposition)}</h2>"
+                     f"<p class=\"meta\">{c.status} \u00b7 {len(c.sources)} sources \u00b7 {len(c.articles)} articles"
+                     f" \u00b7 latest {esc(c.latest or 'undated')}</p><div class=\"side\">")
+        for label, entries in (("Asserts", c.asserts), ("Denies", c.denies)):
+            parts.append(f"<div><h3>{label} ({len(entries)})</h3><ul>")
+            for e in entries:
+                parts.append(f"<li><b>{esc(e.source)}</b> <span class=\"meta\">{esc(e.source_kind)}</span> "
+                             f"{esc(e.cue)}: \u201c{esc(e.content)}\u201d <span class=\"meta\">{esc(e.article_id)} "
+                             f"{e.start}\u2013{e.end}</span></li>")
+            parts.append("</ul></div>")
+        parts.append("</div></section>")
+    parts.append("</body></html>")
+    return "\n".join(parts)

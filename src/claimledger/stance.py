@@ -1,0 +1,169 @@
+"""Stance of an attribution toward a proposition: does the source assert it or deny it?
+
+Three signals multiply (each is +1 or -1):
+- the cue: "denied", "rejected", "dismissed", "refuted", "was lying" ... flip what follows;
+- negation inside the content: "not", "never", "no evidence", "nobody", "false", "baseless" ...;
+- news antonyms between the content and the proposition: "intact" against "destroyed", "fell" against
+  "rose", "unarmed" against "armed".
+Negation is counted in the proposition too, so "won contracts without bidding" and "awarded contracts
+with no tender" are on the same side. The extractor's `polarity` field already folds cue and content
+negation together, so it is not used here (it would count the same "not" twice).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ASSERTS, DENIES = "asserts", "denies"
+
+# Lemmas of reporting verbs that deny what they report ("X denied that ...", "X rejected claims that ...").
+DENIAL_CUES = frozenset(
+    "deny reject dismiss refute rebut dispute contest contradict disavow debunk discount deride scoff "
+    "repudiate disprove discredit".split())
+# Multi-word and inflected cue forms whose lemma may not be reported.
+_DENIAL_CUE_TEXT = re.compile(
+    r"\b(?:was|were|is|are|of) lying\b|\blied\b|\blies\b|\brule[sd]? out\b|\bruling out\b|\bpushed back\b"
+    r"|\bden(?:y|ies|ied|ying)\b|\breject|\bdismiss|\brefut|\brebut|\bdisput|\bcontradict|\bdebunk",
+    re.I)
+
+# Negation markers counted inside a content or a proposition.
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|nobody|nothing|none|neither|nor|without|cannot|nowhere|no-one)\b|n't\b"
+    r"|\b(?:false|untrue|baseless|unfounded|groundless|fabricated|fake|bogus|nonsense|exaggerated"
+    r"|misleading|incorrect|inaccurate|wrong)\b",
+    re.I)
+# Phrases with a negation word that do not negate ("no doubt", "not only") or that negate nothing.
+_NOT_NEGATION = re.compile(
+    r"\bno (?:question|doubt)\b|\bnot only\b|\bnot just\b|\bno sooner\b|\bno matter\b|\bnothing but\b",
+    re.I)
+
+# Pairs of word classes that contradict each other in news. Entries are lowercase words or phrases,
+# matched on word boundaries with optional inflection (see _class_pattern).
+ANTONYMS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("direction",
+     ("rise", "rose", "risen", "increase", "climb", "grow", "grew", "grown", "jump", "soar", "surge",
+      "gain", "higher", "more", "go up", "gone up", "went up", "lift", "raise", "hike", "up"),
+     ("fall", "fell", "fallen", "drop", "decline", "decrease", "ease", "shrink", "shrank", "slump",
+      "plunge", "lower", "fewer", "less", "cut", "reduce", "reduction", "go down", "went down", "down")),
+    ("damage",
+     ("destroy", "destruction", "wreck", "damage", "demolish", "hit", "struck", "strike", "shell", "bomb",
+      "flatten", "collapse", "burn", "burned", "burnt", "blow up", "blew up", "breach"),
+     ("intact", "undamaged", "unharmed", "unscathed", "spared", "untouched", "preserved", "accounted for",
+      "still standing")),
+    ("armed", ("armed", "weapon", "gun", "handgun", "pistol", "rifle", "knife"), ("unarmed",)),
+    ("harm", ("dangerous", "unsafe", "toxic", "harmful", "hazardous", "endanger", "risk", "threat", "poison"),
+     ("safe", "harmless", "non-toxic", "nontoxic", "benign")),
+    ("life", ("alive", "survive", "survivor", "rescue", "saved"),
+     ("dead", "die", "died", "killed", "missing", "drown", "perish")),
+    ("permission", ("ban", "banned", "barred", "bar", "prohibit", "forbid", "suspend", "suspension",
+                    "ineligible", "disqualify", "outlaw"),
+     ("allow", "permit", "eligible", "cleared", "legal", "lawful")),
+    ("existence", ("disappear", "vanish", "gone", "extinct", "melt away"),
+     ("remain", "still be there", "still there", "persist", "endure")),
+    ("activity", ("stop", "halt", "cease", "shut", "suspend", "idle"),
+     ("continue", "resume", "still", "keep", "kept")),
+    ("guilt", ("guilty", "culpable", "responsible"), ("innocent", "blameless", "acquitted")),
+    ("verdict", ("confirm", "true", "accurate", "correct"), ("deny", "denied", "false", "untrue", "wrong")),
+    ("outcome", ("win", "won", "victory", "succeed", "success", "pass", "passed"),
+     ("lose", "lost", "defeat", "fail", "failure")),
+    ("quality", ("better", "improve", "strong"), ("worse", "worsen", "weak")),
+    ("openness", ("open", "reopen"), ("closed", "close", "shut")),
+)
+
+
+def _class_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    # Allow common inflections (destroy/destroyed/destroying, bomb/bombs/bombed/bombing).
+    alts = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(alts) + r")(?:s|es|ed|d|ing|ment|ly)?\b", re.I)
+
+
+_ANTONYM_PATTERNS = tuple((name, _class_pattern(a), _class_pattern(b)) for name, a, b in ANTONYMS)
+
+# Frames around the reported proposition: "(found) no evidence that X", "claims that X", "reports of X".
+# Their negation (if any) is counted by _NEGATION; stripping them leaves the proposition for matching.
+_FRAME = re.compile(
+    r"^(?:that\s+)?(?:(?:there\s+(?:is|was|has been|had been|were)\s+)?(?:no|little|any)\s+"
+    r"(?:evidence|sign|signs|indication|proof|trace|basis)\s+(?:that|of)\s+"
+    r"|(?:the\s+)?(?:claims?|reports?|accusations?|allegations?|suggestions?|talk|rumou?rs?|speculation)"
+    r"\s+(?:that|of)\s+)",
+    re.I)
+
+
+@dataclass
+class Stance:
+    """+1 asserts the proposition, -1 denies it; `reasons` says which signals flipped it."""
+
+    polarity: int
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return ASSERTS if self.polarity > 0 else DENIES
+
+
+def cue_denies(cue_lemma: str | None, cue_text: str) -> bool:
+    if cue_lemma and cue_lemma.lower() in DENIAL_CUES:
+        return True
+    return bool(_DENIAL_CUE_TEXT.search(cue_text or ""))
+
+
+def negations(text: str) -> list[str]:
+    """The negation markers in a text, after removing phrases that only look negative."""
+    cleaned = _NOT_NEGATION.sub(" ", text)
+    return [m.group(0).lower() for m in _NEGATION.finditer(cleaned)]
+
+
+def antonym_classes(text: str) -> dict[str, int]:
+    """For each antonym pair the text takes a side on: +1 (first class) or -1 (second class)."""
+    sides: dict[str, int] = {}
+    for name, first, second in _ANTONYM_PATTERNS:
+        a, b = bool(first.search(text)), bool(second.search(text))
+        if a != b:  # a text using both sides ("rose, then fell") takes no side
+            sides[name] = 1 if a else -1
+    return sides
+
+
+def core(text: str) -> str:
+    """The content without a leading evidential/reporting frame, for display and matching."""
+    stripped = text.strip().strip("\"“”'‘’").strip()
+    previous = None
+    while previous != stripped:
+        previous = stripped
+        stripped = _FRAME.sub("", stripped, count=1)
+    return stripped
+
+
+def intrinsic(cue_lemma: str | None, cue_text: str, content: str) -> Stance:
+    """Polarity of what the source says relative to the plain, un-negated reading of its content."""
+    polarity, reasons = 1, []
+    if cue_denies(cue_lemma, cue_text):
+        polarity, reasons = -polarity, reasons + [f"cue '{cue_text}'"]
+    for marker in negations(content):
+        polarity, reasons = -polarity, reasons + [f"'{marker}' in content"]
+    return Stance(polarity, reasons)
+
+
+def antonym_flip(content: str, proposition: str) -> list[str]:
+    """Antonym pairs on which the content and the proposition take opposite sides."""
+    mine, theirs = antonym_classes(content), antonym_classes(proposition)
+    return [name for name, side in mine.items() if theirs.get(name, side) != side]
+
+
+def stance_toward(cue_lemma: str | None, cue_text: str, content: str, proposition: str) -> Stance:
+    """Whether an attribution (cue + content) asserts or denies `proposition` (an affirmative sentence)."""
+    own = intrinsic(cue_lemma, cue_text, content)
+    polarity, reasons = own.polarity, list(own.reasons)
+    prop_neg = negations(proposition)
+    if len(prop_neg) % 2:
+        polarity, reasons = -polarity, reasons + [f"proposition is negative ('{prop_neg[0]}')"]
+    for name in antonym_flip(content, proposition):
+        polarity, reasons = -polarity, reasons + [f"antonym ({name})"]
+    return Stance(polarity, reasons)
+
+
+def attribution_stance(attribution: dict, proposition: str) -> Stance:
+    """`stance_toward` for an attribution in report-dict form."""
+    cue = attribution.get("cue") or {}
+    return stance_toward(cue.get("lemma"), cue.get("text", ""), (attribution.get("content") or {}).get("text", ""),
+                         proposition)
