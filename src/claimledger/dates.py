@@ -289,7 +289,7 @@ def _weekday(m: re.Match, a: Anchor) -> str | None:
     have = a.date.weekday()
     if rel in ("last", "past", "previous") or a.prep == "since":
         delta = -((have - want) % 7 or 7)
-    elif rel in ("next", "coming", "upcoming", "following") or a.prep in ("upcoming", "coming", "next"):
+    elif rel in ("next", "coming", "upcoming", "following") or a.prep in FORWARD_WORDS:
         delta = (want - have) % 7 or 7
     elif want == have:
         delta = 0            # news says "Friday" for the day of publication itself
@@ -578,8 +578,10 @@ def _holiday(m: re.Match, a: Anchor) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Tense of the clause a mention sits in
 
+# Words just before a weekday that put it after publication ("as soon as Tuesday").
+FORWARD_WORDS = {"upcoming", "coming", "next", "as soon as"}
 PLANNING_LEMMAS = {"plan", "schedule", "intend"}
-MODALS = {"would", "could", "might", "may", "should", "must", "can"}
+MODALS = {"would", "might", "may", "should", "must", "can"}     # "could" is as often past ability
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 FUTURE_LEMMAS = {"schedule", "expect", "plan", "due", "upcoming", "intend", "set", "hope", "aim"}
 
@@ -755,10 +757,10 @@ def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for start, end, name, m in _find(doc):
-        before = re.search(r"([A-Za-z]+)\W*$", text[max(0, start - 20):start])
+        before = re.search(r"(as\s+soon\s+as|[A-Za-z]+)\W*$", text[max(0, start - 20):start])
         anchor = Anchor(date=anchor_date, tense=tense_at(doc, start, end),
                         quarterly=bool(QUARTERLY_RE.search(_context(doc, start))),
-                        prep=before.group(1).lower() if before else "")
+                        prep=re.sub(r"\s+", " ", before.group(1).lower()) if before else "")
         fn = RESOLVERS[name]
         if name == "quarter" and "-quarter" in m.group(0).lower() and text[start:start + 4].lower() == "the ":
             start += 4       # "the third-quarter results": TimeML marks the modifier only
