@@ -516,3 +516,11 @@ def read_output(output: str | Path, errors: bool = False) -> list[dict[str, Any]
         return []
     table = ds.dataset(str(path), format="parquet", partitioning="hive").to_table()
     return sorted(table.to_pylist(), key=lambda r: (r["id"], r["origin"]))
+
+
+def run_batch(engine: str, input: str | Path, output: str | Path, *, master: str | None = None,
+              workers: int | None = None, **options: Any) -> BatchResult:
+    """`claimledger batch`: the chosen engine over INPUT."""
+    if engine == "spark":
+        return run_spark(input, output, master=master, **options)
+    return run_local(input, output, workers=workers, **options)

@@ -343,6 +343,40 @@ def export(db: str, fmt: str, table: str | None, output: Path | None) -> None:
         ledger.close()
 
 
+@main.command()
+@click.argument("input_path", metavar="INPUT")
+@click.argument("output", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: a process pool on this machine; spark: pyspark mapInPandas (pip install '.[spark]').")
+@click.option("--master", default=None, help="Spark master URL, e.g. local[2] or spark://host:7077 "
+              "(default: local[*], or whatever spark-submit passes).")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Local engine: worker processes (default: all cores; 0 = no pool).")
+@click.option("--partitions", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Output buckets (hash of the article id); keep it the same across reruns.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Refuse a single article larger than this.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
+def batch(input_path: str, output: Path, engine: str, master: str | None, workers: int | None, partitions: int,
+          max_bytes: int, batch_size: int) -> None:
+    """Analyze INPUT (JSONL, Parquet or a directory of articles) into the Parquet dataset OUTPUT.
+
+    Articles that fail go to OUTPUT-errors with their id and reason; they never fail the job."""
+    from .batch import run_batch
+
+    try:
+        result = run_batch(engine, input_path, output, master=master, workers=workers, partitions=partitions,
+                           max_bytes=max_bytes, batch_size=batch_size)
+    except InputError as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_USAGE)
+    except ImportError as exc:
+        error_line(f"--engine {engine} needs {exc.name}: pip install 'claimledger[spark]'")
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{result.reports} reports -> {result.output}; {result.errors} errors -> {result.errors_output}",
+               err=True)
+
+
 @main.group()
 def evaluate() -> None:
     """Score claimledger against gold data."""
