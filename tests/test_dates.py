@@ -149,6 +149,13 @@ def test_story_relative_offsets_are_not_resolved_against_publication(nlp):
     assert got == {"March 3": "2025-03-03"}
 
 
+def test_story_relative_mentions_only_on_request(nlp):
+    doc = nlp("The ministry said that day it would wait until the following year.")
+    assert dates.extract(doc, PUB) == []
+    loose = {m.text: m.resolved for m in dates.extract(doc, PUB, include_unresolved=True)}
+    assert loose == {"that day": None, "the following year": None}
+
+
 def test_durations_are_not_dates(nlp):
     got = resolve(nlp, "The talks lasted three years and the ceasefire held for two weeks.")
     assert not any(v is not None for v in got.values())

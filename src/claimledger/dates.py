@@ -348,7 +348,9 @@ def _year_end(m: re.Match, a: Anchor) -> str | None:
       r"the\s+following|the\s+prior|the\s+same|the\s+latest|that|the)\s+(?:(?P<kind>fiscal|full|calendar)\s+)?"
       r"(?P<unit>week(?:end)?|month|year|decade|century)")
 def _rel_unit(m: re.Match, a: Anchor) -> str | None:
-    rel = re.sub(r"^(?:the|this)\s+", "", re.sub(r"\s+", " ", m["rel"].lower()))
+    rel = re.sub(r"^(?:the|this)(?:\s+|$)", "", re.sub(r"\s+", " ", m["rel"].lower()))
+    if m["rel"].lower() == "this":
+        rel = "this"
     unit = m["unit"].lower()
     if a.date is None:
         return None
@@ -749,9 +751,11 @@ def _context(doc: Doc, start: int) -> str:
 def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -> list[DateMention]:
     """Date expressions in `doc`, each resolved against the publication date (YYYY-MM-DD or None).
 
-    spaCy DATE entities the grammar does not cover are mostly durations and vague or story-relative
-    phrases ("the following year", "that day"); they are reported (with resolved=None) only when
-    `include_unresolved` is set, since a mention nobody can place adds noise to the report."""
+    Without a publication date, relative expressions are still reported, with resolved=None.
+    With one, expressions that stay unresolvable are story-relative ("that week", "the following
+    year") or, for spaCy DATE entities the grammar does not cover, mostly durations and vague
+    phrases; they are reported (resolved=None) only when `include_unresolved` is set, since a
+    mention nobody can place is noise in the report."""
     anchor_date = dt.date.fromisoformat(published[:10]) if published else None
     text = doc.text
     mentions: list[DateMention] = []
@@ -764,8 +768,11 @@ def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -
         fn = RESOLVERS[name]
         if name == "quarter" and "-quarter" in m.group(0).lower() and text[start:start + 4].lower() == "the ":
             start += 4       # "the third-quarter results": TimeML marks the modifier only
-        mentions.append(DateMention(text=text[start:end], start=start, end=end, resolved=fn(m, anchor)))
+        resolved = fn(m, anchor)
         taken.append((start, end))
+        if resolved is None and anchor_date is not None and not include_unresolved:
+            continue         # story-relative ("that week", "the following year"): nothing to place
+        mentions.append(DateMention(text=text[start:end], start=start, end=end, resolved=resolved))
     for ent in doc.ents if include_unresolved else ():
         if ent.label_ != "DATE":
             continue
