@@ -1,0 +1,89 @@
+"""Consistency findings (issue 5): conversions, arithmetic, contradictions, and the generated benchmark."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimledger.nlp import load_nlp
+from claimledger.pipeline import analyze
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def nlp():
+    return load_nlp()
+
+
+def findings(text, published="2024-03-15"):
+    return analyze(text, published=published).findings
+
+
+def test_million_for_billion_slip_is_an_error_with_suggestion():
+    (f,) = findings("The ministry was fined 3 billion euros ($4.7 million Cdn) on Tuesday.", "2023-05-02")
+    assert (f.kind, f.severity) == ("conversion_mismatch", "error")
+    assert "billion" in f.suggestion and "CAD" in f.suggestion
+    assert [e.text for e in f.evidence] == ["3 billion euros", "$4.7 million Cdn"]
+    assert f.id == "f1" and "1,000" in f.message
+
+
+def test_correct_conversion_raises_nothing():
+    assert findings("The club paid £3m ($3.8m) for the striker.") == []
+    assert findings("The company raised €2.5 billion, or about $2.7 billion, from investors.") == []
+    assert findings("The debris field stretched for seven miles (11 km).") == []
+
+
+def test_wrong_rate_is_a_warning():
+    (f,) = findings("The club paid £3m ($5.2m) for the striker.")
+    assert (f.kind, f.severity) == ("conversion_mismatch", "warning")
+    assert "higher" in f.message
+
+
+def test_or_about_conversion_and_units():
+    (f,) = findings("The firm will invest €2.5 billion, or about $2.7 million, in the plant.")
+    assert f.severity == "error"
+    (f,) = findings("The car reached 87 mph (240 km/h) on the track.")
+    assert f.kind == "conversion_mismatch" and f.severity == "warning"
+
+
+def test_change_with_wrong_percentage():
+    (f,) = findings("The lake shrank from 2,400 to 310 square kilometres, a loss of 60%.")
+    assert (f.kind, f.severity) == ("arithmetic", "error")
+    assert f.suggestion == "87%"
+    assert findings("The lake shrank from 2,400 to 310 square kilometres, a loss of 87%.") == []
+
+
+def test_change_with_wrong_difference():
+    (f,) = findings("The herd shrank from 2,350 to 618 animals, a loss of 2,811 animals.")
+    assert f.kind == "arithmetic" and "1,732" in f.suggestion
+    assert findings("The herd shrank from 2,350 to 618 animals, a loss of 1,732 animals.") == []
+
+
+def test_parts_above_total():
+    (f,) = findings("A total of 12 people died, including 8 children and 6 women.")
+    assert f.kind == "arithmetic" and len(f.evidence) == 3
+    assert findings("A total of 14 people died, including 8 children and 6 women.") == []
+
+
+def test_contradicting_counts():
+    text = ("Seven people were killed in the blast, police said. Firefighters searched the site. "
+            "Officials later confirmed that nine people were killed in the blast.")
+    (f,) = findings(text)
+    assert (f.kind, f.severity) == ("contradiction", "warning")
+    assert [e.text for e in f.evidence] == ["Seven people", "nine people"]
+    same = text.replace("nine people", "seven people")
+    assert findings(same) == []
+    bounded = text.replace("Seven people", "At least seven people")
+    assert findings(bounded) == []
+
+
+def test_findings_benchmark_meets_targets():
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "findings.py"), "--n", "120", "--show", "0"],
+                         capture_output=True, text=True, check=True).stdout
+    recall = float(out.split("recall on injected slips:")[1].split("%")[0])
+    alarms = float(out.split("false alarms per 100 clean items:")[1].split()[0])
+    assert recall >= 90 and alarms <= 1

@@ -1,0 +1,185 @@
+"""Quantities (issue 5): one test per bullet, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimledger.nlp import load_nlp
+from claimledger.quantities import extract
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def q_of(nlp, text, outlet=None):
+    return extract(nlp(text), outlet=outlet)
+
+
+def by_text(qs):
+    return {q.text: q for q in qs}
+
+
+def test_offsets_index_the_text(nlp):
+    text = "The council approved €3m for 48 new buses and a 12% rise in fares."
+    qs = q_of(nlp, text)
+    assert qs and all(text[q.start:q.end] == q.text for q in qs)
+    assert [q.id for q in qs] == [f"q{i}" for i in range(1, len(qs) + 1)]
+
+
+def test_scale_words_and_abbreviations(nlp):
+    qs = by_text(q_of(nlp, "The fund holds 5 billion euros, $4.2bn in bonds, €3m in cash, 2,400 hectares, "
+                           "1.5 million shares and half a million coins."))
+    assert qs["5 billion euros"].value == 5_000_000_000
+    assert qs["$4.2bn"].value == 4_200_000_000
+    assert qs["€3m"].value == 3_000_000
+    assert qs["2,400 hectares"].value == 2400
+    assert qs["1.5 million shares"].value == 1_500_000
+    assert qs["half a million coins"].value == 500_000
+
+
+def test_written_numbers(nlp):
+    qs = q_of(nlp, "Seven people waited while a dozen officers searched two-thirds of the houses.")
+    values = {q.text: q.value for q in qs}
+    assert values["Seven people"] == 7
+    assert values["a dozen officers"] == 12
+    frac = next(q for q in qs if q.text.startswith("two-thirds"))
+    assert abs(frac.value - 2 / 3) < 1e-6 and frac.dimension == "ratio"
+
+
+def test_ranges_have_no_single_value(nlp):
+    qs = q_of(nlp, "Repairs will cost 3 to 5 billion dollars and take between 10 and 20 weeks.")
+    ranges = {q.range for q in qs if q.range}
+    assert (3_000_000_000, 5_000_000_000) in ranges
+    assert (10, 20) in ranges
+    assert all(q.value is None for q in qs if q.range)
+
+
+def test_percentages_and_points(nlp):
+    qs = q_of(nlp, "Support rose 2.5 percentage points to 61 per cent, a gain of 4%.")
+    units = {q.text: q.unit for q in qs}
+    assert units["2.5 percentage points"] == "pp"
+    assert units["61 per cent"] == "%"
+    assert units["4%"] == "%"
+    assert all(q.dimension == "percentage" for q in qs)
+
+
+@pytest.mark.parametrize("text,code", [
+    ("The club paid $40 million for him.", "USD"),
+    ("The club paid US$40 million for him.", "USD"),
+    ("The club paid C$40 million for him.", "CAD"),
+    ("The club paid $40 million Cdn for him.", "CAD"),
+    ("The club paid Cdn$40 million for him.", "CAD"),
+    ("The club paid €40 million for him.", "EUR"),
+    ("The club paid 40 million euros for him.", "EUR"),
+    ("The club paid £40 million for him.", "GBP"),
+    ("The club paid 40 million pounds for him.", "GBP"),
+    ("The club paid 40 million roubles for him.", "RUB"),
+    ("The club paid 40 million hryvnias for him.", "UAH"),
+    ("The club paid 40 million yuan for him.", "CNY"),
+    ("The club paid A$40 million for him.", "AUD"),
+    ("The club paid 40 million Swiss francs for him.", "CHF"),
+])
+def test_currency_codes(nlp, text, code):
+    (q,) = q_of(nlp, text)
+    assert q.unit == code and q.dimension == "currency" and q.value == 40_000_000
+
+
+def test_bare_dollar_says_how_it_was_read(nlp):
+    (q,) = q_of(nlp, "The arena cost $30 million.")
+    assert q.unit == "USD" and "default" in q.unit_guess
+    (q,) = q_of(nlp, "The arena cost $30 million.", outlet="www.cbc.ca")
+    assert q.unit == "CAD" and "cbc.ca" in q.unit_guess
+    (q,) = q_of(nlp, "The arena cost US$30 million.", outlet="www.cbc.ca")
+    assert q.unit == "USD" and q.unit_guess is None
+
+
+def test_units_normalized_with_pint(nlp):
+    qs = by_text(q_of(nlp, "The reservoir covers 40 square kilometres, the road runs 12 miles, the dam "
+                           "holds 300 tonnes and the car reached 87 mph."))
+    assert (qs["40 square kilometres"].unit, qs["40 square kilometres"].unit_name,
+            qs["40 square kilometres"].dimension) == ("km2", "square kilometre", "area")
+    assert (qs["12 miles"].unit, qs["12 miles"].dimension) == ("mi", "length")
+    assert (qs["300 tonnes"].unit, qs["300 tonnes"].dimension) == ("t", "mass")
+    assert (qs["87 mph"].unit, qs["87 mph"].dimension) == ("mph", "speed")
+
+
+def test_unit_names(nlp):
+    qs = q_of(nlp, "It costs €5, covers 3 km2 and grew 8%.")
+    assert [q.unit_name for q in qs] == ["euro", "square kilometre", "percentage"]
+
+
+@pytest.mark.parametrize("phrase,bound", [
+    ("at least 40", "at_least"), ("up to 40", "at_most"), ("about 40", "about"), ("around 40", "about"),
+    ("nearly 40", "about"), ("almost 40", "about"), ("close to 40", "about"), ("more than 40", "more_than"),
+    ("over 40", "more_than"), ("less than 40", "less_than"), ("under 40", "less_than"), ("some 40", "about"),
+    ("40", "exact"),
+])
+def test_bounds(nlp, phrase, bound):
+    (q,) = q_of(nlp, f"The storm damaged {phrase} houses in the valley.")
+    assert q.bound == bound and q.value == 40
+
+
+def test_counted_noun_lemma(nlp):
+    qs = q_of(nlp, "Seven people were hurt when 48 Iranian-made drones struck the port.")
+    counts = {q.value: q.counts for q in qs}
+    assert counts == {7: "person", 48: "drone"}
+    assert all(q.unit == "count" and q.dimension == "count" for q in qs)
+
+
+def test_change_from_to_links_both_ends(nlp):
+    qs = q_of(nlp, "The lake shrank from 2,400 to 310 square kilometres.")
+    a, b = qs
+    assert a.value == 2400 and b.value == 310 and a.unit == b.unit == "km2"
+    assert a.change == b.change
+    assert a.change["from"] == a.id and a.change["to"] == b.id and a.change["direction"] == "down"
+
+
+def test_change_by_and_factor(nlp):
+    qs = q_of(nlp, "Exports fell by 12% last year, and imports more than doubled.")
+    pct = next(q for q in qs if q.unit == "%")
+    assert pct.change == {"type": "by", "direction": "down"}
+    factor = next(q for q in qs if q.dimension == "ratio")
+    assert factor.value == 2 and factor.bound == "more_than" and factor.change["type"] == "factor"
+
+
+@pytest.mark.parametrize("text", [
+    "The Su-34 and the F-16 took part.",
+    "Leaders met at the G7 summit to discuss COVID-19.",
+    "The bridge opened in 2019.",
+    "The vote is on March 14.",
+    "The train leaves at 10:30 a.m. sharp.",
+    "She finished 22nd in the race.",
+    "Call 555-123-4567 for tickets.",
+    "Fans sat in Section 427, Row 21.",
+    "The shop is at 49 Harbour Road in town.",
+    "The S&P 500 closed flat.",
+])
+def test_not_quantities(nlp, text):
+    assert q_of(nlp, text) == []
+
+
+def test_bench_meets_targets():
+    """The shared NewsQuant and currency sets, scored by the shared scorer (skips without the data)."""
+    if not (EVAL / "quantities" / "newsquant.jsonl").exists():
+        pytest.skip("shared eval data not available")
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "eval_quantities.py")], capture_output=True,
+                         text=True, check=True).stdout
+    scores = {}
+    current = None
+    for line in out.splitlines():
+        if line.startswith("== "):
+            current = line[3:]
+        elif line.split() and line.split()[0] in ("value", "value+unit"):
+            scores[(current, line.split()[0])] = float(line.split()[3])
+    assert scores[("newsquant", "value")] >= 92
+    assert scores[("newsquant", "value+unit")] >= 86
+    assert scores[("recognizers_currency", "value+unit")] >= 80
