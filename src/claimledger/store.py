@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.dialects.postgresql  # noqa: F401  registers to_tsvector & co. before the schema uses them
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
@@ -216,8 +217,9 @@ def _pg_tsvector(table: sa.Table) -> sa.ColumnElement:
 
 
 for _name in FTS_COLUMNS:
-    sa.Index(f"ix_{_name}_tsv", _pg_tsvector(TABLES[_name]), postgresql_using="gin").ddl_if(
-        dialect="postgresql")
+    # `_table`: SQLAlchemy does not find the table inside nested function calls by itself.
+    sa.Index(f"ix_{_name}_tsv", _pg_tsvector(TABLES[_name]), postgresql_using="gin",
+             _table=TABLES[_name]).ddl_if(dialect="postgresql")
 
 
 def _sqlite_fts_ddl(table: str) -> list[str]:
