@@ -105,6 +105,8 @@ def test_months_and_absolute_dates(nlp, sentence, mention, value):
     ("The group expects a loss in the second quarter.", "the second quarter", "2025-Q2"),
     ("Net income rose in the first quarter of 2023.", "the first quarter of 2023", "2023-Q1"),
     ("Profit rose to $5 million from $4 million a year earlier in the quarter.", "a year earlier", "2023-Q4"),
+    ("Output shrank in the fourth quarter. A year ago, rates stood at 5%.", "A year ago", "2024"),
+    ("Revenue grew in the first half of the year.", "the first half of the year", "2025-H1"),
     ("The resort was busy last summer.", "last summer", "2024-SU"),
     ("The resort will be busy this summer.", "this summer", "2025-SU"),
     ("Builders used the method in the 1970s.", "the 1970s", "197X"),

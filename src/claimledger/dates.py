@@ -492,12 +492,15 @@ def _this_quarter(m: re.Match, a: Anchor) -> str | None:
     return f"{year}-Q{q}"
 
 
-@rule("half", r"(?:the\s+)?(?P<ord>first|second)\s+half(?:\s+of\s+(?:fiscal\s+)?(?P<year>" + _YEAR_RE + r"))?")
+@rule("half", r"(?:the\s+)?(?P<ord>first|second)\s+half(?:\s+of\s+(?:(?:fiscal\s+)?(?P<year>" + _YEAR_RE + r")|"
+      r"(?P<rel>the|this|last|next)\s+year))?")
 def _half(m: re.Match, a: Anchor) -> str | None:
     h = 1 if m["ord"].lower() == "first" else 2
     if m["year"]:
         return f"{year_number(m['year'])}-H{h}"
-    return f"{a.date.year}-H{h}" if a.date else None
+    if a.date is None:
+        return None
+    return f"{a.date.year + {'last': -1, 'next': 1}.get((m['rel'] or '').lower(), 0)}-H{h}"
 
 
 @rule("season", _MOD_RE + r"(?:(?P<rel>last|next|this|past|this\s+past|coming|the|that)\s+)?"
@@ -640,6 +643,7 @@ def _clause_tense(verb) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Extraction
 
+COMPARISON_RE = re.compile(r"\b(?:from|compared|versus|vs\.?|against|than)\b", re.I)
 QUARTERLY_RE = re.compile(r"\b(?:quarter|quarterly|fiscal)\b", re.I)
 # spaCy DATE entities that are durations or vague spans rather than points in time.
 DURATION_RE = re.compile(
@@ -738,6 +742,15 @@ def _token_at(doc: Doc, char: int):
     return span[0] if span is not None and len(span) else None
 
 
+def _quarterly(doc: Doc, start: int) -> bool:
+    """An earnings comparison: quarters are in view and the sentence compares figures ("up from
+    $4 million a year earlier"), so "a year earlier" means the same quarter a year before."""
+    tok = _token_at(doc, start)
+    sentence = tok.sent.text if tok is not None and doc.has_annotation("SENT_START") else doc.text[
+        max(0, start - 200):start + 50]
+    return bool(QUARTERLY_RE.search(_context(doc, start)) and COMPARISON_RE.search(sentence))
+
+
 def _context(doc: Doc, start: int) -> str:
     """The sentence holding `start` and the one before it (earnings reports name the quarter once)."""
     tok = _token_at(doc, start)
@@ -763,7 +776,7 @@ def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -
     for start, end, name, m in _find(doc):
         before = re.search(r"(as\s+soon\s+as|[A-Za-z]+)\W*$", text[max(0, start - 20):start])
         anchor = Anchor(date=anchor_date, tense=tense_at(doc, start, end),
-                        quarterly=bool(QUARTERLY_RE.search(_context(doc, start))),
+                        quarterly=_quarterly(doc, start),
                         prep=re.sub(r"\s+", " ", before.group(1).lower()) if before else "")
         fn = RESOLVERS[name]
         if name == "quarter" and "-quarter" in m.group(0).lower() and text[start:start + 4].lower() == "the ":
