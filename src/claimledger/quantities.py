@@ -20,6 +20,7 @@ Conventions (see DESIGN.md):
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -386,10 +387,8 @@ class _Scanner:
         self.text = doc.text
         self.outlet = outlet
         self._dollar: cur.DollarReading | None = None
-        self.tok_at = [-1] * (len(self.text) + 1)
-        for t in doc:
-            for i in range(t.idx, t.idx + len(t.text)):
-                self.tok_at[i] = t.i
+        # token start offsets as a plain list: char -> token by bisection, without building Token objects
+        self.starts = [int(x) for x in doc.to_array("IDX")] if len(doc) else []
 
     def dollar(self) -> cur.DollarReading:
         if self._dollar is None:
@@ -397,9 +396,12 @@ class _Scanner:
         return self._dollar
 
     def token(self, char: int):
-        if 0 <= char < len(self.tok_at) and self.tok_at[char] >= 0:
-            return self.doc[self.tok_at[char]]
-        return None
+        """The token covering character `char`, else None (whitespace, out of range)."""
+        i = bisect.bisect_right(self.starts, char) - 1
+        if i < 0 or char < 0:
+            return None
+        tok = self.doc[i]
+        return tok if char < tok.idx + len(tok.text) else None
 
     # ---- filters: numbers that are names, dates, times, ordinals, addresses ----
     def is_not_quantity(self, a: Atom) -> bool:
