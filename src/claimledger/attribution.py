@@ -133,15 +133,28 @@ def _tokens_chars(doc: Doc, i: int, j: int) -> tuple[int, int]:
     return doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
 
 
+def complement_type(tok: Token) -> str:
+    """'clause' (ccomp), 'object' (object, infinitive, prepositional complement) or 'bare'."""
+    deps = {c.dep_ for c in tok.children}
+    if "ccomp" in deps:
+        return "clause"
+    if deps & {"dobj", "xcomp", "dative", "oprd"} or any(c.dep_ == "prep" and c.i == tok.i + 1 for c in tok.children):
+        return "object"
+    return "bare"
+
+
+_CUE_SETS = {"clause": C.CLAUSE_CUES, "object": C.OBJECT_CUES, "bare": C.BARE_CUES}
+
+
 def _is_cue_verb(tok: Token, in_quote: bool) -> bool:
-    if tok.pos_ not in ("VERB", "AUX") or in_quote:
-        return False
+    """A possible cue head; `cue_confirmed` decides once quotations are linked."""
+    return tok.pos_ in ("VERB", "AUX") and not in_quote and tok.lemma_.lower() in C.SPEECH_VERBS
+
+
+def cue_confirmed(tok: Token, quoted: bool) -> bool:
+    """Whether the verb is a cue given what it governs (a linked quotation always confirms)."""
     lemma = tok.lemma_.lower()
-    if lemma in C.SPEECH_VERBS:
-        return True
-    if lemma in C.WEAK_VERBS:
-        return any(c.dep_ == "ccomp" for c in tok.children)
-    return False
+    return quoted or lemma in _CUE_SETS[complement_type(tok)]
 
 
 def cue_span(tok: Token) -> tuple[int, int]:
@@ -188,7 +201,7 @@ def find_cues(doc: Doc, quotes: _QuoteIndex) -> list[Token]:
     for tok in doc:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             heads.append(tok)
-        elif tok.lemma_.lower() in C.SPEECH_VERBS or tok.lemma_.lower() in C.WEAK_VERBS:
+        elif tok.lemma_.lower() in C.SPEECH_VERBS:
             if _is_cue_verb(tok, quotes.closed_at(tok.idx) >= 0):
                 heads.append(tok)
     return heads
@@ -594,6 +607,8 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
         link_quotes(doc, cand, quotes, (sent.start, sent.end), claimed)
         cand.content = [c for c in (_trim_chars(text, s, e) for s, e in cand.content) if c[1] > c[0]]
         if not cand.content:
+            continue
+        if tok.pos_ in ("VERB", "AUX") and tok.lower_ != "according" and not cue_confirmed(tok, cand.quoted):
             continue
         if tok.lemma_.lower() in C.WEAK_VERBS and src is None:
             continue
