@@ -47,6 +47,7 @@ def test_parse_published_kept():
     ("Officials are going to meet on Friday to discuss the budget.", "Friday", "2025-03-21"),
     ("The union will join Monday talks with the employers.", "Monday", "2025-03-24"),
     ("Negotiators prepared for the upcoming Saturday vote.", "upcoming Saturday", "2025-03-22"),
+    ("Campaigning ended ahead of Friday's election.", "Friday", "2025-03-21"),
     ("The shop opened last Thursday.", "last Thursday", "2025-03-13"),
     ("The shop opens next Tuesday.", "next Tuesday", "2025-03-25"),
     ("The council voted Wednesday to close the bridge.", "Wednesday", "2025-03-19"),

@@ -584,7 +584,7 @@ def _holiday(m: re.Match, a: Anchor) -> str | None:
 # Tense of the clause a mention sits in
 
 # Words just before a weekday that put it after publication ("as soon as Tuesday").
-FORWARD_WORDS = {"upcoming", "coming", "next", "as soon as"}
+FORWARD_WORDS = {"upcoming", "coming", "next", "as soon as", "ahead of"}
 PLANNING_LEMMAS = {"plan", "schedule", "intend"}
 MODALS = {"would", "might", "may", "should", "must", "can"}     # "could" is as often past ability
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
@@ -774,7 +774,7 @@ def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for start, end, name, m in _find(doc):
-        before = re.search(r"(as\s+soon\s+as|[A-Za-z]+)\W*$", text[max(0, start - 20):start])
+        before = re.search(r"(as\s+soon\s+as|ahead\s+of|[A-Za-z]+)\W*$", text[max(0, start - 20):start])
         anchor = Anchor(date=anchor_date, tense=tense_at(doc, start, end),
                         quarterly=_quarterly(doc, start),
                         prep=re.sub(r"\s+", " ", before.group(1).lower()) if before else "")
