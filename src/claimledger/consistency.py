@@ -42,7 +42,12 @@ PARTS_AFTER_RE = re.compile(r"(?i)^[^.;]{0,40}?(?:,|:|—|-)?\s*(?:including|amo
 VERB_SKIP = {"were", "was", "have", "had", "has", "been", "are", "is", "be", "being", "reportedly", "also",
              "confirmed", "now", "later", "all", "who", "which", "that", "officially", "so", "far"}
 CONTRA_EXCLUDE_RE = re.compile(r"(?i)\b(?:another|other|more|additional|further|extra|last|first|remaining|"
-                               r"about|some|each|per)\s*$")
+                               r"each|per|(?:rose|risen|climbed|increased|jumped|grown|reached|now|to|"
+                               r"toll\s+(?:of|at|is|was|stood\s+at)))\s*$")
+# A sentence that tells of a different event or an update: its count may differ without contradiction.
+OTHER_EVENT_RE = re.compile(r"(?i)\b(?:separate|another|second|earlier|previous|also|other|last\s+year|"
+                            r"rose|risen|climbed|increased|updated|revised|now|toll)\b")
+WEEKDAY_RE = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 
 
 @dataclass
@@ -321,8 +326,15 @@ def _contradictions(ctx: _Ctx, qs: list[Quantity]) -> None:
     for (noun, verb), items in groups.items():
         first = items[0]
         for other in items[1:]:
-            if _sentence_bounds(text, first.start) == _sentence_bounds(text, other.start):
+            s_a, s_b = _sentence_bounds(text, first.start), _sentence_bounds(text, other.start)
+            if s_a == s_b:
                 continue
+            sent_a, sent_b = text[s_a[0]:s_a[1]], text[s_b[0]:s_b[1]]
+            if OTHER_EVENT_RE.search(sent_b) or OTHER_EVENT_RE.search(sent_a):
+                continue
+            days_a, days_b = set(WEEKDAY_RE.findall(sent_a)), set(WEEKDAY_RE.findall(sent_b))
+            if days_a and days_b and not days_a & days_b:
+                continue                      # Monday's attack and Tuesday's are different events
             if not _compatible(first, other):
                 ctx.add("contradiction", "warning",
                         f"{first.text!r} and later {other.text!r}: two different figures for the same "

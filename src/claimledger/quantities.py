@@ -898,9 +898,10 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
                 q.extras["scaled"] = True
             if not q.has_unit and q2.has_unit:
                 _share_unit(q2, q)
-            elif q.has_unit and not q2.has_unit and (conn not in ("and", "or") or
-                                                     BETWEEN_BEFORE_RE.search(text[max(0, q.start - 9):q.start])):
-                _share_unit(q, q2)         # "5 to 7": yes; "$4.25 and 32 is the quantity": no
+            elif q.has_unit and not q2.has_unit and (
+                    conn not in ("and", "or") or BETWEEN_BEFORE_RE.search(text[max(0, q.start - 9):q.start])
+                    or re.match(r"\s*(?:[,;)]|$)", text[q2.end:q2.end + 2])):
+                _share_unit(q, q2)         # "5 to 7", "aged 19 and 22,": yes; "$4.25 and 32 is ...": no
             if not q2.has_unit and not q.has_unit:
                 sc.counted(q2)
                 if q2.has_unit:
