@@ -198,7 +198,7 @@ def tune(reports, gold, embedder, lexical_only: bool) -> C.GroupingParams:
     weights = [0.0] if lexical_only else [round(w, 2) for w in np.arange(0.0, 1.01, 0.1)]
     for w in weights:
         sim = lex if cos is None else w * cos + (1 - w) * lex
-        for t in np.arange(0.15, 0.9, 0.025):
+        for t in np.arange(0.05, 0.9, 0.025):
             groups = C.average_linkage(sim, float(t))
             f1 = pairwise([[keys[i] for i in g] for g in groups], gold_of)["f1"]
             if f1 >= best[0]:

@@ -35,8 +35,8 @@ class GroupingParams:
 
 
 # Chosen on the dev topics of bench/claims_data (python bench/claims.py --tune); see that script.
-EMBEDDING_PARAMS = GroupingParams(weight=0.7, threshold=0.45)
-LEXICAL_PARAMS = GroupingParams(weight=0.0, threshold=0.25)
+EMBEDDING_PARAMS = GroupingParams(weight=0.9, threshold=0.275)
+LEXICAL_PARAMS = GroupingParams(weight=0.0, threshold=0.15)
 
 
 @dataclass
@@ -147,6 +147,11 @@ _IRREGULAR = {"struck": "strike", "hit": "hit", "shot": "shoot", "fell": "fall",
               "dead": "die", "death": "die", "deaths": "die", "killed": "kill", "burnt": "burn", "men": "man",
               "women": "woman", "children": "child", "people": "person", "blew": "blow", "sank": "sink",
               "sunk": "sink", "paid": "pay", "sold": "sell", "bought": "buy", "led": "lead", "held": "hold"}
+# Dates say when, not what: they identify a proposition weakly ("in March" is shared by many).
+_TIME_WORDS = frozenset("""
+january february march april may june july august september october november december monday tuesday wednesday
+thursday friday saturday sunday today yesterday tomorrow overnight morning evening night weekend quarter
+""".split())
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -190,10 +195,13 @@ def key_terms(text: str) -> dict[str, float]:
             continue
         if raw[0].isdigit():
             key, weight = raw.replace(",", "").rstrip("."), 1.5
+        elif low in _TIME_WORDS:
+            key, weight = low, 0.3
         else:
             stem = _stem(raw)
             key = _ANTONYM_KEYS.get(stem, stem)
-            weight = 2.0 if raw[0].isupper() and i > 0 else 1.0
+            # Opposite sides of a pair match, but "rose" and "fell" alone do not make one proposition.
+            weight = 0.5 if key.startswith("~") else 2.0 if raw[0].isupper() and i > 0 else 1.0
         terms[key] = max(terms.get(key, 0.0), weight)
     return terms
 
@@ -287,14 +295,22 @@ def _entry(item: _Item, stance: st.Stance) -> ClaimEntry:
 
 
 def _proposition_index(group: list[int], items: list[_Item], sim: np.ndarray) -> int:
-    """The clearest affirmative member: no denial cue or negation, most central, then shortest."""
-    def rank(i: int) -> tuple[int, float, int]:
+    """The clearest affirmative member: no denial cue or negation, in the reporter's words rather than a
+    quote (quotes say "I" and "we"), most central, then shortest."""
+    def rank(i: int) -> tuple[int, int, int, float, int]:
         a = items[i].attribution
         cue = a.get("cue") or {}
         own = st.intrinsic(cue.get("lemma"), cue.get("text", ""), (a.get("content") or {}).get("text", ""))
+        quoted = a.get("form") == "direct" or bool(_FIRST_PERSON.search(items[i].core))
+        # "The dam is intact" is affirmative in form but the denying side of "destroyed"/"intact".
+        contrary = sum(side < 0 for side in st.antonym_classes(items[i].core).values())
         centrality = float(np.mean([sim[i, j] for j in group if j != i])) if len(group) > 1 else 0.0
-        return (0 if own.polarity > 0 and not own.reasons else 1, -centrality, len(items[i].core))
+        return (0 if own.polarity > 0 and not own.reasons else 1, contrary, int(quoted), -centrality,
+                len(items[i].core))
     return min(group, key=rank)
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|we|us|our|my|me|you|your)\b", re.I)
 
 
 def _proposition_text(core: str) -> str:

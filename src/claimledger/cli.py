@@ -57,20 +57,33 @@ class Writer:
         self.json_reports: list[dict] = []
         self.count = 0
         self.console = Console(file=out) if fmt == "text" else None
+        self.with_claims = False  # analyze --claims: add the claims board of each article
+
+    def as_dict(self, report: Report) -> dict:
+        data = report.to_dict()
+        if self.with_claims:
+            from .claims import claims_for_report
+
+            data["claims"] = claims_for_report(data)
+        return data
 
     def write(self, report: Report) -> None:
         self.count += 1
         if self.fmt == "jsonl":
-            self.out.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+            self.out.write(json.dumps(self.as_dict(report), ensure_ascii=False) + "\n")
             self.out.flush()
         elif self.fmt == "json":
-            self.json_reports.append(report.to_dict())
+            self.json_reports.append(self.as_dict(report))
         elif self.fmt == "html":
             self._write_html(report)
         else:
             from .render import print_text
 
             print_text(report, self.console)
+            if self.with_claims:
+                from .claims import build_claims, format_text
+
+                self.console.print(format_text(build_claims([report.to_dict()])), markup=False, highlight=False)
 
     def _write_html(self, report: Report) -> None:
         from .render import to_html
@@ -104,8 +117,10 @@ class Writer:
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="Refuse a single article larger than this.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
+@click.option("--claims", "with_claims", is_flag=True,
+              help="Add each article's claims (propositions with asserting and denying sources); json/jsonl/text.")
 def analyze(inputs: tuple[str, ...], fmt: str, published: str | None, output: Path | None,
-            stdin_format: str, max_bytes: int, batch_size: int) -> None:
+            stdin_format: str, max_bytes: int, batch_size: int, with_claims: bool) -> None:
     """Analyze articles: FILE, DIRECTORY, .jsonl or '-' for stdin."""
     failures = 0
 
@@ -136,6 +151,7 @@ def analyze(inputs: tuple[str, ...], fmt: str, published: str | None, output: Pa
 
     out_stream = sys.stdout if output is None or fmt == "html" else open(output, "w", encoding="utf-8")
     writer = Writer(fmt, output if fmt == "html" else None, out_stream)
+    writer.with_claims = with_claims
     progress = _progress(len(articles))
     try:
         reports = analyze_many(articles, batch_size=batch_size, on_error=on_error)
@@ -407,3 +423,37 @@ def evaluate_attributions(gold: Path, predictions: Path | None, save: Path | Non
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     scores = score_attributions(gold_rows, pred_rows)
     click.echo(json.dumps(scores, indent=1) if as_json else format_table(scores))
+
+
+@main.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
+@click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Only claims with at least this many distinct sources.")
+@click.option("--contested-only", is_flag=True, help="Only claims with sources on both sides.")
+@click.option("--lexical", is_flag=True, help="Group by word overlap only (no embedding model).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def claims(db: str, fmt: str, min_sources: int, contested_only: bool, lexical: bool, output: Path | None) -> None:
+    """The contested-claims board: who asserts what, who denies it, across the ledger."""
+    from .claims import build_claims, format_text, to_html
+    from .store import LedgerError
+
+    ledger = _open_ledger(db, read_only=True)
+    try:
+        board = build_claims(ledger.reports(), min_sources=min_sources, contested_only=contested_only,
+                             use_embeddings=not lexical)
+    except LedgerError as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    finally:
+        ledger.close()
+    if fmt == "json":
+        body = json.dumps([c.to_dict() for c in board], ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        body = to_html(board)
+    else:
+        body = format_text(board)
+    if output is None:
+        click.echo(body, nl=False)
+    else:
+        output.write_text(body, encoding="utf-8")

@@ -39,7 +39,8 @@ _NOT_NEGATION = re.compile(
     re.I)
 
 # Pairs of word classes that contradict each other in news. Entries are lowercase words or phrases,
-# matched on word boundaries with optional inflection (see _class_pattern).
+# matched on word boundaries with optional inflection (see _class_pattern). The first class is the
+# newsworthy side (destroyed, killed, banned): the board prefers it when it words a proposition.
 ANTONYMS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("direction",
      ("rise", "rose", "risen", "increase", "climb", "grow", "grew", "grown", "jump", "soar", "surge",
@@ -54,8 +55,8 @@ ANTONYMS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("armed", ("armed", "weapon", "gun", "handgun", "pistol", "rifle", "knife"), ("unarmed",)),
     ("harm", ("dangerous", "unsafe", "toxic", "harmful", "hazardous", "endanger", "risk", "threat", "poison"),
      ("safe", "harmless", "non-toxic", "nontoxic", "benign")),
-    ("life", ("alive", "survive", "survivor", "rescue", "saved"),
-     ("dead", "die", "died", "killed", "missing", "drown", "perish")),
+    ("life", ("dead", "die", "died", "killed", "missing", "drown", "perish"),
+     ("alive", "survive", "survivor", "rescue", "saved")),
     ("permission", ("ban", "banned", "barred", "bar", "prohibit", "forbid", "suspend", "suspension",
                     "ineligible", "disqualify", "outlaw"),
      ("allow", "permit", "eligible", "cleared", "legal", "lawful")),
@@ -88,6 +89,9 @@ _FRAME = re.compile(
     r"|(?:the\s+)?(?:claims?|reports?|accusations?|allegations?|suggestions?|talk|rumou?rs?|speculation)"
     r"\s+(?:that|of)\s+)",
     re.I)
+
+
+_THAT = re.compile(r"^that\s+(?=\S)", re.I)
 
 
 @dataclass
@@ -131,7 +135,8 @@ def core(text: str) -> str:
     while previous != stripped:
         previous = stripped
         stripped = _FRAME.sub("", stripped, count=1)
-    return stripped
+        stripped = _THAT.sub("", stripped, count=1)
+    return stripped.rstrip(",;: ")
 
 
 def intrinsic(cue_lemma: str | None, cue_text: str, content: str) -> Stance:

@@ -1,0 +1,69 @@
+"""Stance of an attribution toward a proposition: cue polarity, negation in content, news antonyms."""
+
+import pytest
+
+from claimledger import stance as st
+
+DAM = "Shelling destroyed the dam"
+
+
+@pytest.mark.parametrize("lemma,cue,content,expected", [
+    ("say", "said", "shelling destroyed the dam", st.ASSERTS),
+    ("say", "said", "the dam was not hit", st.DENIES),
+    ("find", "found", "no evidence that the dam had been struck", st.DENIES),
+    ("deny", "denied", "that her forces shelled the dam", st.DENIES),
+    (None, "denies", "her forces shelled the dam", st.DENIES),           # no lemma: the cue text decides
+    ("say", "said", "the dam remained intact", st.DENIES),                # antonym of "destroyed"
+    ("say", "said", "the dam was never damaged", st.DENIES),
+    ("deny", "denied", "that the dam was not hit", st.ASSERTS),           # double negation
+    ("say", "said", "the claims about the dam were false", st.DENIES),
+    ("say", "said", "the dam was destroyed, no doubt about it", st.ASSERTS),  # "no doubt" is not a negation
+])
+def test_stance_toward_dam(lemma, cue, content, expected):
+    assert st.stance_toward(lemma, cue, content, DAM).label == expected
+
+
+def test_lying_cue_denies():
+    assert st.cue_denies(None, "said the minister was lying when") is True
+    assert st.cue_denies("say", "said") is False
+    assert st.cue_denies("rule", "ruled out") is True
+
+
+def test_direction_antonyms():
+    prop = "Inflation rose in March"
+    assert st.stance_toward("say", "said", "prices climbed in March", prop).label == st.ASSERTS
+    assert st.stance_toward("say", "said", "inflation fell in March", prop).label == st.DENIES
+    assert st.stance_toward("say", "said", "inflation did not fall in March", prop).label == st.ASSERTS
+
+
+def test_negative_proposition_counts_its_own_negation():
+    # Both say the contracts went out without competition; the second denies it.
+    prop = "Contracts were awarded without competitive bidding"
+    assert st.stance_toward("say", "said", "the deals were handed out with no tender", prop).label == st.ASSERTS
+    assert st.stance_toward("say", "said", "every contract went through open bidding", prop).label == st.DENIES
+
+
+def test_reasons_name_the_signals():
+    s = st.stance_toward("deny", "denied", "that the dam was still intact", DAM)
+    assert s.polarity == 1  # denied (-1) that it is intact (antonym, -1): asserts destruction
+    assert any("cue" in r for r in s.reasons) and any("antonym" in r for r in s.reasons)
+
+
+def test_text_using_both_sides_takes_none():
+    assert "direction" not in st.antonym_classes("prices rose in May and fell in June")
+    assert st.antonym_classes("prices fell")["direction"] == -1
+
+
+def test_core_strips_frames_but_negations_still_count():
+    assert st.core("no evidence that the dam had been struck") == "the dam had been struck"
+    assert st.core("claims that leaking gas had caused the fire") == "leaking gas had caused the fire"
+    assert st.core("\u201cThe shells brought the dam down\u201d") == "The shells brought the dam down"
+    assert st.negations("there was no evidence that it was not hit") == ["no", "not"]
+
+
+def test_attribution_dict_form():
+    a = {"cue": {"text": "rejected", "lemma": "reject"},
+         "content": {"text": "claims that the dam was destroyed", "start": 0, "end": 10}}
+    assert st.attribution_stance(a, DAM).label == st.DENIES
+    assert st.attribution_stance({"cue": {"text": "said"}, "content": {"text": "the dam was destroyed"}},
+                                 DAM).label == st.ASSERTS
