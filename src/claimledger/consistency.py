@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 
 from . import currency as cur
-from .numbers import tidy
 from .quantities import GLUED_UNITS, UNIT_TABLE, convert_units
 from .report import Finding, Quantity, Report, Span
 
@@ -260,13 +259,10 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
                  and _same_kind(total, p) and p.change is None]
         if len(parts) < (1 if has_parts else 2):
             continue
-        if any(p.bound in ("more_than", "at_least") for p in parts) and total.bound == "exact":
-            pass
-        total_max = total.value * (1.0 if total.bound in ("exact", "at_most", "less_than") else 1.0)
         if total.bound in ("more_than", "at_least", "about"):
             continue                               # "more than 40 people, including 30 children...": no cap
         s = sum(p.value for p in parts)
-        if s > total_max * 1.001:
+        if s > total.value * 1.001:
             ctx.add("arithmetic", "error",
                     f"the parts add up to {fmt_amount(s, None)}, more than the stated total {total.text!r}",
                     [total, *parts], suggestion=f"check the total or the parts (sum {fmt_amount(s, None)})")

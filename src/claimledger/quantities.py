@@ -29,7 +29,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from . import currency as cur
-from .numbers import (DIGITS, FRACTION_WORDS, GROUP_WORDS, SCALE_ABBR, SCALE_WORDS, UNICODE_FRACTIONS,
+from .numbers import (DIGITS, FRACTION_WORDS, SCALE_ABBR, SCALE_WORDS, UNICODE_FRACTIONS,
                       VAGUE_PLURALS, WORD_NUMBER, parse_digits, parse_words, tidy)
 from .report import Quantity
 
@@ -301,7 +301,6 @@ UP_WORDS = r"rose|rise|rises|rising|risen|up|increased?|increases|increasing|gre
 DOWN_WORDS = r"fell|fall|falls|falling|fallen|down|decreased?|decreases|declined?|declines|dropped|drop|drops|" \
              r"slid|slide|slides|lost|lose|loses|shed|sheds|plunged?|plunges|tumbled?|slumped?|sank|cut|cuts|" \
              r"lower|eased?|shrank|shrunk|loss of|drop of|decline of|decrease of|fall of|reduction of|cut of"
-DIRECTION_BEFORE_RE = re.compile(rf"\b(?P<up>{UP_WORDS})|\b(?P<down>{DOWN_WORDS})", re.I)
 RELATIVE_NOUN_AFTER_RE = re.compile(r"^\s?(?P<up>increase|rise|gain|jump|growth|hike|surge)|"
                                     r"^\s?(?P<down>drop|decline|decrease|fall|loss|cut|reduction|slump)", re.I)
 
@@ -313,8 +312,6 @@ class Atom:
     value: float | None
     kind: str                       # digits | words | fraction | vague
     range: tuple[float, float] | None = None
-    scale_end: int | None = None
-    scaled: bool = False
 
 
 @dataclass
@@ -463,7 +460,7 @@ class _Scanner:
         return a.kind == "digits" and bool(YEAR_RE.match(raw))
 
     # ---- growing an atom into a quantity ----
-    def grow(self, a: Atom) -> Q | None:
+    def grow(self, a: Atom) -> Q:
         t = self.text
         q = Q(a.start, a.end, a.value, range=a.range, kind=a.kind)
         pos = a.end
@@ -489,7 +486,7 @@ class _Scanner:
             if code:
                 q.start -= len(cm.group(0))
                 self._set_currency(q, code)
-                pos = self._scale(q, pos) if not a.scale_end else pos
+                pos = self._scale(q, pos) if not q.extras.get("scaled") else pos
                 pos = self._dollar_tag(q, pos)
         # things written after the number
         if not q.has_unit:
@@ -860,8 +857,6 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
         if a.start < last_end:
             continue
         q = sc.grow(a)
-        if q is None:
-            continue
         # a second number joined by to / - / and / or: a range, a change, or a list sharing one unit
         partner = None
         if i < len(atoms) and atoms[i].start - q.end <= 12:
@@ -907,7 +902,7 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
                 if q2.has_unit:
                     _share_unit(q2, q)
             before = text[max(0, q.start - 30):q.start]
-            if conn in ("to", "-", "\u2013", "\u2014") and FROM_BEFORE_RE.search(before) and conn == "to":
+            if conn == "to" and FROM_BEFORE_RE.search(before):
                 q.extras["from_of"] = q2
                 qs += [q, q2]
             elif conn == "or" or (conn == "and" and not BETWEEN_BEFORE_RE.search(before)):
