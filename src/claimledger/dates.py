@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .report import DateMention
 
@@ -643,6 +643,7 @@ def _clause_tense(verb) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Extraction
 
+QUARTER_SENSITIVE = {"ago", "year_adj"}     # rules whose value depends on Anchor.quarterly
 COMPARISON_RE = re.compile(r"\b(?:from|compared|versus|vs\.?|against|than)\b", re.I)
 QUARTERLY_RE = re.compile(r"\b(?:quarter|quarterly|fiscal)\b", re.I)
 # spaCy DATE entities that are durations or vague spans rather than points in time.
@@ -653,11 +654,12 @@ DURATION_RE = re.compile(
     r"^(?:daily|weekly|monthly|annually|annual|yearly|quarterly)$|\bold$|\bages?\b|^\d+$", re.I)
 
 
-def _find(doc: Doc) -> list[tuple[int, int, str, re.Match]]:
-    """Leftmost-longest non-overlapping plausible grammar matches over the whole text."""
+def _find(doc: Doc, text: str) -> list[tuple[int, int, str, re.Match]]:
+    """Leftmost-longest non-overlapping plausible grammar matches over the whole text.
+    (`text` is doc.text, passed in because spaCy rebuilds that string on every access.)"""
     found = []
     for name, pattern, _fn in RULES:
-        for m in pattern.finditer(doc.text):
+        for m in pattern.finditer(text):
             if m.end() > m.start() and _plausible(doc, m.start(), m.end(), name, m):
                 found.append((m.start(), m.end(), name, m))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
@@ -667,8 +669,6 @@ def _find(doc: Doc) -> list[tuple[int, int, str, re.Match]]:
         if f[0] >= end:
             chosen.append(f)
             end = f[1]
-        elif f[1] > end and chosen and chosen[-1][0] == f[0]:
-            continue
     return chosen
 
 
@@ -699,7 +699,7 @@ def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
                 return False
     if name == "season" and not (m["rel"] and m["rel"].lower() != "the") and not m["year"] and not m["mod"]:
         # "fall", "spring" are common verbs and nouns; bare, they count only after a time preposition.
-        before = re.search(r"(\w+)\W+(?:the\s+)?$", doc.text[max(0, start - 20):start])
+        before = re.search(r"(\w+)\W+(?:the\s+)?$", m.string[max(0, start - 20):start])
         if not before or before.group(1).lower() not in ("in", "during", "by", "until", "since", "over", "this",
                                                           "through", "till", "before", "after"):
             return False
@@ -707,7 +707,7 @@ def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
         return False     # "in May, 2000 people came"
     if name == "year" and not m["pre"] and not m["mod"]:
         tok = _token_at(doc, m.start("year"))
-        prev = doc.text[max(0, start - 2):start]
+        prev = m.string[max(0, start - 2):start]
         if "$" in prev or "#" in prev:
             return False
         if tok is None:
@@ -742,23 +742,17 @@ def _token_at(doc: Doc, char: int):
     return span[0] if span is not None and len(span) else None
 
 
-def _quarterly(doc: Doc, start: int) -> bool:
-    """An earnings comparison: quarters are in view and the sentence compares figures ("up from
-    $4 million a year earlier"), so "a year earlier" means the same quarter a year before."""
-    tok = _token_at(doc, start)
-    sentence = tok.sent.text if tok is not None and doc.has_annotation("SENT_START") else doc.text[
-        max(0, start - 200):start + 50]
-    return bool(QUARTERLY_RE.search(_context(doc, start)) and COMPARISON_RE.search(sentence))
-
-
-def _context(doc: Doc, start: int) -> str:
-    """The sentence holding `start` and the one before it (earnings reports name the quarter once)."""
+def _quarterly(doc: Doc, text: str, start: int) -> bool:
+    """An earnings comparison: quarters are in view (this sentence or the one before: reports name
+    the quarter once) and the sentence compares figures ("up from $4 million a year earlier"), so
+    "a year earlier" means the same quarter a year before."""
     tok = _token_at(doc, start)
     if tok is None or not doc.has_annotation("SENT_START"):
-        return doc.text[max(0, start - 300):start + 100]
+        return bool(QUARTERLY_RE.search(text[max(0, start - 300):start + 100])
+                    and COMPARISON_RE.search(text[max(0, start - 200):start + 50]))
     sent = tok.sent
     first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-    return doc[first:sent.end].text
+    return bool(QUARTERLY_RE.search(doc[first:sent.end].text) and COMPARISON_RE.search(sent.text))
 
 
 def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -> list[DateMention]:
@@ -773,10 +767,10 @@ def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -
     text = doc.text
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for start, end, name, m in _find(doc):
+    for start, end, name, m in _find(doc, text):
         before = re.search(r"(as\s+soon\s+as|ahead\s+of|[A-Za-z]+)\W*$", text[max(0, start - 20):start])
         anchor = Anchor(date=anchor_date, tense=tense_at(doc, start, end),
-                        quarterly=_quarterly(doc, start),
+                        quarterly=name in QUARTER_SENSITIVE and _quarterly(doc, text, start),
                         prep=re.sub(r"\s+", " ", before.group(1).lower()) if before else "")
         fn = RESOLVERS[name]
         if name == "quarter" and "-quarter" in m.group(0).lower() and text[start:start + 4].lower() == "the ":
