@@ -308,8 +308,8 @@ def _friendly(exc: BaseException) -> str:
     low = problem.lower()
     if "readonly" in low or "read-only" in low:
         return f"database is read-only ({problem})"
-    if "disk is full" in low or "no space" in low or "file too large" in low:
-        return f"disk full: the last batch was not stored, earlier ones are intact ({problem})"
+    if "disk is full" in low or "no space" in low or "file too large" in low or "disk i/o error" in low:
+        return f"cannot write, disk full? ({problem}); earlier batches are stored, the last one is not"
     if "not a database" in low or "malformed" in low:
         return f"not a usable SQLite database ({problem}); left untouched"
     return problem
@@ -380,6 +380,20 @@ def _check_sqlite_file(target: Target, create: bool, write: bool) -> None:
 def _check_sqlite_contents(target: Target) -> None:
     """Read-only look inside: a damaged file or someone else's database is refused before any write."""
     uri = f"file:{target.path}?mode=ro"
+    # A header announcing WAL makes even a read-only connection create -wal and -shm files; when the
+    # file turns out to be unusable, those are removed again so that the directory is as we found it.
+    side = [Path(f"{target.path}{suffix}") for suffix in ("-wal", "-shm")]
+    new_side = [p for p in side if not p.exists()]
+    try:
+        _look_inside(target, uri)
+    except LedgerError:
+        for p in new_side:
+            if p.exists() and (p.name.endswith("-shm") or p.stat().st_size == 0):
+                p.unlink()
+        raise
+
+
+def _look_inside(target: Target, uri: str) -> None:
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
         try:
