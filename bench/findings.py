@@ -3,7 +3,8 @@
 usage: python bench/findings.py [--n 300] [--seed 7] [--show 10]
 
 Every item is written from our own templates: a currency conversion at the ECB rate of its publication
-date (rounded the way newsrooms round), a unit conversion, a change with its percentage or difference,
+date (rounded the way newsrooms round), a unit conversion, a change with its percentage, difference or
+factor ("tripled from A to B"),
 a total with its parts, or two sentences repeating a casualty count. Each clean item has a slipped twin:
 the converted figure off by 10^3/10^6 (million for billion) or by a stale/wrong rate (+-30..80%), a
 wrong percentage, parts larger than the total, a contradicting count.
@@ -188,7 +189,18 @@ def contradiction(rng: random.Random) -> Item:
     return Item("contradiction", tmpl.format(m=n), tmpl.format(m=m), "2024-06-01")
 
 
-MAKERS = [conversion, conversion, unit_conversion, change, totals, contradiction]
+def factor(rng: random.Random) -> Item:
+    word, k = rng.choice([("doubled", 2), ("tripled", 3), ("more than doubled", 2.3), ("halved", 0.5)])
+    a = rng.randrange(200, 9000, 10)
+    good = int(a * k)
+    # "more than doubled" stays true for any factor above 2: its slip must fall short of 2
+    bad = int(a * rng.uniform(1.2, 1.8)) if word.startswith("more") else int(a * k * rng.choice([0.6, 0.7, 1.5, 1.7]))
+    thing = rng.choice(["Sales", "Exports", "Bookings", "Subscriptions"])
+    tmpl = f"{thing} {word} from {a:,} to {{b}} units last year."
+    return Item("arithmetic", tmpl.format(b=f"{good:,}"), tmpl.format(b=f"{bad:,}"), "2024-06-01")
+
+
+MAKERS = [conversion, conversion, unit_conversion, change, totals, contradiction, factor]
 
 
 def main() -> None:

@@ -210,6 +210,14 @@ def _changes(ctx: _Ctx, qs: list[Quantity]) -> None:
         stated = [s for s in qs if s0 <= s.start < s1 and s.id not in (a.id, b.id)
                   and (s.change or {}).get("type") == "by" and s.value is not None]
         actual_pct = (b.value - a.value) / abs(a.value) * 100
+        for f in (s for s in qs if s0 <= s.start < s1 and (s.change or {}).get("type") == "factor"):
+            factor, got = float(f.value), b.value / a.value
+            ok = {"more_than": got > factor * 0.97, "less_than": got < factor * 1.03,
+                  "about": abs(got / factor - 1) <= 0.15}.get(f.bound, abs(got / factor - 1) <= 0.05)
+            if not ok:
+                ctx.add("arithmetic", "error",
+                        f"from {fmt_amount(a.value, None)} to {fmt_amount(b.value, None)} is a factor of "
+                        f"{got:.2f}, but the text says {f.text!r}", [a, b, f], suggestion=f"{got:.1f} times")
         for s in stated:
             direction = (s.change or {}).get("direction")
             if s.unit == "%":

@@ -1068,8 +1068,8 @@ def _multipliers(text: str, qs: list[Q]) -> list[Q]:
         if any(s <= m.start() < e for s, e in taken):
             continue
         w = m.group("w").lower()
-        if not m.group("b"):
-            continue                    # bare "twice", "double-digit": not a stated change
+        if not m.group("b") and not re.fullmatch(r"(?:doubl|tripl|quadrupl|halv)ed", w):
+            continue                    # bare "twice", "double-digit": not a stated change; "tripled" is
         factor = next(v for k, v in factors.items() if w.startswith(k))
         bound = {"more than ": "more_than", "less than ": "less_than", "over ": "more_than",
                  "well over ": "more_than", "nearly ": "about", "almost ": "about",
