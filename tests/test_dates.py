@@ -159,6 +159,11 @@ def test_story_relative_mentions_only_on_request(nlp):
     assert loose == {"that day": None, "the following year": None}
 
 
+def test_numbers_that_are_not_years(nlp):
+    got = resolve(nlp, "Protesters met outside 1600 Pennsylvania Avenue in 2019; the crate weighs 1500 kg.")
+    assert got == {"2019": "2019"}
+
+
 def test_durations_are_not_dates(nlp):
     got = resolve(nlp, "The talks lasted three years and the ceasefire held for two weeks.")
     assert not any(v is not None for v in got.values())

@@ -718,8 +718,10 @@ def _plausible(doc: Doc, start: int, end: int, name: str, m: re.Match) -> bool:
             return False
         if prev_word in YEAR_PREPOSITIONS:
             return True
-        if tok.ent_type_ in ("MONEY", "QUANTITY", "PERCENT"):
-            return False
+        if tok.ent_type_ not in ("DATE", "EVENT", "CARDINAL", ""):
+            return False     # "$1999", "1500 kg", "the Boeing 1900"
+        if tok.i + 1 < len(doc) and tok.nbor(1).ent_type_ in ("FAC", "GPE", "LOC"):
+            return False     # a street number: "1600 Pennsylvania Avenue"
     if name in ("ref",) and text.lower() == "now":
         tok = _token_at(doc, start)
         # "now" as a discourse marker at the head of a sentence ("Now, ...") still counts in TimeML;
