@@ -216,3 +216,43 @@ def test_analyze_with_claims_adds_claims_list(tmp_path):
         for entry in claim["asserts"] + claim["denies"]:
             c = entry["content"]
             assert report["text"][c["start"]:c["end"]] == c["text"]
+
+
+def _brute_force_average_linkage(sim, threshold):
+    n = len(sim)
+    s = sim.astype(float).copy()
+    np.fill_diagonal(s, -np.inf)
+    members = {i: [i] for i in range(n)}
+    while True:
+        i, j = divmod(int(np.argmax(s)), n)
+        if s[i, j] < threshold:
+            return sorted(sorted(v) for v in members.values())
+        ni, nj = len(members[i]), len(members[j])
+        merged = (s[i] * ni + s[j] * nj) / (ni + nj)
+        s[i, :], s[:, i] = merged, merged
+        s[i, i] = -np.inf
+        s[j, :], s[:, j] = -np.inf, -np.inf
+        members[i] += members.pop(j)
+
+
+def test_nearest_neighbour_chain_matches_brute_force_average_linkage():
+    rng = np.random.default_rng(7)
+    for _ in range(60):
+        n = int(rng.integers(2, 30))
+        x = rng.normal(size=(n, 4))
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        sim = (x @ x.T).astype(np.float32)
+        threshold = float(rng.uniform(-0.2, 0.9))
+        got = sorted(sorted(g) for g in C.average_linkage(sim, threshold))
+        assert got == _brute_force_average_linkage(sim, threshold)
+
+
+def test_lexical_matrix_matches_pairwise_function():
+    texts = ["Shelling destroyed the Kherna dam", "the Kherna dam was not hit", "Prices rose 4 percent in March",
+             "nothing"]
+    m = C.lexical_matrix(texts)
+    for i in range(len(texts)):
+        for j in range(len(texts)):
+            if i != j:
+                expected = C.lexical_similarity(C.key_terms(texts[i]), C.key_terms(texts[j]))
+                assert m[i, j] == pytest.approx(expected, abs=1e-6)

@@ -215,13 +215,30 @@ def lexical_similarity(a: dict[str, float], b: dict[str, float]) -> float:
     return shared / total
 
 
-def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
-    terms = [key_terms(t) for t in texts]
+def lexical_matrix(texts: list[str]) -> np.ndarray:
+    """`lexical_similarity` for every pair, through an inverted index (cost: sum of squared posting sizes)."""
     n = len(texts)
-    lex = np.zeros((n, n), dtype=np.float32)
-    for i in range(n):
-        for j in range(i + 1, n):
-            lex[i, j] = lex[j, i] = lexical_similarity(terms[i], terms[j])
+    postings: dict[str, tuple[list[int], list[float]]] = {}
+    totals = np.zeros(n, dtype=np.float64)
+    for i, text in enumerate(texts):
+        for key, weight in key_terms(text).items():
+            ids, weights = postings.setdefault(key, ([], []))
+            ids.append(i)
+            weights.append(weight)
+            totals[i] += weight
+    shared = np.zeros((n, n), dtype=np.float64)
+    for ids, weights in postings.values():
+        if len(ids) > 1:
+            idx, w = np.array(ids), np.array(weights)
+            shared[np.ix_(idx, idx)] += w[:, None] + w[None, :]
+    denominator = totals[:, None] + totals[None, :]
+    lex = np.divide(shared, denominator, out=np.zeros_like(shared), where=denominator > 0)
+    np.fill_diagonal(lex, 1.0)
+    return lex.astype(np.float32)
+
+
+def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
+    lex = lexical_matrix(texts)
     if embedder is None or params.weight == 0.0:
         return lex
     vectors = embedder.embed(texts)
@@ -249,32 +266,59 @@ def _components(adjacent: np.ndarray) -> list[list[int]]:
     return out
 
 
+def _nn_chain(s: np.ndarray, threshold: float) -> list[list[int]]:
+    """Average linkage on one similarity block with the nearest-neighbour chain: O(m^2), not O(m^3).
+
+    Average linkage is reducible (a merge never brings a group closer to a third one than the nearer
+    of its parts was), so reciprocal nearest neighbours can be merged in any order, and a chain whose
+    end has no neighbour at the threshold can never merge again.
+    """
+    m = len(s)
+    s = s.astype(np.float64, copy=True)
+    np.fill_diagonal(s, -np.inf)
+    size = np.ones(m)
+    members = {i: [i] for i in range(m)}
+    open_ = np.ones(m, dtype=bool)
+    chain: list[int] = []
+    while open_.sum() > 1:
+        if not chain:
+            chain.append(int(np.flatnonzero(open_)[0]))
+        a = chain[-1]
+        row = np.where(open_, s[a], -np.inf)
+        if len(chain) > 1:
+            row[chain[-2]] += 1e-12  # prefer the previous link on ties, so the chain cannot cycle
+        b = int(np.argmax(row))
+        if row[b] < threshold:
+            open_[chain] = False  # every link in the chain is weaker still: all are final
+            chain.clear()
+            continue
+        if len(chain) > 1 and b == chain[-2]:
+            chain.pop(), chain.pop()
+            merged = (s[a] * size[a] + s[b] * size[b]) / (size[a] + size[b])
+            s[a, :], s[:, a] = merged, merged
+            s[a, a] = -np.inf
+            size[a] += size[b]
+            members[a].extend(members.pop(b))
+            open_[b] = False
+            s[b, :], s[:, b] = -np.inf, -np.inf
+        else:
+            chain.append(b)
+    return [sorted(v) for v in members.values()]
+
+
 def average_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
     """Groups whose average pairwise similarity stays >= threshold.
 
     Two groups can only merge if some pair across them reaches the threshold, so the work is split by
-    connected components of the thresholded graph, which keeps a large ledger tractable.
+    connected components of the thresholded graph first.
     """
     groups: list[list[int]] = []
     for comp in _components(sim >= threshold):
         if len(comp) == 1:
             groups.append(comp)
             continue
-        s = sim[np.ix_(comp, comp)].astype(np.float64)
-        np.fill_diagonal(s, -np.inf)
-        members = {i: [comp[i]] for i in range(len(comp))}
-        while True:
-            flat = int(np.argmax(s))
-            i, j = divmod(flat, len(comp))
-            if s[i, j] < threshold:
-                break
-            ni, nj = len(members[i]), len(members[j])
-            merged = (s[i] * ni + s[j] * nj) / (ni + nj)
-            s[i, :], s[:, i] = merged, merged
-            s[i, i] = -np.inf
-            s[j, :], s[:, j] = -np.inf, -np.inf
-            members[i].extend(members.pop(j))
-        groups.extend(sorted(m) for m in members.values())
+        for local in _nn_chain(sim[np.ix_(comp, comp)], threshold):
+            groups.append([comp[i] for i in local])
     return groups
 
 
