@@ -72,6 +72,8 @@ def test_weekdays_by_tense(nlp, sentence, mention, value):
     ("Traffic is now moving again.", "now", "PRESENT_REF"),
     ("Fares have risen recently.", "recently", "PAST_REF"),
     ("The airline may add routes in the near future.", "the near future", "FUTURE_REF"),
+    ("Years ago, the town had two cinemas.", "Years ago", "PAST_REF"),
+    ("More flights will be cut in the coming weeks.", "the coming weeks", "FUTURE_REF"),
 ])
 def test_relative_periods(nlp, sentence, mention, value):
     assert resolve(nlp, sentence)[mention] == value

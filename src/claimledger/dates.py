@@ -330,7 +330,7 @@ def _ref(m: re.Match, a: Anchor) -> str | None:
     return REF_WORDS.get(word) or ("FUTURE_REF" if "future" in word or "term" in word else None)
 
 
-@rule("recent_units", r"(?P<word>recent|coming|future|past)\s+(?:years|months|weeks|days|decades|quarters)|"
+@rule("recent_units", r"(?:the\s+)?(?P<word>recent|coming|future|past)\s+(?:years|months|weeks|days|decades|quarters)|"
       r"(?P<later>a\s+later\s+date)")
 def _recent_units(m: re.Match, a: Anchor) -> str | None:
     return "FUTURE_REF" if m["later"] or m["word"].lower() in ("coming", "future") else "PAST_REF"
@@ -394,11 +394,13 @@ def _shift(anchor: dt.date, unit: str, step: int, tense: str | None = None) -> s
 
 
 @rule("ago", r"(?:(?:nearly|almost|about|around|roughly|some|just|only|more\s+than|less\s+than|over|"
-      r"under)\s+)?(?P<n>" + _NUM_RE + r")\s+(?P<unit>day|week|month|year|decade)s?\s+"
+      r"under)\s+)?(?:(?P<n>" + _NUM_RE + r")\s+)?(?P<unit>day|week|month|year|decade)s?\s+"
       r"(?P<dir>ago|earlier|from\s+now|hence)")
 def _ago(m: re.Match, a: Anchor) -> str | None:
     n = _count(m["n"])
     back = m["dir"].lower() in ("ago", "earlier")
+    if m["n"] is None and m["dir"].lower() != "ago":
+        return None          # "days earlier": relative to the story, not to publication
     if n is None:
         return "PAST_REF" if back else "FUTURE_REF"
     if a.date is None:
