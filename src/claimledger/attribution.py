@@ -366,6 +366,35 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
     return []
 
 
+def cut_nested(doc: Doc, frag: tuple[int, int], tok: Token, head_ids: set[int]) -> tuple[int, int]:
+    """End the content before a coordinated or adverbial cue of the same source ("says he respects
+    X and calls her ...", "insisted ... while adding ..."): that is a separate attribution."""
+    s, e = frag
+    for i in range(s, e):
+        t = doc[i]
+        if i in head_ids and i != tok.i and t.dep_ in ("conj", "advcl") and t.head.i != i:
+            cut = t.left_edge.i
+            while cut > s and (doc[cut - 1].dep_ in ("cc", "punct") or doc[cut - 1].lower_ in ("while", "before")):
+                cut -= 1
+            if cut > s:
+                return s, cut
+    return s, e
+
+
+def clip_paragraph(text: str, s: int, e: int, anchor: int) -> tuple[int, int]:
+    """Keep non-quoted content within the cue's paragraph (parses sometimes run across them)."""
+    if anchor >= e:
+        nl = text.rfind("\n", s, e)
+        return (nl + 1 if nl >= 0 else s), e
+    nl = text.find("\n", max(s, anchor), e)
+    if nl >= 0:
+        e = nl
+    nl = text.rfind("\n", s, min(anchor, e))
+    if nl >= 0:
+        s = nl + 1
+    return s, e
+
+
 # ------------------------------------------------------------------ quotation linking
 
 def _gap_ok(text: str, s: int, e: int, allowed: str) -> bool:
@@ -373,8 +402,11 @@ def _gap_ok(text: str, s: int, e: int, allowed: str) -> bool:
 
 
 def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, sent_bounds: tuple[int, int],
-                claimed: set[int]) -> None:
-    """Replace content by the quotation(s) the cue introduces or closes, when there are any."""
+                claimed: set[int], cue_after=None) -> None:
+    """Replace content by the quotation(s) the cue introduces or closes, when there are any.
+
+    `cue_after(char)` tells whether another cue follows a quotation ending at char (then that
+    quotation is that cue's, not a continuation of this one)."""
     text = doc.text
     cs, ce = _tokens_chars(doc, *cand.cue)
     qs = quotes.quotes
@@ -408,18 +440,22 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, sent_bounds: tup
         if inside:
             return
     chosen.sort()
-    # The quotation goes on after the cue sentence ('"A," X said. "B" "C"'): following quotes of
-    # the same paragraph, with nothing but spaces and punctuation between.
+    # The quotation goes on after the cue clause ('"A," X said. "B" "C"', '"A," X said, as he
+    # left. "B"'): following quotes of the same paragraph, unless one has a cue of its own.
     last = chosen[-1]
-    cursor = max(sent_e, qs[last][1])
-    if qs[last][1] <= sent_e + 1:
-        while last + 1 < len(qs) and last + 1 not in claimed:
-            nq = qs[last + 1]
-            if nq[0] < cursor or not _gap_ok(text, cursor, nq[0], " .,\t"):
-                break
-            chosen.append(last + 1)
-            last += 1
-            cursor = nq[1]
+    cursor = max(clause_e, qs[last][1])
+    while last + 1 < len(qs) and last + 1 not in claimed:
+        nq = qs[last + 1]
+        gap = text[cursor:nq[0]]
+        if nq[0] < cursor or "\n" in gap or len(gap) > 250 or _QUOTE_MARK.search(gap):
+            break
+        if gap.strip(" .,;\t") and not gap.rstrip().endswith((".", ",", ";", ":")):
+            break
+        if cue_after is not None and cue_after(nq[1]):
+            break
+        chosen.append(last + 1)
+        last += 1
+        cursor = nq[1]
     for q in chosen:
         claimed.add(q)
     cand.content = [qs[q] for q in chosen]
@@ -589,6 +625,15 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
     claimed: set[int] = set()
     heads = find_cues(doc, quotes)
     head_ids = {t.i for t in heads}
+    head_chars = sorted(t.idx for t in heads)
+
+    def cue_after(char: int) -> bool:
+        k = bisect.bisect_left(head_chars, char)
+        if k == len(head_chars):
+            return False
+        between = text[char:head_chars[k]]
+        return len(between) < 60 and "\n" not in between and not re.search(r"[.!?]\s", between)
+
     for tok in heads + in_phrase_cues(doc):
         cue = cue_span(tok) if tok.lower_ != "in" else (tok.i, tok.i + 1)
         gov = _governing(tok)
@@ -600,11 +645,12 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
         if src is None and gov is not None:
             subj = _subject(gov)
             src = _np_range(subj) if subj is not None else None
-        frags = content_fragments(tok, cue, src)
+        frags = [cut_nested(doc, f, tok, head_ids) for f in content_fragments(tok, cue, src)]
         cand = Candidate(cue=cue, lemma=_cue_lemma(tok), source=src, head=tok.i)
-        cand.content = [_tokens_chars(doc, s, e) for s, e in frags if e > s]
+        cand.content = [clip_paragraph(text, *_tokens_chars(doc, s, e), anchor=doc[tok.i].idx)
+                        for s, e in frags if e > s]
         sent = tok.sent
-        link_quotes(doc, cand, quotes, (sent.start, sent.end), claimed)
+        link_quotes(doc, cand, quotes, (sent.start, sent.end), claimed, cue_after)
         cand.content = [c for c in (_trim_chars(text, s, e) for s, e in cand.content) if c[1] > c[0]]
         if not cand.content:
             continue
