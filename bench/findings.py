@@ -32,7 +32,10 @@ SUBJECTS = ["The company", "The ministry", "The club", "The city council", "The 
             "The province", "The developer", "The charity", "The energy firm"]
 VERBS_MONEY = ["agreed to pay {a} ({b}) to settle the dispute.", "was fined {a} ({b}) on Tuesday.",
                "will invest {a} ({b}) in the new plant.", "raised {a}, or about {b}, from investors.",
-               "set aside {a} ({b}) for repairs.", "reported a loss of {a} ({b}) for the year."]
+               "set aside {a} ({b}) for repairs.", "reported a loss of {a} ({b}) for the year.",
+               "said on March 3 that it had spent {a} (about {b}) on 14 new trains since 2019.",
+               "paid {a} (roughly {b}) for a 25% stake, two people familiar with the deal said.",
+               "expects revenue of {a}, or around {b}, in its 2025 fiscal year."]
 # (code, formatter of an amount in that currency)
 SCALES = [(1e3, "thousand"), (1e6, "million"), (1e9, "billion")]
 
@@ -93,7 +96,9 @@ UNIT_PAIRS = [("miles", "km", "mile", "kilometer"), ("km", "miles", "kilometer",
               ("square miles", "square kilometres", "mile**2", "kilometer**2"),
               ("litres", "gallons", "liter", "gallon")]
 UNIT_SENTENCES = ["The route runs for {a} ({b}) along the coast.", "The storm front spread over {a} ({b}).",
-                  "The new section adds {a} ({b}) to the network.", "Officials measured {a} ({b}) at the site."]
+                  "The new section adds {a} ({b}) to the network.", "Officials measured {a} ({b}) at the site.",
+                  "By 2030, the 12 new lines will cover about {a} ({b}), the ministry said.",
+                  "Rescuers reached the village, some {a} ({b}) from the capital, on Friday."]
 
 
 @dataclass
@@ -132,7 +137,8 @@ def unit_conversion(rng: random.Random) -> Item:
     a = float(rng.choice([rng.randrange(3, 95), rng.randrange(100, 990, 10)]))
     b = convert_units(a, pa, pb)
     good = round(b) if b >= 10 else round(b, 1)
-    bad = round(good * rng.choice([1.5, 1.8, 0.5, 0.6, 2.2]))
+    bad = good * rng.choice([1.5, 1.8, 0.5, 0.6, 2.2])
+    bad = round(bad) if bad >= 10 else round(bad, 1)
     tmpl = rng.choice(UNIT_SENTENCES)
     return Item("conversion_mismatch", tmpl.format(a=f"{num(a)} {ua}", b=f"{num(good)} {ub}"),
                 tmpl.format(a=f"{num(a)} {ua}", b=f"{num(bad)} {ub}"), "2024-06-01")
@@ -149,14 +155,24 @@ def change(rng: random.Random) -> Item:
     b = int(a * (rng.uniform(0.2, 0.9) if down else rng.uniform(1.1, 2.5)))
     pct = abs(b - a) / a * 100
     verb, noun = ("shrank", "a loss of") if down else ("grew", "an increase of")
-    if rng.random() < 0.6:
-        wrong = pct * rng.choice([0.5, 0.6, 1.5, 1.8])
-        wrong = wrong if abs(wrong - pct) >= 5 else pct + rng.choice([-5, 5, 10])
+    wrong = pct * rng.choice([0.5, 0.6, 1.5, 1.8])
+    wrong = wrong if abs(wrong - pct) >= 5 else pct + rng.choice([-5, 5, 10])
+    form = rng.randrange(4)
+    if form == 0:
         good, bad = f"{pct:.0f}%", f"{abs(wrong):.0f}%"
-    else:
+        tmpl = f"{thing} {verb} from {a:,} to {b:,} {unit}, {noun} {{x}}."
+    elif form == 1:
         diff = abs(b - a)
         good, bad = f"{diff:,} {unit}", f"{int(diff * rng.choice([0.5, 1.6, 2]) + 40):,} {unit}"
-    tmpl = f"{thing} {verb} from {a:,} to {b:,} {unit}, {noun} {{x}}."
+        tmpl = f"{thing} {verb} from {a:,} to {b:,} {unit}, {noun} {{x}}."
+    elif form == 2:        # "fell 38% to 1,234 from 2,000"
+        good, bad = f"{pct:.0f}%", f"{abs(wrong):.0f}%"
+        word = "fell" if down else "rose"
+        tmpl = f"In 2023, {thing.lower()} {word} {{x}} to {b:,} {unit} from {a:,} {unit} a year earlier."
+    else:                  # "a 38% drop"
+        good, bad = f"{pct:.1f}%", f"{abs(wrong):.1f}%"
+        tail = "drop" if down else "increase"
+        tmpl = f"{thing} went from {a:,} {unit} in 2019 to {b:,} {unit} last year, a {{x}} {tail}."
     return Item("arithmetic", tmpl.format(x=good), tmpl.format(x=bad), "2024-06-01")
 
 
@@ -172,9 +188,14 @@ def totals(rng: random.Random) -> Item:
     over = total + rng.randrange(3, 40)
     q1 = over - p2 if over - p2 > 0 else over
     noun = what.split()[0]
-    clean = f"A total of {total} {what}, including {p1} {names[0]} and {p2} {names[1]}."
-    slipped = f"A total of {total} {what}, including {q1} {names[0]} and {p2} {names[1]}."
-    del noun
+    form = rng.randrange(3)
+    if form == 0:
+        tmpl = f"A total of {total} {what}, including {{p1}} {names[0]} and {p2} {names[1]}."
+    elif form == 1:
+        tmpl = f"Officials said {total} {what} on Sunday, among them {{p1}} {names[0]} and {p2} {names[1]}."
+    else:
+        tmpl = f"Of the {total} {what.split()[0]} affected, {{p1}} were {names[0]} and {p2} were {names[1]}."
+    clean, slipped = tmpl.format(p1=p1), tmpl.format(p1=q1)
     return Item("arithmetic", clean, slipped, "2024-06-01")
 
 

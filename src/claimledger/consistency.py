@@ -34,8 +34,9 @@ CONVERSION_GAP_RE = re.compile(
     r"^\s*(?:\(\s*(?:(?:about|around|roughly|approximately|approx\.|some|nearly|almost|or|c\.|~|US)\s*)?"
     r"|,?\s*or\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|some\s+|nearly\s+|almost\s+)?"
     r"|\s*/\s*)$", re.I)
-TOTAL_BEFORE_RE = re.compile(r"(?i)\b(?:a total of|in total|total of|totall?ing|altogether|combined|in all|"
-                             r"overall|all told)\s+(?:(?:about|around|some|nearly|almost|more than|over)\s+)?$")
+TOTAL_BEFORE_RE = re.compile(r"(?i)(?:\b(?:a total of|in total|total of|totall?ing|altogether|combined|in all|"
+                             r"overall|all told)\s+(?:(?:about|around|some|nearly|almost|more than|over)\s+)?"
+                             r"|^(?:\W*)of the\s|[.;:]\s+of the\s)$")
 PARTS_AFTER_RE = re.compile(r"(?i)^[^.;]{0,40}?(?:,|:|—|-)?\s*(?:including|among them|of whom|of which|of them|"
                             r"made up of|comprising|consisting of|broken down into)\b")
 VERB_SKIP = {"were", "was", "have", "had", "has", "been", "are", "is", "be", "being", "reportedly", "also",
@@ -278,7 +279,8 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
 
 def _same_kind(total: Quantity, part: Quantity) -> bool:
     if total.dimension == "count":
-        return part.dimension == "count" and part.unit == total.unit
+        # "Of the 120 people hurt, 80 were children": the parts may be bare numbers
+        return part.dimension == "count" or (part.unit is None and part.dimension is None)
     return bool(total.unit) and _base(part.unit)[0] == _base(total.unit)[0] and part.dimension == total.dimension
 
 

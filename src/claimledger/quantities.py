@@ -459,6 +459,12 @@ class _Scanner:
         raw = self.text[a.start:a.end]
         return a.kind == "digits" and bool(YEAR_RE.match(raw))
 
+    def is_dated_year(self, a: Atom) -> bool:
+        """'in 2019', 'since 2011', 'by 2030': a year for sure, whatever follows."""
+        return self.looks_like_year(a) and bool(
+            re.search(r"(?i)\b(?:in|since|by|until|till|during|before|after|of|from|early|late|mid-?)\s$",
+                      self.text[max(0, a.start - 8):a.start]))
+
     # ---- growing an atom into a quantity ----
     def grow(self, a: Atom) -> Q:
         t = self.text
@@ -879,7 +885,8 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
             elif q.has_unit and not q2.has_unit and conn == "to" and \
                     not FROM_BEFORE_RE.search(text[max(0, q.start - 30):q.start]):
                 partner = None             # "rose 8% to 3.65": a change and its result, not a range
-            elif (sc.looks_like_year(a) or sc.looks_like_year(a2)) and not (
+            elif sc.is_dated_year(a) or sc.is_dated_year(a2) or \
+                    (sc.looks_like_year(a) or sc.looks_like_year(a2)) and not (
                     a.value and a2.value and 0.1 < a.value / a2.value < 10):
                 partner = None
             if partner and q.unit and q2.unit and q.unit != q2.unit:   # "$62 and $68 per share"
