@@ -130,6 +130,13 @@ def test_without_publication_date_only_absolute_dates_resolve(nlp):
     assert got["last week"] is None
 
 
+def test_publication_date_with_time_and_bad_date(nlp):
+    assert resolve(nlp, "The mayor resigned yesterday.", published="2025-03-19T08:30:00Z") == {
+        "yesterday": "2025-03-18"}
+    with pytest.raises(InputError):
+        dates.extract(nlp("The mayor resigned yesterday."), "19 March")
+
+
 def test_ordinary_words_are_not_dates(nlp):
     text = "May I ask whether the troops will march on, and whether the stocks fall? 2000 people came."
     assert resolve(nlp, text) == {}

@@ -767,7 +767,8 @@ def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -
     year") or, for spaCy DATE entities the grammar does not cover, mostly durations and vague
     phrases; they are reported (resolved=None) only when `include_unresolved` is set, since a
     mention nobody can place is noise in the report."""
-    anchor_date = dt.date.fromisoformat(published[:10]) if published else None
+    # A bad date is the user's to fix: parse_published raises the pipeline's InputError for it.
+    anchor_date = dt.date.fromisoformat(parse_published(published, "published")) if published else None
     text = doc.text
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
