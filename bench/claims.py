@@ -191,7 +191,7 @@ def tune(reports, gold, embedder, lexical_only: bool) -> C.GroupingParams:
     items = C._items(reports)
     keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
     gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
-    texts = [it.core for it in items]
+    texts = [it.match_text for it in items]
     lex = C.similarity_matrix(texts, C.GroupingParams(0.0, 0.0), None)
     cos = None if lexical_only else embedder.embed(texts) @ embedder.embed(texts).T
     best = (-1.0, None)

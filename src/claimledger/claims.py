@@ -35,8 +35,8 @@ class GroupingParams:
 
 
 # Chosen on the dev topics of bench/claims_data (python bench/claims.py --tune); see that script.
-EMBEDDING_PARAMS = GroupingParams(weight=0.9, threshold=0.275)
-LEXICAL_PARAMS = GroupingParams(weight=0.0, threshold=0.15)
+EMBEDDING_PARAMS = GroupingParams(weight=0.6, threshold=0.25)
+LEXICAL_PARAMS = GroupingParams(weight=0.0, threshold=0.125)
 
 
 @dataclass
@@ -114,6 +114,11 @@ class _Item:
     article_id: str
     published: str | None
     core: str
+
+    @property
+    def match_text(self) -> str:
+        """What grouping compares: the proposition without its polarity."""
+        return st.without_negation(self.core)
 
 
 def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
@@ -373,7 +378,7 @@ def group_items(items: list[_Item], embedder: Any = None,
     """Indices of `items` grouped into propositions, and the similarity matrix used."""
     if params is None:
         params = EMBEDDING_PARAMS if embedder is not None else LEXICAL_PARAMS
-    sim = similarity_matrix([it.core for it in items], params, embedder)
+    sim = similarity_matrix([it.match_text for it in items], params, embedder)
     return average_linkage(sim, params.threshold), sim
 
 

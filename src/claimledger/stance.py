@@ -139,6 +139,15 @@ def core(text: str) -> str:
     return stripped.rstrip(",;: ")
 
 
+_NEGATOR_WORDS = re.compile(r"\b(?:not|never|no|nobody|nothing|none)\b\s*|n't\b", re.I)
+
+
+def without_negation(text: str) -> str:
+    """The text with its negating function words removed: a proposition and its negation read alike
+    ("the dam was not hit" -> "the dam was hit"), which is what grouping needs."""
+    return re.sub(r"\s{2,}", " ", _NEGATOR_WORDS.sub("", text)).strip()
+
+
 def intrinsic(cue_lemma: str | None, cue_text: str, content: str) -> Stance:
     """Polarity of what the source says relative to the plain, un-negated reading of its content."""
     polarity, reasons = 1, []
