@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan
 
@@ -28,7 +29,7 @@ scientist author reporter journalist editor commentator pollster strategist memb
 chairwoman chair founder manager prosecutor officer general commander premier king queen prince
 activist critic supporter voter resident witness source person man woman doctor nominee
 frontrunner front-runner congressman congresswoman mp host anchor moderator columnist writer
-businessman billionaire father mother wife husband son daughter actor star head
+businessman banker economist billionaire father mother wife husband son daughter actor star head
 """.split())
 
 ORG_NOUNS = frozenset("""
@@ -36,6 +37,7 @@ ministry government office department agency campaign committee council party ad
 commission newspaper paper company firm bank court police army military embassy white house
 union organization organisation group board team network channel station outlet magazine
 institute university parliament congress senate house cabinet kremlin pentagon regime
+street hall palace
 """.split())
 
 # Nouns that a description may use for any titled person ("the German leader").
@@ -67,6 +69,8 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "document"
     if head.ent_type_ == "PERSON" or entity_type == "PERSON":
         return "person"
+    if hl in ORG_NOUNS and head.pos_ == "PROPN":
+        return "organization"  # "Downing Street", "the White House"
     if head.ent_type_ in ORG_TYPES or entity_type in ORG_TYPES:
         return "organization"
     if head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in head.children):
@@ -80,8 +84,25 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
     return "unknown"
 
 
+@dataclass
+class _Person:
+    """A person named in the article: where, under what name, and what the text calls them."""
+
+    start: int
+    name: str
+    entity: str | None
+    titles: set[str] = field(default_factory=set)
+    gender: str | None = None
+
+
 class Resolver:
-    """Resolves source phrases of one doc to (canonical name, entity id)."""
+    """Resolves source phrases of one doc to (canonical name, entity id).
+
+    People are found from PERSON entities and, since the small NER model misses or mislabels many
+    names, also from proper-name runs that the text marks as people: a title before them ("German
+    Chancellor Olaf Scholz", "Mr. Weber"), an appositive naming a role ("Ana Ruiz, a former central
+    banker"), or a speech verb they are the subject of.
+    """
 
     def __init__(self, doc: Doc, entities: list[Entity]):
         self.doc = doc
@@ -89,40 +110,74 @@ class Resolver:
         mentions = sorted((m.start, m.end, e.id) for e in entities for m in e.mentions)
         self.mentions = mentions
         self.starts = [m[0] for m in mentions]
-        self.gender: dict[str, str] = {}
-        self.titles: dict[str, set[str]] = {}
-        for s, e, eid in mentions:
-            if self.entities[eid].type != "PERSON":
-                continue
-            span = doc.char_span(s, e, alignment_mode="expand")
-            if span is None:
-                continue
-            self._learn_titles(span, eid)
+        self.people: list[_Person] = []
+        self._find_people()
+        self.people_starts = [p.start for p in self.people]
 
     def entity_type(self, eid: str | None) -> str | None:
         return self.entities[eid].type if eid in self.entities else None
 
-    def _learn_titles(self, span: SpacySpan, eid: str) -> None:
-        """Words before the name ("German Chancellor") and in an appositive ("a former central banker")."""
+    # -------------------------------------------------------------- people
+
+    def _find_people(self) -> None:
         doc = self.doc
-        words = self.titles.setdefault(eid, set())
-        i = span.start - 1
-        while i >= 0 and doc[i].dep_ in ("compound", "amod") and doc[i].head.i >= span.start:
-            w = doc[i].lower_.strip(".")
+        by_name: dict[str, _Person] = {}
+        for tok in doc:
+            if tok.pos_ != "PROPN" or (tok.dep_ == "compound" and tok.head.pos_ == "PROPN"):
+                continue
+            # the proper-name run ending at tok, without title words
+            i = tok.i
+            while i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].dep_ == "compound" \
+                    and doc[i - 1].lower_ not in PERSON_NOUNS and not _TITLE_RE.match(doc[i - 1].lower_):
+                i -= 1
+            titles, gender = self._titles_before(i, tok)
+            appos = self._appositive_words(tok)
+            is_person = (tok.ent_type_ == "PERSON" or bool(gender) or bool(titles & PERSON_NOUNS)
+                         or bool(appos & PERSON_NOUNS))
+            if not is_person:
+                continue
+            name_span = doc[i:tok.i + 1]
+            eid = self._entity_at(name_span.start_char, name_span.end_char)
+            name = self.entities[eid].name if eid else name_span.text
+            person = by_name.get(name) or next((p for n, p in by_name.items()
+                                               if n.split()[-1] == name.split()[-1]), None)
+            if person is None:
+                person = _Person(name_span.start_char, name, eid)
+                by_name[name] = person
+            self.people.append(_Person(name_span.start_char, person.name, person.entity or eid,
+                                       person.titles, person.gender))
+            person.titles |= titles | appos
+            person.gender = person.gender or gender
+            self.people[-1].gender = person.gender
+
+    def _titles_before(self, i: int, head) -> tuple[set[str], str | None]:
+        doc = self.doc
+        words: set[str] = set()
+        gender = None
+        j = i - 1
+        while j >= 0 and doc[j].dep_ in ("compound", "amod", "nmod") and doc[j].head.i >= i - 1 \
+                and doc[j].head.i <= head.i:
+            w = doc[j].lower_.strip(".")
             if _TITLE_RE.match(w):
-                self.gender.setdefault(eid, "m" if w in ("mr", "sir", "lord") else "f")
+                gender = "m" if w in ("mr", "sir", "lord") else "f"
             else:
                 words.add(w)
-            i -= 1
-        if i >= 0 and _TITLE_RE.match(doc[i].lower_):
-            w = doc[i].lower_.strip(".")
-            self.gender.setdefault(eid, "m" if w in ("mr", "sir", "lord") else "f")
-        root = span.root
-        for c in root.children:
-            if c.dep_ == "appos" and c.i > root.i:
-                for t in c.subtree:
-                    if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i < c.i + 4:
-                        words.add(t.lower_)
+            j -= 1
+        if j >= 0 and _TITLE_RE.match(doc[j].lower_):
+            w = doc[j].lower_.strip(".")
+            gender = "m" if w in ("mr", "sir", "lord") else "f"
+        return words, gender
+
+    @staticmethod
+    def _appositive_words(head) -> set[str]:
+        words: set[str] = set()
+        for c in head.children:
+            if c.dep_ == "appos" and c.i > head.i:
+                words.add(c.lower_)
+                words.update(t.lower_ for t in c.children if t.dep_ in ("amod", "compound") and t.i < c.i)
+        return words
+
+    # -------------------------------------------------------------- lookup
 
     def _entity_at(self, start: int, end: int) -> str | None:
         i = bisect.bisect_right(self.starts, end) - 1
@@ -134,12 +189,37 @@ class Resolver:
             i -= 1
         return best
 
-    def _recent(self, before: int, types: set[str], gender: str | None = None) -> str | None:
+    def _recent_person(self, before: int, gender: str | None = None, fits=None) -> _Person | None:
+        i = bisect.bisect_left(self.people_starts, before) - 1
+        while i >= 0:
+            p = self.people[i]
+            if before - p.start > 5000:
+                break
+            if (gender is None or p.gender in (None, gender)) and (fits is None or fits(p)):
+                return p
+            i -= 1
+        return None
+
+    def _named_subject(self, before: int) -> _Person | None:
+        """Fallback for a pronoun with no known person: the last two- or three-word proper name
+        that was a clause subject (the NER often calls a person ORG)."""
         i = bisect.bisect_left(self.starts, before) - 1
-        while i >= 0 and i >= len(self.starts) - 10_000:
+        while i >= 0 and before - self.mentions[i][0] < 1500:
             s, e, eid = self.mentions[i]
             ent = self.entities[eid]
-            if ent.type in types and (gender is None or self.gender.get(eid, gender) == gender):
+            words = ent.name.split()
+            if ent.type in ("PERSON", "ORG") and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+                span = self.doc.char_span(s, e, alignment_mode="expand")
+                if span is not None and span.root.dep_ == "nsubj":
+                    return _Person(s, ent.name, eid)
+            i -= 1
+        return None
+
+    def _recent_entity(self, before: int, types: set[str]) -> str | None:
+        i = bisect.bisect_left(self.starts, before) - 1
+        while i >= 0:
+            s, e, eid = self.mentions[i]
+            if self.entities[eid].type in types:
                 return eid
             if before - s > 3000:
                 break
@@ -147,48 +227,55 @@ class Resolver:
         return None
 
     def resolve(self, span: SpacySpan) -> tuple[str | None, str | None]:
+        """(canonical name, entity id) for a source phrase; (None, None) when the text does not say."""
         head = span.root
-        # The head itself is (part of) a named mention: "Olaf Scholz, the chancellor".
-        eid = self._entity_at(head.idx, head.idx + len(head.text))
-        if eid is None and head.pos_ == "PROPN":
-            eid = self._entity_at(span.start_char, span.end_char)
-        if eid is not None:
-            return self.entities[eid].name, eid
         low = head.lower_
         if low in PERSON_PRONOUNS:
-            eid = self._recent(span.start_char, {"PERSON"}, PERSON_PRONOUNS[low])
-            if eid and PERSON_PRONOUNS[low]:
-                self.gender.setdefault(eid, PERSON_PRONOUNS[low])
-        elif low in ("it",):
-            eid = self._recent(span.start_char, ORG_TYPES - {"NORP"})
-        elif low in ("they",):
-            eid = None
-        elif any(t.lower_ in ("the", "this") for t in span[:1]) and head.pos_ == "NOUN":
-            eid = self._describe(span, head)
-        if eid is None:
-            if head.pos_ == "PROPN":
-                # A name the NER missed: the proper-noun run ending at the head.
-                i = head.i
-                while i > span.start and span.doc[i - 1].pos_ == "PROPN" and span.doc[i - 1].dep_ == "compound":
-                    i -= 1
-                return span.doc[i:head.i + 1].text, None
+            p = self._recent_person(span.start_char, PERSON_PRONOUNS[low]) or self._named_subject(span.start_char)
+            if p is not None and PERSON_PRONOUNS[low] and p.gender is None:
+                for q in self.people:  # agreement learned from use: "he" fixes the gender
+                    if q.name == p.name:
+                        q.gender = PERSON_PRONOUNS[low]
+            return (p.name, p.entity) if p else (None, None)
+        if low == "it":
+            eid = self._recent_entity(span.start_char, ORG_TYPES - {"NORP"})
+            return (self.entities[eid].name, eid) if eid else (None, None)
+        if low in GROUP_PRONOUNS:
             return None, None
-        return self.entities[eid].name, eid
+        # The head is (part of) a name: "Olaf Scholz, the chancellor", "Scholz's office" is not.
+        if head.pos_ == "PROPN":
+            eid = self._entity_at(head.idx, head.idx + len(head.text))
+            if eid is not None:
+                return self.entities[eid].name, eid
+            p = self._recent_person(head.idx + len(head.text) + 1,
+                                    fits=lambda p: p.name.split()[-1] == head.text)
+            if p is not None:
+                return p.name, p.entity
+            i = head.i
+            while i > span.start and span.doc[i - 1].pos_ == "PROPN" and span.doc[i - 1].dep_ == "compound":
+                i -= 1
+            return span.doc[i:head.i + 1].text, None
+        if head.pos_ == "NOUN" and span[0].lower_ in ("the", "this", "that"):
+            return self._describe(span, head)
+        return None, None
 
-    def _describe(self, span: SpacySpan, head) -> str | None:
-        """'the German leader', 'the chancellor', 'the ministry' -> the most recent fitting entity."""
+    def _describe(self, span: SpacySpan, head) -> tuple[str | None, str | None]:
+        """'the German leader', 'the chancellor', 'the ministry' -> the most recent fitting referent."""
         hl = head.lemma_.lower()
         mods = {t.lower_ for t in span if t.i != head.i and t.pos_ in ("ADJ", "PROPN", "NOUN")}
-        i = bisect.bisect_left(self.starts, span.start_char) - 1
-        while i >= 0:
-            s, e, eid = self.mentions[i]
-            ent = self.entities[eid]
-            titles = self.titles.get(eid, set())
-            if ent.type == "PERSON":
-                if hl in titles or (hl in GENERIC_PERSON_NOUNS and mods & titles):
-                    return eid
-            elif ent.type in ORG_TYPES and hl in ORG_NOUNS:
-                if hl in ent.name.lower().split() or (mods and mods & set(ent.name.lower().split())):
-                    return eid
-            i -= 1
-        return None
+        if hl in PERSON_NOUNS:
+            p = self._recent_person(span.start_char, fits=lambda p: hl in p.titles or head.lower_ in p.titles
+                                    or (hl in GENERIC_PERSON_NOUNS and bool(mods & p.titles)))
+            return (p.name, p.entity) if p else (None, None)
+        if hl in ORG_NOUNS:
+            i = bisect.bisect_left(self.starts, span.start_char) - 1
+            while i >= 0:
+                s, e, eid = self.mentions[i]
+                ent = self.entities[eid]
+                words = set(ent.name.lower().split())
+                if ent.type in ORG_TYPES and (hl in words or head.lower_ in words):
+                    return ent.name, eid
+                if span.start_char - s > 5000:
+                    break
+                i -= 1
+        return None, None

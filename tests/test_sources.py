@@ -1,0 +1,110 @@
+"""Source kinds and resolution to entities, on hand-written sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimledger import attribution, entities
+from claimledger.nlp import load_nlp
+from claimledger.sources import Resolver, source_kind
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def sources(nlp, text):
+    doc = nlp(text)
+    ents = entities.extract(doc)
+    attrs, _ = attribution.extract(doc, ents)
+    return {a.source.text: a.source for a in attrs if a.source}, ents
+
+
+def kind_of(nlp, phrase_sentence, phrase):
+    doc = nlp(phrase_sentence)
+    start = phrase_sentence.index(phrase)
+    span = doc.char_span(start, start + len(phrase), alignment_mode="expand")
+    return source_kind(span)
+
+
+@pytest.mark.parametrize("sentence,phrase,kind", [
+    ("Downing Street said the talks would go on.", "Downing Street", "organization"),
+    ("Brazil's health ministry said the outbreak was over.", "Brazil's health ministry", "organization"),
+    ("Two senior EU diplomats said the deal was close.", "Two senior EU diplomats", "group"),
+    ("State officials said the roads were closed.", "State officials", "group"),
+    ("A person familiar with the talks said no deal was near.", "A person familiar with the talks", "anonymous"),
+    ("A senior aide who asked not to be named said the plan had changed.",
+     "A senior aide who asked not to be named", "anonymous"),
+    ("A Pentagon statement said two soldiers were hurt.", "A Pentagon statement", "document"),
+    ("Court filings show the firm owed millions.", "Court filings", "document"),
+    ("Satellite images reviewed by analysts show new craters.", "Satellite images reviewed by analysts", "document"),
+    ("She said the bill would pass.", "She", "person"),
+])
+def test_source_kinds(nlp, sentence, phrase, kind):
+    assert kind_of(nlp, sentence, phrase) == kind
+
+
+def test_named_person_source_resolves(nlp):
+    found, ents = sources(nlp, "Angela Merkel said the euro was safe.")
+    src = found["Angela Merkel"]
+    assert src.kind == "person" and src.name == "Angela Merkel"
+    assert src.entity == next(e.id for e in ents if e.name == "Angela Merkel")
+
+
+def test_pronoun_resolves_to_recent_person(nlp):
+    text = "Olaf Scholz met workers in Hamburg on Monday. He said wages would rise."
+    found, ents = sources(nlp, text)
+    src = found["He"]
+    assert src.name == "Olaf Scholz"
+    assert src.entity == next(e.id for e in ents if e.name == "Olaf Scholz")
+
+
+def test_pronoun_agreement_by_title(nlp):
+    text = ("Mr. Hans Weber and Ms. Clara Stein met in Vienna. "
+            "She said the agreement would be signed in June.")
+    found, _ = sources(nlp, text)
+    assert found["She"].name == "Clara Stein"
+
+
+def test_description_from_title(nlp):
+    text = ("German Chancellor Olaf Scholz arrived in Paris on Monday. "
+            "The German leader said Europe had to act. The chancellor added that talks would continue.")
+    found, _ = sources(nlp, text)
+    assert found["The German leader"].name == "Olaf Scholz"
+    assert found["The chancellor"].name == "Olaf Scholz"
+
+
+def test_description_from_earlier_appositive(nlp):
+    text = ("Ana Ruiz, a former central banker, spoke at the forum. "
+            "The banker said rates would fall.")
+    found, _ = sources(nlp, text)
+    assert found["The banker"].name == "Ana Ruiz"
+
+
+def test_governor_description(nlp):
+    text = "Governor Gavin Newsom visited the site. The governor said the state would pay for repairs."
+    found, _ = sources(nlp, text)
+    assert found["The governor"].name == "Gavin Newsom"
+
+
+def test_ministry_description(nlp):
+    text = ("The Ministry of Health published new figures on Monday. "
+            "The ministry said infections had fallen.")
+    found, _ = sources(nlp, text)
+    src = found["The ministry"]
+    assert src.kind == "organization"
+    assert src.name is not None and "Health" in src.name
+
+
+def test_unresolvable_description_stays_unnamed(nlp):
+    found, _ = sources(nlp, "The spokesman said the report was false.")
+    src = found["The spokesman"]
+    assert src.name is None and src.entity is None
+    assert src.kind == "person"
+
+
+def test_resolver_without_entities(nlp):
+    doc = nlp("He said it was over.")
+    resolver = Resolver(doc, [])
+    assert resolver.resolve(doc[0:1]) == (None, None)
