@@ -41,12 +41,13 @@ _NOT_NEGATION = re.compile(
 # Pairs of word classes that contradict each other in news. Entries are lowercase words or phrases,
 # matched on word boundaries with optional inflection (see _class_pattern). The first class is the
 # newsworthy side (destroyed, killed, banned): the board prefers it when it words a proposition.
+# Bare "up"/"down" are left out: "brought the dam down" and "the ferry went down" are not directions.
 ANTONYMS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("direction",
      ("rise", "rose", "risen", "increase", "climb", "grow", "grew", "grown", "jump", "soar", "surge",
-      "gain", "higher", "more", "go up", "gone up", "went up", "lift", "raise", "hike", "up"),
+      "gain", "higher", "more", "go up", "gone up", "went up", "lift", "raise", "hike"),
      ("fall", "fell", "fallen", "drop", "decline", "decrease", "ease", "shrink", "shrank", "slump",
-      "plunge", "lower", "fewer", "less", "cut", "reduce", "reduction", "go down", "went down", "down")),
+      "plunge", "lower", "fewer", "less", "cut", "reduce", "reduction", "gone down")),
     ("damage",
      ("destroy", "destruction", "wreck", "damage", "demolish", "hit", "struck", "strike", "shell", "bomb",
       "flatten", "collapse", "burn", "burned", "burnt", "blow up", "blew up", "breach"),
