@@ -151,6 +151,7 @@ def test_ids_are_stable_and_dicts_serialise(board):
     d = board[0].to_dict()
     assert json.loads(json.dumps(d))["status"] == "contested"
     assert d["sources"] == 4 and d["articles"] == 3 and d["latest"] == "2025-03-05"
+    assert d["proposition_from"] == {"article_id": "k1", "attribution_id": "a1"}
     assert set(d["denies"][0]) >= {"source", "source_kind", "attribution_id", "article_id", "content", "cue"}
 
 

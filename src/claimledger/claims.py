@@ -70,6 +70,8 @@ class Claim:
     proposition: str
     asserts: list[ClaimEntry] = field(default_factory=list)
     denies: list[ClaimEntry] = field(default_factory=list)
+    # (article id, attribution id) whose content words the proposition
+    proposition_from: tuple[str, str] | None = None
 
     @property
     def status(self) -> str:
@@ -94,7 +96,10 @@ class Claim:
         return max((e.published or "" for e in self.entries), default="")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "proposition": self.proposition, "status": self.status,
+        origin = None
+        if self.proposition_from:
+            origin = {"article_id": self.proposition_from[0], "attribution_id": self.proposition_from[1]}
+        return {"id": self.id, "proposition": self.proposition, "proposition_from": origin, "status": self.status,
                 "sources": len(self.sources), "articles": len(self.articles), "latest": self.latest or None,
                 "asserts": [e.to_dict() for e in self.asserts], "denies": [e.to_dict() for e in self.denies]}
 
@@ -410,7 +415,8 @@ def build_claims(reports: Iterable[dict[str, Any]], min_sources: int = 1, contes
     for group in groups:
         ref = _proposition_index(group, items, sim)
         proposition = items[ref].core
-        claim = Claim(id="", proposition=_proposition_text(proposition))
+        claim = Claim(id="", proposition=_proposition_text(proposition),
+                      proposition_from=(items[ref].article_id, str(items[ref].attribution.get("id", ""))))
         for i in group:
             a = items[i].attribution
             cue = a.get("cue") or {}
@@ -443,13 +449,17 @@ def _entry_line(e: ClaimEntry) -> str:
     return f"{who} [{e.source_kind}] {e.cue}: \u201c{e.content}\u201d  \u2014 {e.article_id} @{e.start}-{e.end}"
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def format_text(claims: list[Claim]) -> str:
     if not claims:
         return "No claims."
     lines: list[str] = []
     for c in claims:
-        lines.append(f"[{c.status.upper()}] {c.proposition}  ({len(c.sources)} sources, "
-                     f"{len(c.articles)} articles, latest {c.latest or 'undated'}; {c.id})")
+        lines.append(f"[{c.status.upper()}] {c.proposition}  ({_count(len(c.sources), 'source')}, "
+                     f"{_count(len(c.articles), 'article')}, latest {c.latest or 'undated'}; {c.id})")
         for label, entries in (("asserts", c.asserts), ("denies", c.denies)):
             for e in entries:
                 lines.append(f"  {label:7} {_entry_line(e)}")
@@ -468,7 +478,8 @@ def to_html(claims: list[Claim], title: str = "Contested claims") -> str:
              f"<h1>{esc(title)}</h1><p>{len(claims)} claims</p>"]
     for c in claims:
         parts.append(f"<section class=\"{c.status}\" id=\"{esc(c.id)}\"><h2>{esc(c.proposition)}</h2>"
-                     f"<p class=\"meta\">{c.status} \u00b7 {len(c.sources)} sources \u00b7 {len(c.articles)} articles"
+                     f"<p class=\"meta\">{c.status} \u00b7 {_count(len(c.sources), 'source')} \u00b7 "
+                     f"{_count(len(c.articles), 'article')}"
                      f" \u00b7 latest {esc(c.latest or 'undated')}</p><div class=\"side\">")
         for label, entries in (("Asserts", c.asserts), ("Denies", c.denies)):
             parts.append(f"<div><h3>{label} ({len(entries)})</h3><ul>")

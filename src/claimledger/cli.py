@@ -83,7 +83,9 @@ class Writer:
             if self.with_claims:
                 from .claims import build_claims, format_text
 
-                self.console.print(format_text(build_claims([report.to_dict()])), markup=False, highlight=False)
+                self.console.print("Claims", style="bold")
+                self.console.print(format_text(build_claims([report.to_dict()])), markup=False, highlight=False,
+                                   soft_wrap=True)
 
     def _write_html(self, report: Report) -> None:
         from .render import to_html
