@@ -256,8 +256,8 @@ def _last_digit(v: float) -> float:
 def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
     text = ctx.report.text
     for n, total in enumerate(qs):
-        if total.value is None or total.range is not None:
-            continue
+        if total.value is None or total.range is not None or total.dimension == "percentage":
+            continue                               # "25% of inmates, 40% of whom ...": shares of other wholes
         is_total = TOTAL_BEFORE_RE.search(text[max(0, total.start - 30):total.start]) or \
             re.search(r"(?i)\btotal\b", text[max(0, total.start - 25):total.start])
         has_parts = PARTS_AFTER_RE.match(text[total.end:total.end + 60])

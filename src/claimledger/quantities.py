@@ -345,6 +345,9 @@ def _atoms(text: str) -> list[Atom]:
             if sci:
                 base = parse_digits(raw[:sci.start()])
                 v = None if base is None else base * 10 ** int(sci.group(1).replace("\u2212", "-"))
+            elif re.fullmatch(r"\d+[/\u2044]\d+", raw) and \
+                    int(re.split(r"[/\u2044]", raw)[1]) not in (2, 3, 4, 5, 8, 10, 16, 32, 64, 100, 128, 1000):
+                continue                 # "9/11", "24/7": names and dates, not fractions
             elif re.search(r"\s\d+/\d+$", raw):
                 whole, frac = raw.rsplit(None, 1)
                 a, b = frac.split("/")
@@ -758,8 +761,8 @@ class _Scanner:
         while head.dep_ == "compound" and head.head.i > head.i and head.head.i - head.i <= 2 \
                 and head.head.pos_ == "NOUN":
             head = head.head                    # "11 member trade agreement"
-        if head.lemma_.lower() in COUNT_STOP:
-            return
+        if head.lemma_.lower() in COUNT_STOP or (head.i + 1 < len(doc) and doc[head.i + 1].tag_ == "POS"):
+            return                              # "one of the nation's largest companies": not the nation
         hit = match_unit(head.text, 0, glued=False)
         if hit and hit[0] == len(head.text) and len(head.text) > 3:
             # "One US fluid ounce": a unit with modifiers in between is still a measure, not a count
@@ -992,7 +995,7 @@ def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
             continue
         before = text[max(0, q.start - 12):q.start]
         if re.search(r"(?i)\b(?:of|is|was|be|are|were|up|down)\s$", before) or \
-                re.match(r"(?i)\s(?:is|was|are|were)\b", text[q.end:q.end + 5]):
+                re.match(r"(?i)\s(?:is|was|are|were|others|other|more)\b", text[q.end:q.end + 8]):
             continue
         s0 = sent(q)
         donor = None
