@@ -425,8 +425,8 @@ class _Scanner:
                 return True                      # 1990s
             if ORDINAL_AFTER_RE.match(after):
                 return True
-            if re.search(r"[#№]\s?$", before):
-                return True
+            if re.search(r"[#№]\s?$", before) or re.fullmatch(r"\d{13,}", raw):
+                return True                      # "#5", tweet and account ids
         if TIME_AFTER_RE.match(after):
             return True
         if MONTH_BEFORE_RE.search(before) and a.kind == "digits" and (a.value or 0) <= 31 \
@@ -707,6 +707,9 @@ class _Scanner:
             return True                  # "one second-hand car"; "4.3 second" is a time
         if word in ('"', "″") and q.kind != "digits":
             return True
+        if word == '"' and not (re.search(r"\d['’]$", self.text[max(0, q.start - 3):q.start]) or
+                                re.match(r"\s?(?:tall|screen|display|TV|monitor|wide|long|high|deep)\b", nxt)):
+            return True                  # a closing quote mark, not inches
         if word.lower() in ("degree", "degrees") and re.match(r"\s?(?:burns?|murder|in\b)", nxt):
             return True
         if word.lower() in ("hp",) and q.value is not None and q.value < 1 and q.kind != "digits":
