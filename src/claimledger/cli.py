@@ -459,3 +459,27 @@ def claims(db: str, fmt: str, min_sources: int, contested_only: bool, lexical: b
         click.echo(body, nl=False)
     else:
         output.write_text(body, encoding="utf-8")
+
+
+@main.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; anything but loopback requires --auth-token.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
+@click.option("--auth-token", envvar="CLAIMLEDGER_AUTH_TOKEN", default=None,
+              help="Required on every request (Bearer header, or ?token= once) [env: CLAIMLEDGER_AUTH_TOKEN].")
+@click.option("--max-upload-bytes", type=click.IntRange(min=1), default=2_000_000, show_default=True,
+              help="Largest text or file the Analyze page accepts.")
+@click.option("--read-only", is_flag=True, help="Serve without the Analyze page writing to the ledger.")
+@click.option("--lexical", is_flag=True, help="Group claims by word overlap only (no embedding model).")
+def serve(db: str, host: str, port: int, auth_token: str | None, max_upload_bytes: int, read_only: bool,
+          lexical: bool) -> None:
+    """The web UI: browse the ledger, read highlighted articles, see the contested claims."""
+    from .store import LedgerError
+    from .web.serve import ServeError, serve as run
+
+    try:
+        run(db, host, port, auth_token, max_upload_bytes=max_upload_bytes, read_only=read_only, lexical=lexical)
+    except (ServeError, LedgerError) as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_USAGE if isinstance(exc, ServeError) else EXIT_SOME_FAILED)
