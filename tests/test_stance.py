@@ -18,6 +18,9 @@ DAM = "Shelling destroyed the dam"
     ("deny", "denied", "that the dam was not hit", st.ASSERTS),           # double negation
     ("say", "said", "the claims about the dam were false", st.DENIES),
     ("say", "said", "the dam was destroyed, no doubt about it", st.ASSERTS),  # "no doubt" is not a negation
+    ("say", "said", "the governor was lying when he claimed the dam was destroyed", st.DENIES),
+    ("question", "questioned", "whether shelling had destroyed the dam", st.DENIES),
+    (None, "cast doubt on", "reports that the dam was destroyed", st.DENIES),
 ])
 def test_stance_toward_dam(lemma, cue, content, expected):
     assert st.stance_toward(lemma, cue, content, DAM).label == expected

@@ -20,18 +20,19 @@ ASSERTS, DENIES = "asserts", "denies"
 # Lemmas of reporting verbs that deny what they report ("X denied that ...", "X rejected claims that ...").
 DENIAL_CUES = frozenset(
     "deny reject dismiss refute rebut dispute contest contradict disavow debunk discount deride scoff "
-    "repudiate disprove discredit".split())
+    "repudiate disprove discredit question doubt".split())  # "questioned"/"doubted" take the denying side
 # Multi-word and inflected cue forms whose lemma may not be reported.
 _DENIAL_CUE_TEXT = re.compile(
     r"\b(?:was|were|is|are|of) lying\b|\blied\b|\blies\b|\brule[sd]? out\b|\bruling out\b|\bpushed back\b"
-    r"|\bden(?:y|ies|ied|ying)\b|\breject|\bdismiss|\brefut|\brebut|\bdisput|\bcontradict|\bdebunk",
+    r"|\bden(?:y|ies|ied|ying)\b|\breject|\bdismiss|\brefut|\brebut|\bdisput|\bcontradict|\bdebunk"
+    r"|\bcast(?:s|ing)? doubt\b|\bquestion(?:s|ed|ing)?\b",
     re.I)
 
 # Negation markers counted inside a content or a proposition.
 _NEGATION = re.compile(
     r"\b(?:not|never|no|nobody|nothing|none|neither|nor|without|cannot|nowhere|no-one)\b|n't\b"
     r"|\b(?:false|untrue|baseless|unfounded|groundless|fabricated|fake|bogus|nonsense|exaggerated"
-    r"|misleading|incorrect|inaccurate|wrong)\b",
+    r"|misleading|incorrect|inaccurate|wrong|lied|(?:was|were|is|are|been) lying)\b",
     re.I)
 # Phrases with a negation word that do not negate ("no doubt", "not only") or that negate nothing.
 _NOT_NEGATION = re.compile(
