@@ -489,14 +489,14 @@ def run_spark(input: str | Path, output: str | Path, *, master: str | None = Non
                 .repartition(partitions).mapInPandas(analyze, ROW_DDL)
                 .persist(StorageLevel.MEMORY_AND_DISK))
         try:
-            rows.count()  # analyze once; both datasets below read the persisted rows
+            # analyze once (this fills the cache); both datasets below read the persisted rows
+            counts = {r["ok"]: r["count"] for r in rows.selectExpr("error is null as ok").groupBy("ok")
+                      .count().collect()}
             reports = rows.where("error is null").drop("error").select(*REPORT_COLUMNS)
             errors = rows.where("error is not null").selectExpr("id", "origin", "error as reason", "bucket")
             for frame, path in ((reports, str(output)), (errors, str(errors_path(output)))):
                 (frame.repartition("bucket").sortWithinPartitions("bucket", "id", "origin").write.mode("overwrite")
                  .partitionBy("bucket").parquet(path))
-            counts = {r["error"]: r["n"] for r in rows.selectExpr("error is null as error").groupBy("error")
-                      .count().withColumnRenamed("count", "n").collect()}
         finally:
             rows.unpersist()
     finally:
