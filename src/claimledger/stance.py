@@ -12,6 +12,7 @@ negation together, so it is not used here (it would count the same "not" twice).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -122,12 +123,18 @@ def negations(text: str) -> list[str]:
 
 def antonym_classes(text: str) -> dict[str, int]:
     """For each antonym pair the text takes a side on: +1 (first class) or -1 (second class)."""
-    sides: dict[str, int] = {}
+    return dict(_antonym_sides(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _antonym_sides(text: str) -> tuple[tuple[str, int], ...]:
+    # Cached: a claim's proposition is compared with every one of its members.
+    sides = []
     for name, first, second in _ANTONYM_PATTERNS:
         a, b = bool(first.search(text)), bool(second.search(text))
         if a != b:  # a text using both sides ("rose, then fell") takes no side
-            sides[name] = 1 if a else -1
-    return sides
+            sides.append((name, 1 if a else -1))
+    return tuple(sides)
 
 
 def core(text: str) -> str:
