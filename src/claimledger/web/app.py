@@ -86,19 +86,22 @@ class Guard:
             await _too_large(request, int(length), self.max_body)(scope, receive, send)
             return
         received = 0
-        started = False
+        started = overflow = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, overflow
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
+                    overflow = True
                     raise _TooLarge()
             return message
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
+            if overflow:
+                return   # whatever the app made of the cut-off body, the answer is 413 (sent below)
             if message["type"] == "http.response.start":
                 started = True
                 headers = list(message.get("headers", []))
@@ -109,8 +112,8 @@ class Guard:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except _TooLarge:
-            if started:
-                raise
+            pass
+        if overflow and not started:
             await _too_large(request, received, self.max_body)(scope, receive, send)
 
     def _refusal(self, request: Request) -> Response | None:
@@ -158,9 +161,15 @@ def _html_escape(text: str) -> str:
     return str(escape(text))
 
 
+def human_size(n: int) -> str:
+    if n < 10_000:
+        return f"{n:,} bytes"
+    return f"{n / 1e3:.1f} KB" if n < 1_000_000 else f"{n / 1e6:.1f} MB"
+
+
 def _too_large(request: Request, size: int, limit: int) -> Response:
-    return _refuse(request, 413, f"request is {size / 1e6:.2f} MB, over the upload limit of "
-                                 f"{limit / 1e6:.2f} MB")
+    return _refuse(request, 413, f"the request is {'over ' if size > limit else ''}{human_size(size)}, over "
+                                 f"the upload limit of {human_size(limit)}")
 
 
 # ---------------------------------------------------------------------------------------------- params
@@ -237,7 +246,7 @@ class Web:
         env.filters["web_url"] = web_url
         env.filters["quantity"] = quantity_label
         env.filters["who"] = source_label
-        env.globals.update(version=__version__, layers=LAYERS, severities=SEVERITIES, source_kinds=SOURCE_KINDS,
+        env.globals.update(version=__version__, human_size=human_size, layers=LAYERS, severities=SEVERITIES, source_kinds=SOURCE_KINDS,
                            path_quote=path_quote)
         self.templates = Jinja2Templates(env=env)
 
@@ -405,7 +414,7 @@ def _inputs_from_text(text: str, title: str | None, outlet: str | None, url: str
                       published: str | None, limit: int) -> list[ArticleInput]:
     data = text.encode("utf-8")
     if len(data) > limit:
-        raise HTTPException(413, f"text is {len(data) / 1e6:.2f} MB, over the limit of {limit / 1e6:.2f} MB")
+        raise HTTPException(413, f"the text is {human_size(len(data))}, over the limit of {human_size(limit)}")
     try:
         article = read_text(data, "pasted text", published or None)
     except InputError as exc:
@@ -420,8 +429,8 @@ def _inputs_from_file(name: str, data: bytes, published: str | None, limit: int,
     if suffix not in UPLOAD_KINDS:
         raise HTTPException(400, f"{name}: upload a .txt, .html or .jsonl file")
     if len(data) > limit:
-        raise HTTPException(413, f"{name} is {len(data) / 1e6:.2f} MB, over the upload limit of "
-                                 f"{limit / 1e6:.2f} MB")
+        raise HTTPException(413, f"{name} is {human_size(len(data))}, over the upload limit of "
+                                 f"{human_size(limit)}")
     out: list[ArticleInput] = []
     try:
         for item in read_stream(io.BytesIO(data), name, UPLOAD_KINDS[suffix], published or None, limit):
@@ -488,7 +497,7 @@ def _add_pages(app: FastAPI, web: Web, read_only: bool) -> None:
     async def analyze_post(request: Request) -> Response:
         if read_only:
             raise HTTPException(403, "this ledger is served read-only")
-        form = await request.form(max_files=1, max_fields=10, max_part_size=web.max_upload + 1)
+        form = await request.form(max_files=1, max_fields=10, max_part_size=web.max_upload + 64_000)
         field = lambda k: (str(form.get(k) or "")).strip()  # noqa: E731
         problems: list[str] = []
         upload = form.get("file")

@@ -100,3 +100,61 @@ def long_report(words: int, spans: int, *, id: str = "long", published: str = "2
         quantities=[("12 million euros", 12_000_000, "EUR")] * said_n,
         dates=[("March 2026", "2026-03")] * said_n)
     return build_report(text, marks, id=id, title="The harbour works", outlet="Quay Post", published=published)
+
+
+HOSTILE_TEXT = ('Councillor <script>window.__pwned = 1</script> Rae Idris said that the '
+                '<img src=x onerror="window.__pwned = 2"> budget rose to 40 percent on 3 May 2025. '
+                'A spokesperson said that the plan {{ 7*7 }} {% if 1 %}works{% endif %} and '
+                '<a href="javascript:window.__pwned = 3">click here</a> was final.')
+
+
+def demo_reports() -> list[dict[str, Any]]:
+    """A small hand-written ledger: one claim contested across three articles, an unrelated claim, and an
+    article whose text and fields try every injection (markup, event handlers, javascript: URLs,
+    template syntax) — the web tests check that none of it becomes markup or runs."""
+    bridge1 = build_report(
+        "Officials said that saboteurs damaged the Lorvik bridge. "
+        "General Mira Tann denied that saboteurs damaged the Lorvik bridge. "
+        "The toll rose by 12 percent in April, the operator said.",
+        Marks(said=[Said("Officials", "said", "saboteurs damaged the Lorvik bridge", kind="group", lemma="say"),
+                    Said("General Mira Tann", "denied", "saboteurs damaged the Lorvik bridge", name="Mira Tann",
+                         lemma="deny", polarity="deny"),
+                    Said("the operator", "said", "The toll rose by 12 percent in April", kind="organization",
+                         lemma="say")],
+              quantities=[("12 percent", 12, "%")], dates=[("April", "2025-04")]),
+        id="lorvik-1", title="Bridge damaged, officials say", outlet="North Courier", published="2025-05-02",
+        url="https://example.org/lorvik-1")
+    bridge2 = build_report(
+        "A senior engineer said that the Lorvik bridge was not damaged by saboteurs. "
+        "Mira Tann said that repairs will cost 3 million euros.",
+        Marks(said=[Said("A senior engineer", "said", "the Lorvik bridge was not damaged by saboteurs",
+                         kind="anonymous", lemma="say"),
+                    Said("Mira Tann", "said", "repairs will cost 3 million euros", name="Mira Tann", lemma="say")],
+              quantities=[("3 million euros", 3_000_000, "EUR")],
+              findings=[("unsupported_total", "info", "The total is not broken down.", "Ask for the itemised "
+                         "estimate.", ["3 million euros"])]),
+        id="lorvik-2", title="Engineer disputes sabotage", outlet="South Ledger", published="2025-05-06")
+    harbour = build_report(
+        "Mayor Ana Pol said that the harbour will cost 12 million euros by March 2026. "
+        "Last year the mayor said it would cost 9 million euros.",
+        Marks(said=[Said("Mayor Ana Pol", "said", "the harbour will cost 12 million euros by March 2026",
+                         name="Ana Pol", lemma="say"),
+                    Said("the mayor", "said", "it would cost 9 million euros", name="Ana Pol", lemma="say")],
+              quantities=[("12 million euros", 12_000_000, "EUR"), ("9 million euros", 9_000_000, "EUR")],
+              dates=[("March 2026", "2026-03"), ("Last year", "2024")],
+              findings=[("changed_figure", "warning", "The cost changed from 9 to 12 million euros.",
+                         "Say why the estimate rose.", ["12 million euros", "9 million euros"])]),
+        id="harbour", title="Harbour costs rise", outlet="North Courier", published="2025-04-20")
+    hostile = build_report(
+        HOSTILE_TEXT,
+        Marks(said=[Said("Councillor <script>window.__pwned = 1</script> Rae Idris", "said",
+                         'the <img src=x onerror="window.__pwned = 2"> budget rose to 40 percent on 3 May 2025',
+                         name='Rae <img src=x onerror="window.__pwned = 4"> Idris', lemma="say"),
+                    Said("A spokesperson", "said", "the plan {{ 7*7 }} {% if 1 %}works{% endif %}",
+                         kind="anonymous", lemma="say")],
+              quantities=[("40 percent", 40, "%")], dates=[("3 May 2025", "2025-05-03")],
+              findings=[("<b>odd</b>", "error", '<img src=x onerror="window.__pwned = 5">{{ 7*7 }}',
+                         '<a href="javascript:window.__pwned = 6">fix</a>', ["40 percent"])]),
+        id='evil"><script>window.__pwned=7</script>', title="<script>window.__pwned = 8</script>{{ 7*7 }}",
+        outlet="<i>Outlet</i>", published="2025-05-03", url="javascript:window.__pwned = 9")
+    return [bridge1, bridge2, harbour, hostile]
