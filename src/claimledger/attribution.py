@@ -401,19 +401,18 @@ def _gap_ok(text: str, s: int, e: int, allowed: str) -> bool:
     return s <= e and not text[s:e].strip(allowed)
 
 
-def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, sent_bounds: tuple[int, int],
-                claimed: set[int], cue_after=None) -> None:
+def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int], cue_after=None,
+                text: str | None = None) -> None:
     """Replace content by the quotation(s) the cue introduces or closes, when there are any.
 
     `cue_after(char)` tells whether another cue follows a quotation ending at char (then that
     quotation is that cue's, not a continuation of this one)."""
-    text = doc.text
+    text = doc.text if text is None else text  # Doc.text re-joins every token: pass it when you have it
     cs, ce = _tokens_chars(doc, *cand.cue)
     qs = quotes.quotes
     chosen: list[int] = []
     src_chars = _tokens_chars(doc, *cand.source) if cand.source else (cs, ce)
     clause_s, clause_e = min(cs, src_chars[0]), max(ce, src_chars[1])
-    sent_s, sent_e = _tokens_chars(doc, sent_bounds[0], sent_bounds[1])
     # 'X said: "..."' / 'X said, "..."': a quotation right after the cue clause wins.
     j = bisect.bisect_left(quotes.starts, clause_e)
     if j < len(qs) and j not in claimed:
@@ -649,8 +648,7 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
         cand = Candidate(cue=cue, lemma=_cue_lemma(tok), source=src, head=tok.i)
         cand.content = [clip_paragraph(text, *_tokens_chars(doc, s, e), anchor=doc[tok.i].idx)
                         for s, e in frags if e > s]
-        sent = tok.sent
-        link_quotes(doc, cand, quotes, (sent.start, sent.end), claimed, cue_after)
+        link_quotes(doc, cand, quotes, claimed, cue_after, text)
         cand.content = [c for c in (_trim_chars(text, s, e) for s, e in cand.content) if c[1] > c[0]]
         if not cand.content:
             continue
