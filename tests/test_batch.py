@@ -150,6 +150,24 @@ def test_reports_for_batch_isolates_a_failure_outside_the_stages(nlp, monkeypatc
     assert rows[1]["error"] == "analysis failed (MemoryError: parser ran out of memory)"
 
 
+def test_plan_input_kinds(tmp_path, faulty_dir):
+    from claimledger.batch import InputError, plan_input
+
+    assert plan_input(faulty_dir).kind == "files" and len(plan_input(faulty_dir).files) == 7  # 6 .txt + .jsonl
+    write_parquet(tmp_path / "in.parquet", ARTICLES[:1])
+    assert plan_input(tmp_path).kind == "parquet"
+    # remote locations are listed by Spark: named by suffix, else a Parquet dataset
+    assert plan_input("s3a://bucket/articles.jsonl").kind == "files"
+    assert plan_input("hdfs://nn/corpus/").kind == "parquet"
+    assert errors_path("s3a://bucket/out/") == "s3a://bucket/out-errors"
+    assert errors_path(tmp_path / "out") == tmp_path / "out-errors"
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="no article files"):
+        plan_input(tmp_path / "empty")
+    with pytest.raises(InputError, match="local paths"):
+        run_local("s3a://bucket/articles.jsonl", tmp_path / "out")
+
+
 # ---------------------------------------------------------------- local engine
 
 @pytest.fixture(scope="module")

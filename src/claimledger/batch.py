@@ -45,8 +45,15 @@ DEFAULT_PARTITIONS = 16
 CHUNK = 32  # articles per pool task / per Arrow slice: big enough for nlp.pipe, small for memory
 
 
-def errors_path(output: Path | str) -> Path:
+def is_uri(path: str | Path) -> bool:
+    """hdfs://, s3a://, gs:// ...: a location only Spark can read, not this process."""
+    return isinstance(path, str) and "://" in path and not path.startswith("file://")
+
+
+def errors_path(output: Path | str) -> Path | str:
     """The errors dataset that sits beside OUTPUT."""
+    if is_uri(output):
+        return str(output).rstrip("/") + "-errors"
     output = Path(output)
     return output.with_name(output.name + "-errors")
 
@@ -203,6 +210,11 @@ class InputPlan:
 
 
 def plan_input(given: str | Path) -> InputPlan:
+    if is_uri(given):
+        # Remote storage is listed by Spark, not here: article files are named by their suffix,
+        # anything else is read as a Parquet dataset.
+        suffix = Path(str(given).rstrip("/")).suffix.lower()
+        return InputPlan("files" if suffix in ARTICLE_SUFFIXES - {""} else "parquet", [str(given)])
     path = Path(given).resolve()
     if not path.exists():
         raise InputError(str(given), "no such file or directory")
@@ -338,8 +350,8 @@ def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
 class BatchResult:
     reports: int
     errors: int
-    output: Path
-    errors_output: Path
+    output: Path | str
+    errors_output: Path | str
 
 
 ProgressFn = Callable[[int], None]
@@ -349,6 +361,9 @@ def run_local(input: str | Path, output: str | Path, *, workers: int | None = No
               partitions: int = DEFAULT_PARTITIONS, batch_size: int = 16, max_bytes: int = DEFAULT_MAX_BYTES,
               progress: ProgressFn | None = None) -> BatchResult:
     """Analyze INPUT into OUTPUT with a process pool of `workers` (default: all cores; 0 = in this process)."""
+    for given in (input, output):
+        if is_uri(given):
+            raise InputError(str(given), "the local engine reads and writes local paths; use --engine spark")
     plan = plan_input(input)
     writer = BucketWriter(Path(output), partitions)
     records = local_records(plan, partitions, max_bytes)
@@ -502,7 +517,7 @@ def run_spark(input: str | Path, output: str | Path, *, master: str | None = Non
     finally:
         if own:
             spark.stop()
-    return BatchResult(counts.get(True, 0), counts.get(False, 0), Path(output), errors_path(output))
+    return BatchResult(counts.get(True, 0), counts.get(False, 0), output, errors_path(output))
 
 
 # ---------------------------------------------------------------- reading the output
