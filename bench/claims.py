@@ -216,24 +216,32 @@ def through_pipeline(reports: list[dict], gold: dict[tuple[str, str], GoldAttrib
 
 
 def tune(reports, gold, embedder, lexical_only: bool) -> C.GroupingParams:
-    """Best pairwise F1 on dev over a grid (ties: the higher threshold, the more conservative)."""
+    """Best clustering pairwise F1 on dev over a grid (ties: the later, more conservative setting)."""
     items = C._items(reports)
     keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
     gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
     texts = [it.match_text for it in items]
-    lex = C.similarity_matrix(texts, C.GroupingParams(0.0, 0.0), None)
-    cos = None if lexical_only else embedder.embed(texts) @ embedder.embed(texts).T
+    lex = C.lexical_matrix(texts)
+    if lexical_only:
+        cos = pred = np.zeros_like(lex)
+        grid = [(0.0, 0.0)]
+    else:
+        v = embedder.embed(texts)
+        p = embedder.embed(C.predicate_phrases(texts))
+        cos, pred = v @ v.T, p @ p.T
+        grid = [(round(w, 2), q) for w in np.arange(0.0, 1.01, 0.1) for q in (0.0, 0.1, 0.2, 0.3) if w + q <= 1.0]
     best = (-1.0, None)
-    weights = [0.0] if lexical_only else [round(w, 2) for w in np.arange(0.0, 1.01, 0.1)]
-    for w in weights:
-        sim = lex if cos is None else w * cos + (1 - w) * lex
+    for w, q in grid:
+        sim = w * cos + q * pred + (1 - w - q) * lex
         for t in np.arange(0.05, 0.9, 0.025):
             groups = C.average_linkage(sim, float(t))
             f1 = pairwise([[keys[i] for i in g] for g in groups], gold_of)["f1"]
             if f1 >= best[0]:
-                best = (f1, C.GroupingParams(w, round(float(t), 3)))
-    print(f"dev-tuned: weight={best[1].weight} threshold={best[1].threshold} (dev pairwise F1 {best[0]:.3f})")
-    return best[1]
+                best = (f1, C.GroupingParams(w, round(float(t), 3), q))
+    p = best[1]
+    print(f"dev-tuned: weight={p.weight} predicate={p.predicate} threshold={p.threshold} "
+          f"(dev pairwise F1 {best[0]:.3f})")
+    return p
 
 
 def main() -> None:
@@ -261,7 +269,7 @@ def main() -> None:
         params = tune(*splits["dev"], embedder, embedder is None)
     used = params or (C.EMBEDDING_PARAMS if embedder is not None else C.LEXICAL_PARAMS)
     print(f"grouping: {'MiniLM + lexical' if embedder is not None else 'lexical only'}, "
-          f"weight={used.weight} threshold={used.threshold}")
+          f"weight={used.weight} predicate={used.predicate} threshold={used.threshold}")
     for split in ("dev", "test"):
         reports, gold = splits[split]
         if args.pipeline:

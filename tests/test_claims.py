@@ -257,3 +257,9 @@ def test_lexical_matrix_matches_pairwise_function():
             if i != j:
                 expected = C.lexical_similarity(C.key_terms(texts[i]), C.key_terms(texts[j]))
                 assert m[i, j] == pytest.approx(expected, abs=1e-6)
+
+
+def test_predicate_phrase_keeps_what_happened_without_names(nlp):
+    assert C.predicate_phrases(["Russian shelling had destroyed the Kherna dam overnight"]) == ["destroyed the dam"]
+    (phrase,) = C.predicate_phrases(["4,000 people living below the Kherna dam had been moved to safety"])
+    assert "moved to safety" in phrase and "Kherna" not in phrase

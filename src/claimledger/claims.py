@@ -2,9 +2,11 @@
 
 Input is any iterable of `claimledger.report/1` dicts (one article, a JSONL file, or a ledger).
 1. Each attribution's content is reduced to its proposition (`stance.core`: "no evidence that X" -> X).
-2. Pairwise similarity = weighted sum of sentence-embedding cosine (MiniLM, `embeddings.py`) and a lexical
-   overlap of key words (names, numbers, stemmed content words; the two sides of a news antonym pair
-   count as the same word, so "rose"/"fell" match). Without the model it is lexical only.
+2. Pairwise similarity = weighted sum of sentence-embedding cosines (MiniLM, `embeddings.py`) of the
+   propositions with negation words removed and of their predicate phrases (main verb and complements,
+   names dropped: what happened), and a lexical overlap of key words (names, numbers, stemmed content
+   words; the two sides of a news antonym pair count as the same word, so "rose"/"fell" match).
+   Without the model it is lexical only.
 3. Average-linkage clustering with a threshold chosen on the dev half of bench/claims_data.
 4. Per group the clearest affirmative content is the proposition; each member's stance toward it comes
    from `stance.stance_toward`. Ranking: contested first, then distinct sources, then recency.
@@ -28,14 +30,16 @@ CONTESTED, ASSERTED, DENIED = "contested", "asserted", "denied"
 
 @dataclass(frozen=True)
 class GroupingParams:
-    """Similarity = weight * cosine + (1 - weight) * lexical; groups merge while the average >= threshold."""
+    """Similarity = weight * cos(propositions) + predicate * cos(predicate phrases)
+    + (1 - weight - predicate) * lexical; groups merge while their average similarity >= threshold."""
 
     weight: float
     threshold: float
+    predicate: float = 0.0
 
 
 # Chosen on the dev topics of bench/claims_data (python bench/claims.py --tune); see that script.
-EMBEDDING_PARAMS = GroupingParams(weight=0.6, threshold=0.25)
+EMBEDDING_PARAMS = GroupingParams(weight=0.7, threshold=0.425, predicate=0.2)
 LEXICAL_PARAMS = GroupingParams(weight=0.0, threshold=0.125)
 
 
@@ -250,12 +254,44 @@ def lexical_matrix(texts: list[str]) -> np.ndarray:
     return shared
 
 
+_PREDICATE_DEPS = frozenset("dobj attr acomp prt xcomp ccomp oprd agent prep advmod auxpass".split())
+
+
+def predicate_phrases(texts: list[str]) -> list[str]:
+    """The main verb and its complements without names ("Russian shelling had destroyed the Kherna dam"
+    -> "destroyed the dam"): what happened, so that near-misses about the same place and people
+    ("4,000 people near the Kherna dam were moved to safety") differ more than the full sentences do."""
+    from .nlp import load_nlp
+
+    nlp = load_nlp()
+    out = []
+    for doc in nlp.pipe(texts, batch_size=256):
+        roots = [t for t in doc if t.dep_ == "ROOT"]
+        keep = set(roots)
+        for root in roots[:1]:
+            for child in root.children:
+                if child.dep_ in _PREDICATE_DEPS:
+                    keep.update(child.subtree)
+        words = [t.text for t in sorted(keep, key=lambda t: t.i) if not t.ent_type_ and t.pos_ != "PROPN"]
+        out.append(" ".join(words) or doc.text)
+    return out
+
+
 def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
     lex = lexical_matrix(texts)
-    if embedder is None or params.weight == 0.0:
+    if embedder is None or params.weight + params.predicate == 0.0:
         return lex
     vectors = embedder.embed(texts)
-    return params.weight * (vectors @ vectors.T) + (1.0 - params.weight) * lex
+    sim = params.weight * (vectors @ vectors.T) + (1.0 - params.weight - params.predicate) * lex
+    if params.predicate:
+        from .nlp import ModelError
+
+        try:
+            predicates = embedder.embed(predicate_phrases(texts))
+        except ModelError:  # no parser: the whole proposition stands in for its predicate
+            predicates = vectors
+        sim += params.predicate * (predicates @ predicates.T)
+    return sim
 
 
 # ------------------------------------------------------------------ clustering
