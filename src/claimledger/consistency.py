@@ -34,9 +34,6 @@ CONVERSION_GAP_RE = re.compile(
     r"^\s*(?:\(\s*(?:(?:about|around|roughly|approximately|approx\.|some|nearly|almost|or|c\.|~|US)\s*)?"
     r"|,?\s*or\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|some\s+|nearly\s+|almost\s+)?"
     r"|\s*/\s*)$", re.I)
-TOTAL_BEFORE_RE = re.compile(r"(?i)(?:\b(?:a total of|in total|total of|totall?ing|altogether|combined|in all|"
-                             r"overall|all told)\s+(?:(?:about|around|some|nearly|almost|more than|over)\s+)?"
-                             r"|^(?:\W*)of the\s|[.;:]\s+of the\s)$")
 PARTS_AFTER_RE = re.compile(r"(?i)^[^.;]{0,40}?(?:,|:|—|-)?\s*(?:including|among them|of whom|of which|of them|"
                             r"made up of|comprising|consisting of|broken down into)\b")
 VERB_SKIP = {"were", "was", "have", "had", "has", "been", "are", "is", "be", "being", "reportedly", "also",
@@ -256,17 +253,19 @@ def _last_digit(v: float) -> float:
 def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
     text = ctx.report.text
     for n, total in enumerate(qs):
-        if total.value is None or total.range is not None or total.dimension == "percentage":
+        if total.value is None or total.range is not None or total.dimension in ("percentage", None):
             continue                               # "25% of inmates, 40% of whom ...": shares of other wholes
-        is_total = TOTAL_BEFORE_RE.search(text[max(0, total.start - 30):total.start]) or \
-            re.search(r"(?i)\btotal\b", text[max(0, total.start - 25):total.start])
+        of_the = re.search(r"(?i)(?:^|[.;:]\s+|\W)of the\s$", text[max(0, total.start - 9):total.start])
         has_parts = PARTS_AFTER_RE.match(text[total.end:total.end + 60])
-        if not (is_total or has_parts):
+        if not (of_the or has_parts):
             continue
         _, s1 = _sentence_bounds(text, total.start)
-        parts = [p for p in qs[n + 1:] if p.start < s1 and p.value is not None and p.range is None
-                 and _same_kind(total, p) and p.change is None]
-        if len(parts) < (1 if has_parts else 2):
+        after = total.end + (has_parts.end() if has_parts else 0)
+        parts = [p for p in qs[n + 1:] if after <= p.start < s1 and p.value is not None and p.range is None
+                 and p.change is None and _same_kind(
+                     total, p, bare_ok=bool(of_the) and bool(re.match(r"\s(?:were|are|was|is|had|have|has)\b",
+                                                                       text[p.end:p.end + 6])))]
+        if not parts:
             continue
         if total.bound in ("more_than", "at_least", "about"):
             continue                               # "more than 40 people, including 30 children...": no cap
@@ -277,10 +276,28 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
                     [total, *parts], suggestion=f"check the total or the parts (sum {fmt_amount(s, None)})")
 
 
-def _same_kind(total: Quantity, part: Quantity) -> bool:
+PEOPLE = {"person", "people", "child", "woman", "man", "adult", "girl", "boy", "student", "soldier", "civilian",
+          "officer", "worker", "resident", "passenger", "teenager", "baby", "infant", "victim", "patient",
+          "citizen", "national", "member", "employee", "staff", "journalist", "firefighter", "miner", "nurse",
+          "driver", "doctor", "teacher", "police", "policeman", "pilgrim", "tourist", "migrant", "refugee"}
+
+
+GROUPS = {"person", "people", "victim", "casualty", "passenger", "resident", "civilian", "worker", "employee",
+          "staff", "member", "student", "patient", "migrant", "refugee"}
+# Totals whose parts are naturally named by kinds ("200 homes, including 120 flats and 80 houses").
+BROAD = {"home", "building", "house", "property", "structure", "vehicle", "animal", "item", "unit", "job",
+         "facility", "site", "weapon", "aircraft", "vessel", "school"}
+
+
+def _same_kind(total: Quantity, part: Quantity, bare_ok: bool = False) -> bool:
+    """Could `part` be a share of `total`? Same counted noun, or people within people, or same currency."""
     if total.dimension == "count":
-        # "Of the 120 people hurt, 80 were children": the parts may be bare numbers
-        return part.dimension == "count" or (part.unit is None and part.dimension is None)
+        if part.unit is None and part.dimension is None:
+            return bare_ok           # "Of the 120 people hurt, 80 were children"
+        if part.dimension != "count" or not re.search(r"\d[\d,.]*\s*-?\s*[A-Za-z]", part.text):
+            return False             # a bare number that only borrowed its unit is no evidence of a part
+        return part.counts == total.counts or (total.counts in GROUPS and part.counts in PEOPLE) or \
+            total.counts in BROAD
     return bool(total.unit) and _base(part.unit)[0] == _base(total.unit)[0] and part.dimension == total.dimension
 
 
@@ -301,6 +318,13 @@ def _verb_near(text: str, q: Quantity) -> str | None:
     return None
 
 
+def _continuation(text: str, q: Quantity) -> str:
+    """The two words after the verb: 'killed in Dallas' and 'killed in Orlando' are different events."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text[q.end:q.end + 80])]
+    words = [w for w in words if w not in VERB_SKIP and w not in ("the", "a", "an")]
+    return " ".join(words[1:3])
+
+
 def _stem(w: str) -> str:
     w = {"died": "die", "dead": "die", "killed": "kill", "hurt": "injur", "wounded": "injur"}.get(w, w)
     return re.sub(r"(?:ed|d|ing|s)$", "", w)[:6]
@@ -319,7 +343,7 @@ def _compatible(a: Quantity, b: Quantity) -> bool:
 
 def _contradictions(ctx: _Ctx, qs: list[Quantity]) -> None:
     text = ctx.report.text
-    groups: dict[tuple[str, str], list[Quantity]] = {}
+    groups: dict[tuple[str, str, str], list[Quantity]] = {}
     for q in qs:
         if q.unit != "count" or not q.counts or q.value is None or q.change is not None or q.range is not None:
             continue
@@ -328,8 +352,9 @@ def _contradictions(ctx: _Ctx, qs: list[Quantity]) -> None:
             continue
         verb = _verb_near(text, q)
         if verb:
-            groups.setdefault((q.counts, verb), []).append(q)
-    for (noun, verb), items in groups.items():
+            # same counted phrase ("broadcast network debate" is not "debate") and the same verb
+            groups.setdefault((q.unit_name or q.counts, verb, _continuation(text, q)), []).append(q)
+    for (noun, verb, _), items in groups.items():
         first = items[0]
         for other in items[1:]:
             s_a, s_b = _sentence_bounds(text, first.start), _sentence_bounds(text, other.start)

@@ -455,7 +455,7 @@ class _Scanner:
         pos2 = pos + 1 if t[pos:pos + 1] == "-" else pos
         if SCALE_RE.match(t, pos) or match_unit(t, pos2, glued=True) or CUR_CODE_AFTER_RE.match(t, pos):
             return True
-        return bool(re.match(r"^(?:-?fold|-?year-old|-?(?:odd|plus)|pc\b|p\b|s?-(?:[a-z]+))", t[pos:pos + 12], re.I)) \
+        return bool(re.match(r"^(?:-?fold|-?year-old|-?(?:odd|plus)|pc\b|p\b|-to-\d)", t[pos:pos + 12], re.I)) \
             or bool(MINOR_RE.match(t, pos)) or bool(PERCENT_RE.match(t, pos))
 
     def looks_like_year(self, a: Atom) -> bool:
@@ -869,6 +869,22 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
         if a.start < last_end:
             continue
         q = sc.grow(a)
+        if not q.has_unit and i < len(atoms) and q.value is not None and \
+                re.fullmatch(r"\s(?:in|out of)\s", text[q.end:atoms[i].start]) and atoms[i].value and \
+                not q.extras.get("scaled") and q.value < atoms[i].value <= 1000 and \
+                not sc.looks_like_year(atoms[i]):
+            # "four in 10 voters", "one out of three Germans": a share, not two counts
+            a2 = atoms[i]
+            i += 1
+            q2 = sc.grow(a2)
+            sc.counted(q2)
+            q.value = q.value / a2.value
+            q.end = max(q2.end, q2.extras.get("counted_end", q2.end))
+            q.unit, q.dimension, q.unit_name, q.has_unit = "fraction", "ratio", "fraction", True
+            q.counts, q.kind = q2.counts, "share"
+            qs.append(q)
+            last_end = q.end
+            continue
         # a second number joined by to / - / and / or: a range, a change, or a list sharing one unit
         partner = None
         if i < len(atoms) and atoms[i].start - q.end <= 12:
