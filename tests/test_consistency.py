@@ -69,6 +69,30 @@ def test_parts_above_total():
     assert findings("A total of 14 people died, including 8 children and 6 women.") == []
 
 
+def test_of_the_total_with_bare_parts():
+    (f,) = findings("Of the 120 people injured, 80 were children and 50 were adults.")
+    assert f.kind == "arithmetic" and "130" in f.message
+    assert findings("Of the 130 people injured, 80 were children and 50 were adults.") == []
+
+
+def test_parts_of_another_kind_are_not_parts():
+    # the stops are not made of residents: no total/parts finding
+    assert findings("He will make three stops, including a hamlet with a population under 500.") == []
+    assert findings("Investigators read seven email chains, including 37 pages and 22 emails.") == []
+
+
+def test_factor_change():
+    (f,) = findings("Sales more than doubled from 1.2 million to 2.1 million units.")
+    assert f.kind == "arithmetic" and "1.75" in f.message
+    assert findings("Sales tripled from 300 to 900 units.") == []
+
+
+def test_separate_events_are_not_contradictions():
+    text = ("Three people were killed in Dallas on Monday, police said. "
+            "Last month 49 people were killed in Orlando.")
+    assert findings(text) == []
+
+
 def test_contradicting_counts():
     text = ("Seven people were killed in the blast, police said. Firefighters searched the site. "
             "Officials later confirmed that nine people were killed in the blast.")

@@ -55,6 +55,16 @@ def test_written_numbers(nlp):
     assert abs(frac.value - 2 / 3) < 1e-6 and frac.dimension == "ratio"
 
 
+def test_shares_n_in_m(nlp):
+    (q,) = q_of(nlp, "Four in 10 voters backed the plan.")
+    assert q.value == 0.4 and q.dimension == "ratio" and q.counts == "voter"
+
+
+def test_vague_plurals_are_ranges(nlp):
+    (q,) = q_of(nlp, "Thousands of people marched and the repairs will take years.")
+    assert q.range == (1000, 10000) and q.value is None and q.counts == "person"
+
+
 def test_ranges_have_no_single_value(nlp):
     qs = q_of(nlp, "Repairs will cost 3 to 5 billion dollars and take between 10 and 20 weeks.")
     ranges = {q.range for q in qs if q.range}
