@@ -200,7 +200,8 @@ def test_source_page_lists_attributions_with_links(client):
 
 def test_claims_board_shows_both_sides_with_evidence_links(client):
     board = client.get("/api/claims").json()
-    top = board[0]
+    assert board["total"] == len(board["items"]) >= 3
+    top = board["items"][0]
     assert top["status"] == "contested" and top["proposition"] == "Saboteurs damaged the Lorvik bridge."
     assert {e["source"] for e in top["asserts"]} == {"Officials"}
     assert {e["source"] for e in top["denies"]} == {"Mira Tann", "A senior engineer"}
@@ -208,7 +209,8 @@ def test_claims_board_shows_both_sides_with_evidence_links(client):
     assert 'href="/articles/lorvik-1?focus=a2#t-a2"' in html and 'href="/articles/lorvik-2?focus=a1#t-a1"' in html
     assert "<h3>Asserts (1)</h3>" in html and "<h3>Denies (2)</h3>" in html
     only = client.get("/api/claims", params={"contested": "1"}).json()
-    assert [c["status"] for c in only] == ["contested"]
+    assert [c["status"] for c in only["items"]] == ["contested"]
+    assert len(client.get("/api/claims", params={"per_page": 1, "page": 2}).json()["items"]) == 1
     assert client.get("/claims", params={"contested": "1"}).text.count('class="claim ') == 1
 
 
@@ -416,3 +418,12 @@ def test_analyze_uploads_txt_and_jsonl(fresh_db, nlp):
         api = c.post("/api/analyze", json={"text": "Dan Oz said that the road will close.", "title": "Road"})
         assert api.status_code == 200 and api.json()["report"]["article"]["title"] == "Road"
     assert count(fresh_db) == 8
+
+
+def test_claims_page_caps_each_side_and_links_the_rest(client, monkeypatch):
+    from claimledger.web import app as web_app
+
+    monkeypatch.setattr(web_app, "CLAIM_ENTRIES_SHOWN", 1)
+    html = client.get("/claims", params={"contested": "1"}).text
+    assert "… and 1 more" in html and "all in the JSON" in html
+    assert html.count('class="evidence"') == 2        # one per side

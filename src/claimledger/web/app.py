@@ -47,6 +47,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]", "testserver")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'; connect-src 'self'")
 PER_PAGE = 50
+CLAIM_ENTRIES_SHOWN = 12    # per side on the Claims page; the API gives them all
 
 
 # ------------------------------------------------------------------------------------------- middleware
@@ -261,6 +262,12 @@ class Web:
                 self._claims = (version, board)
             return self._claims[1]
 
+    def warm(self) -> None:
+        try:
+            self.claims()
+        except Exception:  # the page that needs the board reports the problem itself
+            pass
+
     def contested_articles(self) -> set[str]:
         return {e.article_id for c in self.claims() if c.status == "contested" for e in c.entries}
 
@@ -297,6 +304,9 @@ def create_app(db: str, auth_token: str | None = None, *, max_upload_bytes: int 
     web = Web(ledger, use_embeddings, max_upload_bytes)
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The claims board spans the whole ledger and takes seconds on a large one: start building it
+        # now, so the first visit to Claims (or the "contested" filter) finds it ready or nearly so.
+        threading.Thread(target=web.warm, name="claims-board", daemon=True).start()
         yield
         ledger.close()
 
@@ -474,11 +484,15 @@ def _add_pages(app: FastAPI, web: Web, read_only: bool) -> None:
         return web.page(request, "source.html", name=name, rows=rows)
 
     @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
-    def claims_page(request: Request, contested: str = "", min_sources: int = Query(1, ge=1, le=1000)
-                    ) -> HTMLResponse:
+    def claims_page(request: Request, contested: str = "", min_sources: int = Query(1, ge=1, le=1000),
+                    page: int = Query(1, ge=1, le=100_000)) -> HTMLResponse:
         board = _claims(web, _flag(contested), min_sources)
-        return web.page(request, "claims.html", claims=board, contested=_flag(contested),
-                        min_sources=min_sources)
+        result = queries.Page(board[(page - 1) * PER_PAGE:page * PER_PAGE], len(board), page, PER_PAGE)
+        link = lambda n: "?" + urlencode([(k, v) for k, v in (("contested", "1" if _flag(contested) else ""),  # noqa: E731
+                                                                  ("min_sources", str(min_sources)),
+                                                                  ("page", str(n))) if v])
+        return web.page(request, "claims.html", result=result, contested=_flag(contested),
+                        min_sources=min_sources, link=link, shown=CLAIM_ENTRIES_SHOWN)
 
     @app.get("/findings", response_class=HTMLResponse, include_in_schema=False)
     def findings_page(request: Request, kind: str = "", severity: str = "",
@@ -539,8 +553,10 @@ def _add_api(app: FastAPI, web: Web, read_only: bool) -> None:
 
     @app.get("/api/claims", tags=["claims"], summary="The contested-claims board with both sides")
     def api_claims(contested: str = Query("", description="Only contested claims (1)"),
-                   min_sources: int = Query(1, ge=1, le=1000)) -> list[dict[str, Any]]:
-        return _claims(web, _flag(contested), min_sources)
+                   min_sources: int = Query(1, ge=1, le=1000), page: int = Query(1, ge=1, le=100_000),
+                   per_page: int = Query(PER_PAGE, ge=1, le=500)) -> dict[str, Any]:
+        board = _claims(web, _flag(contested), min_sources)
+        return queries.Page(board[(page - 1) * per_page:page * per_page], len(board), page, per_page).to_dict()
 
     @app.get("/api/findings", tags=["findings"], summary="Consistency findings across the ledger")
     def api_findings(kind: str = "", severity: str = "", page: int = Query(1, ge=1, le=100_000),

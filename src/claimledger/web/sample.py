@@ -92,8 +92,8 @@ def long_report(words: int, spans: int, *, id: str = "long", published: str = "2
     per_sentence = 5   # source, cue, content, quantity, date
     said_n = max(1, spans // per_sentence)
     filler_words = len(_FILLER.split())
-    filler_each = max(0, (words - said_n * len(sentence.split())) // (said_n * filler_words))
-    text = "".join(sentence + _FILLER * filler_each for _ in range(said_n))
+    fillers = max(0, round((words - said_n * len(sentence.split())) / filler_words))
+    text = "".join(sentence + _FILLER * (fillers // said_n + (i < fillers % said_n)) for i in range(said_n))
     marks = Marks(
         said=[Said("Mayor Ana Pol", "said", "the harbour will cost 12 million euros by March 2026",
                    name="Ana Pol", lemma="say") for _ in range(said_n)],
