@@ -427,3 +427,53 @@ def test_claims_page_caps_each_side_and_links_the_rest(client, monkeypatch):
     html = client.get("/claims", params={"contested": "1"}).text
     assert "… and 1 more" in html and "all in the JSON" in html
     assert html.count('class="evidence"') == 2        # one per side
+
+
+# ------------------------------------------------------------------------------------------- PostgreSQL
+
+@pytest.fixture
+def pg_db():
+    """A fresh PostgreSQL ledger holding the demo reports (CLAIMLEDGER_TEST_PG_URL, set by
+    .ci/services.d/postgresql.sh), dropped afterwards; a skip saying why when there is no server."""
+    import os
+    import uuid
+
+    import sqlalchemy as sa
+
+    from claimledger.store import parse_target
+
+    url = os.environ.get("CLAIMLEDGER_TEST_PG_URL")
+    if not url:
+        pytest.skip("PostgreSQL web tests need CLAIMLEDGER_TEST_PG_URL (set by .ci/services.d/postgresql.sh)")
+    admin = sa.create_engine(parse_target(url).url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    name = "cl_web_" + uuid.uuid4().hex[:12]
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except Exception as exc:  # noqa: BLE001 - unreachable server: skip, and say why
+        admin.dispose()
+        pytest.skip(f"PostgreSQL unreachable: {str(exc).splitlines()[0]}")
+    target = sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
+    with Ledger.open(target, create=True) as ledger:
+        ledger.store(demo_reports())
+    yield target
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def test_pages_and_api_on_postgresql(pg_db):
+    with TestClient(create_app(pg_db, use_embeddings=False)) as c:
+        ids = lambda **p: [i["article"] for i in c.get("/api/articles", params=p).json()["items"]]  # noqa: E731
+        assert ids() == ["lorvik-2", EVIL_ID, "lorvik-1", "harbour"]
+        assert set(ids(q="Lorvik bridge")) == {"lorvik-1", "lorvik-2"} and ids(q="harbours") == ["harbour"]
+        assert ids(finding="changed_figure", outlet="north courier") == ["harbour"]
+        assert set(ids(contested="1")) == {"lorvik-1", "lorvik-2"}
+        named = {s["name"]: s for s in c.get("/api/sources").json()["named"]}
+        assert (named["Mira Tann"]["quotes"], named["Mira Tann"]["articles"]) == (2, 2)
+        assert c.get("/api/findings", params={"severity": "warning"}).json()["total"] == 1
+        for url in ["/articles", "/articles/harbour", f"/articles/{quote(EVIL_ID, safe='')}", "/sources",
+                    "/sources/Mira%20Tann", "/claims", "/findings"]:
+            r = c.get(url)
+            assert r.status_code == 200, url
+            assert_inert(r.text)
