@@ -372,11 +372,11 @@ def export(db: str, fmt: str, table: str | None, output: Path | None) -> None:
               help="Local engine: worker processes (default: all cores; 0 = no pool).")
 @click.option("--partitions", type=click.IntRange(min=1), default=16, show_default=True,
               help="Output buckets (hash of the article id); keep it the same across reruns.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Refuse a single article larger than this.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Refuse a single article larger than this (default 300000: memory grows with length).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
 def batch(input_path: str, output: Path, engine: str, master: str | None, workers: int | None, partitions: int,
-          max_bytes: int, batch_size: int) -> None:
+          max_bytes: int | None, batch_size: int) -> None:
     """Analyze INPUT (JSONL, Parquet or a directory of articles) into the Parquet dataset OUTPUT.
 
     Articles that fail go to OUTPUT-errors with their id and reason; they never fail the job."""
