@@ -21,8 +21,8 @@ acknowledge declare continue state point conclude indicate warn tweet reveal adm
 predict respond question recall reply call fear worry assert assure wonder complain concede read
 learn consider convince promise imply estimate allege recognize confirm deny describe remark
 emphasize joke post demonstrate remind discuss charge contend boast maintain vow reiterate express
-urge share propose pledge mention offer endorse suspect stress order signal caution highlight cite
-address answer prefer oppose rule denounce doubt demand lament proclaim recommend speculate seek
+urge share propose pledge mention  endorse suspect stress order signal caution highlight cite
+address answer prefer oppose rule denounce doubt demand lament proclaim recommend speculate 
 start criticize reaffirm testify counter clarify interject hint notice calculate mock defend
 define break inform shout welcome anticipate believe concur criticise emphasise exclaim feel
 grumble guess hear hope know observe opine posit reckon retweet think understand whisper
@@ -31,10 +31,10 @@ grumble guess hear hope know observe opine posit reckon retweet think understand
 # Cue when the verb has an object, an infinitive or a prepositional complement ("accused X of ...",
 # "called for ...", "urged them to ...").
 OBJECT_CUES = frozenset("""
-call say ask show endorse describe seek accuse talk criticize tell offer cite decline refer
-announce refuse defend urge express write promise attack mention respond point discuss praise
+call say ask show endorse describe  accuse talk criticize tell  cite decline refer
+announce refuse defend urge express write promise  mention respond point discuss praise
 oppose report vow propose agree pledge blame tweet reject hop question blast dismiss denounce name
-issue recall note claim declare post slam mock highlight list warn tout portray threaten explain
+ recall note claim declare post slam mock highlight list warn tout portray threaten explain
 deny acknowledge argue repeat thank condemn comment advocate charge order remind reveal echo
 prefer suggest confirm deem emphasize rail boast press persuade voice reiterate quote decry demand
 reference applaud stress lament apologize underscore email credit disclose predict chant title
@@ -74,7 +74,7 @@ ADDRESSEE_VERBS = frozenset("tell inform remind assure warn ask email".split())
 OBJECT_CONTENT_VERBS = frozenset("""
 accuse endorse criticize criticise cite praise blame mock tout slam reject denounce condemn defend
 oppose support urge ask question call describe deny dismiss dispute refute rebut applaud hail
-mention highlight quote invoke propose recommend request demand seek promise pledge vow announce
+mention highlight quote invoke propose recommend request demand  promise pledge vow announce
 reveal disclose confirm acknowledge admit predict forecast recall express voice thank congratulate
 label dub portray characterize liken charge chide deride lambast assail rebuke want back
 """.split())
