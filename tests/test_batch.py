@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from claimledger import batch
-from claimledger.batch import COUNTS, bucket_of, errors_path, read_output, reports_for_batch, run_local
+from claimledger.batch import bucket_of, errors_path, read_output, reports_for_batch, run_local
 from claimledger.pipeline import analyze
 
 PEOPLE = [("Jane Doe", "mayor of Springfield"), ("Tom Reyes", "finance minister"), ("Ana Kowalski", "union leader"),

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import shutil
 import sys
@@ -69,6 +70,11 @@ def bucket_of(key: str, partitions: int) -> int:
 
 # ---------------------------------------------------------------- records (step 1)
 
+def _missing(value: Any) -> bool:
+    """None, or the NaN that pandas puts in an empty cell."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _record(text: str | None, origin: str, partitions: int, *, id: str | None = None,
             error: str | None = None, warnings: Iterable[str] = (), **meta: Any) -> dict[str, Any]:
     """One record. Its id is final here (given, else from the text, else the origin for unreadable
@@ -79,7 +85,7 @@ def _record(text: str | None, origin: str, partitions: int, *, id: str | None = 
               "bucket": bucket_of(id, partitions)}
     for key in META:
         value = meta.get(key)
-        record[key] = None if value is None or value != value else str(value)  # NaN from pandas -> None
+        record[key] = None if _missing(value) else str(value)
     return record
 
 
@@ -109,7 +115,7 @@ def records_from_rows(rows: Iterable[dict[str, Any]], origin: str, partitions: i
     for row in rows:
         text = row.get("text")
         given = row.get("id")
-        given = None if given is None or given != given or given == "" else str(given)
+        given = None if _missing(given) or given == "" else str(given)
         meta = {key: row.get(key) for key in META}
         if not isinstance(text, str):
             yield _record(None, given or origin, partitions, id=given, error="no 'text' string in this row", **meta)
