@@ -179,16 +179,20 @@ def test_article_not_found(client):
 
 def test_sources_page_merges_names_and_counts_anonymous_apart(client):
     data = client.get("/api/sources").json()
-    named = {s["name"]: s for s in data["named"]}
+    named = {s["name"]: s for s in data["named"]["items"]}
     # "General Mira Tann" and "Mira Tann" resolve to the same name: one source, quoted twice, 2 articles.
     assert (named["Mira Tann"]["quotes"], named["Mira Tann"]["articles"], named["Mira Tann"]["kind"]) == (2, 2, "person")
     assert named["Ana Pol"]["quotes"] == 2 and named["Ana Pol"]["articles"] == 1
-    assert {a["phrase"] for a in data["anonymous"]} == {"A senior engineer", "A spokesperson"}
+    assert {a["phrase"] for a in data["anonymous"]["items"]} == {"A senior engineer", "A spokesperson"}
+    assert (data["anonymous"]["phrases"], data["anonymous"]["quotes"]) == (2, 2)
     assert not {"A senior engineer", "A spokesperson"} & set(named)
     html = client.get("/sources").text
     assert '<a href="/sources/Mira%20Tann">Mira Tann</a>' in html and "Anonymous sources (2 phrases, 2 quotes)" in html
-    assert client.get("/api/sources", params={"kind": "anonymous"}).json()["named"] == []
-    assert [s["name"] for s in client.get("/api/sources", params={"kind": "group"}).json()["named"]] == ["Officials"]
+    assert client.get("/api/sources", params={"kind": "anonymous"}).json()["named"]["items"] == []
+    assert [s["name"] for s in client.get("/api/sources", params={"kind": "group"}).json()["named"]["items"]] == \
+        ["Officials"]
+    two = client.get("/api/sources", params={"per_page": 2, "page": 2}).json()["named"]
+    assert two["page"] == 2 and len(two["items"]) == 2 and two["total"] > 2
 
 
 def test_source_page_lists_attributions_with_links(client):
@@ -469,7 +473,7 @@ def test_pages_and_api_on_postgresql(pg_db):
         assert set(ids(q="Lorvik bridge")) == {"lorvik-1", "lorvik-2"} and ids(q="harbours") == ["harbour"]
         assert ids(finding="changed_figure", outlet="north courier") == ["harbour"]
         assert set(ids(contested="1")) == {"lorvik-1", "lorvik-2"}
-        named = {s["name"]: s for s in c.get("/api/sources").json()["named"]}
+        named = {s["name"]: s for s in c.get("/api/sources").json()["named"]["items"]}
         assert (named["Mira Tann"]["quotes"], named["Mira Tann"]["articles"]) == (2, 2)
         assert c.get("/api/findings", params={"severity": "warning"}).json()["total"] == 1
         for url in ["/articles", "/articles/harbour", f"/articles/{quote(EVIL_ID, safe='')}", "/sources",

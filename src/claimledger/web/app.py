@@ -47,6 +47,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]", "testserver")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'; connect-src 'self'")
 PER_PAGE = 50
+SOURCES_PER_PAGE = 100
 CLAIM_ENTRIES_SHOWN = 12    # per side on the Claims page; the API gives them all
 
 
@@ -376,10 +377,16 @@ def _findings(web: Web, kind: str, severity: str, page: int, per_page: int) -> q
     return queries.findings_page(web.ledger, kind or None, severity or None, page, per_page)
 
 
-def _sources(web: Web, kind: str) -> dict[str, list[dict[str, Any]]]:
+def _sources(web: Web, kind: str, page: int, per_page: int) -> dict[str, Any]:
+    """Named sources a page at a time (most quoted first); the anonymous phrases' top `per_page` with totals."""
     if kind and kind not in SOURCE_KINDS:
         raise HTTPException(400, f"kind must be one of {', '.join(SOURCE_KINDS)}")
-    return queries.sources(web.ledger, kind or None)
+    data = queries.sources(web.ledger, kind or None)
+    named = queries.Page(data["named"][(page - 1) * per_page:page * per_page], len(data["named"]), page, per_page)
+    anonymous = data["anonymous"]
+    return {"named": named.to_dict(), "anonymous": {"phrases": len(anonymous),
+                                                    "quotes": sum(a["quotes"] for a in anonymous),
+                                                    "items": anonymous[:per_page]}}
 
 
 # ----------------------------------------------------------------------------------------------- analyze
@@ -473,8 +480,12 @@ def _add_pages(app: FastAPI, web: Web, read_only: bool) -> None:
                         text_html=highlight(report, focused), focus=focused, attributions=atts)
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
-    def sources_page(request: Request, kind: str = "") -> HTMLResponse:
-        return web.page(request, "sources.html", data=_sources(web, kind), kind=kind)
+    def sources_page(request: Request, kind: str = "", page: int = Query(1, ge=1, le=100_000)) -> HTMLResponse:
+        data = _sources(web, kind, page, SOURCES_PER_PAGE)
+        named = data["named"]
+        result = queries.Page(named["items"], named["total"], page, SOURCES_PER_PAGE)
+        link = lambda n: "?" + urlencode([(k, v) for k, v in (("kind", kind), ("page", str(n))) if v])  # noqa: E731
+        return web.page(request, "sources.html", data=data, result=result, kind=kind, link=link)
 
     @app.get("/sources/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def source_page(request: Request, name: str) -> HTMLResponse:
@@ -544,8 +555,10 @@ def _add_api(app: FastAPI, web: Web, read_only: bool) -> None:
 
     @app.get("/api/sources", tags=["sources"],
              summary="Sources merged by resolved name, with kind and counts; anonymous sources apart")
-    def api_sources(kind: str = Query("", description="Only sources of this kind")) -> dict[str, Any]:
-        return _sources(web, kind)
+    def api_sources(kind: str = Query("", description="Only sources of this kind"),
+                    page: int = Query(1, ge=1, le=100_000),
+                    per_page: int = Query(SOURCES_PER_PAGE, ge=1, le=1000)) -> dict[str, Any]:
+        return _sources(web, kind, page, per_page)
 
     @app.get("/api/sources/{name:path}", tags=["sources"], summary="What one source said")
     def api_source(name: str) -> dict[str, Any]:
