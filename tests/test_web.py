@@ -481,3 +481,20 @@ def test_pages_and_api_on_postgresql(pg_db):
             r = c.get(url)
             assert r.status_code == 200, url
             assert_inert(r.text)
+
+
+def test_highlight_gives_every_content_and_finding_an_anchor():
+    from claimledger.web.sample import Marks, Said, build_report
+
+    text = "Ann Lee said that 5 ships sank. Bo Ek said that 5 ships sank."
+    report = build_report(text, Marks(
+        said=[Said("Ann Lee", "said", "5 ships sank"), Said("Bo Ek", "said", "5 ships sank")],
+        quantities=[("5 ships", 5, None)],
+        findings=[("contradiction", "error", "Two counts.", None, ["5 ships sank"]),
+                  ("other", "info", "Same start.", None, ["5 ships"])]), id="ships")
+    html = str(highlight(report))
+    ids = [a.get("id") for _, a in Tags(html).tags if a.get("id")]
+    assert sorted(ids) == ["t-a1", "t-a2", "tf-f1", "tf-f2"]
+    # Overlaps cut into segments, never nested: the text reads the same, markers aside.
+    assert "".join(Tags(without_markers(html)).text) == text
+    assert html.count('class="fmark sev-error"') == 1 and html.count('class="fmark sev-info"') == 1

@@ -135,18 +135,24 @@ def _segment(chunk: str, covering: list[Mark], focus: set[str], anchored: set[st
     attrs = [f'class="{_attr(" ".join(classes))}"', f'title="{_attr(tip)}"']
     if refs:
         attrs.append(f'data-att="{_attr(" ".join(refs))}"')
-    # The first segment of each content (and of each finding's evidence) is the anchor links point to.
+    # The first segment of each content (and of each finding's evidence) is the anchor links point to;
+    # a segment that starts several of them carries one id and empty anchors before it hold the others.
+    extra: list[str] = []
     for ref, prefix in [*((r, "t-") for r in refs if any(m.layer == "content" and m.ref == r for m in covering)),
                         *((f, "tf-") for f in findings)]:
         key = prefix + ref
-        if key not in anchored:
-            anchored.add(key)
+        if key in anchored:
+            continue
+        anchored.add(key)
+        if not any(a.startswith("id=") for a in attrs):
             attrs.append(f'id="{_attr(key)}"')
-            break
+        else:
+            extra.append(f'<span id="{_attr(key)}"></span>')
+    lead = "".join(extra)
     content = next((m for m in covering if m.layer == "content"), None)
     if content is not None:
-        return f'<a href="#att-{_attr(content.ref or "")}" {" ".join(attrs)}>{chunk}</a>'
+        return f'{lead}<a href="#att-{_attr(content.ref or "")}" {" ".join(attrs)}>{chunk}</a>'
     finding = next((m for m in covering if m.layer == "finding"), None)
     if finding is not None:
-        return f'<a href="#find-{_attr(finding.ref or "")}" {" ".join(attrs)}>{chunk}</a>'
-    return f'<span {" ".join(attrs)}>{chunk}</span>'
+        return f'{lead}<a href="#find-{_attr(finding.ref or "")}" {" ".join(attrs)}>{chunk}</a>'
+    return f'{lead}<span {" ".join(attrs)}>{chunk}</span>'
