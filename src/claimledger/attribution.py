@@ -675,7 +675,9 @@ def drop_nested(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     spans = [(c, doc[c.cue[0]].idx) for c in cands]
     keep = []
     for c, pos in spans:
-        nested = any(o is not c and not o.quoted and any(s <= pos < e for s, e in o.content)
+        # A nominal cue with its own possessor ("questioned Smith's claim that ...") is its own claim.
+        own = c.lemma in C.NOMINAL_CUES and c.source is not None
+        nested = not own and any(o is not c and not o.quoted and any(s <= pos < e for s, e in o.content)
                      and not any(s <= doc[o.cue[0]].idx < e for s, e in c.content)
                      for o, _ in spans)
         if not nested:
