@@ -14,13 +14,14 @@ import hmac
 import io
 import os
 import threading
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import jinja2
+import sqlalchemy as sa
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -36,6 +37,7 @@ from ..ingest import HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES, read_stream, 
 from ..pipeline import ArticleInput, InputError
 from ..report import SEVERITIES, SOURCE_KINDS
 from ..store import Ledger, LedgerError, SearchFilters
+from ..store import articles as articles_table
 from . import queries
 from .highlight import LAYERS, highlight, quantity_label, source_label
 
@@ -266,8 +268,8 @@ class Web:
     def warm(self) -> None:
         try:
             self.claims()
-        except Exception:  # the page that needs the board reports the problem itself
-            pass
+        except Exception:  # noqa: BLE001 - the page that needs the board reports the problem itself
+            return
 
     def contested_articles(self) -> set[str]:
         return {e.article_id for c in self.claims() if c.status == "contested" for e in c.entries}
@@ -275,6 +277,14 @@ class Web:
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         return self.templates.TemplateResponse(request, template, {"nav": template.split(".")[0], **context},
                                                status_code=status)
+
+
+def pager(**params: str) -> Callable[[int], str]:
+    """Links to the other pages of one listing: its non-empty parameters, and the page number."""
+    def link(n: int) -> str:
+        pairs = {**params, "page": str(n) if n > 1 else ""}
+        return "?" + urlencode([(k, v) for k, v in pairs.items() if v])
+    return link
 
 
 def web_url(value: Any) -> str | None:
@@ -404,9 +414,6 @@ UPLOAD_KINDS = {**{s: "text" for s in TEXT_SUFFIXES if s}, **{s: "html" for s in
 def _analyze(web: Web, inputs: list[ArticleInput], problems: list[str]) -> Analyzed:
     """Analyze and store; one article failing never loses the others."""
     from ..pipeline import analyze_many
-    import sqlalchemy as sa
-
-    from ..store import articles as articles_table
 
     def on_error(article: ArticleInput, exc: Exception) -> None:
         problems.append(f"{exc.origin}: {exc.message}" if isinstance(exc, InputError)
@@ -484,8 +491,7 @@ def _add_pages(app: FastAPI, web: Web, read_only: bool) -> None:
         data = _sources(web, kind, page, SOURCES_PER_PAGE)
         named = data["named"]
         result = queries.Page(named["items"], named["total"], page, SOURCES_PER_PAGE)
-        link = lambda n: "?" + urlencode([(k, v) for k, v in (("kind", kind), ("page", str(n))) if v])  # noqa: E731
-        return web.page(request, "sources.html", data=data, result=result, kind=kind, link=link)
+        return web.page(request, "sources.html", data=data, result=result, kind=kind, link=pager(kind=kind))
 
     @app.get("/sources/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def source_page(request: Request, name: str) -> HTMLResponse:
@@ -499,9 +505,7 @@ def _add_pages(app: FastAPI, web: Web, read_only: bool) -> None:
                     page: int = Query(1, ge=1, le=100_000)) -> HTMLResponse:
         board = _claims(web, _flag(contested), min_sources)
         result = queries.Page(board[(page - 1) * PER_PAGE:page * PER_PAGE], len(board), page, PER_PAGE)
-        link = lambda n: "?" + urlencode([(k, v) for k, v in (("contested", "1" if _flag(contested) else ""),  # noqa: E731
-                                                                  ("min_sources", str(min_sources)),
-                                                                  ("page", str(n))) if v])
+        link = pager(contested="1" if _flag(contested) else "", min_sources=str(min_sources))
         return web.page(request, "claims.html", result=result, contested=_flag(contested),
                         min_sources=min_sources, link=link, shown=CLAIM_ENTRIES_SHOWN)
 
@@ -509,10 +513,8 @@ def _add_pages(app: FastAPI, web: Web, read_only: bool) -> None:
     def findings_page(request: Request, kind: str = "", severity: str = "",
                       page: int = Query(1, ge=1, le=100_000)) -> HTMLResponse:
         result = _findings(web, kind, severity, page, PER_PAGE)
-        link = lambda n: "?" + urlencode([(k, v) for k, v in (("kind", kind), ("severity", severity),  # noqa: E731
-                                                                  ("page", str(n))) if v])
         return web.page(request, "findings.html", result=result, kind=kind, severity=severity,
-                        kinds=queries.finding_kinds(web.ledger), link=link)
+                        kinds=queries.finding_kinds(web.ledger), link=pager(kind=kind, severity=severity))
 
     @app.get("/analyze", response_class=HTMLResponse, include_in_schema=False)
     def analyze_form(request: Request) -> HTMLResponse:
@@ -523,7 +525,10 @@ def _add_pages(app: FastAPI, web: Web, read_only: bool) -> None:
         if read_only:
             raise HTTPException(403, "this ledger is served read-only")
         form = await request.form(max_files=1, max_fields=10, max_part_size=web.max_upload + 64_000)
-        field = lambda k: (str(form.get(k) or "")).strip()  # noqa: E731
+
+        def field(key: str) -> str:
+            return str(form.get(key) or "").strip()
+
         problems: list[str] = []
         upload = form.get("file")
         if upload is not None and not isinstance(upload, str) and upload.filename:
