@@ -38,11 +38,14 @@ SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 WRITE_RETRIES = 8
+CREATE_LOCK_ID = 0x636C6C6564676572   # "clledger": PostgreSQL advisory lock held while creating the schema
 
 # ---------------------------------------------------------------------------------------------
 # Schema
 
 metadata = sa.MetaData()
+# Python None becomes SQL NULL, not the JSON text 'null' (SQLAlchemy's default), so IS NULL works.
+JSON = sa.JSON(none_as_null=True)
 
 
 def _article_fk() -> sa.Column:
@@ -71,7 +74,7 @@ def _cue_columns() -> list[sa.Column]:
 def _extra() -> sa.Column:
     # Fields a later report version adds that this schema has no column for: kept so that the
     # export re-creates the report exactly.
-    return sa.Column("extra", sa.JSON)
+    return sa.Column("extra", JSON)
 
 
 ledger_meta = sa.Table(
@@ -91,7 +94,7 @@ articles = sa.Table(
     sa.Column("language", sa.String(16)),
     sa.Column("sha256", sa.String(64), nullable=False, unique=True),
     sa.Column("text", sa.Text, nullable=False),
-    sa.Column("warnings", sa.JSON),
+    sa.Column("warnings", JSON),
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("analyzer_version", sa.String(64), nullable=False),
     _extra(),
@@ -130,7 +133,7 @@ attributions = sa.Table(
     sa.Column("source_entity_id", sa.Integer, sa.ForeignKey("entities.id", ondelete="SET NULL"), index=True),
     *_cue_columns(),
     *_span("content_"),
-    sa.Column("content_fragments", sa.JSON),
+    sa.Column("content_fragments", JSON),
     sa.Column("form", sa.String(16), index=True),
     sa.Column("polarity", sa.String(16), index=True),
     _extra(),
@@ -164,8 +167,8 @@ quantities = sa.Table(
     sa.Column("counts", sa.Text),
     sa.Column("unit_name", sa.Text),
     sa.Column("unit_guess", sa.Text),
-    sa.Column("range", sa.JSON),
-    sa.Column("change", sa.JSON),
+    sa.Column("range", JSON),
+    sa.Column("change", JSON),
     _extra(),
     sa.UniqueConstraint("article_id", "ord"),
 )
@@ -190,7 +193,7 @@ findings = sa.Table(
     sa.Column("kind", sa.String(64), nullable=False, index=True),
     sa.Column("severity", sa.String(16), index=True),
     sa.Column("message", sa.Text),
-    sa.Column("evidence", sa.JSON),
+    sa.Column("evidence", JSON),
     sa.Column("suggestion", sa.Text),
     _extra(),
     sa.UniqueConstraint("article_id", "ord"),
@@ -490,7 +493,7 @@ class Ledger:
                                                            "run 'claimledger ingest' once to upgrade it")
                 self._migrate(int(version))
             return
-        if names - {"ledger_meta"} and not (names & set(TABLES)):
+        if names:
             raise LedgerError(self.target.display, "database holds other tables, not a claimledger ledger; "
                                                    "left untouched")
         if not create:
@@ -507,6 +510,9 @@ class Ledger:
             finally:
                 raw.close()
         with self._write() as conn:
+            if self.target.backend == "postgresql":
+                # Two first ingests at once: the second waits here, then finds the schema made.
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(CREATE_LOCK_ID)))
             if sa.inspect(conn).has_table("ledger_meta"):
                 return  # another process created it while we waited for the lock
             metadata.create_all(conn)
