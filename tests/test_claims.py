@@ -160,7 +160,7 @@ def test_renderers_escape_and_show_both_sides(board):
     assert "[CONTESTED] Russian shelling destroyed the Kherna dam." in text and "denies" in text
     page = C.to_html(board + [C.Claim("z", "<script>x</script>", asserts=[])])
     assert "<script>x</script>" not in page and "&lt;script&gt;" in page
-    assert C.format_text([]) == "No claims."
+    assert C.format_text([]) == "No claims.\n"
 
 
 def test_attribution_without_content_words_is_skipped():

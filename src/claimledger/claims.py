@@ -494,7 +494,7 @@ def _count(n: int, word: str) -> str:
 
 def format_text(claims: list[Claim]) -> str:
     if not claims:
-        return "No claims."
+        return "No claims.\n"
     lines: list[str] = []
     for c in claims:
         lines.append(f"[{c.status.upper()}] {c.proposition}  ({_count(len(c.sources), 'source')}, "
