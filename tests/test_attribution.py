@@ -216,7 +216,9 @@ def test_colon_headline(nlp):
 def test_who_said(nlp):
     text = "The plan was backed by Tom Reed, who said the cuts were necessary."
     a = by_cue(run(nlp, text)[0], "said")
-    assert a.source.text == "Tom Reed"
+    assert a.source.text == "who"          # the span in the text (PolNeAR's convention) ...
+    assert a.source.name == "Tom Reed"     # ... resolved to the person it stands for
+    assert a.source.kind == "person"
     assert a.content.text == "the cuts were necessary"
 
 

@@ -231,7 +231,9 @@ def _np_range(tok: Token, stop_at: Token | None = None, trim_clauses: bool = Fal
         e = stop_at.left_edge.i if stop_at.left_edge.i > tok.i else e
     if trim_clauses:
         for t in doc[s:e]:
-            if t.dep_ in ("relcl", "acl") and t.i > tok.i and t.head.i >= tok.i:
+            # A clause that is itself an attribution ("Murphy, who thinks ...") is left out.
+            if t.dep_ in ("relcl", "acl") and t.i > tok.i and t.head.i >= tok.i \
+                    and t.lemma_.lower() in C.SPEECH_VERBS:
                 e = min(e, t.left_edge.i)
                 break
             if t.dep_ == "appos" and t.head.dep_ == "appos" and t.i > tok.i:
@@ -281,8 +283,7 @@ def source_tokens(tok: Token) -> tuple[int, int] | None:
     if subj is not None:
         if subj.dep_ == "nsubjpass" and tok.lemma_.lower() not in C.WEAK_VERBS:
             return None  # "was asked", "is described": the subject is the topic, not the source
-        if subj.lower_ in ("that", "which", "who") and tok.dep_ == "relcl":
-            return _np_range(tok.head, stop_at=tok)
+        # "X, who said ...": PolNeAR marks the relative pronoun; the resolver names X.
         return _np_range(subj, trim_clauses=subj.i > tok.i)
     # "X, who said ..."
     if tok.dep_ == "relcl":

@@ -56,6 +56,9 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
     if any(m in low for m in C.ANONYMOUS_MARKERS):
         return "anonymous"
     head = _head(span)
+    if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
+        antecedent = head.head.head
+        return source_kind(span.doc[antecedent.left_edge.i:antecedent.i + 1], entity_type)
     hl = head.lemma_.lower()
     if head.lower_ in PERSON_PRONOUNS:
         return "person"
@@ -230,6 +233,9 @@ class Resolver:
         """(canonical name, entity id) for a source phrase; (None, None) when the text does not say."""
         head = span.root
         low = head.lower_
+        if low in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head is not head.head:
+            antecedent = head.head.head
+            return self.resolve(span.doc[antecedent.left_edge.i:antecedent.i + 1])
         if low in PERSON_PRONOUNS:
             p = self._recent_person(span.start_char, PERSON_PRONOUNS[low]) or self._named_subject(span.start_char)
             if p is not None and PERSON_PRONOUNS[low] and p.gender is None:
