@@ -421,8 +421,10 @@ class _Scanner:
                 return True                      # phone numbers, account numbers
             if re.match(r"^[-/]\d{2}\b", after) and YEAR_RE.match(raw):
                 return True                      # 2014-15
-            if re.match(r"^'?s\b", after):
-                return True                      # 1990s
+            if re.match(r"^['’]?s\b", after):
+                return True                      # 1990s, the 90’s
+            if re.search(r"=[\"']$", before):
+                return True                      # timestamp="1474387200": markup attributes
             if ORDINAL_AFTER_RE.match(after):
                 return True
             if re.search(r"[#№]\s?$", before) or re.fullmatch(r"\d{13,}", raw):
@@ -443,8 +445,11 @@ class _Scanner:
         if re.search(r"[A-Z]\w*\s\($", before) and re.match(r"^\)", after):
             return True                          # "Dak Prescott (4)": a jersey number
         if a.kind == "fraction" and (re.search(r"(?i)\b(?:the|first|second|third|fourth|final|last|latter|"
-                                               r"former|other)\s?-?\s?$", before) or re.match(r"^\s?-", after)):
-            return True                          # "the second half", "a third-party", "half-staff"
+                                               r"former|other)\s?-?\s?$", before) or re.match(r"^\s?-", after)
+                                     or re.fullmatch(r"(?i)thirds?|quarters?|fifths?|tenths?", raw)
+                                     and not re.match(r"^\s(?:of|(?:an?\s)?(?:thousand|million|billion|trillion))\b",
+                                                      after)):
+            return True                          # "the second half", "a third-party", "Fifth Amendment"
         if a.kind == "words" and re.match(r"^-(?!year|month|day|week|hour|minute|second|mile|foot|"
                                           r"inch|metre|meter|kilomet|per|fold|odd|plus)[a-z]", after, re.I):
             return True                          # "four-cylinder", "six-speed": a compound adjective
@@ -936,8 +941,9 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
                 qs += [q, q2]
             elif conn == "or" or (conn == "and" and not BETWEEN_BEFORE_RE.search(before)):
                 qs += [q, q2]
-            elif conn in ("-", "\u2013", "\u2014") and not q2.has_unit and not BETWEEN_BEFORE_RE.search(before):
-                last_end = q2.end          # "2-0 down", "16-18 Industrial Avenue": scores and addresses
+            elif conn in ("-", "\u2013", "\u2014") and not BETWEEN_BEFORE_RE.search(before) and \
+                    (q2.unit in (None, "count")):
+                last_end = q2.end          # "2-0 down", "a 5-5 ruling", "16-18 Industrial Avenue": scores, addresses
                 continue
             else:
                 lo, hi = q.value, q2.value
