@@ -161,6 +161,12 @@ def test_change_by_and_factor(nlp):
     assert factor.value == 2 and factor.bound == "more_than" and factor.change["type"] == "factor"
 
 
+def test_stated_change_links_both_ends(nlp):
+    qs = q_of(nlp, "The lake shrank from 2,400 to 310 square kilometres, a loss of 60%.")
+    pct = qs[-1]
+    assert pct.change == {"type": "by", "direction": "down", "from": qs[0].id, "to": qs[1].id}
+
+
 @pytest.mark.parametrize("text", [
     "The Su-34 and the F-16 took part.",
     "Leaders met at the G7 summit to discuss COVID-19.",

@@ -10,9 +10,9 @@ Conventions (see DESIGN.md):
   (The scorer in shared/eval compares a range as the pair [lo, hi]; bench/eval_quantities.py writes it so.)
 - A change "from A to B" gives two quantities, each with the same `change` dict
   {"type": "from_to", "from": id, "to": id, "from_value", "to_value", "direction"}.
-  "rose 12%", "fell by 12%" mark the percentage with {"type": "by", "direction"}; "a loss of 60%" with
-  {"type": "relative", "direction"}; "more than double" / "sixfold" give a ratio quantity
-  {"type": "factor"}.
+  "rose 12%", "fell by 12%", "a loss of 60%" mark the stated change with {"type": "by", "direction"};
+  "more than double", "tripled", "sixfold" give a ratio quantity {"type": "factor", "factor"}. Either
+  also carries "from"/"to" ids when the two ends are stated in the same sentence.
 - Currency `unit` is ISO 4217 (minor units: "GBX" for pence, "cent"); `unit_guess` says how a bare `$`
   was read. Physical units use pint names; `unit` is a short symbol (km, km2, kg, %), counted things are
   `count` with `counts` = lemma of the counted noun and `unit_name` = the counted phrase.
@@ -993,6 +993,7 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
             _link(q, q2, ids, "from \u2026 to")
         if "to_of" in q.extras and id(q.extras["to_of"]) in ids:
             _link(q.extras["to_of"], q, ids, "to \u2026 from")
+    _link_by_changes(sc, out, ids)
     for q in out:
         value = None if q.value is None else tidy(q.value)
         rng = None if q.range is None else (tidy(q.range[0]), tidy(q.range[1]))
@@ -1000,6 +1001,23 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
                                unit=q.unit, dimension=q.dimension, bound=q.bound, counts=q.counts,
                                unit_name=q.unit_name, unit_guess=q.unit_guess, range=rng, change=q.change))
     return result
+
+
+def _link_by_changes(sc: _Scanner, qs: list[Q], ids: dict[int, str]) -> None:
+    """'fell 12% to $4.2bn from $4.8bn', 'more than doubled from 1.2m to 2.9m': the stated amount of change
+    gets the ids of both ends when a from/to pair sits in the same sentence."""
+    def sent(q: Q):
+        tok = sc.token(q.start)
+        return tok.sent.start if tok is not None else None
+
+    pairs = [q for q in qs if q.change and q.change.get("type") == "from_to" and q.change["from"] == ids[id(q)]]
+    for q in qs:
+        if not q.change or q.change.get("type") not in ("by", "factor"):
+            continue
+        for p in pairs:
+            if sent(p) == sent(q):
+                q.change = {**q.change, "from": p.change["from"], "to": p.change["to"]}
+                break
 
 
 def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
