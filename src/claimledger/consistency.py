@@ -13,7 +13,9 @@ Three checks over the extracted quantities (no extra models; the report's text a
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -185,11 +187,26 @@ def _slip_words(written: str, k: int) -> str:
 
 
 # ------------------------------------------------------------------------------------ arithmetic
+_SENT_END_RE = re.compile(r"[.!?](?=\s+[A-Z\"'(“‘]|\s*$)|\n")
+
+
+@functools.lru_cache(maxsize=8)
+def _sentence_starts(text: str) -> list[int]:
+    """Start offsets of the sentences (a cheap splitter: the checks only need 'same sentence or not')."""
+    starts = [0]
+    for m in _SENT_END_RE.finditer(text):
+        nxt = m.end()
+        while nxt < len(text) and text[nxt].isspace():
+            nxt += 1
+        if nxt < len(text):
+            starts.append(nxt)
+    return starts
+
+
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    starts = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z\"'(])|\n", text[:pos])]
-    start = starts[-1] if starts else 0
-    m = re.search(r"[.!?](?:\s+[A-Z\"'(]|\s*$)|\n", text[pos:])
-    return start, pos + m.start() + 1 if m else len(text)
+    starts = _sentence_starts(text)
+    k = bisect.bisect_right(starts, pos) - 1
+    return starts[k], starts[k + 1] if k + 1 < len(starts) else len(text)
 
 
 def _changes(ctx: _Ctx, qs: list[Quantity]) -> None:
