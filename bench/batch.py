@@ -64,6 +64,33 @@ def proc_rss(match: str) -> list[float]:
     return out
 
 
+class PeakRss:
+    """Samples the peak RSS of matching processes while a run is going (they are gone after it).
+
+    getrusage(RUSAGE_CHILDREN) is no good here: a spawned child inherits its parent's high-water
+    mark across fork+exec, so it would report this (larger) process.
+    """
+
+    def __init__(self, *matches: str) -> None:
+        import threading
+
+        self.matches, self.peak = matches, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self.peak = max([self.peak, *(v for m in self.matches for v in proc_rss(m))])
+
+    def __enter__(self) -> PeakRss:  # noqa: PYI034
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT)
@@ -101,9 +128,10 @@ def main() -> None:
     if "local" in engines:
         start, _ = timed(lambda: batch.run_local(small, args.work / "pool-start", workers=args.workers,
                                                  partitions=args.partitions))
-        secs, result = timed(lambda: batch.run_local(source, args.work / "local", workers=args.workers,
-                                                     partitions=args.partitions))
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker
+        with PeakRss("multiprocessing.spawn") as sampler:
+            secs, result = timed(lambda: batch.run_local(source, args.work / "local", workers=args.workers,
+                                                         partitions=args.partitions))
+        rss = sampler.peak  # the largest worker
         figures["local"] = {"seconds": secs, "articles_per_s": n / secs, "words_per_s": words / secs,
                             "startup_s": start, "errors": result.errors, "worker_peak_rss_mib": rss}
         print(f"local, {args.workers} workers:   {n / secs:7.2f} articles/s  {words / secs:8,.0f} words/s  "
@@ -115,9 +143,10 @@ def main() -> None:
         spark.sparkContext.setLogLevel("ERROR")
         first_s, _ = timed(lambda: batch.run_spark(small, args.work / "spark-warm", spark=spark,
                                                    partitions=args.partitions))
-        secs, result = timed(lambda: batch.run_spark(source, args.work / "spark", spark=spark,
-                                                     partitions=args.partitions))
-        workers_rss = proc_rss("pyspark.daemon") + proc_rss("pyspark.worker")
+        with PeakRss("pyspark.daemon", "pyspark.worker") as sampler:
+            secs, result = timed(lambda: batch.run_spark(source, args.work / "spark", spark=spark,
+                                                         partitions=args.partitions))
+        workers_rss = [sampler.peak]
         jvm_rss = proc_rss("org.apache.spark.deploy.SparkSubmit")
         spark.stop()
         figures["spark"] = {"seconds": secs, "articles_per_s": n / secs, "words_per_s": words / secs,
