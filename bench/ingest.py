@@ -51,6 +51,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="claimledger-bench-") as tmp:
         db = args.db or str(Path(tmp) / "ledger.db")
         with Ledger.open(db, create=True) as ledger:
+            empty = ledger_bytes(ledger)   # PostgreSQL: an empty database already takes several MB
             started = time.perf_counter()
             stats = ledger.ingest(articles, commit_every=args.commit_every, batch_size=args.batch_size)
             total = time.perf_counter() - started
@@ -71,7 +72,9 @@ def main() -> None:
     print(f"analysis: {total - storage:8.1f} s  ({(total - storage) / total:6.1%})")
     print(f"storage:  {storage:8.2f} s  ({storage / total:6.1%})  "
           f"{storage / max(stats.analyzed, 1) * 1000:.2f} ms per article")
-    print(f"size:     {size / 1e6:8.2f} MB  {size / max(stored, 1) * 1000 / 1e6:8.2f} MB per 1,000 articles")
+    grown = size - empty
+    print(f"size:     {size / 1e6:8.2f} MB  ({empty / 1e6:.2f} MB empty)  "
+          f"{grown / max(stored, 1) * 1000 / 1e6:8.2f} MB per 1,000 articles")
     print(f"export:   {exported} reports rebuilt in {export_s:.2f} s ({exported / export_s:,.0f} reports/s)")
 
 

@@ -824,7 +824,7 @@ def _store(conn: Connection, reports: list[dict[str, Any]], replace: bool, versi
     attribution_entities: list[tuple[int, dict[str, Any], str | None]] = []
     for report in reports:
         art = report["article"]
-        sha = art.get("sha256") or text_sha256(report["text"])
+        sha = text_sha256(report["text"])   # the key is always the text's own hash
         existing = conn.execute(sa.select(articles.c.id, articles.c.analyzer_version)
                                 .where(articles.c.sha256 == sha)).first()
         if existing is not None:
@@ -890,6 +890,8 @@ def _article_row(report: dict[str, Any], sha: str, version: str, now: dt.datetim
     if rest:
         extra["report"] = rest
     art_rest = _rest(art, ARTICLE_KEYS)
+    if art.get("sha256") != sha:
+        art_rest["sha256"] = art.get("sha256")   # a report that got its hash wrong is still exported as given
     if art.get("published") is not None and (published is None or published.isoformat() != art["published"]):
         art_rest["published"] = art["published"]   # not a plain date: keep it verbatim
     if art_rest:
