@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import time
@@ -41,9 +42,15 @@ def tiny(source: Path, work: Path, n: int = 2) -> Path:
     return path
 
 
+CPU: dict[str, float] = {}
+
+
 def timed(fn):  # type: ignore[no-untyped-def]
+    """Wall seconds of fn(); the CPU seconds of this process tree meanwhile go to CPU['last']."""
+    cpu = tree_cpu(os.getpid())
     start = time.perf_counter()
     result = fn()
+    CPU["last"] = tree_cpu(os.getpid()) - cpu
     return time.perf_counter() - start, result
 
 
@@ -62,6 +69,35 @@ def proc_rss(match: str) -> list[float]:
         except OSError:
             continue
     return out
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds used so far by `root` and every live descendant, including their reaped children.
+
+    Wall-clock rates on a shared machine say little; CPU seconds per article is what a dedicated
+    core would need.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(proc.name)] = int(fields[1])
+        used[int(proc.name)] = sum(int(v) for v in fields[11:15]) / tick  # utime stime cutime cstime
+
+    def under(pid: int) -> bool:
+        while pid > 1:
+            if pid == root:
+                return True
+            pid = parent.get(pid, 1)
+        return False
+
+    return sum(cpu for pid, cpu in used.items() if under(pid))
 
 
 class PeakRss:
@@ -120,7 +156,7 @@ def main() -> None:
         secs, result = timed(lambda: batch.run_local(source, args.work / "single", workers=0,
                                                      partitions=args.partitions))
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        figures["single"] = {"seconds": secs, "articles_per_s": n / secs, "words_per_s": words / secs,
+        figures["single"] = {"seconds": secs, "cpu_s": CPU["last"], "articles_per_s": n / secs, "words_per_s": words / secs,
                              "model_load_s": load, "errors": result.errors, "peak_rss_mib": rss}
         print(f"single process:      {n / secs:7.2f} articles/s  {words / secs:8,.0f} words/s  ({secs:.1f} s; "
               f"model load + first article {load:.1f} s; peak RSS {rss:.0f} MiB)")
@@ -132,7 +168,7 @@ def main() -> None:
             secs, result = timed(lambda: batch.run_local(source, args.work / "local", workers=args.workers,
                                                          partitions=args.partitions))
         rss = sampler.peak  # the largest worker
-        figures["local"] = {"seconds": secs, "articles_per_s": n / secs, "words_per_s": words / secs,
+        figures["local"] = {"seconds": secs, "cpu_s": CPU["last"], "articles_per_s": n / secs, "words_per_s": words / secs,
                             "startup_s": start, "errors": result.errors, "worker_peak_rss_mib": rss}
         print(f"local, {args.workers} workers:   {n / secs:7.2f} articles/s  {words / secs:8,.0f} words/s  "
               f"({secs:.1f} s incl. pool start; pool start + {small.read_text().count(chr(10))} articles "
@@ -147,9 +183,10 @@ def main() -> None:
             secs, result = timed(lambda: batch.run_spark(source, args.work / "spark", spark=spark,
                                                          partitions=args.partitions))
         workers_rss = [sampler.peak]
+        spark_cpu = CPU["last"]
         jvm_rss = proc_rss("org.apache.spark.deploy.SparkSubmit")
         spark.stop()
-        figures["spark"] = {"seconds": secs, "articles_per_s": n / secs, "words_per_s": words / secs,
+        figures["spark"] = {"seconds": secs, "cpu_s": spark_cpu, "articles_per_s": n / secs, "words_per_s": words / secs,
                             "session_start_s": session_s, "first_job_s": first_s, "errors": result.errors,
                             "python_worker_peak_rss_mib": max(workers_rss, default=None),
                             "jvm_peak_rss_mib": max(jvm_rss, default=None)}
@@ -158,6 +195,12 @@ def main() -> None:
               f"python worker peak RSS {max(workers_rss, default=0):.0f} MiB, "
               f"JVM {max(jvm_rss, default=0):.0f} MiB)")
 
+    for engine in ("single", "local", "spark"):
+        if engine in figures:
+            cpu = figures[engine]["cpu_s"]  # type: ignore[index]
+            figures[engine]["articles_per_cpu_s"] = n / cpu  # type: ignore[index]
+            print(f"{engine}: {cpu:.1f} CPU s for the run = {n / cpu:.2f} articles per CPU second "
+                  f"({words / cpu:,.0f} words per CPU second)")
     single = figures.get("single")
     for engine in ("local", "spark"):
         if single and engine in figures:
