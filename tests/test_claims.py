@@ -1,6 +1,7 @@
 """The contested-claims board, on report dicts built by hand (independent of the attribution extractor)."""
 
 import json
+import zlib
 
 import numpy as np
 import pytest
@@ -56,7 +57,7 @@ class FakeEmbedder:
         out = np.zeros((len(texts), 64), dtype=np.float32)
         for i, t in enumerate(texts):
             for w in C.key_terms(t):
-                out[i, hash(w) % 64] += 1.0
+                out[i, zlib.crc32(w.encode("utf-8")) % 64] += 1.0  # hash() is salted per process
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.clip(norms, 1e-9, None)
 
