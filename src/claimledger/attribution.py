@@ -421,11 +421,11 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
         if _gap_ok(text, clause_e, qs[j][0], " ,:\n\t—–-") and (gap.strip() or _ends_sentence(text, qs[j][1])):
             chosen.append(j)
     if not chosen:
-        # Quotes holding the content the parse found.
+        # Quotes in which the content the parse found starts: the whole quotation is the content.
         for fs, fe in cand.content:
-            for qi in {quotes.at(fs), quotes.at(max(fs, fe - 1))}:
-                if qi >= 0 and qi not in chosen:
-                    chosen.append(qi)
+            qi = quotes.at(fs)
+            if qi >= 0 and qi not in chosen:
+                chosen.append(qi)
     # '"...," X said': a quotation ending right before the cue clause.
     i = bisect.bisect_right(quotes.starts, clause_s) - 1
     if i >= 0 and qs[i][1] <= clause_s and _gap_ok(text, qs[i][1], clause_s, " ,\n\t—–-") \
@@ -434,11 +434,6 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
     chosen = [q for q in chosen if q not in claimed]
     if not chosen:
         return
-    # Short quoted fragments inside indirect content are mixed, not the whole content.
-    if cand.content and all(quotes.at(f[0]) < 0 for f in cand.content):
-        inside = all(qs[q][0] >= cand.content[0][0] and qs[q][1] <= cand.content[-1][1] + 2 for q in chosen)
-        if inside:
-            return
     chosen.sort()
     # The quotation goes on after the cue clause ('"A," X said. "B" "C"', '"A," X said, as he
     # left. "B"'): following quotes of the same paragraph, unless one has a cue of its own.
