@@ -75,6 +75,11 @@ def test_of_the_total_with_bare_parts():
     assert findings("Of the 130 people injured, 80 were children and 50 were adults.") == []
 
 
+def test_coordinated_totals_add_up():
+    text = "There were 56 passengers and 10 crew members on board, among them 30 Egyptians and 15 French nationals."
+    assert findings(text) == []
+
+
 def test_parts_of_another_kind_are_not_parts():
     # the stops are not made of residents: no total/parts finding
     assert findings("He will make three stops, including a hamlet with a population under 500.") == []

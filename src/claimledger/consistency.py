@@ -286,11 +286,21 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
             continue
         if total.bound in ("more_than", "at_least", "about"):
             continue                               # "more than 40 people, including 30 children...": no cap
+        # "56 passengers and 10 crew members on board, among them 30 Egyptians": the whole is both counts
+        group = [total]
+        for prev in reversed(qs[:n]):
+            if prev.dimension == total.dimension and prev.value is not None and prev.range is None and \
+                    re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[prev.end:group[0].start]):
+                group.insert(0, prev)
+            else:
+                break
+        whole = sum(g.value for g in group)
         s = sum(p.value for p in parts)
-        if s > total.value * 1.001:
+        if s > whole * 1.001:
+            stated = " + ".join(repr(g.text) for g in group)
             ctx.add("arithmetic", "error",
-                    f"the parts add up to {fmt_amount(s, None)}, more than the stated total {total.text!r}",
-                    [total, *parts], suggestion=f"check the total or the parts (sum {fmt_amount(s, None)})")
+                    f"the parts add up to {fmt_amount(s, None)}, more than the stated total {stated}",
+                    [*group, *parts], suggestion=f"check the total or the parts (sum {fmt_amount(s, None)})")
 
 
 PEOPLE = {"person", "people", "child", "woman", "man", "adult", "girl", "boy", "student", "soldier", "civilian",
