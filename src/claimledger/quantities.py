@@ -104,7 +104,8 @@ UNIT_TABLE: list[tuple[tuple[str, ...], str, str, str]] = [
     (("kilovolts", "kilovolt", "kV"), "kilovolt", "kV", "kilovolt"),
     (("volts", "volt", "V"), "volt", "V", "volt"),
     (("amperes", "amps", "ampere", "amp", "A"), "ampere", "A", "ampere"),
-    (("farads", "farad", "F"), "farad", "F", "farad"),
+    # a bare "F" after a number is Fahrenheit in news ("108F"), so farads only by name
+    (("farads", "farad"), "farad", "F", "farad"),
     (("terabytes", "terabyte", "TB"), "terabyte", "TB", "terabyte"),
     (("gigabytes", "gigabyte", "GB"), "gigabyte", "GB", "gigabyte"),
     (("megabytes", "megabyte", "MB"), "megabyte", "MB", "megabyte"),
@@ -290,6 +291,7 @@ AGE_AFTER_RE = re.compile(r"^[\s-]?(?:years?|yrs?)[\s-]?old\b|^-?(?:years?|yrs?)
 MULTIPLIER_RE = re.compile(r"\b(?P<b>(?:more|less) than |nearly |almost |about |over |well over )?"
                            r"(?P<w>double[ds]?|doubling|twice|triple[ds]?|tripling|quadruple[ds]?|halve[ds]?)\b",
                            re.I)
+VIDEO_LINES = {144, 240, 360, 480, 576, 720, 1080, 1440, 2160, 4320}
 PER_GAME = {"ppg": "point", "rpg": "rebound", "apg": "assist", "spg": "steal", "bpg": "block", "gpg": "goal"}
 PER_GAME_RE = re.compile(r"\s?(ppg|rpg|apg|spg|bpg|gpg)\b", re.I)
 AGE_BEFORE_RE = re.compile(r"(?i)\b(?:aged|age of|ages of|age)\s$")
@@ -521,6 +523,8 @@ class _Scanner:
                 return pos
             if w in ("b", "T") and not q.unit:
                 return pos
+            if w in ("k", "K") and not q.unit and q.value < 10:
+                return pos               # "4K TV", "8K video": a resolution, not four thousand
             mult = SCALE_WORDS.get(w.lower()) or SCALE_ABBR.get(w)
             if mult:
                 q.value *= mult
@@ -634,7 +638,9 @@ class _Scanner:
             q.dimension, q.has_unit = "percentage", True
             return m.end()
         m = MINOR_RE.match(t, pos)
-        if m and (m.group("m") != "p" or re.match(r"\d", t[pos - 1])):
+        if m and m.group("m") == "p" and (q.value in VIDEO_LINES or not re.match(r"\d", t[pos - 1])):
+            m = None                     # "1080p" is a video format, "5 p" without a digit glued is unclear
+        if m:
             code, name = cur.MINOR[m.group("m").lower()] if m.group("m").lower() != "p" else ("GBX", "penny")
             q.unit, q.unit_name, q.dimension, q.has_unit = code, name, "currency", True
             return m.end()
