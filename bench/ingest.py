@@ -67,7 +67,7 @@ def main() -> None:
     storage = stats.storage_seconds
     print(f"corpus: {args.corpus} ({len(articles)} records, {stored} distinct texts stored, {words:,} words)")
     print(f"backend: {backend}, commit every {args.commit_every} articles")
-    print(f"rows: " + ", ".join(f"{n} {name}" for name, n in rows.items()))
+    print("rows: " + ", ".join(f"{n} {name}" for name, n in rows.items()))
     print(f"ingest:   {total:8.1f} s  {stats.analyzed / total:8.2f} articles/s  {words / total:8,.0f} words/s")
     print(f"analysis: {total - storage:8.1f} s  ({(total - storage) / total:6.1%})")
     print(f"storage:  {storage:8.2f} s  ({storage / total:6.1%})  "

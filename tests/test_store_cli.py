@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from test_store import db, pg_admin, pg_url  # noqa: F401  the backend fixtures, shared
 
 from claimledger.cli import main
 from claimledger.pipeline import ArticleInput, analyze_many
 from claimledger.store import Ledger
-from test_store import db, pg_admin, pg_url  # noqa: F401  the backend fixtures, shared
 
 NAMES = ["Anna Berg", "Tom Reyes", "Mia Chen", "Omar Haddad", "Lena Vogt", "Ravi Patel", "Jo Kim"]
 PLACES = ["fair", "market", "rally", "match", "concert"]
@@ -113,7 +113,7 @@ def articles_dir(tmp_path) -> Path:
 # The commands, on both backends
 
 
-def test_ingest_search_export_round_trip(runner, db, articles_dir, nlp):
+def test_ingest_search_export_round_trip(runner, db, articles_dir, nlp):  # noqa: F811
     first = runner.invoke(main, ["ingest", str(articles_dir), "--db", db])
     assert first.exit_code == 1          # the empty file failed, the others are stored
     assert first.stderr.strip() == f"claimledger: {articles_dir / 'empty.txt'}: empty article (no text to analyze)"
@@ -239,7 +239,7 @@ def test_search_and_export_never_create_a_database(runner, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def _make_read_only(path: Path) -> "callable":
+def _make_read_only(path: Path) -> callable:
     """Read-only for real: chmod for ordinary users; root ignores modes, so the file is made immutable."""
     if os.geteuid() != 0:
         path.chmod(0o444)
@@ -331,9 +331,9 @@ def test_sigkill_mid_ingest_then_rerun_stores_every_article_once(tmp_path, nlp):
     assert stored == expected_by_id
 
 
-def test_two_ingest_processes_share_one_ledger(tmp_path, db):
+def test_two_ingest_processes_share_one_ledger(tmp_path, db):  # noqa: F811
     """Both start on a ledger that does not exist yet, with overlapping inputs and tiny transactions."""
-    first = write_jsonl(tmp_path / "first.jsonl", range(0, 150))
+    first = write_jsonl(tmp_path / "first.jsonl", range(150))
     second = write_jsonl(tmp_path / "second.jsonl", range(100, 250))     # 50 articles in both
     procs = [subprocess.Popen([sys.executable, "-m", "claimledger", "ingest", str(src), "--db", db,
                                "--commit-every", "3"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -356,7 +356,7 @@ def test_two_ingest_processes_share_one_ledger(tmp_path, db):
 # PostgreSQL
 
 
-def test_wrong_postgresql_password_is_one_clear_line(runner, pg_url, articles_dir):
+def test_wrong_postgresql_password_is_one_clear_line(runner, pg_url, articles_dir):  # noqa: F811
     wrong = sa.engine.make_url(pg_url).set(password="not-the-password").render_as_string(hide_password=False)
     for args in (["ingest", str(articles_dir / "a.txt")], ["search", "x"], ["export"]):
         result = runner.invoke(main, [*args, "--db", wrong])

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from .store import (PG_TEXT_CONFIG, _fts_table, _pg_tsvector, articles, attributions, findings)
+from .store import (
+    PG_TEXT_CONFIG,
+    _fts_table,
+    _pg_tsvector,
+    articles,
+    attributions,
+    findings,
+)
 
 if TYPE_CHECKING:
     from .store import SearchFilters
@@ -42,7 +49,7 @@ def _text_match(table: sa.Table, query: str, backend: str) -> tuple[Any, Any, An
             fts.c.rank)
 
 
-def _attribution_filters(f: "SearchFilters") -> list[Any]:
+def _attribution_filters(f: SearchFilters) -> list[Any]:
     where = []
     if f.source:
         where.append(sa.or_(attributions.c.source_name.ilike(_like(f.source), escape="\\"),
@@ -54,7 +61,7 @@ def _attribution_filters(f: "SearchFilters") -> list[Any]:
     return where
 
 
-def _article_filters(f: "SearchFilters") -> list[Any]:
+def _article_filters(f: SearchFilters) -> list[Any]:
     import datetime as dt
 
     where = []
@@ -73,7 +80,7 @@ ARTICLE_FIELDS = (articles.c.report_id.label("article"), articles.c.title, artic
                   articles.c.published, articles.c.url)
 
 
-def build_search(query: str, *, scope: str, filters: "SearchFilters", backend: str, limit: int) -> sa.Select:
+def build_search(query: str, *, scope: str, filters: SearchFilters, backend: str, limit: int) -> sa.Select:
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {SCOPES}")
     has_text = bool(WORD.search(query or ""))

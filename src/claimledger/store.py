@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.dialects.postgresql  # noqa: F401  registers to_tsvector & co. before the schema uses them
+# Registers to_tsvector & co. with their PostgreSQL types before the schema below uses them.
+import sqlalchemy.dialects.postgresql
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
@@ -461,7 +462,7 @@ class Ledger:
     # -- opening ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, db: str, create: bool = False, read_only: bool = False) -> "Ledger":
+    def open(cls, db: str, create: bool = False, read_only: bool = False) -> Ledger:
         target = parse_target(db)
         if target.path is not None:
             _check_sqlite_file(target, create=create, write=not read_only)
@@ -539,7 +540,7 @@ class Ledger:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Ledger":
+    def __enter__(self) -> Ledger:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -547,7 +548,7 @@ class Ledger:
 
     # -- transactions -------------------------------------------------------------------------
 
-    def _write(self) -> "_WriteTxn":
+    def _write(self) -> _WriteTxn:
         return _WriteTxn(self.engine)
 
     def _run_write(self, work: Callable[[Connection], Any]) -> Any:
@@ -587,7 +588,7 @@ class Ledger:
     # -- writing -------------------------------------------------------------------------------
 
     def store(self, reports: Sequence[Report | dict[str, Any]], replace: bool = False,
-              version: str | None = None) -> "StoreResult":
+              version: str | None = None) -> StoreResult:
         """Store reports in one transaction. Known texts are skipped, or replaced when `replace`."""
         dicts = [r.to_dict() if isinstance(r, Report) else r for r in reports]
         version = version or analyzer_version()
@@ -602,7 +603,7 @@ class Ledger:
                commit_seconds: float = 5.0, batch_size: int = 16,
                on_error: Callable[[ArticleInput, Exception], None] | None = None,
                on_stored: Callable[[int], None] | None = None,
-               plan: "IngestPlan | None" = None) -> "IngestStats":
+               plan: IngestPlan | None = None) -> IngestStats:
         """Analyze what is not stored yet and store it, committing every `commit_every` articles
         (or `commit_seconds`, whichever comes first, so a crash loses little work)."""
         from .pipeline import analyze_many
@@ -636,7 +637,7 @@ class Ledger:
         stats.storage_seconds = self.storage_seconds - storage_before
         return stats
 
-    def plan(self, articles_in: Iterable[ArticleInput], reanalyze: bool = False) -> "IngestPlan":
+    def plan(self, articles_in: Iterable[ArticleInput], reanalyze: bool = False) -> IngestPlan:
         """Which articles need analysis: new texts, and with `reanalyze` those stored by another
         analyzer version. Duplicate texts within the input count once."""
         items = list(articles_in)
@@ -681,7 +682,7 @@ class Ledger:
 
     # -- search --------------------------------------------------------------------------------
 
-    def search(self, query: str = "", *, scope: str = "attributions", filters: "SearchFilters | None" = None,
+    def search(self, query: str = "", *, scope: str = "attributions", filters: SearchFilters | None = None,
                limit: int = 50) -> list[dict[str, Any]]:
         from .search import build_search
 
@@ -818,12 +819,11 @@ def _published(value: Any) -> dt.date | None:
 def _store(conn: Connection, reports: list[dict[str, Any]], replace: bool, version: str,
            backend: str) -> StoreResult:
     result = StoreResult()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     children: dict[str, list[dict[str, Any]]] = {t.name: [] for t in CHILD_TABLES}
     mention_rows: list[tuple[int, int, list[dict[str, Any]]]] = []
     attribution_entities: list[tuple[int, dict[str, Any], str | None]] = []
     for report in reports:
-        art = report["article"]
         sha = text_sha256(report["text"])   # the key is always the text's own hash
         existing = conn.execute(sa.select(articles.c.id, articles.c.analyzer_version)
                                 .where(articles.c.sha256 == sha)).first()
@@ -1096,7 +1096,7 @@ def _arrow_value(value: Any, column: sa.Column) -> Any:
     if isinstance(column.type, sa.JSON):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(column.type, sa.DateTime) and isinstance(value, dt.datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)   # SQLite hands back naive UTC
+        return value.replace(tzinfo=dt.UTC)   # SQLite hands back naive UTC
     return value
 
 
