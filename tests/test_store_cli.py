@@ -295,6 +295,26 @@ def test_disk_full_keeps_every_committed_batch(tmp_path):
     check_sound(path)
 
 
+def test_full_tmpfs_disk_keeps_the_ledger_sound(tmp_path):
+    """The real thing where the machine allows it: a 512 KB tmpfs that fills up (ENOSPC)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.decode().strip() or 'not permitted'})")
+    try:
+        path = disk / "ledger.db"
+        source = write_jsonl(tmp_path / "more.jsonl", range(400))
+        result = cli("ingest", str(source), "--db", str(path), "--commit-every", "10")
+        assert result.returncode == 1
+        line = one_error_line(result.stderr, path)
+        assert "disk" in line and "earlier" in line, line
+        assert 0 < count(path) < 400
+        check_sound(path)
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Killed and concurrent processes
 
