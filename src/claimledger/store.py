@@ -39,7 +39,7 @@ SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 WRITE_RETRIES = 8
-CREATE_LOCK_ID = 0x636C6C6564676572   # "clledger": PostgreSQL advisory lock held while creating the schema
+CREATE_LOCK_ID = 0x636C6C6564676572   # "clledger": PostgreSQL advisory lock held while changing the schema
 
 # ---------------------------------------------------------------------------------------------
 # Schema
@@ -492,7 +492,7 @@ class Ledger:
                 if read_only:
                     raise LedgerError(self.target.display, f"ledger has schema version {version}; "
                                                            "run 'claimledger ingest' once to upgrade it")
-                self._migrate(int(version))
+                self._migrate()
             return
         if names:
             raise LedgerError(self.target.display, "database holds other tables, not a claimledger ledger; "
@@ -511,9 +511,7 @@ class Ledger:
             finally:
                 raw.close()
         with self._write() as conn:
-            if self.target.backend == "postgresql":
-                # Two first ingests at once: the second waits here, then finds the schema made.
-                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(CREATE_LOCK_ID)))
+            self._lock_schema(conn)   # two first ingests at once: the second waits, then finds it made
             if sa.inspect(conn).has_table("ledger_meta"):
                 return  # another process created it while we waited for the lock
             metadata.create_all(conn)
@@ -526,8 +524,19 @@ class Ledger:
                 {"key": "created_by", "value": analyzer_version()},
             ])
 
-    def _migrate(self, version: int) -> None:
+    def _lock_schema(self, conn: Connection) -> None:
+        """Serialise schema changes between processes (SQLite's BEGIN IMMEDIATE already does)."""
+        if self.target.backend == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(CREATE_LOCK_ID)))
+
+    def _migrate(self) -> None:
         with self._write() as conn:
+            self._lock_schema(conn)
+            # Read again under the lock: another process may have migrated while we waited.
+            version = int(conn.scalar(sa.select(ledger_meta.c.value)
+                                      .where(ledger_meta.c.key == "schema_version")))
+            if version >= SCHEMA_VERSION:
+                return
             while version < SCHEMA_VERSION:
                 step = MIGRATIONS.get(version)
                 if step is None:
