@@ -111,6 +111,7 @@ class Candidate:
 
 
 _CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "dative", "attr", "acomp"}
+_EXTEND_DEPS = {"ccomp", "xcomp", "oprd", "dobj"}
 _SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
 _INHERIT_DEPS = {"xcomp", "advcl", "conj", "dep", "pcomp"}
 # Verb + preposition pairs that PolNeAR annotates as one cue ("called for", "referring to").
@@ -175,7 +176,7 @@ def cue_span(tok: Token) -> tuple[int, int]:
         # auxiliaries, negation and a manner/time adverb right before the verb ("has now said",
         # "often says", "did not deny") belong to the cue; sentence adverbs do not.
         adverb = c.dep_ == "advmod" and c.pos_ == "ADV" and c.lower_ not in _NON_CUE_ADVERBS
-        if c.i == start - 1 and (c.dep_ in ("aux", "auxpass", "neg") or adverb):
+        if c.i == start - 1 and (c.dep_ in ("aux", "auxpass", "neg") and c.lower_ != "to" or adverb):
             start = c.i
         else:
             break
@@ -353,6 +354,13 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
         for c in tok.children:
             if c.dep_ == "prep" and c.i == e and lemma in C.OBJECT_CONTENT_VERBS and c.lower_ in ("of", "for", "to", "as"):
                 e = c.right_edge.i + 1
+        # Clausal content runs to the end of the cue verb's phrase: the parse often hangs the
+        # clause's own tail ("..., but they are unfamiliar with ...", "at a time when ...") on the
+        # verb. Coordinated predicates and the verb's own subject stay out.
+        if any(c.dep_ in _EXTEND_DEPS for c in comps):
+            for c in tok.children:
+                if c.i >= e and c.dep_ not in ("conj", "cc", "punct", "parataxis", "nsubj", "nsubjpass", "dep"):
+                    e = max(e, c.right_edge.i + 1)
         if source is not None and s <= source[0] < e:
             e = source[0]
         return [(max(s, cue[1]), e)]
@@ -418,7 +426,8 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
     j = bisect.bisect_left(quotes.starts, clause_e)
     if j < len(qs) and j not in claimed:
         gap = text[clause_e:qs[j][0]]
-        if _gap_ok(text, clause_e, qs[j][0], " ,:\n\t—–-") and (gap.strip() or _ends_sentence(text, qs[j][1])):
+        if _gap_ok(text, clause_e, qs[j][0], " ,:\n\t—–-") and (gap.strip() or _ends_sentence(text, qs[j][1])) \
+                and _closes_clause(text, qs[j][1]):
             chosen.append(j)
     if not chosen:
         # Quotes in which the content the parse found starts: the whole quotation is the content.
@@ -455,6 +464,12 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
         claimed.add(q)
     cand.content = [qs[q] for q in chosen]
     cand.quoted = True
+
+
+def _closes_clause(text: str, end: int) -> bool:
+    """Whether a quotation ending at `end` ends its clause ('said "A" in B' is mixed, not direct)."""
+    rest = text[end:end + 2].lstrip(" ")
+    return not rest or not (rest[0].isalnum())
 
 
 def _ends_sentence(text: str, end: int) -> bool:
