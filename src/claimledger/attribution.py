@@ -364,6 +364,25 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
         if source is not None and s <= source[0] < e:
             e = source[0]
         return [(max(s, cue[1]), e)]
+    # "said yes", "said so": a one-word answer is the content.
+    short = [c for c in tok.children if c.i >= cue[1] and c.lower_ in ("yes", "no", "so")]
+    if short:
+        return [(short[0].i, short[0].i + 1)]
+    # "responded to the charge", "agreed with Sanders": the prepositional object.
+    preps = [c for c in tok.children if c.dep_ == "prep" and c.i >= cue[1]
+             and c.lower_ in ("to", "with", "on", "about", "against", "for", "over")
+             and any(x.dep_ in ("pobj", "pcomp") for x in c.children)]
+    if preps and lemma in C.OBJECT_CUES:
+        objs = [x for x in preps[0].children if x.dep_ in ("pobj", "pcomp")]
+        return [(objs[0].left_edge.i, objs[-1].right_edge.i + 1)]
+    # "the plan (that) critics opposed", "which he said": the relative pronoun, else the noun.
+    if tok.dep_ == "relcl" or any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") and c.i < tok.i for c in tok.children):
+        rel = [c for c in tok.children if c.i < tok.i and c.tag_ in ("WDT", "WP") and c.dep_ in ("dobj", "nsubj", "nsubjpass")]
+        if rel:
+            return [(rel[0].i, rel[0].i + 1)]
+        if tok.dep_ == "relcl" and tok.head.i < tok.i and not any(c.dep_ in _SUBJ_DEPS and c.i > tok.i for c in tok.children):
+            head = tok.head
+            return [(head.left_edge.i, head.i + 1)]
     left = [c for c in tok.children if c.dep_ in ("ccomp", "parataxis") and c.i < tok.i]
     if left:
         c = left[-1]
