@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .ingest import ARTICLE_SUFFIXES, InputProblem, _walk, kind_of, read_inputs, read_stream
+from .ingest import ARTICLE_SUFFIXES, InputProblem, _check_size, _walk, kind_of, read_inputs, read_stream
 from .pipeline import ArticleInput, InputError, analyze_many, article_id
 
 META = ("title", "url", "outlet", "published")
@@ -101,11 +101,12 @@ def records_from_file(path: str, data: bytes, partitions: int,
                       max_bytes: int = BATCH_MAX_BYTES) -> Iterator[dict[str, Any]]:
     """Records from one file's bytes (text, HTML or JSONL by suffix), decoded exactly as `ingest` does."""
     kind = kind_of(Path(path))
-    if kind != "jsonl" and len(data) > max_bytes:
-        # read_stream would say the same; checking first avoids decoding a huge blob
-        yield _record(None, path, partitions, error=f"file is {len(data) / 1e6:.1f} MB, over the "
-                      f"{max_bytes / 1e6:.1f} MB limit for one article (raise it with --max-bytes)")
-        return
+    if kind != "jsonl":
+        try:
+            _check_size(len(data), path, max_bytes)  # as ingest does before reading a file
+        except InputError as exc:
+            yield _record(None, path, partitions, error=exc.message)
+            return
     for item in read_stream(io.BytesIO(data), path, kind, None, max_bytes):
         yield record_of(item, partitions)
 
