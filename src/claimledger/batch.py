@@ -424,11 +424,15 @@ def _local_path(uri: str) -> str:
     return uri
 
 
-def _frames(records: Iterator[dict[str, Any]], ddl_columns: list[str]):  # type: ignore[no-untyped-def]
+def _frame(rows: list[dict[str, Any]], columns: list[str]):  # type: ignore[no-untyped-def]
     import pandas as pd
 
+    return pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns)
+
+
+def _frames(records: Iterable[dict[str, Any]], columns: list[str]):  # type: ignore[no-untyped-def]
     for chunk in _chunks(records, CHUNK):
-        yield pd.DataFrame([{c: r.get(c) for c in ddl_columns} for r in chunk], columns=ddl_columns)
+        yield _frame(chunk, columns)
 
 
 def _ddl_columns(ddl: str) -> list[str]:
@@ -502,11 +506,13 @@ def run_spark(input: str | Path, output: str | Path, *, master: str | None = Non
         record_columns = _ddl_columns(RECORD_DDL)
 
         def analyze(frames):  # type: ignore[no-untyped-def]
-            for pdf in frames:
+            for pdf in frames:  # up to spark.sql.execution.arrow.maxRecordsPerBatch articles each
                 records = pdf.astype(object).where(pdf.notna(), None).to_dict("records")
                 for record in records:
                     record["warnings"] = list(record["warnings"]) if record.get("warnings") is not None else []
-                yield from _frames(iter(reports_for_batch(records, batch_size, max_bytes)), out_columns)
+                # analyze and hand back a slice at a time, so a worker holds few reports at once
+                for chunk in _chunks(records, CHUNK):
+                    yield _frame(reports_for_batch(chunk, batch_size, max_bytes), out_columns)
 
         # Round-robin spreads the analysis evenly over `partitions` tasks (hashing the few bucket
         # numbers would not); the writes below then shuffle by bucket, so each bucket is written by
