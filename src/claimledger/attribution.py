@@ -409,6 +409,23 @@ def cut_nested(doc: Doc, frag: tuple[int, int], tok: Token, head_ids: set[int]) 
     return s, e
 
 
+def cut_trailing(doc: Doc, frag: tuple[int, int]) -> tuple[int, int]:
+    """Leave out a comma-separated trailing participle or non-restrictive relative clause
+    ("..., putting them at odds with ...", "..., which will be wrapped in ..."): PolNeAR ends the
+    content before such commentary."""
+    s, e = frag
+    for i in range(s + 2, e - 1):
+        t = doc[i]
+        if doc[i - 1].text != ",":
+            continue
+        if (t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp", "acl")) or \
+                (t.lower_ in ("which", "who") and t.head.dep_ == "relcl"):
+            clause = t if t.tag_ == "VBG" else t.head
+            if clause.right_edge.i + 1 >= e - 1:
+                return s, i - 1
+    return s, e
+
+
 def clip_paragraph(text: str, s: int, e: int, anchor: int) -> tuple[int, int]:
     """Keep non-quoted content within the cue's paragraph (parses sometimes run across them)."""
     if anchor >= e:
@@ -674,7 +691,7 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
         if src is None and gov is not None:
             subj = _subject(gov)
             src = _np_range(subj) if subj is not None else None
-        frags = [cut_nested(doc, f, tok, head_ids) for f in content_fragments(tok, cue, src)]
+        frags = [cut_trailing(doc, cut_nested(doc, f, tok, head_ids)) for f in content_fragments(tok, cue, src)]
         cand = Candidate(cue=cue, lemma=_cue_lemma(tok), source=src, head=tok.i)
         cand.content = [clip_paragraph(text, *_tokens_chars(doc, s, e), anchor=doc[tok.i].idx)
                         for s, e in frags if e > s]
