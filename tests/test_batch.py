@@ -200,6 +200,25 @@ def test_local_rerun_writes_the_same_output_and_replaces_stale_files(local_jsonl
     assert after == before
 
 
+def crash_on_marker(records: list[dict], *args) -> list[dict]:
+    """Runs in a pool worker: dies outright, as a worker killed for memory would, on a marked article."""
+    import os
+
+    if any("CRASH-THE-WORKER" in (r.get("text") or "") for r in records):
+        os._exit(3)
+    return reports_for_batch(records, *args)
+
+
+def test_local_worker_death_costs_only_its_article(tmp_path, nlp):
+    articles = ARTICLES[:5] + [{"id": "killer", "text": "CRASH-THE-WORKER " + ARTICLES[5]["text"]}]
+    source = write_jsonl(tmp_path / "in.jsonl", articles)
+    result = run_local(source, tmp_path / "out", workers=2, partitions=4, batch_fn=crash_on_marker)
+    assert (result.reports, result.errors) == (5, 1)
+    assert [r["id"] for r in read_output(tmp_path / "out")] == [a["id"] for a in ARTICLES[:5]]
+    assert [(e["id"], e["reason"]) for e in read_output(tmp_path / "out", errors=True)] == \
+        [("killer", batch.WORKER_DIED)]
+
+
 def test_local_faults_go_to_the_errors_dataset(faulty_dir, tmp_path, nlp):
     result = run_local(faulty_dir, tmp_path / "out", workers=0, partitions=4, max_bytes=FAULT_MAX_BYTES)
     ids = sorted(r["id"] for r in read_output(tmp_path / "out"))

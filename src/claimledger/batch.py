@@ -25,9 +25,10 @@ import math
 import os
 import shutil
 import sys
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -357,6 +358,72 @@ def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
         yield chunk
 
 
+BatchFn = Callable[..., list[dict[str, Any]]]
+WORKER_DIED = "worker process died while analyzing this article (out of memory, or a crash in native code)"
+
+
+def _check_model() -> None:
+    """Fail early in this process, not in every pool worker's initializer, when the model is missing."""
+    import importlib.util
+
+    from .nlp import MODEL_PACKAGE, ModelError
+
+    if importlib.util.find_spec(MODEL_PACKAGE) is None:
+        raise ModelError(f"spaCy model {MODEL_PACKAGE!r} is not installed; install it with "
+                         f"`pip install -r requirements-model.txt`")
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    # spawn: a clean interpreter per worker, as on a cluster (fork would copy this process's
+    # threads and state); each worker then loads the model once in _worker_start.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_start)
+
+
+def _pool_rows(chunks: Iterable[list[dict[str, Any]]], workers: int, batch_fn: BatchFn,
+               *args: Any) -> Iterator[list[dict[str, Any]]]:
+    """batch_fn(chunk, *args) for every chunk on a process pool, a list of rows per chunk.
+
+    A worker that dies (killed for memory, a segfault) breaks the pool and every task in flight
+    with it. Those chunks are redone one article at a time in a fresh pool; an article during which
+    a worker dies again becomes an error row, and the job goes on.
+    """
+    pool = _new_pool(workers)
+    inflight: deque[tuple[list[dict[str, Any]], Future]] = deque()
+
+    def settle() -> list[dict[str, Any]]:
+        nonlocal pool
+        chunk, future = inflight.popleft()
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            lost = [record for c in [chunk, *(c for c, _ in inflight)] for record in c]
+            inflight.clear()
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = _new_pool(workers)
+            rows: list[dict[str, Any]] = []
+            for record in lost:
+                try:
+                    rows.extend(pool.submit(batch_fn, [record], *args).result())
+                except BrokenProcessPool:
+                    rows.append(_row(record, error=WORKER_DIED))
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = _new_pool(workers)
+            return rows
+
+    try:
+        for chunk in chunks:
+            inflight.append((chunk, pool.submit(batch_fn, chunk, *args)))
+            if len(inflight) >= 2 * workers:  # bound memory: do not read far ahead of the workers
+                yield settle()
+        while inflight:
+            yield settle()
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
 @dataclass
 class BatchResult:
     reports: int
@@ -370,8 +437,11 @@ ProgressFn = Callable[[int], None]
 
 def run_local(input: str | Path, output: str | Path, *, workers: int | None = None,
               partitions: int = DEFAULT_PARTITIONS, batch_size: int = 16, max_bytes: int = BATCH_MAX_BYTES,
-              progress: ProgressFn | None = None) -> BatchResult:
-    """Analyze INPUT into OUTPUT with a process pool of `workers` (default: all cores; 0 = in this process)."""
+              progress: ProgressFn | None = None, batch_fn: BatchFn = reports_for_batch) -> BatchResult:
+    """Analyze INPUT into OUTPUT with a process pool of `workers` (default: all cores; 0 = in this process).
+
+    `batch_fn` is what each worker runs on a chunk of records (reports_for_batch; tests swap it).
+    """
     for given in (input, output):
         if is_uri(given):
             raise InputError(str(given), "the local engine reads and writes local paths; use --engine spark")
@@ -386,23 +456,14 @@ def run_local(input: str | Path, output: str | Path, *, workers: int | None = No
         if progress:
             progress(len(rows))
 
+    chunks = _chunks(records, CHUNK)
     if workers == 0:
-        for chunk in _chunks(records, CHUNK):
-            consume(reports_for_batch(chunk, batch_size, max_bytes))
+        for chunk in chunks:
+            consume(batch_fn(chunk, batch_size, max_bytes))
     else:
-        import multiprocessing
-
-        # spawn: a clean interpreter per worker, as on a cluster (fork would copy this process's
-        # threads and state); each worker then loads the model once in _worker_start.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_worker_start) as pool:
-            inflight: list[Future] = []
-            for chunk in _chunks(records, CHUNK):
-                inflight.append(pool.submit(reports_for_batch, chunk, batch_size, max_bytes))
-                if len(inflight) >= 2 * workers:  # bound memory: do not read far ahead of the workers
-                    consume(inflight.pop(0).result())
-            for future in inflight:
-                consume(future.result())
+        _check_model()
+        for rows in _pool_rows(chunks, workers, batch_fn, batch_size, max_bytes):
+            consume(rows)
     writer.close()
     return BatchResult(writer.counts["reports"], writer.counts["errors"], Path(output), errors_path(output))
 

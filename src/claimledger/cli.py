@@ -391,6 +391,9 @@ def batch(input_path: str, output: Path, engine: str, master: str | None, worker
     except ImportError as exc:
         error_line(f"--engine {engine} needs {exc.name}: pip install 'claimledger[spark]'")
         sys.exit(EXIT_USAGE)
+    except ModelError as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
     click.echo(f"{result.reports} reports -> {result.output}; {result.errors} errors -> {result.errors_output}",
                err=True)
 
