@@ -428,6 +428,9 @@ def cut_trailing(doc: Doc, frag: tuple[int, int]) -> tuple[int, int]:
 
 def clip_paragraph(text: str, s: int, e: int, anchor: int) -> tuple[int, int]:
     """Keep non-quoted content within the cue's paragraph (parses sometimes run across them)."""
+    # A fragment wholly in another paragraph is a parse error, not content.
+    if "\n" in text[e:anchor] or "\n" in text[anchor:s]:
+        return s, s
     if anchor >= e:
         nl = text.rfind("\n", s, e)
         return (nl + 1 if nl >= 0 else s), e
@@ -693,8 +696,8 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
             src = _np_range(subj) if subj is not None else None
         frags = [cut_trailing(doc, cut_nested(doc, f, tok, head_ids)) for f in content_fragments(tok, cue, src)]
         cand = Candidate(cue=cue, lemma=_cue_lemma(tok), source=src, head=tok.i)
-        cand.content = [clip_paragraph(text, *_tokens_chars(doc, s, e), anchor=doc[tok.i].idx)
-                        for s, e in frags if e > s]
+        clipped = (clip_paragraph(text, *_tokens_chars(doc, s, e), anchor=doc[tok.i].idx) for s, e in frags if e > s)
+        cand.content = [c for c in clipped if c[1] > c[0]]
         link_quotes(doc, cand, quotes, claimed, cue_after, text)
         cand.content = [c for c in (_trim_chars(text, s, e) for s, e in cand.content) if c[1] > c[0]]
         if not cand.content:
