@@ -106,47 +106,67 @@ class Writer:
             self.out.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
 
 
+class Failures:
+    """Counts inputs that failed, printing one line for each."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, origin: str, message: str) -> None:
+        self.count += 1
+        error_line(f"{origin}: {message}")
+
+    def on_error(self, article: ArticleInput, exc: Exception) -> None:
+        """For analyze_many(on_error=...): bad input as it is, anything else as a failed analysis."""
+        if isinstance(exc, InputError):
+            self(exc.origin, exc.message)
+        else:
+            self(article.origin, f"analysis failed ({type(exc).__name__}: {exc})")
+
+
+def read_articles(inputs: tuple[str, ...], published: str | None, max_bytes: int, stdin_kind: str,
+                  fail: Failures) -> list[ArticleInput]:
+    """Every readable article of the inputs; each unreadable one is reported through `fail`."""
+    articles: list[ArticleInput] = []
+    for item in read_inputs(inputs, published=published, max_bytes=max_bytes, stdin_kind=stdin_kind):
+        if isinstance(item, InputProblem):
+            fail(item.origin, item.message)
+        else:
+            articles.append(item)
+            for warning in item.warnings:
+                error_line(f"warning: {warning}")
+    return articles
+
+
+def input_options(fn):  # type: ignore[no-untyped-def]
+    """The options every command that reads articles shares."""
+    for option in reversed([
+        click.option("--published", type=Published(), default=None,
+                     help="Publication date for every input (overrides dates found in the input)."),
+        click.option("--stdin-format", type=click.Choice(["text", "html", "jsonl"]), default="text",
+                     show_default=True, help="What '-' (stdin) holds."),
+        click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+                     help="Refuse a single article larger than this."),
+        click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True),
+    ]):
+        fn = option(fn)
+    return fn
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "html"]), default="text",
               show_default=True, help="Output format.")
-@click.option("--published", type=Published(), default=None,
-              help="Publication date for every input (overrides dates found in the input).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write here instead of stdout (for html with several articles: a directory).")
-@click.option("--stdin-format", type=click.Choice(["text", "html", "jsonl"]), default="text", show_default=True,
-              help="What '-' (stdin) holds.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Refuse a single article larger than this.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
+@input_options
 @click.option("--claims", "with_claims", is_flag=True,
               help="Add each article's claims (propositions with asserting and denying sources); json/jsonl/text.")
 def analyze(inputs: tuple[str, ...], fmt: str, published: str | None, output: Path | None,
             stdin_format: str, max_bytes: int, batch_size: int, with_claims: bool) -> None:
     """Analyze articles: FILE, DIRECTORY, .jsonl or '-' for stdin."""
-    failures = 0
-
-    def fail(origin: str, message: str) -> None:
-        nonlocal failures
-        failures += 1
-        error_line(f"{origin}: {message}")
-
-    articles: list[ArticleInput] = []
-    for item in read_inputs(inputs, published=published, max_bytes=max_bytes, stdin_kind=stdin_format):
-        if isinstance(item, InputProblem):
-            fail(item.origin, item.message)
-        else:
-            articles.append(item)
-    for article in articles:
-        for warning in article.warnings:
-            error_line(f"warning: {warning}")
-
-    def on_error(article: ArticleInput, exc: Exception) -> None:
-        if isinstance(exc, InputError):
-            fail(exc.origin, exc.message)
-        else:
-            fail(article.origin, f"analysis failed ({type(exc).__name__}: {exc})")
-
+    fail = Failures()
+    articles = read_articles(inputs, published, max_bytes, stdin_format, fail)
     if fmt == "html" and output is None and len(articles) > 1:
         error_line("several articles with --format html: give --output DIRECTORY")
         sys.exit(EXIT_USAGE)
@@ -156,7 +176,7 @@ def analyze(inputs: tuple[str, ...], fmt: str, published: str | None, output: Pa
     writer.with_claims = with_claims
     progress = _progress(len(articles))
     try:
-        reports = analyze_many(articles, batch_size=batch_size, on_error=on_error)
+        reports = analyze_many(articles, batch_size=batch_size, on_error=fail.on_error)
         if progress is None:
             for report in reports:
                 writer.write(report)
@@ -173,7 +193,7 @@ def analyze(inputs: tuple[str, ...], fmt: str, published: str | None, output: Pa
     finally:
         if out_stream is not sys.stdout:
             out_stream.close()
-    if failures:
+    if fail.count:
         sys.exit(EXIT_SOME_FAILED)
 
 
@@ -198,13 +218,7 @@ def _open_ledger(db: str, **kwargs):  # type: ignore[no-untyped-def]
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @_db_option
-@click.option("--published", type=Published(), default=None,
-              help="Publication date for every input (overrides dates found in the input).")
-@click.option("--stdin-format", type=click.Choice(["text", "html", "jsonl"]), default="text", show_default=True,
-              help="What '-' (stdin) holds.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Refuse a single article larger than this.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
+@input_options
 @click.option("--reanalyze", is_flag=True,
               help="Re-analyze stored articles whose analyzer version differs from this one, replacing them.")
 @click.option("--commit-every", type=click.IntRange(min=1), default=50, show_default=True,
@@ -217,28 +231,9 @@ def ingest(inputs: tuple[str, ...], db: str, published: str | None, stdin_format
 
     from .store import LedgerError
 
-    failures = 0
-
-    def fail(origin: str, message: str) -> None:
-        nonlocal failures
-        failures += 1
-        error_line(f"{origin}: {message}")
-
-    def on_error(article: ArticleInput, exc: Exception) -> None:
-        if isinstance(exc, InputError):
-            fail(exc.origin, exc.message)
-        else:
-            fail(article.origin, f"analysis failed ({type(exc).__name__}: {exc})")
-
+    fail = Failures()
     ledger = _open_ledger(db, create=True)
-    articles: list[ArticleInput] = []
-    for item in read_inputs(inputs, published=published, max_bytes=max_bytes, stdin_kind=stdin_format):
-        if isinstance(item, InputProblem):
-            fail(item.origin, item.message)
-        else:
-            articles.append(item)
-            for warning in item.warnings:
-                error_line(f"warning: {warning}")
+    articles = read_articles(inputs, published, max_bytes, stdin_format, fail)
 
     class Speed(ProgressColumn):
         def render(self, task):  # type: ignore[no-untyped-def]
@@ -249,13 +244,13 @@ def ingest(inputs: tuple[str, ...], db: str, published: str | None, stdin_format
         progress = _progress(len(plan.todo))
         if progress is None:
             stats = ledger.ingest([], plan=plan, reanalyze=reanalyze, commit_every=commit_every,
-                                  batch_size=batch_size, on_error=on_error)
+                                  batch_size=batch_size, on_error=fail.on_error)
         else:
             progress.columns = (*progress.columns, Speed())
             with progress:
                 task = progress.add_task("ingesting", total=len(plan.todo))
                 stats = ledger.ingest([], plan=plan, reanalyze=reanalyze, commit_every=commit_every,
-                                      batch_size=batch_size, on_error=on_error,
+                                      batch_size=batch_size, on_error=fail.on_error,
                                       on_stored=lambda n: progress.advance(task, n))
     except (LedgerError, ModelError) as exc:
         error_line(str(exc))
@@ -264,9 +259,9 @@ def ingest(inputs: tuple[str, ...], db: str, published: str | None, stdin_format
         ledger.close()
     rate = stats.analyzed / stats.seconds if stats.seconds else 0.0
     click.echo(f"{ledger.target.display}: {stats.stored} stored, {stats.replaced} re-analyzed, "
-               f"{stats.skipped} already stored, {failures} failed "
+               f"{stats.skipped} already stored, {fail.count} failed "
                f"({stats.seconds:.1f} s, {rate:.1f} articles/s)")
-    if failures:
+    if fail.count:
         sys.exit(EXIT_SOME_FAILED)
 
 
