@@ -120,6 +120,7 @@ _CUE_PREPS = {("call", "for"), ("call", "on"), ("refer", "to"), ("point", "to"),
               ("argue", "for"), ("argue", "against"), ("push", "for"), ("advocate", "for")}
 _NON_CUE_ADVERBS = frozenset("when where why how however meanwhile instead though thus so yet too "
                              "therefore nevertheless".split())
+_OBJECT_PREPS = frozenset("with against for on to about from".split())
 _PUNCT_EDGE = set(" \t\n,.;:!?—–-()[]")
 
 
@@ -189,6 +190,9 @@ def cue_span(tok: Token) -> tuple[int, int]:
             end = c.i + 1
         elif c.dep_ == "prep" and (lemma, c.lower_) in _CUE_PREPS:
             end = c.i + 1
+        elif c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and lemma in C.OBJECT_CUES \
+                and not any(x.dep_ in ("dobj", "ccomp", "xcomp") for x in tok.children):
+            end = c.i + 1  # "agreed with", "railed against": the preposition's object is the content
         elif c.dep_ == "prep" and c.lower_ == "in":
             objs = [x for x in c.children if x.dep_ == "pobj"]
             if objs and objs[0].lemma_.lower() in C.CUE_MEDIUM_NOUNS:
