@@ -266,6 +266,30 @@ def test_cli_batch_command(tmp_path, nlp):
     assert missing.exit_code == 2 and "no such file" in missing.output
 
 
+def test_ingest_from_parquet_stores_batch_reports_without_reanalyzing(local_jsonl, expected, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from claimledger import pipeline
+    from claimledger.cli import main
+    from claimledger.store import Ledger
+
+    def no_analysis(*args, **kwargs):
+        raise AssertionError("ingest --from-parquet must not analyze")
+
+    monkeypatch.setattr(pipeline, "parse_many", no_analysis)
+    root, _, _ = local_jsonl
+    db = tmp_path / "ledger.db"
+    for attempt in range(2):  # the second run finds every text already stored
+        result = CliRunner().invoke(main, ["ingest", "--from-parquet", str(root / "out"), "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert ("20 stored, 0 already" if attempt == 0 else "0 stored, 20 already") in result.output
+    with Ledger.open(str(db)) as ledger:
+        stored = {r["article"]["id"]: r for r in ledger.reports()}
+    assert stored == expected
+    empty = CliRunner().invoke(main, ["ingest", "--from-parquet", str(tmp_path), "--db", str(db)])
+    assert empty.exit_code == 1 and "no Parquet batch output" in empty.stderr
+
+
 # ---------------------------------------------------------------- Spark engine
 
 def _java_available() -> bool:

@@ -611,6 +611,20 @@ def read_output(output: str | Path, errors: bool = False) -> list[dict[str, Any]
     return sorted(table.to_pylist(), key=lambda r: (r["id"], r["origin"]))
 
 
+def iter_output_reports(output: str | Path, chunk: int = 200) -> Iterator[list[dict[str, Any]]]:
+    """The report dicts of a batch output, `chunk` at a time, without loading the whole dataset."""
+    import pyarrow.dataset as ds
+
+    path = Path(output)
+    if not path.is_dir() or not any(path.rglob("*.parquet")):
+        raise FileNotFoundError(f"{output}: no Parquet batch output here")
+    dataset = ds.dataset(str(path), format="parquet", partitioning="hive")
+    for batch in dataset.to_batches(columns=["report"], batch_size=chunk):
+        reports = [json.loads(text) for text in batch.column("report").to_pylist() if text]
+        if reports:
+            yield reports
+
+
 def run_batch(engine: str, input: str | Path, output: str | Path, *, master: str | None = None,
               workers: int | None = None, **options: Any) -> BatchResult:
     """`claimledger batch`: the chosen engine over INPUT (options left as None take the defaults)."""

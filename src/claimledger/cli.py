@@ -216,16 +216,25 @@ def _open_ledger(db: str, **kwargs):  # type: ignore[no-untyped-def]
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @_db_option
 @input_options
+@click.option("--from-parquet", "from_parquet", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Load the reports of a `claimledger batch` output instead of analyzing INPUTS.")
 @click.option("--reanalyze", is_flag=True,
               help="Re-analyze stored articles whose analyzer version differs from this one, replacing them.")
 @click.option("--commit-every", type=click.IntRange(min=1), default=50, show_default=True,
               help="Articles per transaction (a transaction is also closed every 5 s).")
 def ingest(inputs: tuple[str, ...], db: str, published: str | None, stdin_format: str, max_bytes: int,
-           batch_size: int, reanalyze: bool, commit_every: int) -> None:
+           batch_size: int, from_parquet: Path | None, reanalyze: bool, commit_every: int) -> None:
     """Analyze articles and store them in a ledger; texts already stored are skipped (by sha256)."""
+    if from_parquet is not None:
+        if inputs:
+            raise click.UsageError("give either INPUTS or --from-parquet, not both")
+        _ingest_batch_output(from_parquet, db)
+        return
+    if not inputs:
+        raise click.UsageError("missing INPUTS (files, directories, .jsonl or '-')")
     from rich.progress import ProgressColumn
     from rich.text import Text
 
@@ -263,6 +272,29 @@ def ingest(inputs: tuple[str, ...], db: str, published: str | None, stdin_format
                f"({stats.seconds:.1f} s, {rate:.1f} articles/s)")
     if fail.count:
         sys.exit(EXIT_SOME_FAILED)
+
+
+def _ingest_batch_output(output: Path, db: str) -> None:
+    """Store the reports a batch run already made, without analyzing again."""
+    from .batch import iter_output_reports
+    from .store import LedgerError
+
+    ledger = _open_ledger(db, create=True)
+    stored = skipped = 0
+    try:
+        for reports in iter_output_reports(output):
+            result = ledger.store(reports)
+            stored += result.stored
+            skipped += result.skipped
+    except FileNotFoundError as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    except LedgerError as exc:
+        error_line(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    finally:
+        ledger.close()
+    click.echo(f"{ledger.target.display}: {stored} stored, {skipped} already stored (from {output})")
 
 
 @main.command()
