@@ -285,3 +285,10 @@ def test_predictions_are_scorable(nlp, tmp_path):
     res = json.loads(out.stdout)
     assert res["cue"]["exact"]["tp"] == 1 and res["source"]["exact"]["tp"] == 1
     assert res["content"]["exact"]["tp"] == 1
+
+
+def test_title_case_headline(nlp):
+    text = "Senator Jones Says Budget Deal Is Dead\n\nThe senator spoke on Monday."
+    a = by_cue(run(nlp, text)[0], "Says")
+    assert a.source.text == "Senator Jones"
+    assert a.content.text == "Budget Deal Is Dead"

@@ -654,6 +654,28 @@ def sourceless_candidates(doc: Doc) -> list[Candidate]:
     return out
 
 
+_HEADLINE_VERBS = ("Says|Said|Warns|Claims|Tells|Slams|Blasts|Calls|Urges|Admits|Denies|Vows|Predicts|Suggests|"
+                   "Reveals|Rips|Praises|Endorses|Defends|Attacks|Accuses|Explains|Insists|Announces|Argues|"
+                   "Rejects|Dismisses|Questions|Mocks|Hits")
+_HEADLINE = re.compile(r"^([A-Z][^\n.:]{1,50}?) (" + _HEADLINE_VERBS + r") (\S[^\n]{0,200})$", re.M)
+
+
+def headline_candidates(doc: Doc) -> list[Candidate]:
+    """Title-case headlines ("Rubio Says Reform Was A Sign Of Leadership"), which the parser,
+    trained on sentence case, reads poorly."""
+    out = []
+    text = doc.text
+    for m in _HEADLINE.finditer(text):
+        src = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        cue = doc.char_span(m.start(2), m.end(2), alignment_mode="expand")
+        if src is None or cue is None:
+            continue
+        cs, ce = _trim_chars(text, m.start(3), m.end(3))
+        out.append(Candidate(cue=(cue.start, cue.end), lemma=m.group(2).lower().rstrip("s"),
+                             source=(src.start, src.end), content=[(cs, ce)], head=cue.start))
+    return out
+
+
 _IN_SOURCE_NOUNS = frozenset("poll polls survey surveys study report exit analysis".split())
 
 
@@ -711,8 +733,12 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
         if tok.lemma_.lower() in C.WEAK_VERBS and src is None:
             continue
         out.append(cand)
+    # Title-case headlines override what the parser made of them.
+    headlines = headline_candidates(doc)
+    headline_cues = {c.cue[0] for c in headlines}
+    out = [c for c in out if c.cue[0] not in headline_cues]
     taken = {c.cue[0] for c in out}
-    for extra in colon_candidates(doc) + sourceless_candidates(doc) + nominal_candidates(doc):
+    for extra in headlines + colon_candidates(doc) + sourceless_candidates(doc) + nominal_candidates(doc):
         extra.content = [c for c in (_trim_chars(text, s, e) for s, e in extra.content) if c[1] > c[0]]
         if extra.cue[0] not in taken and extra.content:
             out.append(extra)
