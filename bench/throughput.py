@@ -36,6 +36,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--stages", default=None,
+                        help="comma-separated stages to run (default all), e.g. 'entities'")
     args = parser.parse_args()
 
     from claimledger import analyze_many
@@ -45,17 +47,19 @@ def main() -> None:
     words = sum(len(t.split()) for t in texts)
     nlp = load_nlp()
     list(nlp.pipe(texts[:4]))  # warm up both paths once
-    list(analyze_many(texts[:4]))
+    stages = args.stages.split(",") if args.stages else None
+    list(analyze_many(texts[:4], stages=stages))
 
     # Alternate the two and keep each one's best run: other load on the machine then hurts both alike.
     plain = full = float("inf")
     for _ in range(args.repeat):
         plain = min(plain, timed(lambda: [None for _ in nlp.pipe(texts, batch_size=args.batch_size)]))
-        full = min(full, timed(lambda: [None for _ in analyze_many(texts, batch_size=args.batch_size)]))
+        full = min(full, timed(lambda: [None for _ in analyze_many(texts, batch_size=args.batch_size,
+                                                                    stages=stages)]))
     print(f"corpus: {args.corpus if args.corpus and args.corpus.exists() else 'examples'} "
           f"({len(texts)} articles, {words:,} words)")
     print(f"plain nlp.pipe:       {words / plain:10,.0f} words/s  ({plain:.1f} s)")
-    print(f"claimledger analyze:  {words / full:10,.0f} words/s  ({full:.1f} s)")
+    print(f"claimledger analyze:  {words / full:10,.0f} words/s  ({full:.1f} s)  stages: {args.stages or 'all'}")
     print(f"ratio (full / plain): {plain / full:10.2f}")
 
 

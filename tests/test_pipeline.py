@@ -47,3 +47,11 @@ def test_long_text_is_chunked_but_offsets_stay_exact(nlp):
     ortiz = next(e for e in report.entities if e.name == "Lena Ortiz")
     last = ortiz.mentions[-1]
     assert last.start > CHUNK_CHARS and text[last.start:last.end] == "Lena Ortiz"
+
+
+def test_stages_can_be_limited_by_name(nlp):
+    text = 'Mayor Ana Ruiz said the repairs would cost 3 million euros on Tuesday.'
+    report = next(analyze_many([text], stages=["entities"]))
+    assert report.entities and report.quantities == [] and report.attributions == []
+    with pytest.raises(ValueError, match="unknown stage"):
+        list(analyze_many([text], stages=["sentiment"]))

@@ -155,15 +155,22 @@ def _as_input(record: Any) -> ArticleInput:
 ErrorHandler = Callable[[ArticleInput, Exception], None]
 
 
-def analyze_many(records: Iterable[Any], batch_size: int = 16,
-                 on_error: ErrorHandler | None = None) -> Iterator[Report]:
+def analyze_many(records: Iterable[Any], batch_size: int = 16, on_error: ErrorHandler | None = None,
+                 stages: Iterable[str] | None = None) -> Iterator[Report]:
     """Stream reports for many articles (str, dict with `text`, or ArticleInput), parsed with nlp.pipe.
+
+    `stages` limits the analysis to those named stages (default: all, in registration order).
 
     Without `on_error`, the first article that cannot be analyzed raises (InputError for bad input).
     With it, that article is handed to `on_error(article, exception)` and the stream goes on.
     """
     from . import stages as _stages  # noqa: F401  registers the built-in stages
 
+    if stages is not None:
+        stages = list(stages)
+        unknown = [name for name in stages if name not in STAGES]
+        if unknown:
+            raise ValueError(f"unknown stage(s) {unknown}; known: {list(STAGES)}")
     pending: deque[ArticleInput] = deque()
 
     def texts() -> Iterator[str]:
@@ -185,7 +192,7 @@ def analyze_many(records: Iterable[Any], batch_size: int = 16,
     for doc in parse_many(texts(), batch_size=batch_size):
         article = pending.popleft()
         try:
-            report = build_report(doc, article)
+            report = build_report(doc, article, stages)
         except Exception as exc:  # a bug in one stage must not lose the other articles
             if on_error is None:
                 raise
