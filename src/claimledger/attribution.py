@@ -158,7 +158,7 @@ def _is_cue_verb(tok: Token, in_quote: bool) -> bool:
 def cue_confirmed(tok: Token, quoted: bool) -> bool:
     """Whether the verb is a cue given what it governs (a linked quotation always confirms)."""
     lemma = tok.lemma_.lower()
-    return quoted or lemma in _CUE_SETS[complement_type(tok)]
+    return quoted or lemma in _CUE_SETS[complement_type(tok)] or _that_clause(tok)
 
 
 def cue_span(tok: Token) -> tuple[int, int]:
@@ -209,7 +209,14 @@ def find_cues(doc: Doc, quotes: _QuoteIndex) -> list[Token]:
         elif tok.lemma_.lower() in C.SPEECH_VERBS:
             if _is_cue_verb(tok, quotes.closed_at(tok.idx) >= 0):
                 heads.append(tok)
+        elif tok.pos_ == "VERB" and _that_clause(tok) and quotes.closed_at(tok.idx) < 0:
+            heads.append(tok)  # any verb reporting a that-clause ("X conceded that ...")
     return heads
+
+
+def _that_clause(tok: Token) -> bool:
+    return any(c.dep_ == "ccomp" and c.i > tok.i and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+               for c in tok.children) and any(c.dep_ == "nsubj" for c in tok.children)
 
 
 def _subject(tok: Token) -> Token | None:
