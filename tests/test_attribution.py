@@ -292,3 +292,10 @@ def test_title_case_headline(nlp):
     a = by_cue(run(nlp, text)[0], "Says")
     assert a.source.text == "Senator Jones"
     assert a.content.text == "Budget Deal Is Dead"
+
+
+def test_quoted_denial_and_lying(nlp):
+    a = by_cue(run(nlp, '"We were not involved in the attack," the ministry said.')[0], "said")
+    assert a.polarity == "deny" and a.form == "direct"
+    b = by_cue(run(nlp, "The mayor said the governor was lying about the budget.")[0], "said")
+    assert b.polarity == "deny"

@@ -529,16 +529,19 @@ def _ends_sentence(text: str, end: int) -> bool:
 
 # ------------------------------------------------------------------ polarity, form, no comment
 
-_NEG_CONTENT = re.compile(r"\b(?:not|n't|no|never|nothing|none|neither|nor|without)\b", re.I)
+# A content that negates what it reports, near its start (the main clause): "were not involved",
+# "found no evidence that", "never happened", "was lying about".
+_NEG_CONTENT = re.compile(
+    r"\b(?:was|were|is|are|had|has|have|did|does|do|would|will|could)\s+(?:not|n't|never)\b"
+    r"|\b(?:wasn't|weren't|isn't|aren't|hadn't|hasn't|haven't|didn't|doesn't|don't)\b"
+    r"|\bno evidence\b|\bnever\b|\b(?:was|were|is|are) lying\b|^\W*(?:that\s+)?(?:no|not)\b", re.I)
 
 
 def polarity_of(cue_lemma: str, cue_text: str, content_text: str) -> str:
-    """`deny` for denial cues and for contents that negate what they report."""
+    """`deny` for denial cues and for contents that negate what they report, else `affirm`."""
     if cue_lemma in C.DENIAL_VERBS or "lying" in cue_text.lower():
         return "deny"
-    head = content_text[:80]
-    if re.search(r"\b(?:was|were|is|are|had|has|did|does|do)\s+(?:not|n't)\b|\bno evidence\b|\bnever\b",
-                 head, re.I) and not content_text.lstrip().startswith(("“", '"')):
+    if _NEG_CONTENT.search(content_text[:80]):
         return "deny"
     return "affirm"
 
