@@ -299,3 +299,9 @@ def test_quoted_denial_and_lying(nlp):
     assert a.polarity == "deny" and a.form == "direct"
     b = by_cue(run(nlp, "The mayor said the governor was lying about the budget.")[0], "said")
     assert b.polarity == "deny"
+
+
+def test_anonymity_clause_is_not_an_attribution(nlp):
+    attrs, _ = run(nlp, "A senior aide who asked not to be named said the talks had stalled.")
+    assert [a.cue.text for a in attrs] == ["said"]
+    assert attrs[0].source.kind == "anonymous"

@@ -742,6 +742,8 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
             continue
         if tok.lemma_.lower() in C.WEAK_VERBS and src is None:
             continue
+        if any(m in text[s:e].lower() for s, e in cand.content for m in C.ANONYMOUS_MARKERS):
+            continue  # "who asked not to be named" describes the source; it reports nothing
         out.append(cand)
     # Title-case headlines override what the parser made of them.
     headlines = headline_candidates(doc)
