@@ -108,6 +108,7 @@ class Candidate:
     content: list[tuple[int, int]] = field(default_factory=list)  # char ranges
     quoted: bool = False                       # content is (entirely) quotation
     head: int = -1                             # cue head token index
+    clausal: bool = False                      # the cue governs a clause after it (its own content)
 
 
 _CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "dative", "attr", "acomp"}
@@ -485,9 +486,11 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
             qi = quotes.at(fs)
             if qi >= 0 and qi not in chosen:
                 chosen.append(qi)
-    # '"...," X said': a quotation ending right before the cue clause.
+    # '"...," X said': a quotation ending right before the cue clause, unless the cue has a
+    # clause of its own after it ('on "This Week," Carson admitted that ...').
+    own_right = cand.clausal and any(fs >= ce and quotes.at(fs) < 0 for fs, _ in cand.content)
     i = bisect.bisect_right(quotes.starts, clause_s) - 1
-    if i >= 0 and qs[i][1] <= clause_s and _gap_ok(text, qs[i][1], clause_s, " ,\n\t—–-") \
+    if i >= 0 and not own_right and qs[i][1] <= clause_s and _gap_ok(text, qs[i][1], clause_s, " ,\n\t—–-") \
             and i not in chosen and "\n" not in text[qs[i][1]:clause_s]:
         chosen.append(i)
     chosen = [q for q in chosen if q not in claimed]
@@ -731,7 +734,8 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
             subj = _subject(gov)
             src = _np_range(subj) if subj is not None else None
         frags = [cut_trailing(doc, cut_nested(doc, f, tok, head_ids)) for f in content_fragments(tok, cue, src)]
-        cand = Candidate(cue=cue, lemma=_cue_lemma(tok), source=src, head=tok.i)
+        cand = Candidate(cue=cue, lemma=_cue_lemma(tok), source=src, head=tok.i,
+                         clausal=any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children))
         clipped = (clip_paragraph(text, *_tokens_chars(doc, s, e), anchor=doc[tok.i].idx) for s, e in frags if e > s)
         cand.content = [c for c in clipped if c[1] > c[0]]
         link_quotes(doc, cand, quotes, claimed, cue_after, text)
