@@ -64,9 +64,14 @@ def token_labels(doc: Doc, attributions: list[dict]) -> dict[int, str]:
                 span = doc.char_span(frag["start"], frag["end"], alignment_mode="expand")
                 if span is None:
                     continue
-                for tok in span:
-                    if tok.is_space:
-                        continue
+                toks = [t for t in span if not t.is_space]
+                # Edge punctuation (quote marks, commas) is labelled inconsistently in PolNeAR and
+                # the scorer ignores it; trimming it gives the CRF one consistent boundary.
+                while len(toks) > 1 and toks[0].is_punct:
+                    toks.pop(0)
+                while len(toks) > 1 and toks[-1].is_punct:
+                    toks.pop()
+                for tok in toks:
                     old = role_at.get(tok.i)
                     if old is None or PRIORITY[role] > old[0]:
                         role_at[tok.i] = (PRIORITY[role], role, frag_id)
