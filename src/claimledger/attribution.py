@@ -153,7 +153,12 @@ _CUE_SETS = {"clause": C.CLAUSE_CUES, "object": C.OBJECT_CUES, "bare": C.BARE_CU
 
 def _is_cue_verb(tok: Token, in_quote: bool) -> bool:
     """A possible cue head; `cue_confirmed` decides once quotations are linked."""
-    return tok.pos_ in ("VERB", "AUX") and not in_quote and tok.lemma_.lower() in C.SPEECH_VERBS
+    if tok.pos_ not in ("VERB", "AUX") or in_quote or tok.lemma_.lower() not in C.SPEECH_VERBS:
+        return False
+    # A past participle naming or describing a noun ("a company called X", "so-called") reports nothing.
+    if tok.dep_ == "acl" and tok.tag_ == "VBN" or (tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("so-", "so")):
+        return False
+    return True
 
 
 def cue_confirmed(tok: Token, quoted: bool) -> bool:
