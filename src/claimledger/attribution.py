@@ -61,8 +61,10 @@ def find_quotes(text: str) -> list[tuple[int, int, bool]]:
                     continue  # a stray closer
                 open_at = m.start()
             else:
-                if mark in _OPENERS:
+                after = text[m.end():m.end() + 1]
+                if mark in _OPENERS and not (after == "" or after.isspace() or after in ".,;:!?)"):
                     # Curly opener while open: the previous quote was never closed; restart here.
+                    # (One typed the wrong way round, at a word's end, still closes.)
                     if m.start() > open_at:
                         open_at = m.start()
                     continue
@@ -506,17 +508,21 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
     # left. "B"'): following quotes of the same paragraph, unless one has a cue of its own.
     last = chosen[-1]
     cursor = max(clause_e, qs[last][1])
-    while last + 1 < len(qs) and last + 1 not in claimed:
-        nq = qs[last + 1]
+    k = last + 1
+    while k < len(qs) and k not in claimed:
+        nq = qs[k]
         gap = text[cursor:nq[0]]
-        if nq[0] < cursor or "\n" in gap or len(gap) > 250 or _QUOTE_MARK.search(gap):
+        if nq[0] < cursor or "\n" in gap or len(gap) > 250:
             break
+        if nq[1] - nq[0] < 30 and not gap.rstrip().endswith((".", ":")):
+            k += 1  # a title or scare quote inside the cue sentence ('on CNN's "State of the Union"')
+            continue
         if gap.strip(" .,;\t") and not gap.rstrip().endswith((".", ",", ";", ":")):
             break
         if cue_after is not None and cue_after(nq[1]):
             break
-        chosen.append(last + 1)
-        last += 1
+        chosen.append(k)
+        k += 1
         cursor = nq[1]
     for q in chosen:
         claimed.add(q)
