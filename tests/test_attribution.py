@@ -305,3 +305,9 @@ def test_anonymity_clause_is_not_an_attribution(nlp):
     attrs, _ = run(nlp, "A senior aide who asked not to be named said the talks had stalled.")
     assert [a.cue.text for a in attrs] == ["said"]
     assert attrs[0].source.kind == "anonymous"
+
+
+def test_could_not_be_reached_is_no_comment(nlp):
+    attrs, no_comment = run(nlp, "The mayor could not be reached for comment on Friday.")
+    assert not attrs
+    assert no_comment and no_comment[0].source.text == "The mayor"

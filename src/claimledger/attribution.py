@@ -573,7 +573,8 @@ def form_of(cand: Candidate, text: str, quotes: _QuoteIndex) -> str:
 _NO_COMMENT = re.compile(
     r"\b(?:declined|declines|decline|refused|refuses)\s+(?:to\s+)?(?:comment|immediate comment|be interviewed)"
     r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not)\s+(?:immediately\s+)?"
-    r"(?:respond|reply|return)(?:ed)?\b[^.\n]{0,40}?\b(?:comment|request|message|call|email|inquir)\w*",
+    r"(?:respond|reply|return)(?:ed)?\b[^.\n]{0,40}?\b(?:comment|request|message|call|email|inquir)\w*"
+    r"|\b(?:could not|couldn't|cannot|can't) be reached for comment",
     re.I)
 
 
@@ -585,7 +586,8 @@ def find_no_comment(doc: Doc, resolver: Resolver | None = None) -> list[NoCommen
         if span is None:
             continue
         verb = next((t for t in span if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in C.NO_COMMENT_VERBS), span.root)
-        src = source_tokens(verb)
+        subj = _subject(verb)  # passive too: "the mayor could not be reached"
+        src = _np_range(subj) if subj is not None else source_tokens(verb)
         source = _make_source(doc, src, resolver) if src else None
         out.append(NoComment(source=source, cue=Cue(m.group(), m.start(), m.end(), verb.lemma_.lower())))
     return out
