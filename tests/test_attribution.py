@@ -311,3 +311,13 @@ def test_could_not_be_reached_is_no_comment(nlp):
     attrs, no_comment = run(nlp, "The mayor could not be reached for comment on Friday.")
     assert not attrs
     assert no_comment and no_comment[0].source.text == "The mayor"
+
+
+def test_transcript_colon_lines(nlp):
+    text = ("The debate opened with the economy.\n\n"
+            "MODERATOR: What would you do about rising prices this winter?\n\n"
+            "SMITH: We will cut fuel taxes for every family in the state.")
+    attrs, _ = run(nlp, text)
+    colon = [a for a in attrs if a.cue.text == ":"]
+    assert [a.source.text for a in colon] == ["MODERATOR", "SMITH"]
+    assert colon[1].content.text == "We will cut fuel taxes for every family in the state"

@@ -614,7 +614,7 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
         if left is None or len(left) > 6:
             continue
         qa = left.text in ("Q", "A")
-        named = all(t.is_title or t.pos_ == "PROPN" or t.is_punct for t in left)
+        named = all(t.is_title or t.is_upper or t.pos_ == "PROPN" or t.is_punct for t in left)
         headline = m.start() == 0 or "\n\n" not in text[:m.start()]
         if not qa and not (named and (headline or len(m.group(2).split()) >= 5)):
             continue
