@@ -321,3 +321,10 @@ def test_transcript_colon_lines(nlp):
     colon = [a for a in attrs if a.cue.text == ":"]
     assert [a.source.text for a in colon] == ["MODERATOR", "SMITH"]
     assert colon[1].content.text == "We will cut fuel taxes for every family in the state"
+
+
+def test_colon_introduced_quote(nlp):
+    text = 'The senator then turned to her three demands:\n\n"Lower rents, cleaner air and safer streets."'
+    a = by_cue(run(nlp, text)[0], ":")
+    assert a.source.text == "The senator"
+    assert a.form == "direct" and "Lower rents" in a.content.text

@@ -629,6 +629,33 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
     return out
 
 
+def colon_quote_candidates(doc: Doc, quotes: _QuoteIndex, claimed: set[int],
+                           found: list[Candidate]) -> list[Candidate]:
+    """'He then listed the qualities he wants: "..."': a quotation introduced by a colon whose
+    sentence has a subject but no cue of its own; the colon is the cue."""
+    out = []
+    text = doc.text
+    cue_tokens = {i for c in found for i in range(*c.cue)}
+    for qi, (qs_, qe) in enumerate(quotes.quotes):
+        if qi in claimed:
+            continue
+        at = len(text[max(0, qs_ - 4):qs_].rstrip()) + max(0, qs_ - 4) - 1  # last non-space before the quote
+        if at < 0 or text[at] != ":":
+            continue
+        colon = doc.char_span(at, at + 1, alignment_mode="expand")
+        if colon is None or colon[0].text != ":":
+            continue
+        sent = colon[0].sent
+        if any(i in cue_tokens for i in range(sent.start, sent.end)):
+            continue
+        subj = _subject(sent.root)
+        if subj is None or subj.dep_ == "nsubjpass":
+            continue
+        out.append(Candidate(cue=(colon.start, colon.end), lemma=":", source=_np_range(subj), head=colon.start,
+                             content=[(qs_, qe)], quoted=True))
+    return out
+
+
 def nominal_candidates(doc: Doc) -> list[Candidate]:
     """"X's claim that ...", "the assessment that ...": a cue noun with a that-clause (or an
     infinitive for pledges and promises); the possessor, if any, is the source."""
@@ -767,7 +794,9 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
     headline_cues = {c.cue[0] for c in headlines}
     out = [c for c in out if c.cue[0] not in headline_cues]
     taken = {c.cue[0] for c in out}
-    for extra in headlines + colon_candidates(doc) + sourceless_candidates(doc) + nominal_candidates(doc):
+    extras = (headlines + colon_candidates(doc) + colon_quote_candidates(doc, quotes, claimed, out)
+              + sourceless_candidates(doc) + nominal_candidates(doc))
+    for extra in extras:
         extra.content = [c for c in (_trim_chars(text, s, e) for s, e in extra.content) if c[1] > c[0]]
         if extra.cue[0] not in taken and extra.content:
             out.append(extra)
