@@ -778,7 +778,14 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
                          clausal=any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children))
         clipped = (clip_paragraph(text, *_tokens_chars(doc, s, e), anchor=doc[tok.i].idx) for s, e in frags if e > s)
         cand.content = [c for c in clipped if c[1] > c[0]]
-        link_quotes(doc, cand, quotes, claimed, cue_after, text)
+        if tok.lower_ == "according":
+            # "According to X, <clause>": the clause is the content; a quote only if it holds it.
+            qi = quotes.at(cand.content[0][0]) if cand.content else -1
+            if qi >= 0 and qi not in claimed:
+                claimed.add(qi)
+                cand.content, cand.quoted = [quotes.quotes[qi]], True
+        else:
+            link_quotes(doc, cand, quotes, claimed, cue_after, text)
         cand.content = [c for c in (_trim_chars(text, s, e) for s, e in cand.content) if c[1] > c[0]]
         if not cand.content:
             continue
