@@ -480,6 +480,12 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
     chosen: list[int] = []
     src_chars = _tokens_chars(doc, *cand.source) if cand.source else (cs, ce)
     clause_s, clause_e = min(cs, src_chars[0]), max(ce, src_chars[1])
+    head = doc[cand.head] if cand.head >= 0 else None
+    if head is not None and head.lemma_.lower() in C.ADDRESSEE_VERBS:
+        # 'told CNN in an interview: "..."': the addressee and adjuncts belong to the cue clause.
+        for c in head.children:
+            if c.i > head.i and c.dep_ not in ("ccomp", "xcomp", "punct", "conj", "cc"):
+                clause_e = max(clause_e, _tokens_chars(doc, c.right_edge.i, c.right_edge.i + 1)[1])
     # 'X said: "..."' / 'X said, "..."': a quotation right after the cue clause wins.
     j = bisect.bisect_left(quotes.starts, clause_e)
     if j < len(qs) and j not in claimed:
