@@ -114,7 +114,7 @@ class Candidate:
 
 
 _CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "dative", "attr", "acomp"}
-_EXTEND_DEPS = {"ccomp", "xcomp", "oprd", "dobj"}
+_EXTEND_DEPS = {"ccomp", "xcomp", "oprd", "dobj", "pobj"}
 _SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
 _INHERIT_DEPS = {"xcomp", "advcl", "conj", "dep", "pcomp"}
 # Verb + preposition pairs that PolNeAR annotates as one cue ("called for", "referring to").
