@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from spacy.tokens import DocBin  # noqa: E402
+from spacy.tokens import DocBin
 
-from claimledger import attribution, entities  # noqa: E402
-from claimledger.nlp import load_nlp  # noqa: E402
-from claimledger.pipeline import parse_many  # noqa: E402
+from claimledger import attribution, entities
+from claimledger.nlp import load_nlp
+from claimledger.pipeline import parse_many
 
 SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score_attributions.py"
 

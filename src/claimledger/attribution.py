@@ -170,9 +170,9 @@ def cue_confirmed(tok: Token, quoted: bool) -> bool:
 
 
 def cue_span(tok: Token) -> tuple[int, int]:
-    """The cue's token range: the verb with its auxiliaries, negation, 'also', particles and a
-    following 'in a statement' / 'about' / 'of' (PolNeAR's convention)."""
-    doc = tok.doc
+    """The cue's token range: the verb with its auxiliaries, negation, an adverb right before it,
+    particles, and a following 'in a statement', 'about' or complement preposition (PolNeAR's
+    convention)."""
     start, end = tok.i, tok.i + 1
     lemma = tok.lemma_.lower()
     if lemma == "accord":

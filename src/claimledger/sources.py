@@ -11,7 +11,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from . import cues as C
 from .report import Entity
@@ -221,7 +222,7 @@ class Resolver:
     def _recent_entity(self, before: int, types: set[str]) -> str | None:
         i = bisect.bisect_left(self.starts, before) - 1
         while i >= 0:
-            s, e, eid = self.mentions[i]
+            s, _, eid = self.mentions[i]
             if self.entities[eid].type in types:
                 return eid
             if before - s > 3000:
@@ -276,7 +277,7 @@ class Resolver:
         if hl in ORG_NOUNS:
             i = bisect.bisect_left(self.starts, span.start_char) - 1
             while i >= 0:
-                s, e, eid = self.mentions[i]
+                s, _, eid = self.mentions[i]
                 ent = self.entities[eid]
                 words = set(ent.name.lower().split())
                 if ent.type in ORG_TYPES and (hl in words or head.lower_ in words):
