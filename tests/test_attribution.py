@@ -328,3 +328,9 @@ def test_colon_introduced_quote(nlp):
     a = by_cue(run(nlp, text)[0], ":")
     assert a.source.text == "The senator"
     assert a.form == "direct" and "Lower rents" in a.content.text
+
+
+def test_unparsed_doc_yields_nothing():
+    import spacy
+    doc = spacy.blank("en")('"We will win," she said.')
+    assert attribution.extract(doc, []) == ([], [])

@@ -843,6 +843,9 @@ def _cue_lemma(tok: Token) -> str:
 
 
 def extract(doc: Doc, entities: list[Entity]) -> tuple[list[Attribution], list[NoComment]]:
+    """Attributions and no-comment records of a parsed Doc (needs the dependency parse)."""
+    if not doc.has_annotation("DEP"):
+        return [], []  # rules read the parse; an unparsed Doc yields nothing rather than guesses
     text = doc.text
     quotes = _QuoteIndex(find_quotes(text))
     resolver = Resolver(doc, entities)
