@@ -323,6 +323,21 @@ def source_tokens(tok: Token) -> tuple[int, int] | None:
     return None
 
 
+_SETTING_NOUNS = frozenset("conference rally interview event debate speech meeting hearing briefing "
+                           "appearance forum town hall show program".split())
+
+
+def _when_or_where(c: Token) -> bool:
+    """A time or setting adjunct of the cue verb ("on Sunday", "at a news conference"): it says
+    when the source spoke, not what they said."""
+    if c.dep_ == "npadvmod" or (c.dep_ == "advmod" and c.ent_type_ in ("DATE", "TIME")):
+        return True
+    if c.dep_ == "prep":
+        objs = [x for x in c.children if x.dep_ == "pobj"]
+        return bool(objs) and (objs[0].ent_type_ in ("DATE", "TIME") or objs[0].lemma_.lower() in _SETTING_NOUNS)
+    return False
+
+
 def _subtree_minus(doc: Doc, outer: Token, inner_ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Token ranges of outer's subtree with the given token ranges removed."""
     s, e = outer.left_edge.i, outer.right_edge.i + 1
@@ -378,7 +393,8 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
         # verb. Coordinated predicates and the verb's own subject stay out.
         if any(c.dep_ in _EXTEND_DEPS for c in comps):
             for c in tok.children:
-                if c.i >= e and c.dep_ not in ("conj", "cc", "punct", "parataxis", "nsubj", "nsubjpass", "dep"):
+                if c.i >= e and c.dep_ not in ("conj", "cc", "punct", "parataxis", "nsubj", "nsubjpass", "dep") \
+                        and not _when_or_where(c):
                     e = max(e, c.right_edge.i + 1)
         if source is not None and s <= source[0] < e:
             e = source[0]
