@@ -339,7 +339,8 @@ def _when_or_where(c: Token) -> bool:
 
 
 def _subtree_minus(doc: Doc, outer: Token, inner_ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Token ranges of outer's subtree with the given token ranges removed."""
+    """Token ranges of outer's subtree with the given token ranges removed (a piece that is only
+    a conjunction or punctuation, like the "And" of "And as X pointed out, ...", is dropped)."""
     s, e = outer.left_edge.i, outer.right_edge.i + 1
     cuts = sorted(r for r in inner_ranges if r[0] < e and r[1] > s)
     out = []
@@ -350,7 +351,7 @@ def _subtree_minus(doc: Doc, outer: Token, inner_ranges: list[tuple[int, int]]) 
         cur = max(cur, ce)
     if cur < e:
         out.append((cur, e))
-    return out
+    return [(a, b) for a, b in out if any(t.dep_ not in ("cc", "punct") and not t.is_space for t in doc[a:b])]
 
 
 def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
@@ -541,7 +542,7 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
             continue
         if gap.strip(" .,;\t") and not gap.rstrip().endswith((".", ",", ";", ":")):
             break
-        if cue_after is not None and cue_after(nq[1]):
+        if cue_after is not None and (cue_after(nq[1]) or cue_after(cursor, nq[0])):
             break
         chosen.append(k)
         k += 1
@@ -777,8 +778,11 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
     head_ids = {t.i for t in heads}
     head_chars = sorted(t.idx for t in heads)
 
-    def cue_after(char: int) -> bool:
+    def cue_after(char: int, before: int | None = None) -> bool:
+        """Another cue follows a quotation ending at char; or, with `before`, one lies in [char, before)."""
         k = bisect.bisect_left(head_chars, char)
+        if before is not None:
+            return k < len(head_chars) and head_chars[k] < before
         if k == len(head_chars):
             return False
         between = text[char:head_chars[k]]
