@@ -311,6 +311,9 @@ def source_tokens(tok: Token) -> tuple[int, int] | None:
     # "a statement saying ...", "50 percent saying ...": the noun the participle modifies.
     if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
         return _np_range(tok.head, stop_at=tok)
+    # "Asked whether ..., X said": the passive participle's subject is the one asked, not the asker.
+    if tok.tag_ == "VBN" and tok.dep_ == "advcl":
+        return None
     # "X said ..., adding that ...": participles and conjuncts share the governing subject.
     head = tok
     for _ in range(3):
