@@ -334,3 +334,11 @@ def test_unparsed_doc_yields_nothing():
     import spacy
     doc = spacy.blank("en")('"We will win," she said.')
     assert attribution.extract(doc, []) == ([], [])
+
+
+def test_mixed_clause_running_into_quote_before_cue(nlp):
+    text = 'The people of this town "deserve a mayor who listens to them," said the councillor.'
+    a = by_cue(run(nlp, text)[0], "said")
+    assert a.content.text.startswith("The people of this town")
+    assert a.content.text.rstrip('",').endswith("listens to them")
+    assert a.form == "mixed"

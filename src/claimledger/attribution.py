@@ -522,9 +522,16 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
     # '"...," X said': a quotation ending right before the cue clause, unless the cue has a
     # clause of its own after it ('on "This Week," Carson admitted that ...').
     own_right = cand.clausal and any(fs >= ce and quotes.at(fs) < 0 for fs, _ in cand.content)
+    mixed_start: int | None = None
     i = bisect.bisect_right(quotes.starts, clause_s) - 1
     if i >= 0 and not own_right and qs[i][1] <= clause_s and _gap_ok(text, qs[i][1], clause_s, " ,\n\t—–-") \
             and i not in chosen and "\n" not in text[qs[i][1]:clause_s]:
+        # 'The people here "deserve someone ...," said X': the parsed clause starts before the
+        # quotation in the same paragraph, so the content is mixed: clause start to quote end.
+        lead = [f for f in cand.content if f[0] < qs[i][0] <= f[1] + 1 and f[1] <= clause_s
+                and quotes.at(f[0]) < 0 and "\n" not in text[f[0]:qs[i][0]]]
+        if lead and i not in claimed and not chosen:
+            mixed_start = lead[0][0]
         chosen.append(i)
     chosen = [q for q in chosen if q not in claimed]
     if not chosen:
@@ -553,7 +560,9 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
     for q in chosen:
         claimed.add(q)
     cand.content = [qs[q] for q in chosen]
-    cand.quoted = True
+    cand.quoted = mixed_start is None
+    if mixed_start is not None:
+        cand.content[0] = (mixed_start, cand.content[0][1])
 
 
 def _closes_clause(text: str, end: int) -> bool:
