@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from . import currency as cur
 from .quantities import GLUED_UNITS, UNIT_TABLE, convert_units
+from .dates import published_date
 from .report import Finding, Quantity, Report, Span
 
 SLIP_TOLERANCE = math.log10(1.35)     # how close to an exact power of 1000 a ratio must be to call it a slip
@@ -64,22 +65,13 @@ class _Ctx:
 
 def check(report: Report) -> list[Finding]:
     """All findings for one report, ids f1, f2, ... in the order the checks run."""
-    ctx = _Ctx(report, _published(report.article.published), [])
+    ctx = _Ctx(report, published_date(report.article.published), [])
     qs = sorted(report.quantities, key=lambda q: q.start)
     _conversions(ctx, qs)
     _changes(ctx, qs)
     _totals(ctx, qs)
     _contradictions(ctx, qs)
     return ctx.findings
-
-
-def _published(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 # ------------------------------------------------------------------------------------ formatting

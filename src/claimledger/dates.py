@@ -23,6 +23,16 @@ from spacy.tokens import Doc
 from .report import DateMention
 
 
+def published_date(value: object) -> dt.date | None:
+    """The date of an already validated publication date ('YYYY-MM-DD…'), or None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
 def parse_published(value: str, origin: str = "--published") -> str:
     """Validate a publication date given as YYYY-MM-DD (a time part is accepted and dropped)."""
     from .pipeline import InputError

@@ -33,6 +33,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from . import __version__
 from .pipeline import ArticleInput, text_sha256
+from .dates import published_date
 from .report import SCHEMA, Report
 
 SCHEMA_VERSION = 1
@@ -816,15 +817,6 @@ def _cue_row(cue: dict[str, Any]) -> dict[str, Any]:
             "cue_lemma": cue.get("lemma")}
 
 
-def _published(value: Any) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 def _store(conn: Connection, reports: list[dict[str, Any]], replace: bool, version: str,
            backend: str) -> StoreResult:
     result = StoreResult()
@@ -893,7 +885,7 @@ REPORT_KEYS = ("schema", "article", "text", "entities", "attributions", "no_comm
 
 def _article_row(report: dict[str, Any], sha: str, version: str, now: dt.datetime) -> dict[str, Any]:
     art = report["article"]
-    published = _published(art.get("published"))
+    published = published_date(art.get("published"))
     extra: dict[str, Any] = {}
     rest = _rest(report, REPORT_KEYS)
     if rest:
