@@ -457,7 +457,7 @@ def cut_trailing(doc: Doc, frag: tuple[int, int]) -> tuple[int, int]:
         t = doc[i]
         if doc[i - 1].text != ",":
             continue
-        if (t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp", "acl")) or \
+        if (t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp", "acl") and not s <= t.head.i < i) or \
                 (t.lower_ in ("which", "who") and t.head.dep_ == "relcl"):
             clause = t if t.tag_ == "VBG" else t.head
             if clause.right_edge.i + 1 >= e - 1:
