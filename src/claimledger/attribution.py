@@ -333,11 +333,12 @@ _SETTING_NOUNS = frozenset("conference rally interview event debate speech meeti
 def _when_or_where(c: Token) -> bool:
     """A time or setting adjunct of the cue verb ("on Sunday", "at a news conference"): it says
     when the source spoke, not what they said."""
-    if c.dep_ == "npadvmod" or (c.dep_ == "advmod" and c.ent_type_ in ("DATE", "TIME")):
+    if c.dep_ in ("npadvmod", "advmod") and c.ent_type_ in ("DATE", "TIME"):
         return True
     if c.dep_ == "prep":
         objs = [x for x in c.children if x.dep_ == "pobj"]
-        return bool(objs) and (objs[0].ent_type_ in ("DATE", "TIME") or objs[0].lemma_.lower() in _SETTING_NOUNS)
+        return bool(objs) and c.lower_ != "since" and (objs[0].ent_type_ in ("DATE", "TIME")
+                                                       or objs[0].lemma_.lower() in _SETTING_NOUNS)
     return False
 
 
