@@ -145,11 +145,12 @@ def extract(doc: Doc) -> list[Entity]:
         clusters[target]["labels"][label] += 1
         assignment[i] = target
 
+    text = doc.text  # spaCy rebuilds doc.text from every token on each access
+    members_of: dict[int, list[tuple[str, str, int, int]]] = {}
+    for i in range(len(mentions)):  # mentions are in text order, so each list is too
+        members_of.setdefault(assignment[i], []).append(mentions[i])
     entities: list[Entity] = []
-    order = sorted(range(len(clusters)),
-                   key=lambda c: min(mentions[i][2] for i, t in assignment.items() if t == c))
-    for n, c in enumerate(order, start=1):
-        members = sorted((mentions[i] for i, t in assignment.items() if t == c), key=lambda m: m[2])
+    for n, (c, members) in enumerate(sorted(members_of.items(), key=lambda kv: kv[1][0][2]), start=1):
         cluster = clusters[c]
         # The full name's own label; short mentions ("Scholz") get random labels from the small
         # model, so they may only outvote it towards PERSON, the label they most often deserve.
@@ -158,5 +159,5 @@ def extract(doc: Doc) -> list[Entity]:
         if top == "PERSON" and count > len(members) / 2 and label in MERGEABLE:
             label = top
         entities.append(Entity(id=f"e{n}", name=cluster["name"], type=label,
-                               mentions=[Span.of(doc.text, s, e) for _, _, s, e in members]))
+                               mentions=[Span.of(text, s, e) for _, _, s, e in members]))
     return entities
