@@ -342,3 +342,35 @@ def test_mixed_clause_running_into_quote_before_cue(nlp):
     assert a.content.text.startswith("The people of this town")
     assert a.content.text.rstrip('",').endswith("listens to them")
     assert a.form == "mixed"
+
+
+# ------------------------------------------------------------------ combining rules and the trained tagger
+
+def test_tagged_attribution_is_added_only_where_rules_found_nothing(nlp):
+    from claimledger.attribution_model import TaggedAttribution
+
+    text = 'The mayor said the bridge would reopen. Residents figure the ferry stays in service.'
+    doc = nlp(text)
+    ents = entities.extract(doc)
+    rules, _ = attribution.extract(doc, ents, use_model=False)
+    assert [a.cue.text for a in rules] == ["said"]
+
+    def frag(phrase):
+        start = text.index(phrase)
+        return [(start, start + len(phrase))]
+
+    tagged = [
+        # overlaps the rules' cue: dropped
+        TaggedAttribution(source=frag("The mayor"), cue=frag("said"), content=frag("the bridge would reopen")),
+        # a cue the rules do not know: added, with its source resolved like any other
+        TaggedAttribution(source=frag("Residents"), cue=frag("figure"), content=frag("the ferry stays in service")),
+        # no content: not an attribution
+        TaggedAttribution(source=frag("Residents"), cue=frag("stays"), content=[]),
+    ]
+    quotes = attribution._QuoteIndex(find_quotes(text))
+    merged = attribution.merge_model(doc, rules, tagged, attribution.Resolver(doc, ents), quotes, [])
+    assert [(a.id, a.cue.text) for a in merged] == [("a1", "said"), ("a2", "figure")]
+    added = merged[1]
+    assert added.source.text == "Residents" and added.source.kind == "group"
+    assert added.content.text == "the ferry stays in service" and added.form == "indirect"
+    assert added.cue.lemma == "figure"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from . import attribution_model
 from . import cues as C
 from .report import Attribution, Cue, Entity, NoComment, Source, Span
 from .sources import Resolver, source_kind
@@ -875,7 +876,7 @@ def _cue_lemma(tok: Token) -> str:
     return tok.lemma_.lower()
 
 
-def extract(doc: Doc, entities: list[Entity]) -> tuple[list[Attribution], list[NoComment]]:
+def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[list[Attribution], list[NoComment]]:
     """Attributions and no-comment records of a parsed Doc (needs the dependency parse)."""
     if not doc.has_annotation("DEP"):
         return [], []  # rules read the parse; an unparsed Doc yields nothing rather than guesses
@@ -900,4 +901,56 @@ def extract(doc: Doc, entities: list[Entity]) -> tuple[list[Attribution], list[N
             form=form_of(cand, text, quotes),
             polarity=polarity_of(cand.lemma, cue_text, content.text),
             content_parts=parts if len(parts) > 1 else []))
+    if use_model and attribution_model.is_available():
+        attributions = merge_model(doc, attributions, attribution_model.predict(doc), resolver, quotes,
+                                   nc_ranges)
     return attributions, no_comment
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribution_model.TaggedAttribution],
+                resolver: Resolver, quotes: _QuoteIndex, no_comment: list[tuple[int, int]]) -> list[Attribution]:
+    """Add the trained tagger's attributions where the rules found nothing.
+
+    The rules know quotation structure, sources and polarity, but only cues from their lexicons;
+    the tagger learned PolNeAR's long tail of cues. A tagged attribution is kept only when its cue
+    touches no rule attribution (cue, source or content) and no no-comment phrase.
+    """
+    text = doc.text
+    taken = [(a.cue.start, a.cue.end) for a in attributions]
+    taken += [(a.source.start, a.source.end) for a in attributions if a.source]
+    taken += [(p.start, p.end) for a in attributions for p in (a.content_parts or [a.content])]
+    taken += no_comment
+    added: list[Attribution] = []
+    for t in tagged:
+        if not t.cue or not t.content:
+            continue
+        cue = (min(s for s, _ in t.cue), max(e for _, e in t.cue))
+        if any(_overlaps(cue, r) for r in taken):
+            continue
+        cue_span = doc.char_span(*cue, alignment_mode="expand")
+        if cue_span is None:
+            continue
+        source = None
+        if t.source:
+            src = doc.char_span(min(s for s, _ in t.source), max(e for _, e in t.source), alignment_mode="expand")
+            if src is not None:
+                source = _make_source(doc, (src.start, src.end), resolver)
+        parts = [Span.of(text, s, e) for s, e in sorted(t.content)]
+        content = Span.of(text, parts[0].start, parts[-1].end)
+        lemma = cue_span.root.lemma_.lower()
+        quoted = all(quotes.at(p.start) >= 0 and quotes.at(p.end - 1) >= 0 for p in parts)
+        cand = Candidate(cue=(cue_span.start, cue_span.end), lemma=lemma, quoted=quoted,
+                         content=[(p.start, p.end) for p in parts])
+        added.append(Attribution(
+            id="", source=source, cue=Cue(text[cue[0]:cue[1]], cue[0], cue[1], lemma), content=content,
+            form=form_of(cand, text, quotes), polarity=polarity_of(lemma, text[cue[0]:cue[1]], content.text),
+            content_parts=parts if len(parts) > 1 else []))
+        taken.append(cue)
+    merged = sorted(attributions + added, key=lambda a: a.cue.start)
+    for n, a in enumerate(merged, start=1):
+        a.id = f"a{n}"
+    return merged
