@@ -102,9 +102,9 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/crf"))
     ap.add_argument("--out", type=Path, default=am.MODEL_PATH)
     ap.add_argument("--holdout", type=int, default=0, help="leave out the last N articles (for tuning)")
-    ap.add_argument("--c1", type=float, default=0.05)
-    ap.add_argument("--c2", type=float, default=0.01)
-    ap.add_argument("--max-iter", type=int, default=150)
+    ap.add_argument("--c1", type=float, default=0.1)
+    ap.add_argument("--c2", type=float, default=0.05)
+    ap.add_argument("--max-iter", type=int, default=250)
     ap.add_argument("--minfreq", type=float, default=2)
     args = ap.parse_args()
 

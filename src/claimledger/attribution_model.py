@@ -51,6 +51,7 @@ describe characterize label brand dub term
 
 # A run this many tokens from a cue in the next/previous sentence still belongs to it.
 NEAR_GAP = 4
+MODIFIER_DEPS = frozenset({"prep", "advcl", "parataxis", "advmod", "npadvmod", "conj", "acl", "relcl"})
 
 # Lemmas that head a PolNeAR train cue at least 3 times and at least 15% of the time they occur
 # (train minus its last 84 articles, verbs/nouns/adjectives; obvious noise removed by hand). A
@@ -138,13 +139,12 @@ def paragraphs(doc: Doc) -> Iterator[list[Token]]:
         yield current
 
 
-def _is_reporting(tok: Token) -> bool:
-    if tok.pos_ not in ("VERB", "NOUN", "AUX", "ADJ", "PROPN"):
+def _reporting(lemma: str, pos: str) -> bool:
+    if pos not in ("VERB", "NOUN", "AUX", "ADJ", "PROPN"):
         return False
-    lem = tok.lemma_.lower()
-    if lem == "state":  # "the state" is mostly a polity in political news
-        return tok.pos_ == "VERB"
-    return lem in REPORTING_LEMMAS or lem in TRAIN_CUE_LEMMAS
+    if lemma == "state":  # "the state" is mostly a polity in political news
+        return pos == "VERB"
+    return lemma in REPORTING_LEMMAS or lemma in TRAIN_CUE_LEMMAS
 
 
 def _quote_kind(text: str) -> str:
@@ -157,7 +157,7 @@ def _quote_kind(text: str) -> str:
     return ""
 
 
-def _quote_states(toks: list[Token]) -> tuple[list[str], list[tuple[int, int]]]:
+def _quote_states(texts: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
     """Per token: 'in' inside a quotation, 'q' a quote mark, '' outside; plus the (open, close)
     token positions of each quotation. State is tracked over the paragraph; an unclosed quote
     only runs to the paragraph end."""
@@ -165,8 +165,8 @@ def _quote_states(toks: list[Token]) -> tuple[list[str], list[tuple[int, int]]]:
     spans = []
     inside = False
     opened = 0
-    for k, tok in enumerate(toks):
-        kind = _quote_kind(tok.text)
+    for k, text in enumerate(texts):
+        kind = _quote_kind(text)
         if kind:
             closing = kind == "close" or (kind == "both" and inside)
             if closing and inside:
@@ -178,7 +178,7 @@ def _quote_states(toks: list[Token]) -> tuple[list[str], list[tuple[int, int]]]:
         else:
             states.append("in" if inside else "")
     if inside:
-        spans.append((opened, len(toks) - 1))
+        spans.append((opened, len(texts) - 1))
     return states, spans
 
 
@@ -197,90 +197,152 @@ def _bucket(d: int) -> str:
     return ("-" if d < 0 else "+") + b
 
 
-def _anchor(tok: Token, rep: set[int]) -> tuple[Token | None, Token | None]:
-    """The nearest reporting word at or above `tok` in its tree, and the child of it on the path."""
-    prev = None
-    x = tok
-    for _ in range(40):
-        if x.i in rep:
-            return x, prev
-        if x.head.i == x.i:
-            return None, None
-        prev, x = x, x.head
-    return None, None
+class _DocArrays:
+    """Per-token attributes of a Doc as plain lists, read once: spaCy creates a Python Token
+    object on every attribute access through `.head` or `.children`, which dominated the cost."""
+
+    def __init__(self, doc: Doc) -> None:
+        n = len(doc)
+        self.doc = doc
+        self.text: list[str] = []
+        self.lower: list[str] = []
+        self.lemma: list[str] = []
+        self.pos: list[str] = []
+        self.tag: list[str] = []
+        self.dep: list[str] = []
+        self.ent: list[str] = []
+        self.sent_start: list[bool] = []
+        for t in doc:
+            self.text.append(t.text)
+            self.lower.append(t.lower_)
+            self.lemma.append(t.lemma_.lower())
+            self.pos.append(t.pos_)
+            self.tag.append(t.tag_)
+            self.dep.append(t.dep_)
+            self.ent.append(t.ent_iob_ + t.ent_type_ if t.ent_type_ else "O")
+            self.sent_start.append(bool(t.is_sent_start))
+        # HEAD comes back as unsigned offsets; view them as signed.
+        rel = doc.to_array("HEAD").astype("int64").tolist() if n else []
+        self.head = [i + h for i, h in enumerate(rel)]
+        self.children: list[list[int]] = [[] for _ in range(n)]
+        for i, h in enumerate(self.head):
+            if h != i:
+                self.children[h].append(i)
+        self.left = list(range(n))
+        self.right = list(range(n))
+        for i in range(n):
+            x = i
+            for _ in range(60):
+                h = self.head[x]
+                if h == x:
+                    break
+                if self.left[h] > i:
+                    self.left[h] = i
+                if self.right[h] < i:
+                    self.right[h] = i
+                x = h
+
+    def subtree(self, i: int) -> set[int]:
+        out = {i}
+        stack = [i]
+        while stack:
+            for c in self.children[stack.pop()]:
+                out.add(c)
+                stack.append(c)
+        return out
 
 
-def _root_child(tok: Token) -> Token | None:
-    """The child of the sentence root whose subtree holds `tok` (None for the root itself)."""
-    x = tok
-    for _ in range(40):
-        if x.head.i == x.i:
-            return None
-        if x.head.head.i == x.head.i:
-            return x
-        x = x.head
-    return None
+_cache: list[_DocArrays] = []
+
+
+def _arrays(doc: Doc) -> _DocArrays:
+    if not _cache or _cache[0].doc is not doc:
+        _cache[:] = [_DocArrays(doc)]
+    return _cache[0]
 
 
 def paragraph_features(toks: list[Token]) -> list[list[str]]:
     """CRF attributes for each token of one paragraph."""
     n = len(toks)
-    rep = {t.i for t in toks if _is_reporting(t)}
-    qstate, qspans = _quote_states(toks)
+    if not n:
+        return []
+    A = _arrays(toks[0].doc)
+    idx = [t.i for t in toks]
+    head, dep, lemma, pos, lower = A.head, A.dep, A.lemma, A.pos, A.lower
+    rep = {i for i in idx if _reporting(lemma[i], pos[i])}
+    qstate, qspans = _quote_states([A.text[i] for i in idx])
     # Does a reporting word (or colon) sit just before a quote's opening or just after its close?
     q_rv_before = [False] * n
     q_rv_after = [False] * n
     q_edge = [""] * n
     for qs, qe in qspans:
-        before = any(toks[j].i in rep or toks[j].text == ":" for j in range(max(0, qs - 4), qs))
-        after = any(toks[j].i in rep for j in range(qe + 1, min(n, qe + 5)))
+        before = any(idx[j] in rep or A.text[idx[j]] == ":" for j in range(max(0, qs - 4), qs))
+        after = any(idx[j] in rep for j in range(qe + 1, min(n, qe + 5)))
         for j in range(qs, qe + 1):
             q_rv_before[j] = before
             q_rv_after[j] = after
         if qs + 1 < qe:
             q_edge[qs + 1] = "first"
             q_edge[qe - 1] = "last"
-    # Sentence id per token (token.sent is slow, so walk the flags once) and reporting
-    # words per sentence, for the linear distance feature.
+    # Sentence id per token and reporting words per sentence, for the linear distance feature.
     sid = []
     cur = 0
-    for k, t in enumerate(toks):
-        if k and t.is_sent_start:
+    for k, i in enumerate(idx):
+        if k and A.sent_start[i]:
             cur += 1
         sid.append(cur)
     sent_rep: dict[int, list[int]] = {}
     root_rep: dict[int, str] = {}
-    for k, t in enumerate(toks):
-        if t.i in rep:
+    for k, i in enumerate(idx):
+        if i in rep:
             sent_rep.setdefault(sid[k], []).append(k)
-        if t.head.i == t.i:
-            root_rep[sid[k]] = "R" if t.i in rep else "N"
+        if head[i] == i:
+            root_rep[sid[k]] = "R" if i in rep else "N"
+
+    # A reporting word hanging off a clause as a modifier ("..., according to X", "..., he said"
+    # as parataxis) marks that clause, minus its own subtree, as a candidate content.
+    modified: dict[int, str] = {}
+    for i in idx:
+        if i in rep and head[i] != i and dep[i] in MODIFIER_DEPS:
+            own = A.subtree(i)
+            for x in sorted(A.subtree(head[i])):
+                if x not in own and x not in modified:
+                    modified[x] = dep[i] + "|" + lemma[i]
 
     base: list[list[str]] = []
     short: list[list[str]] = []
-    for k, t in enumerate(toks):
-        lower = t.lower_
-        lem = t.lemma_.lower()
-        head = t.head
+    for k, i in enumerate(idx):
+        lw = lower[i]
+        lem = lemma[i]
+        h = head[i]
+        d = dep[i]
         f = [
-            "w=" + lower, "s3=" + lower[-3:], "sh=" + _shape(t.text), "p=" + t.pos_, "t=" + t.tag_,
-            "d=" + t.dep_, "l=" + lem, "e=" + (t.ent_iob_ + t.ent_type_ if t.ent_type_ else "O"),
-            "hl=" + head.lemma_.lower(), "dh=" + t.dep_ + "|" + head.pos_,
+            "w=" + lw, "s3=" + lw[-3:], "sh=" + _shape(A.text[i]), "p=" + pos[i], "t=" + A.tag[i],
+            "d=" + d, "l=" + lem, "e=" + A.ent[i], "hl=" + lemma[h], "dh=" + d + "|" + pos[h],
             "q=" + qstate[k],
         ]
         # What hangs below the word: a verb with a clausal complement and a subject is a cue
         # even when it is missing from the lexicon.
-        for ch in t.children:
-            f.append("ch=" + ch.dep_)
-        if head.i in rep:
+        has_comp = False
+        for c in A.children[i]:
+            cd = dep[c]
+            f.append("ch=" + cd)
+            if cd in ("ccomp", "xcomp", "dobj"):
+                has_comp = True
+            elif cd in ("nsubj", "nsubjpass"):
+                # Who the verb's subject is: people and organisations speak.
+                f.append("sj=" + (A.ent[c][1:] if A.ent[c] != "O" else pos[c]))
+        if has_comp:
+            f.append("lc=" + lem)
+        if h in rep:
             f.append("hrv")
-        if t.i in rep:
+        if i in rep:
             f.append("rv=" + ("hand" if lem in REPORTING_LEMMAS else "data"))
         if k == 0 or sid[k - 1] != sid[k]:
             f.append("sst")
         if k == n - 1 or sid[k + 1] != sid[k]:
             f.append("send")
-        if head.i == t.i:
+        if h == i:
             f.append("root")
         if k == 0:
             f.append("pst")
@@ -292,31 +354,52 @@ def paragraph_features(toks: list[Token]) -> list[list[str]]:
             f.append("qra")
         if q_edge[k]:
             f.append("qe=" + q_edge[k])
-        anchor, child = _anchor(t, rep)
-        if anchor is None:
+        mod = modified.get(i)
+        if mod is not None:
+            f += ["rm=" + mod.split("|")[0], "rml=" + mod]
+        # The nearest reporting word at or above the token, and the child of it on the path.
+        anchor, child = -1, -1
+        x, prev = i, -1
+        for _ in range(40):
+            if x in rep:
+                anchor, child = x, prev
+                break
+            if head[x] == x:
+                break
+            prev, x = x, head[x]
+        if anchor < 0:
             f.append("a=none")
         else:
-            rel = child.dep_ if child is not None else "self"
-            side = "L" if t.i < anchor.i else "R" if t.i > anchor.i else "0"
-            al = anchor.lemma_.lower()
+            rel = dep[child] if child >= 0 else "self"
+            side = "L" if i < anchor else "R" if i > anchor else "0"
+            al = lemma[anchor]
             f += ["a=" + rel, "a=" + rel + "|" + side, "al=" + al, "al=" + al + "|" + rel]
-            if child is not None:
-                if t.i == child.left_edge.i:
+            if child >= 0:
+                if i == A.left[child]:
                     f.append("a_le")
-                if t.i == child.right_edge.i:
+                if i == A.right[child]:
                     f.append("a_re")
-        # Clause edges: the token opens/closes the subtree of an ancestor (up to 4 levels up).
-        x = t
+        # Clause edges: the token opens/closes the subtree of an ancestor (up to 4 levels up);
+        # and which child of the sentence root holds it.
+        x = i
         for _ in range(4):
-            if t.i == x.left_edge.i:
-                f.append("le=" + x.dep_)
-            if t.i == x.right_edge.i:
-                f.append("re=" + x.dep_)
-            if x.head.i == x.i:
+            if i == A.left[x]:
+                f.append("le=" + dep[x])
+            if i == A.right[x]:
+                f.append("re=" + dep[x])
+            if head[x] == x:
                 break
-            x = x.head
-        rc = _root_child(t)
-        f.append("rc=" + (rc.dep_ if rc is not None else "root") + "|" + root_rep.get(sid[k], "N"))
+            x = head[x]
+        x = i
+        rc = "root"
+        for _ in range(40):
+            if head[x] == x:
+                break
+            if head[head[x]] == head[x]:
+                rc = dep[x]
+                break
+            x = head[x]
+        f.append("rc=" + rc + "|" + root_rep.get(sid[k], "N"))
         reps = sent_rep.get(sid[k])
         if reps:
             nearest = min(reps, key=lambda j: abs(j - k))
@@ -324,10 +407,11 @@ def paragraph_features(toks: list[Token]) -> list[list[str]]:
         else:
             f.append("nd=none")
         base.append(f)
-        short.append(["w=" + lower, "l=" + lem, "p=" + t.pos_, "d=" + t.dep_, "q=" + qstate[k]]
-                     + (["rv"] if t.i in rep else []))
+        short.append(["w=" + lw, "l=" + lem, "p=" + pos[i], "d=" + d, "q=" + qstate[k]]
+                     + (["rv"] if i in rep else []))
 
     out = []
+    is_rep = [i in rep for i in idx]
     for k in range(n):
         f = list(base[k])
         for off in (-2, -1, 1, 2):
@@ -338,15 +422,15 @@ def paragraph_features(toks: list[Token]) -> list[list[str]]:
             else:
                 f.append(pre + "BOUND")
         # A reporting word anywhere in the next/previous few tokens.
-        if any(toks[j].i in rep for j in range(max(0, k - 6), k)):
+        if any(is_rep[max(0, k - 6):k]):
             f.append("rv_prev6")
-        if any(toks[j].i in rep for j in range(k + 1, min(n, k + 7))):
+        if any(is_rep[k + 1:k + 7]):
             f.append("rv_next6")
         if k > 0:
-            f.append("pp=" + toks[k - 1].pos_ + "|" + toks[k].pos_)
-            f.append("ww=" + toks[k - 1].lower_ + "|" + toks[k].lower_)
+            f.append("pp=" + pos[idx[k - 1]] + "|" + pos[idx[k]])
+            f.append("ww=" + lower[idx[k - 1]] + "|" + lower[idx[k]])
         if k + 1 < n:
-            f.append("wn=" + toks[k].lower_ + "|" + toks[k + 1].lower_)
+            f.append("wn=" + lower[idx[k]] + "|" + lower[idx[k + 1]])
         out.append(f)
     return out
 
@@ -435,7 +519,34 @@ def link(toks: list[Token], runs: list[_Run]) -> list[TaggedAttribution]:
         best = min(sources, key=lambda s: score(s, c))
         if attached(score(best, c)):
             out[id(c)].source.append(_chars(toks, best))
+    if FALLBACK:
+        for c in cues:
+            _fill_from_parse(toks, c, out[id(c)])
     return [out[id(c)] for c in cues]
+
+
+FALLBACK = True
+_COMP = ("ccomp", "xcomp", "dobj")
+
+
+def _fill_from_parse(toks: list[Token], cue: _Run, att: TaggedAttribution) -> None:
+    """A cue the tagger left without source or content takes its verb's subject / complement."""
+    if att.source and att.content:
+        return
+    first, last = toks[0].i, toks[-1].i
+    cue_ids = {toks[k].i for k in range(cue.start, cue.end)}
+    for k in range(cue.start, cue.end):
+        for ch in toks[k].children:
+            if ch.i in cue_ids or not first <= ch.left_edge.i <= ch.right_edge.i <= last:
+                continue
+            lo, hi = ch.left_edge, ch.right_edge
+            if hi.is_punct and hi.i > lo.i:
+                hi = hi.doc[hi.i - 1]
+            span = (lo.idx, hi.idx + len(hi.text))
+            if not att.source and ch.dep_ == "nsubj":
+                att.source.append(span)
+            elif not att.content and ch.dep_ in _COMP:
+                att.content.append(span)
 
 
 def predict(doc: Doc) -> list[TaggedAttribution]:
