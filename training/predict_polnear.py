@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_attribution_crf import load_jsonl, parsed_docs  # noqa: E402
+from train_attribution_crf import load_jsonl, parsed_docs
 
-from claimledger import attribution_model as am  # noqa: E402
+from claimledger import attribution_model as am
 
 
 def main() -> None:

@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from spacy.tokens import Doc, DocBin, Token  # noqa: E402
+from spacy.tokens import Doc, DocBin
 
-from claimledger import attribution_model as am  # noqa: E402
-from claimledger.nlp import load_nlp  # noqa: E402
+from claimledger import attribution_model as am
+from claimledger.nlp import load_nlp
 
 DEFAULT_TRAIN = ROOT.parent / "shared" / "eval" / "polnear" / "train.jsonl"
 ROLE_OF = {"source": "SOURCE", "cue": "CUE", "content": "CONTENT"}
