@@ -298,6 +298,11 @@ def paragraph_features(toks: list[Token]) -> list[list[str]]:
             f.append("qra")
         if q_edge[k]:
             f.append("qe=" + q_edge[k])
+        if A.text[i] == ":" and k <= 6:
+            # "NAME: words" opening a paragraph (transcripts, headlines, tweets) is a cue.
+            f.append("colon_early")
+            if all(lower[idx[j]] != A.text[idx[j]] or pos[idx[j]] == "PROPN" for j in range(k)):
+                f.append("colon_after_name")
         mod = modified.get(i)
         if mod is not None:
             f += ["rm=" + mod.split("|")[0], "rml=" + mod]
