@@ -83,3 +83,14 @@ def test_offsets_are_valid_slices(nlp):
 def test_empty_and_whitespace_docs(nlp):
     assert am.predict(nlp("")) == []
     assert am.predict(nlp("\n\n  \n")) == []
+
+
+def test_quote_running_over_paragraphs_stays_with_its_cue(nlp):
+    doc = nlp('"The first part of the plan is simple," the mayor said. "We fix the roads before winter.'
+              '\n\n"Then we fix the schools, and after that the hospitals."\n\nThe council will vote in May.')
+    atts = am.predict(doc)
+    att = _find(atts, doc, "said")
+    content = " ".join(_texts(doc, att.content))
+    assert "We fix the roads" in content
+    assert "Then we fix the schools" in content
+    assert not any("council" in t for a in atts for t in _texts(doc, a.content))

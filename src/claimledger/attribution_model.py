@@ -481,6 +481,7 @@ def link(toks: list[Token], runs: list[_Run]) -> list[TaggedAttribution]:
 # (+/-0.1) and add ~1 point of whole-attribution exact F1; switchable for experiments.
 FALLBACK = True
 FALLBACK_MOD = True
+CARRY = True
 _COMP = ("ccomp", "xcomp", "dobj")
 
 
@@ -533,8 +534,13 @@ def predict(doc: Doc) -> list[TaggedAttribution]:
     tagger = _tagger()
     result: list[TaggedAttribution] = []
     for toks in paragraphs(doc):
-        labels = tagger.tag(paragraph_features(toks))
-        result.extend(link(toks, runs_from_labels(labels)))
+        runs = runs_from_labels(tagger.tag(paragraph_features(toks)))
+        atts = link(toks, runs)
+        if not atts and result and CARRY and _quote_kind(toks[0].text) in ("open", "both"):
+            # A quotation running on from the previous paragraph (it opens with a quote mark
+            # and has no cue of its own) belongs to the last attribution.
+            result[-1].content.extend(_chars(toks, r) for r in runs if r.role == "CONTENT")
+        result.extend(atts)
     _cache.clear()  # do not keep the last Doc alive
     for att in result:
         att.content.sort()
