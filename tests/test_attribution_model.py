@@ -33,6 +33,7 @@ def test_direct_quote_with_trailing_cue(nlp):
     content = " ".join(_texts(doc, att.content))
     assert "We will win the vote next week" in content
     assert "Maria" not in content
+    assert 0.6 < att.cue_confidence <= 1.0  # a plain "said" after a quote is a sure cue
 
 
 def test_indirect_speech_with_that(nlp):

@@ -902,9 +902,14 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
             polarity=polarity_of(cand.lemma, cue_text, content.text),
             content_parts=parts if len(parts) > 1 else []))
     if use_model and attribution_model.is_available():
-        attributions = merge_model(doc, attributions, attribution_model.predict(doc), resolver, quotes,
-                                   nc_ranges)
+        tagged = [t for t in attribution_model.predict(doc) if t.cue_confidence >= MODEL_MIN_CUE_CONFIDENCE]
+        attributions = merge_model(doc, attributions, tagged, resolver, quotes, nc_ranges)
     return attributions, no_comment
+
+
+# Tagged cues the CRF is less sure of than this are left out. Chosen on 84 train articles held out
+# from a CRF trained on the other 756 (mean exact F1 69.3 with every tagged cue, 69.8 at 0.6).
+MODEL_MIN_CUE_CONFIDENCE = 0.6
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

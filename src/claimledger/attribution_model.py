@@ -51,6 +51,8 @@ class TaggedAttribution:
     source: list[tuple[int, int]] = field(default_factory=list)
     cue: list[tuple[int, int]] = field(default_factory=list)
     content: list[tuple[int, int]] = field(default_factory=list)
+    # The CRF's marginal probability of the cue's labels (the least sure cue token).
+    cue_confidence: float = 1.0
 
 
 def is_available() -> bool:
@@ -534,8 +536,13 @@ def predict(doc: Doc) -> list[TaggedAttribution]:
     tagger = _tagger()
     result: list[TaggedAttribution] = []
     for toks in paragraphs(doc):
-        runs = runs_from_labels(tagger.tag(paragraph_features(toks)))
+        labels = tagger.tag(paragraph_features(toks))
+        runs = runs_from_labels(labels)
         atts = link(toks, runs)
+        for att in atts:
+            cs, ce = att.cue[0]
+            sure = [tagger.marginal(labels[k], k) for k, t in enumerate(toks) if cs <= t.idx < ce]
+            att.cue_confidence = min(sure, default=1.0)
         if not atts and result and CARRY and _quote_kind(toks[0].text) in ("open", "both"):
             # A quotation running on from the previous paragraph (it opens with a quote mark
             # and has no cue of its own) belongs to the last attribution.
