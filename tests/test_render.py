@@ -24,3 +24,11 @@ def test_text_summary_lists_what_was_found(nlp):
     print_text(report, console)
     out = console.export_text()
     assert "art-9" in out and "Ana Ruiz" in out and "PERSON" in out
+
+
+def test_numbers_are_written_out_for_readers():
+    from claimledger.render import _number
+
+    assert _number(3_000_000_000.0) == "3,000,000,000"
+    assert _number(0.125) == "0.125"
+    assert _number(None) == "—"

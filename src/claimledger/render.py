@@ -17,6 +17,13 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _number(value: float | int | None) -> str:
+    """3000000000 -> '3,000,000,000'; 0.125 -> '0.125'."""
+    if not isinstance(value, (int, float)):
+        return "—"
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.6g}"
+
+
 def print_text(report: Report, console: Console) -> None:
     """A readable summary for a terminal."""
     a = report.article
@@ -56,7 +63,7 @@ def print_text(report: Report, console: Console) -> None:
         for col in ("text", "value", "unit", "bound", "counts"):
             table.add_column(col)
         for q in report.quantities:
-            table.add_row(q.text, f"{q.value:,.6g}" if isinstance(q.value, (int, float)) else str(q.value),
+            table.add_row(q.text, _number(q.value) if q.range is None else f"{_number(q.range[0])}–{_number(q.range[1])}",
                           q.unit or "", q.bound, q.counts or "")
         console.print(table)
 
