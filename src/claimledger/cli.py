@@ -286,10 +286,7 @@ def _ingest_batch_output(output: Path, db: str) -> None:
             result = ledger.store(reports)
             stored += result.stored
             skipped += result.skipped
-    except FileNotFoundError as exc:
-        error_line(str(exc))
-        sys.exit(EXIT_SOME_FAILED)
-    except LedgerError as exc:
+    except (FileNotFoundError, LedgerError) as exc:
         error_line(str(exc))
         sys.exit(EXIT_SOME_FAILED)
     finally:

@@ -36,6 +36,10 @@ class InputProblem:
     def __str__(self) -> str:
         return f"{self.origin}: {self.message}"
 
+    @classmethod
+    def of(cls, exc: InputError) -> "InputProblem":
+        return cls(exc.origin, exc.message)
+
 
 def looks_binary(data: bytes) -> bool:
     sample = data[:8192]
@@ -80,8 +84,8 @@ def _check_size(size: int, origin: str, max_bytes: int) -> None:
 def _article(text: str, origin: str, warnings: list[str], published_override: str | None,
              **meta: str | None) -> ArticleInput:
     validate_text(text, origin)
-    published = published_override or meta.pop("published", None)
-    meta.pop("published", None)
+    found = meta.pop("published", None)
+    published = published_override or found
     if published is not None:
         published = parse_published(published, origin)
     return ArticleInput(text=text, origin=origin, warnings=warnings, published=published, **meta)
@@ -131,7 +135,7 @@ def read_jsonl(lines: Iterable[bytes], origin: str, published: str | None = None
                     for k in ("id", "title", "url", "outlet", "published")}
             yield _article(text, where, warnings, published, **meta)
         except InputError as exc:
-            yield InputProblem(exc.origin, exc.message)
+            yield InputProblem.of(exc)
 
 
 def _walk(directory: Path) -> Iterator[Path]:
@@ -154,7 +158,7 @@ def read_stream(stream: BinaryIO, origin: str, kind: str, published: str | None,
         _check_size(len(data), origin, max_bytes)
         yield (read_html if kind == "html" else read_text)(data, origin, published)
     except InputError as exc:
-        yield InputProblem(exc.origin, exc.message)
+        yield InputProblem.of(exc)
 
 
 def kind_of(path: Path) -> str:
@@ -196,6 +200,6 @@ def _read_path(path: Path, published: str | None, max_bytes: int) -> Iterator[Ar
     except IsADirectoryError:
         yield InputProblem(origin, "is a directory")
     except InputError as exc:
-        yield InputProblem(exc.origin, exc.message)
+        yield InputProblem.of(exc)
     except OSError as exc:
         yield InputProblem(origin, f"cannot read ({exc.strerror or exc})")

@@ -64,9 +64,9 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def article_id(text: str, given: str | None = None) -> str:
+def article_id(text: str, given: str | None = None, sha256: str | None = None) -> str:
     """The given id, else a stable id from the text (same text, same id)."""
-    return given if given else "sha-" + text_sha256(text)[:16]
+    return given if given else "sha-" + (sha256 or text_sha256(text))[:16]
 
 
 def validate_text(text: str, origin: str) -> None:
@@ -124,10 +124,12 @@ def parse_many(texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
 
 
 def build_report(doc: Doc, article: ArticleInput, stages: Iterable[str] | None = None) -> Report:
-    meta = ArticleMeta(id=article_id(doc.text, article.id), sha256=text_sha256(doc.text),
+    text = doc.text  # spaCy rebuilds this string from every token on each access
+    sha256 = text_sha256(text)
+    meta = ArticleMeta(id=article_id(text, article.id, sha256), sha256=sha256,
                        title=article.title, url=article.url, outlet=article.outlet,
                        published=article.published)
-    report = Report(article=meta, text=doc.text, warnings=list(article.warnings))
+    report = Report(article=meta, text=text, warnings=list(article.warnings))
     for name in (stages if stages is not None else STAGES):
         STAGES[name](doc, report)
     return report
