@@ -31,15 +31,21 @@ CONTESTED, ASSERTED, DENIED = "contested", "asserted", "denied"
 @dataclass(frozen=True)
 class GroupingParams:
     """Similarity = weight * cos(propositions) + predicate * cos(predicate phrases)
-    + (1 - weight - predicate) * lexical; groups merge while their average similarity >= threshold."""
+    + (1 - weight - predicate) * lexical; groups merge while their average similarity >= threshold.
+
+    With `local_k`, each similarity is then measured against how close the two texts are to their own
+    nearest neighbours (local scaling, see `local_scaling`); `local_floor` bounds that scale from below.
+    """
 
     weight: float
     threshold: float
     predicate: float = 0.0
+    local_k: int = 0
+    local_floor: float = 0.0
 
 
 # Chosen on the dev topics of bench/claims_data (python bench/claims.py --tune); see that script.
-EMBEDDING_PARAMS = GroupingParams(weight=0.7, threshold=0.425, predicate=0.2)
+EMBEDDING_PARAMS = GroupingParams(weight=0.9, threshold=-0.04, predicate=0.1, local_k=5, local_floor=0.3)
 LEXICAL_PARAMS = GroupingParams(weight=0.0, threshold=0.125)
 
 
@@ -277,21 +283,48 @@ def predicate_phrases(texts: list[str]) -> list[str]:
     return out
 
 
-def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
-    lex = lexical_matrix(texts)
-    if embedder is None or params.weight + params.predicate == 0.0:
-        return lex
-    vectors = embedder.embed(texts)
-    sim = params.weight * (vectors @ vectors.T) + (1.0 - params.weight - params.predicate) * lex
-    if params.predicate:
-        from .nlp import ModelError
+def local_scaling(sim: np.ndarray, k: int, floor: float = 0.0) -> np.ndarray:
+    """`sim` minus the mean of the two texts' local scales (each one's mean similarity to its k nearest
+    other texts, at least `floor`).
 
-        try:
-            predicates = embedder.embed(predicate_phrases(texts))
-        except ModelError:  # no parser: the whole proposition stands in for its predicate
-            predicates = vectors
-        sim += params.predicate * (predicates @ predicates.T)
-    return sim
+    Attributions about one event all sit close together in embedding space, so an absolute threshold
+    either splits paraphrases that share few words or merges near-misses about the same dam. Against
+    its own neighbourhood a paraphrase still stands out (it is among the nearest), a near-miss does
+    not. The floor keeps a lone attribution, whose nearest neighbours are unrelated, from merging
+    with anything. Rows must be distinct texts (a duplicate would be everyone's nearest neighbour).
+    """
+    n = len(sim)
+    if n < 2 or k <= 0:
+        return sim
+    k = min(k, n - 1)
+    others = sim.astype(np.float32, copy=True)
+    np.fill_diagonal(others, -np.inf)
+    nearest = np.partition(others, n - k, axis=1)[:, n - k:]
+    scale = np.maximum(nearest.mean(axis=1), floor).astype(np.float32)
+    return sim - (scale[:, None] + scale[None, :]) / 2
+
+
+def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
+    # Computed once per distinct text: contents recur verbatim across a ledger (wire copy), and
+    # local scaling must not count a text's own duplicates as its neighbours.
+    unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
+    distinct = [str(t) for t in unique]
+    sim = lexical_matrix(distinct)
+    if embedder is not None and params.weight + params.predicate > 0.0:
+        vectors = embedder.embed(distinct)
+        sim = params.weight * (vectors @ vectors.T) + (1.0 - params.weight - params.predicate) * sim
+        if params.predicate:
+            from .nlp import ModelError
+
+            try:
+                predicates = embedder.embed(predicate_phrases(distinct))
+            except ModelError:  # no parser: the whole proposition stands in for its predicate
+                predicates = vectors
+            sim += params.predicate * (predicates @ predicates.T)
+        sim = local_scaling(sim, params.local_k, params.local_floor)
+    if len(distinct) == len(texts) and np.all(inverse == np.arange(len(texts))):
+        return sim
+    return sim[np.ix_(inverse, inverse)]
 
 
 # ------------------------------------------------------------------ clustering
