@@ -7,7 +7,7 @@ test (reported). Articles are built as report dicts directly, so the figures mea
 stance, not the attribution extractor.
 
     python bench/claims.py                 # figures on dev and test with the shipped parameters
-    python bench/claims.py --tune          # grid-search weight/threshold on dev, then report test
+    python bench/claims.py --tune          # grid-search weights/local scaling/threshold on dev, then report
     python bench/claims.py --lexical       # without the embedding model
     python bench/claims.py --errors        # also list stance errors and wrong merges/splits
     python bench/claims.py --pipeline      # end to end, on what the attribution extractor finds
@@ -221,36 +221,45 @@ def tune(reports, gold, embedder, lexical_only: bool) -> C.GroupingParams:
     keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
     gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
     texts = [it.match_text for it in items]
-    lex = C.lexical_matrix(texts)
+    # As C.similarity_matrix: features per distinct text, expanded back to attributions at the end.
+    unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
+    distinct = [str(t) for t in unique]
+    lex = C.lexical_matrix(distinct)
     if lexical_only:
         cos = pred = np.zeros_like(lex)
-        grid = [(0.0, 0.0)]
+        grid = [(0.0, 0.0, 0, 0.0)]
+        thresholds = np.arange(0.05, 0.9, 0.025)
     else:
-        v = embedder.embed(texts)
-        p = embedder.embed(C.predicate_phrases(texts))
+        v = embedder.embed(distinct)
+        p = embedder.embed(C.predicate_phrases(distinct))
         cos, pred = v @ v.T, p @ p.T
-        grid = [(round(w, 2), q) for w in np.arange(0.0, 1.01, 0.1) for q in (0.0, 0.1, 0.2, 0.3) if w + q <= 1.0]
+        grid = [(round(w, 2), q, k, floor) for w in np.arange(0.5, 1.01, 0.1) for q in (0.0, 0.1, 0.2, 0.3)
+                if w + q <= 1.0001 for k in (0, 3, 5, 8) for floor in ((0.0, 0.3) if k else (0.0,))]
+        thresholds = np.arange(-0.3, 0.9, 0.02)
     best = (-1.0, None)
-    for w, q in grid:
-        sim = w * cos + q * pred + (1 - w - q) * lex
-        for t in np.arange(0.05, 0.9, 0.025):
+    for w, q, k, floor in grid:
+        sim = C.local_scaling(w * cos + q * pred + (1 - w - q) * lex, k, floor)[np.ix_(inverse, inverse)]
+        for t in thresholds:
             groups = C.average_linkage(sim, float(t))
             f1 = pairwise([[keys[i] for i in g] for g in groups], gold_of)["f1"]
             if f1 >= best[0]:
-                best = (f1, C.GroupingParams(w, round(float(t), 3), q))
+                best = (f1, C.GroupingParams(w, round(float(t), 3), q, k, floor))
     p = best[1]
-    print(f"dev-tuned: weight={p.weight} predicate={p.predicate} threshold={p.threshold} "
-          f"(dev pairwise F1 {best[0]:.3f})")
+    print(f"dev-tuned: weight={p.weight} predicate={p.predicate} local_k={p.local_k} local_floor={p.local_floor} "
+          f"threshold={p.threshold} (dev pairwise F1 {best[0]:.3f})")
     return p
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--tune", action="store_true", help="choose weight/threshold on dev before reporting")
+    ap.add_argument("--tune", action="store_true",
+                    help="choose weights, local scaling and threshold on dev before reporting")
     ap.add_argument("--lexical", action="store_true", help="no embeddings: lexical similarity only")
     ap.add_argument("--errors", action="store_true", help="print stance errors and grouping mistakes")
     ap.add_argument("--pipeline", action="store_true",
                     help="end to end: attributions from the real extractor on the article texts")
+    ap.add_argument("--split", choices=("dev", "test", "both"), default="both",
+                    help="which split to report (tuning while looking only at dev: --tune --split dev)")
     args = ap.parse_args()
 
     rows, statements, dates = parse()
@@ -269,8 +278,9 @@ def main() -> None:
         params = tune(*splits["dev"], embedder, embedder is None)
     used = params or (C.EMBEDDING_PARAMS if embedder is not None else C.LEXICAL_PARAMS)
     print(f"grouping: {'MiniLM + lexical' if embedder is not None else 'lexical only'}, "
-          f"weight={used.weight} predicate={used.predicate} threshold={used.threshold}")
-    for split in ("dev", "test"):
+          f"weight={used.weight} predicate={used.predicate} local_k={used.local_k} "
+          f"local_floor={used.local_floor} threshold={used.threshold}")
+    for split in ("dev", "test") if args.split == "both" else (args.split,):
         reports, gold = splits[split]
         if args.pipeline:
             reports, gold, found = through_pipeline(reports, gold)
