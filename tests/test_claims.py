@@ -264,3 +264,44 @@ def test_predicate_phrase_keeps_what_happened_without_names(nlp):
     assert C.predicate_phrases(["Russian shelling had destroyed the Kherna dam overnight"]) == ["destroyed the dam"]
     (phrase,) = C.predicate_phrases(["4,000 people living below the Kherna dam had been moved to safety"])
     assert "moved to safety" in phrase and "Kherna" not in phrase
+
+
+def test_local_scaling_matches_definition_and_floor():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(9, 5))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    sim = (x @ x.T).astype(np.float32)
+    for k, floor in ((1, 0.0), (3, 0.0), (3, 0.5), (20, 0.0)):
+        got = C.local_scaling(sim, k, floor)
+        kk = min(k, len(sim) - 1)
+        scale = [max(np.mean(sorted(np.delete(sim[i], i))[-kk:]), floor) for i in range(len(sim))]
+        expected = sim - (np.array(scale)[:, None] + np.array(scale)[None, :]) / 2
+        assert np.allclose(got, expected, atol=1e-6)
+    assert C.local_scaling(sim, 0) is sim  # off
+    assert C.local_scaling(sim[:1, :1], 3).shape == (1, 1)
+
+
+def test_local_scaling_separates_near_misses_in_a_dense_event():
+    # Items 0-3 are near-misses about one event (0.55-0.6 alike) except 0-1, paraphrases at 0.7;
+    # items 4-5 are paraphrases of a quiet story at 0.5. No absolute threshold keeps 0-1 and 4-5 while
+    # splitting the event; measured against each item's neighbourhood one does.
+    sim = np.full((6, 6), 0.1, dtype=np.float32)
+    sim[:4, :4] = 0.6
+    sim[0, 1] = sim[1, 0] = 0.7
+    sim[2, 3] = sim[3, 2] = 0.55
+    sim[4, 5] = sim[5, 4] = 0.5
+    np.fill_diagonal(sim, 1.0)
+    absolute = [sorted(g) for g in C.average_linkage(sim, 0.5)]
+    assert [0, 1, 2, 3] in absolute  # the event collapses into one claim; at 0.56 and up 4-5 split
+    scaled = C.local_scaling(sim, 1, 0.3)
+    assert sorted(sorted(g) for g in C.average_linkage(scaled, 0.0)) == [[0, 1], [2], [3], [4, 5]]
+
+
+def test_similarity_matrix_ignores_verbatim_duplicates_when_scaling():
+    texts = ["Shelling destroyed the Kherna dam", "the Kherna dam was not hit", "artillery wrecked the dam",
+             "prices rose in March"]
+    params = C.GroupingParams(weight=0.5, threshold=0.0, predicate=0.0, local_k=2, local_floor=0.1)
+    once = C.similarity_matrix(texts, params, FakeEmbedder())
+    twice = C.similarity_matrix(texts + [texts[0], texts[0]], params, FakeEmbedder())
+    assert np.allclose(twice[:4, :4], once, atol=1e-6)
+    assert np.allclose(twice[4], twice[0]) and np.allclose(twice[:, 5], twice[:, 0])
