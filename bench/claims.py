@@ -31,7 +31,12 @@ sys.path.insert(0, str(ROOT / "src"))
 from claimledger import claims as C  # noqa: E402
 from claimledger import stance as S  # noqa: E402
 
-DATA = ROOT / "bench" / "claims_data" / "propositions.txt"
+DATA_DIR = ROOT / "bench" / "claims_data"
+DATA = DATA_DIR / "propositions.txt"          # the first set (16 topics)
+EXTRA = DATA_DIR / "propositions_extra.txt"   # 10 more topics, added to make dev tuning less noisy
+SETS = {"original": (DATA,), "extra": (EXTRA,), "all": (DATA, EXTRA)}
+# The grouping shipped before local scaling, for before/after figures (--baseline).
+BASELINE_PARAMS = C.GroupingParams(weight=0.7, threshold=0.425, predicate=0.2)
 KINDS = {"per": "person", "org": "organization", "grp": "group", "anon": "anonymous", "doc": "document"}
 
 
@@ -49,13 +54,15 @@ class GoldAttribution:
     content: str
 
 
-def parse(path: Path = DATA) -> tuple[list[GoldAttribution], dict[str, str], dict[str, str]]:
-    """Gold attributions, proposition statements, and article publication dates."""
+def parse(paths: tuple[Path, ...] = (DATA,)) -> tuple[list[GoldAttribution], dict[str, str], dict[str, str]]:
+    """Gold attributions, proposition statements, and article publication dates (topic and proposition
+    ids are unique across the files)."""
     rows: list[GoldAttribution] = []
     statements: dict[str, str] = {}
     dates: dict[str, str] = {}
     topic = split = prop = ""
-    for line in path.read_text(encoding="utf-8").splitlines():
+    lines = [line for path in paths for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         if line.startswith("# topic "):
             _, _, topic, split, *days = line.split()
             for i, day in enumerate(days, 1):
@@ -258,22 +265,26 @@ def main() -> None:
     ap.add_argument("--errors", action="store_true", help="print stance errors and grouping mistakes")
     ap.add_argument("--pipeline", action="store_true",
                     help="end to end: attributions from the real extractor on the article texts")
+    ap.add_argument("--data", choices=tuple(SETS), default="all",
+                    help="propositions.txt (original), propositions_extra.txt (extra) or both (all)")
+    ap.add_argument("--baseline", action="store_true",
+                    help="the grouping parameters shipped before local scaling, for before/after figures")
     ap.add_argument("--split", choices=("dev", "test", "both"), default="both",
                     help="which split to report (tuning while looking only at dev: --tune --split dev)")
     args = ap.parse_args()
 
-    rows, statements, dates = parse()
+    rows, statements, dates = parse(SETS[args.data])
     embedder = None if args.lexical else C.resolve_embedder(True)
     if not args.lexical and embedder is None:
         print("embedding model not available: lexical only")
-    print(f"set: {len(statements)} propositions, {len(rows)} attributions, "
+    print(f"set {args.data}: {len(statements)} propositions, {len(rows)} attributions, "
           f"{len({g.article for g in rows})} articles, {len({g.topic for g in rows})} topics; "
           f"{Counter(g.stance for g in rows)}")
     splits = {}
     for split in ("dev", "test"):
         part = [g for g in rows if g.split == split]
         splits[split] = build_reports(part, dates)
-    params = None
+    params = BASELINE_PARAMS if args.baseline and embedder is not None else None
     if args.tune:
         params = tune(*splits["dev"], embedder, embedder is None)
     used = params or (C.EMBEDDING_PARAMS if embedder is not None else C.LEXICAL_PARAMS)
