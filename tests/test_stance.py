@@ -70,3 +70,17 @@ def test_attribution_dict_form():
     assert st.attribution_stance(a, DAM).label == st.DENIES
     assert st.attribution_stance({"cue": {"text": "said"}, "content": {"text": "the dam was destroyed"}},
                                  DAM).label == st.ASSERTS
+
+
+def test_picked_up_is_a_rise():
+    prop = "Car sales fell this year"
+    assert st.stance_toward("say", "said", "demand for the cars picked up this year", prop).label == st.DENIES
+    assert st.stance_toward("say", "said", "sales rebounded in the spring", prop).label == st.DENIES
+
+
+def test_spreading_against_contained():
+    prop = "Firefighters have contained the forest fire"
+    assert st.stance_toward("say", "said", "the flames were still spreading north", prop).label == st.DENIES
+    assert st.stance_toward("say", "said", "the blaze was under control by noon", prop).label == st.ASSERTS
+    assert st.stance_toward("say", "said", "the fire is raging out of control",
+                            "The fire is still spreading").label == st.ASSERTS

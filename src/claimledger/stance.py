@@ -47,7 +47,8 @@ _NOT_NEGATION = re.compile(
 ANTONYMS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("direction",
      ("rise", "rose", "risen", "increase", "climb", "grow", "grew", "grown", "jump", "soar", "surge",
-      "gain", "higher", "more", "go up", "gone up", "went up", "lift", "raise", "hike"),
+      "gain", "higher", "more", "go up", "gone up", "went up", "lift", "raise", "hike", "pick up", "picked up",
+      "rebound"),
      ("fall", "fell", "fallen", "drop", "decline", "decrease", "ease", "shrink", "shrank", "slump",
       "plunge", "lower", "fewer", "less", "cut", "reduce", "reduction", "gone down")),
     ("damage",
@@ -73,6 +74,9 @@ ANTONYMS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
      ("lose", "lost", "defeat", "fail", "failure")),
     ("quality", ("better", "improve", "strong"), ("worse", "worsen", "weak")),
     ("openness", ("open", "reopen"), ("closed", "close", "shut")),
+    # Fires, outbreaks, floods: still spreading against contained.
+    ("containment", ("spread", "spreading", "out of control", "raging", "rage"),
+     ("contain", "contained", "under control", "extinguish", "put out")),
 )
 
 
