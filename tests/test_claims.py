@@ -305,3 +305,18 @@ def test_similarity_matrix_ignores_verbatim_duplicates_when_scaling():
     twice = C.similarity_matrix(texts + [texts[0], texts[0]], params, FakeEmbedder())
     assert np.allclose(twice[:4, :4], once, atol=1e-6)
     assert np.allclose(twice[4], twice[0]) and np.allclose(twice[:, 5], twice[:, 0])
+
+
+def test_local_scaling_counts_near_duplicates_once():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(7, 6))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    copy = x[0] + 0.05 * rng.normal(size=6)  # a lightly edited copy of text 0
+    y = np.vstack([x, copy / np.linalg.norm(copy)])
+    sim = (y @ y.T).astype(np.float32)
+    assert sim[0, 7] >= C.DUPLICATE_SIMILARITY
+    with_copy = C.local_scaling(sim, 2, 0.0)
+    alone = C.local_scaling(sim[:7, :7], 2, 0.0)
+    assert np.allclose(with_copy[:7, :7], alone, atol=1e-6)  # the copy is nobody's extra neighbour
+    # ... and it is scaled like the text it copies.
+    assert sim[7, 3] - with_copy[7, 3] == pytest.approx(sim[0, 3] - with_copy[0, 3], abs=1e-6)
