@@ -6,7 +6,10 @@ Input is any iterable of `claimledger.report/1` dicts (one article, a JSONL file
    propositions with negation words removed and of their predicate phrases (main verb and complements,
    names dropped: what happened), and a lexical overlap of key words (names, numbers, stemmed content
    words; the two sides of a news antonym pair count as the same word, so "rose"/"fell" match).
-   Without the model it is lexical only.
+   Without the model it is lexical only. With it, each similarity is then taken relative to how close
+   the two texts are to their own nearest neighbours (`local_scaling`): attributions about one event
+   are all alike in MiniLM space, and only against that neighbourhood do paraphrases stand out from
+   near-misses (dev grouping F1 0.62 -> 0.73 on the first set).
 3. Average-linkage clustering with a threshold chosen on the dev half of bench/claims_data.
 4. Per group the clearest affirmative content is the proposition; each member's stance toward it comes
    from `stance.stance_toward`. Ranking: contested first, then distinct sources, then recency.
