@@ -213,6 +213,23 @@ def test_colon_headline(nlp):
     assert a.content.text == "Europe must defend itself"
 
 
+def test_headline_kicker_is_not_a_source(nlp):
+    text = "Breaking: Harbor Council Votes To Close The Old Pier.\n\nThe council met on Monday."
+    assert not [a for a in run(nlp, text)[0] if a.cue.text == ":"]
+
+
+def test_poll_later_in_the_sentence_is_the_source(nlp):
+    text = "Mayor Dana Ortiz gained ground in a new Coastline poll released Thursday."
+    a = by_cue(run(nlp, text)[0], "in")
+    assert a.source.text == "a new Coastline poll released Thursday"
+    assert a.content.text == "Mayor Dana Ortiz gained ground"
+
+
+def test_poll_as_medium_of_a_cue_verb_is_not_a_second_attribution(nlp):
+    attrs = run(nlp, "Most voters said in a poll that the bridge matters.")[0]
+    assert [a.cue.text for a in attrs] == ["said"]
+
+
 def test_who_said(nlp):
     text = "The plan was backed by Tom Reed, who said the cuts were necessary."
     a = by_cue(run(nlp, text)[0], "said")

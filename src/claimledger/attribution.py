@@ -640,6 +640,10 @@ def _make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> S
 
 
 _COLON_HEAD = re.compile(r"^([A-Z][^\n:]{1,60}?):\s+(\S[^\n]*)$", re.M)
+# Headline kickers ("Breaking: ...", "WATCH: ...") label the story; nobody is speaking.
+_COLON_LABELS = frozenset("""breaking wow watch look listen read update updated exclusive video photos photo
+pictures transcript opinion analysis editorial live developing alert flashback boom whoa omg bombshell
+explainer factbox timeline just in must-see revealed confirmed warning""".split()) | {"video transcript", "just in"}
 
 
 def colon_candidates(doc: Doc) -> list[Candidate]:
@@ -649,6 +653,8 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
     for m in _COLON_HEAD.finditer(text):
         left = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
         if left is None or len(left) > 6:
+            continue
+        if left.text.lower() in _COLON_LABELS:
             continue
         qa = left.text in ("Q", "A")
         named = all(t.is_title or t.is_upper or t.pos_ == "PROPN" or t.is_punct for t in left)
@@ -767,17 +773,28 @@ def headline_candidates(doc: Doc) -> list[Candidate]:
 
 
 _IN_SOURCE_NOUNS = frozenset("poll polls survey surveys study report exit analysis".split())
+# Later in a sentence only the nouns that report measurements: "was at 25 percent in the poll",
+# while "named in the report" states no finding of the report.
+_IN_SOURCE_NOUNS_LATER = frozenset("poll polls survey surveys".split())
 
 
 def in_phrase_cues(doc: Doc) -> list[Token]:
-    """'In a (new) poll, <clause>': the preposition is the cue, its object the source."""
+    """'In a (new) poll, <clause>' / '<clause> in the latest survey': the preposition is the cue, its
+    object the source, the clause it modifies the content."""
     out = []
-    for sent in doc.sents:
-        first = sent[0]
-        if first.lower_ == "in" and first.dep_ == "prep":
-            objs = [x for x in first.children if x.dep_ == "pobj"]
-            if objs and objs[0].lemma_.lower() in _IN_SOURCE_NOUNS:
-                out.append(first)
+    for tok in doc:
+        if tok.lower_ != "in" or tok.dep_ != "prep":
+            continue
+        objs = [x for x in tok.children if x.dep_ == "pobj"]
+        if not objs:
+            continue
+        noun = objs[0].lemma_.lower()
+        if tok.i == tok.sent.start:
+            if noun in _IN_SOURCE_NOUNS:
+                out.append(tok)
+        elif noun in _IN_SOURCE_NOUNS_LATER and tok.head.pos_ in ("VERB", "AUX") \
+                and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.head.children):
+            out.append(tok)
     return out
 
 
@@ -802,7 +819,8 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
         between = text[char:head_chars[k]]
         return len(between) < 60 and "\n" not in between and not re.search(r"[.!?]\s", between)
 
-    for tok in heads + in_phrase_cues(doc):
+    for tok in heads + [t for t in in_phrase_cues(doc) if t.head.i not in head_ids]:
+        # ("said in a poll that ..." is the verb's attribution; the poll is only its medium)
         cue = cue_span(tok) if tok.lower_ != "in" else (tok.i, tok.i + 1)
         gov = _governing(tok)
         if gov is not None:
