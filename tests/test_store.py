@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from claimledger import store
+from claimledger import export, schema, store
 from claimledger.pipeline import ArticleInput, analyze_many, text_sha256
 from claimledger.store import Ledger, LedgerError, SearchFilters
 
@@ -201,15 +201,15 @@ def test_foreign_keys_are_real(db, hand_reports):
     with Ledger.open(db, create=True) as ledger:
         ledger.store(hand_reports)
         with pytest.raises(sa.exc.IntegrityError), ledger.engine.begin() as conn:
-            conn.execute(sa.insert(store.dates).values(article_id=999_999, ord=0, text="x", start=0, end=1))
+            conn.execute(sa.insert(schema.dates).values(article_id=999_999, ord=0, text="x", start=0, end=1))
         with ledger.engine.begin() as conn:
-            first = conn.scalar(sa.select(store.articles.c.id).order_by(store.articles.c.id))
-            entity = conn.execute(sa.select(store.attributions.c.source_entity_id, store.entities.c.name)
-                                  .join(store.entities, store.entities.c.id == store.attributions.c.source_entity_id)
-                                  .where(store.attributions.c.article_id == first)).one()
+            first = conn.scalar(sa.select(schema.articles.c.id).order_by(schema.articles.c.id))
+            entity = conn.execute(sa.select(schema.attributions.c.source_entity_id, schema.entities.c.name)
+                                  .join(schema.entities, schema.entities.c.id == schema.attributions.c.source_entity_id)
+                                  .where(schema.attributions.c.article_id == first)).one()
             assert entity.name == "Anna Berg"
-            conn.execute(sa.delete(store.articles).where(store.articles.c.id == first))
-        for table in store.CHILD_TABLES:
+            conn.execute(sa.delete(schema.articles).where(schema.articles.c.id == first))
+        for table in schema.CHILD_TABLES:
             with ledger.engine.connect() as conn:
                 left = conn.scalar(sa.select(sa.func.count()).select_from(table)
                                    .where(table.c.article_id == first))
@@ -296,7 +296,7 @@ def test_sqlite_fts_follows_sqlite_utils_conventions(tmp_path, hand_reports):
         ledger.store(hand_reports)
     con = sqlite3.connect(path)
     sql = dict(con.execute("SELECT name, sql FROM sqlite_master"))
-    for table, columns in store.FTS_COLUMNS.items():
+    for table, columns in schema.FTS_COLUMNS.items():
         # What Datasette's detect_fts() looks for: a virtual table naming the table as its content.
         assert f"content=[{table}]" in sql[f"{table}_fts"] and "FTS5" in sql[f"{table}_fts"]
         assert {f"{table}_ai", f"{table}_ad", f"{table}_au"} <= set(sql)
@@ -315,22 +315,23 @@ def test_schema_version_and_migration_path(db, hand_reports, monkeypatch):
     with Ledger.open(db, create=True) as ledger:
         ledger.store(hand_reports[:1])
         with ledger.engine.connect() as conn:
-            assert conn.scalar(sa.select(store.ledger_meta.c.value)
-                               .where(store.ledger_meta.c.key == "schema_version")) == str(store.SCHEMA_VERSION)
+            assert conn.scalar(sa.select(schema.ledger_meta.c.value)
+                               .where(schema.ledger_meta.c.key == "schema_version")) == str(schema.SCHEMA_VERSION)
 
     def add_reviewed_column(conn):
         conn.execute(sa.DDL("ALTER TABLE articles ADD COLUMN reviewed_by TEXT"))
 
-    monkeypatch.setattr(store, "SCHEMA_VERSION", store.SCHEMA_VERSION + 1)
-    monkeypatch.setitem(store.MIGRATIONS, store.SCHEMA_VERSION - 1, add_reviewed_column)
+    current = schema.SCHEMA_VERSION
+    monkeypatch.setattr(store, "SCHEMA_VERSION", current + 1)   # the version the store opens with
+    monkeypatch.setitem(schema.MIGRATIONS, current, add_reviewed_column)
     with pytest.raises(LedgerError, match="run 'claimledger ingest' once to upgrade"):
         Ledger.open(db, read_only=True)
     with Ledger.open(db, create=True) as ledger:
         with ledger.engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("articles")}
-            version = conn.scalar(sa.select(store.ledger_meta.c.value)
-                                  .where(store.ledger_meta.c.key == "schema_version"))
-        assert "reviewed_by" in columns and version == str(store.SCHEMA_VERSION)
+            version = conn.scalar(sa.select(schema.ledger_meta.c.value)
+                                  .where(schema.ledger_meta.c.key == "schema_version"))
+        assert "reviewed_by" in columns and version == str(current + 1)
         assert list(ledger.reports()) == hand_reports[:1]
     # A ledger from a newer claimledger is refused, not mangled.
     monkeypatch.setattr(store, "SCHEMA_VERSION", 1)
@@ -350,17 +351,17 @@ def test_export_every_table_as_csv_jsonl_and_parquet(db, hand_reports, tmp_path)
 
     with Ledger.open(db, create=True) as ledger:
         ledger.store(hand_reports)
-        for name, table in store.TABLES.items():
+        for name, table in schema.TABLES.items():
             expected = ledger.count(name)
             buf = io.StringIO()
-            assert store.export_table(ledger, name, "csv", buf) == expected
+            assert export.export_table(ledger, name, "csv", buf) == expected
             rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
             assert len(rows) == expected and list(rows[0]) == [c.name for c in table.columns]
             buf = io.StringIO()
-            store.export_table(ledger, name, "jsonl", buf)
+            export.export_table(ledger, name, "jsonl", buf)
             assert len([json.loads(line) for line in buf.getvalue().splitlines()]) == expected
             target = tmp_path / f"{name}.parquet"
-            assert store.export_table(ledger, name, "parquet", target) == expected
+            assert export.export_table(ledger, name, "parquet", target) == expected
             parquet = pq.read_table(target)
             assert parquet.num_rows == expected and parquet.column_names == [c.name for c in table.columns]
         quantities = pq.read_table(tmp_path / "quantities.parquet").to_pylist()
@@ -368,7 +369,7 @@ def test_export_every_table_as_csv_jsonl_and_parquet(db, hand_reports, tmp_path)
         published = pq.read_table(tmp_path / "articles.parquet").column("published").to_pylist()
         assert [p.isoformat() if p else None for p in published] == ["2025-01-05", "2025-02-10", None]
         buf = io.StringIO()
-        assert store.export_reports(ledger, buf) == 3
+        assert export.export_reports(ledger, buf) == 3
         assert [json.loads(line) for line in buf.getvalue().splitlines()] == hand_reports
 
 
@@ -377,18 +378,18 @@ def test_datasette_metadata_names_only_real_tables_and_columns():
 
     meta = yaml.safe_load((Path(__file__).resolve().parents[1] / "datasette" / "metadata.yml").read_text())
     tables = meta["databases"]["ledger"]["tables"]
-    assert set(store.TABLES) <= set(tables)
+    assert set(schema.TABLES) <= set(tables)
     for name, spec in tables.items():
         if name.endswith("_fts"):
-            assert name[:-4] in store.FTS_COLUMNS
+            assert name[:-4] in schema.FTS_COLUMNS
             continue
-        columns = {c.name for c in store.metadata.tables[name].columns}
+        columns = {c.name for c in schema.metadata.tables[name].columns}
         named = set(spec.get("columns", {})) | set(spec.get("facets", [])) | set(spec.get("sortable_columns", []))
         if "label_column" in spec:
             named.add(spec["label_column"])
         assert named <= columns, f"{name}: {sorted(named - columns)} are not columns"
         if "fts_table" in spec:
-            assert spec["fts_table"] == f"{name}_fts" and name in store.FTS_COLUMNS
+            assert spec["fts_table"] == f"{name}_fts" and name in schema.FTS_COLUMNS
 
 
 def test_bad_targets_are_refused_with_one_line(tmp_path):

@@ -340,7 +340,9 @@ def search(query: tuple[str, ...], db: str, scope: str, source: str | None, kind
               help="File (or directory, for all tables) to write instead of stdout.")
 def export(db: str, fmt: str, table: str | None, output: Path | None) -> None:
     """Export the ledger: JSONL re-creates the exact reports; CSV and Parquet (for Spark, DuckDB) per table."""
-    from .store import TABLES, LedgerError, export_reports, export_table
+    from .export import export_reports, export_table
+    from .schema import TABLES
+    from .store import LedgerError
 
     if fmt == "parquet" and output is None:
         error_line("parquet is binary: give --output FILE (or DIRECTORY without --table)")

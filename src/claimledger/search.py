@@ -12,14 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from .store import (
-    PG_TEXT_CONFIG,
-    _fts_table,
-    _pg_tsvector,
-    articles,
-    attributions,
-    findings,
-)
+from .schema import PG_TEXT_CONFIG, articles, attributions, findings, fts_table, pg_tsvector
 
 if TYPE_CHECKING:
     from .store import SearchFilters
@@ -42,9 +35,9 @@ def _text_match(table: sa.Table, query: str, backend: str) -> tuple[Any, Any, An
     if backend == "postgresql":
         tsquery = sa.func.plainto_tsquery(sa.literal_column(f"'{PG_TEXT_CONFIG}'::regconfig"),
                                           sa.bindparam("q", query))
-        vector = _pg_tsvector(table)
+        vector = pg_tsvector(table)
         return None, vector.op("@@")(tsquery), -sa.func.ts_rank(vector, tsquery)
-    fts = _fts_table(table.name)
+    fts = fts_table(table.name)
     return (fts, fts.c[f"{table.name}_fts"].op("MATCH")(sa.bindparam("q", fts5_query(query))),
             fts.c.rank)
 

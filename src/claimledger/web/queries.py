@@ -12,7 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..search import build_search
-from ..store import Ledger, SearchFilters, _plain, articles, attributions, findings, quantities
+from ..schema import articles, attributions, findings, quantities
+from ..store import Ledger, SearchFilters, plain_row
 
 SEVERITY_ORDER = sa.case({"error": 0, "warning": 1, "info": 2}, value=findings.c.severity, else_=3)
 
@@ -51,7 +52,7 @@ def article_page(ledger: Ledger, query: str, filters: SearchFilters, page: int, 
     with ledger.engine.connect() as conn:
         total = int(conn.scalar(total_q) or 0)
         rows = conn.execute(counted.offset((page - 1) * per_page)).mappings().all()
-    return Page([_plain(dict(r)) for r in rows], total, page, per_page)
+    return Page([plain_row(dict(r)) for r in rows], total, page, per_page)
 
 
 def distinct_values(ledger: Ledger, column: sa.Column) -> list[str]:
@@ -140,7 +141,7 @@ def source_attributions(ledger: Ledger, name: str, limit: int = 500) -> list[dic
          .where(sa.func.lower(_WHO) == name.lower())
          .order_by(articles.c.published.desc(), articles.c.id, attributions.c.ord).limit(limit))
     with ledger.engine.connect() as conn:
-        return [_plain(dict(r)) for r in conn.execute(q).mappings()]
+        return [plain_row(dict(r)) for r in conn.execute(q).mappings()]
 
 
 # --------------------------------------------------------------------------------------------- findings
@@ -161,7 +162,7 @@ def findings_page(ledger: Ledger, kind: str | None, severity: str | None, page: 
     with ledger.engine.connect() as conn:
         total = int(conn.scalar(total_q) or 0)
         rows = conn.execute(ordered.limit(per_page).offset((page - 1) * per_page)).mappings().all()
-    return Page([_plain(dict(r)) for r in rows], total, page, per_page)
+    return Page([plain_row(dict(r)) for r in rows], total, page, per_page)
 
 
 def parse_day(value: str | None, name: str) -> str | None:
