@@ -230,6 +230,13 @@ def test_poll_as_medium_of_a_cue_verb_is_not_a_second_attribution(nlp):
     assert [a.cue.text for a in attrs] == ["said"]
 
 
+def test_poll_opening_the_sentence_is_a_source_even_before_a_cue_verb(nlp):
+    text = "In a poll published Monday, 28 percent of residents said the pier should close."
+    a = by_cue(run(nlp, text)[0], "In")
+    assert a.source.text == "a poll published Monday"
+    assert a.content.text == "28 percent of residents said the pier should close"
+
+
 def test_who_said(nlp):
     text = "The plan was backed by Tom Reed, who said the cuts were necessary."
     a = by_cue(run(nlp, text)[0], "said")

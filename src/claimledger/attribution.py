@@ -819,8 +819,10 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
         between = text[char:head_chars[k]]
         return len(between) < 60 and "\n" not in between and not re.search(r"[.!?]\s", between)
 
-    for tok in heads + [t for t in in_phrase_cues(doc) if t.head.i not in head_ids]:
-        # ("said in a poll that ..." is the verb's attribution; the poll is only its medium)
+    # "Voters said in a poll that ..." is the verb's attribution, the poll only its medium; a poll
+    # opening the sentence ("In a poll, 28 percent said ...") is a source of its own.
+    in_cues = [t for t in in_phrase_cues(doc) if t.i == t.sent.start or t.head.i not in head_ids]
+    for tok in heads + in_cues:
         cue = cue_span(tok) if tok.lower_ != "in" else (tok.i, tok.i + 1)
         gov = _governing(tok)
         if gov is not None:
