@@ -325,23 +325,114 @@ def local_scaling(sim: np.ndarray, k: int, floor: float = 0.0,
     return sim - (scale[:, None] + scale[None, :]) / 2
 
 
-def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
-    # Computed once per distinct text: contents recur verbatim across a ledger (wire copy), and
-    # local scaling must not count a text's own duplicates as its neighbours.
-    unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
-    distinct = [str(t) for t in unique]
-    sim = lexical_matrix(distinct)
-    if embedder is not None and params.weight + params.predicate > 0.0:
-        vectors = embedder.embed(distinct)
-        sim = params.weight * (vectors @ vectors.T) + (1.0 - params.weight - params.predicate) * sim
-        if params.predicate:
-            from .nlp import ModelError
+class _Features:
+    """What raw similarity is made of, per distinct text: weighted unit-vector parts (propositions,
+    predicate phrases) and key-term overlap. One place for the formula, used whole (dense path),
+    by row chunks against every text (blocking) and by blocks of a few texts (one component)."""
 
-            try:
-                predicates = embedder.embed(predicate_phrases(distinct))
-            except ModelError:  # no parser: the whole proposition stands in for its predicate
-                predicates = vectors
-            sim += params.predicate * (predicates @ predicates.T)
+    def __init__(self, texts: list[str], params: GroupingParams, embedder: Any = None) -> None:
+        self.texts = texts
+        self.parts: list[tuple[float, np.ndarray]] = []
+        self.lexical_weight = 1.0
+        self.scaled = False
+        self._index: _TermIndex | None = None
+        if embedder is not None and params.weight + params.predicate > 0.0:
+            vectors = embedder.embed(texts)
+            self.parts.append((params.weight, vectors))
+            self.lexical_weight = 1.0 - params.weight - params.predicate
+            if params.predicate:
+                from .nlp import ModelError
+
+                try:
+                    predicates = embedder.embed(predicate_phrases(texts))
+                except ModelError:  # no parser: the whole proposition stands in for its predicate
+                    predicates = vectors
+                self.parts.append((params.predicate, predicates))
+            self.scaled = params.local_k > 0
+        # The shipped weights leave 1 - 0.9 - 0.1 = -2.8e-17 for the lexical term: zero but for rounding,
+        # so it is skipped rather than computed over every pair (changes no similarity beyond float32 noise).
+        self.use_lexical = not self.parts or abs(self.lexical_weight) > 1e-6
+
+    def block(self, idx: np.ndarray) -> np.ndarray:
+        """Raw similarity among the texts `idx` (float32, len(idx) x len(idx))."""
+        lex = lexical_matrix([self.texts[i] for i in idx]) if self.use_lexical else None
+        return self._combine(lambda v: v[idx] @ v[idx].T, lex)
+
+    def rows(self, idx: np.ndarray) -> np.ndarray:
+        """Raw similarity of the texts `idx` against every text (float32, len(idx) x n)."""
+        if self.use_lexical and self._index is None:
+            self._index = _TermIndex(self.texts)
+        lex = self._index.rows(idx) if self.use_lexical else None  # type: ignore[union-attr]
+        return self._combine(lambda v: v[idx] @ v.T, lex)
+
+    def _combine(self, cosine: Any, lex: np.ndarray | None) -> np.ndarray:
+        if not self.parts:
+            return lex  # type: ignore[return-value]
+        (weight, vectors), *rest = self.parts
+        sim = weight * cosine(vectors)
+        if lex is not None:
+            sim = sim + self.lexical_weight * lex
+        for weight, vectors in rest:
+            sim += weight * cosine(vectors)
+        return sim
+
+
+class _TermIndex:
+    """Key terms of many texts as postings: rows of `lexical_matrix` without the n x n matrix."""
+
+    def __init__(self, texts: list[str]) -> None:
+        keys: dict[str, int] = {}
+        ids: list[list[int]] = []
+        weights: list[list[float]] = []
+        self.terms: list[list[tuple[int, float]]] = []
+        self.totals = np.zeros(len(texts), dtype=np.float32)
+        for i, text in enumerate(texts):
+            row = []
+            for key, weight in key_terms(text).items():
+                k = keys.setdefault(key, len(keys))
+                if k == len(ids):
+                    ids.append([])
+                    weights.append([])
+                ids[k].append(i)
+                weights[k].append(weight)
+                row.append((k, weight))
+                self.totals[i] += weight
+            self.terms.append(row)
+        self.ids = [np.array(x, dtype=np.int64) for x in ids]
+        self.weights = [np.array(x, dtype=np.float64) for x in weights]
+
+    def rows(self, idx: np.ndarray) -> np.ndarray:
+        n, c = len(self.totals), len(idx)
+        positions, values = [], []
+        for r, i in enumerate(idx):
+            for k, weight in self.terms[i]:
+                positions.append(self.ids[k] + r * n)
+                values.append(self.weights[k] + weight)
+        if positions:
+            shared = np.bincount(np.concatenate(positions), np.concatenate(values), minlength=c * n)
+            shared = shared.reshape(c, n).astype(np.float32)
+        else:
+            shared = np.zeros((c, n), dtype=np.float32)
+        denominator = self.totals[idx][:, None] + self.totals[None, :]
+        np.maximum(denominator, 1e-9, out=denominator)
+        shared /= denominator
+        shared[np.arange(c), idx] = 1.0
+        return shared
+
+
+def _distinct(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    # Features are computed once per distinct text: contents recur verbatim across a ledger (wire copy),
+    # and local scaling must not count a text's own duplicates as its neighbours.
+    unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
+    return [str(t) for t in unique], inverse.reshape(-1)
+
+
+def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
+    """The dense n x n similarity of `texts` (the exact path, for up to `Blocking.dense_limit` texts)."""
+    distinct, inverse = _distinct(texts)
+    features = _Features(distinct, params, embedder)
+    sim = features.block(np.arange(len(distinct)))
+    if features.scaled:
         sim = local_scaling(sim, params.local_k, params.local_floor)
     if len(distinct) == len(texts) and np.all(inverse == np.arange(len(texts))):
         return sim
@@ -369,8 +460,9 @@ def _components(adjacent: np.ndarray) -> list[list[int]]:
     return out
 
 
-def _nn_chain(s: np.ndarray, threshold: float) -> list[list[int]]:
+def _nn_chain(s: np.ndarray, threshold: float, sizes: np.ndarray | None = None) -> list[list[int]]:
     """Average linkage on one similarity block with the nearest-neighbour chain: O(m^2), not O(m^3).
+    `sizes`: how many attributions each row stands for (verbatim copies linked as one weighted row).
 
     Average linkage is reducible (a merge never brings a group closer to a third one than the nearer
     of its parts was), so reciprocal nearest neighbours can be merged in any order, and a chain whose
@@ -379,7 +471,7 @@ def _nn_chain(s: np.ndarray, threshold: float) -> list[list[int]]:
     m = len(s)
     s = s.astype(np.float64, copy=True)
     np.fill_diagonal(s, -np.inf)
-    size = np.ones(m)
+    size = np.ones(m) if sizes is None else np.asarray(sizes, dtype=np.float64).copy()
     members = {i: [i] for i in range(m)}
     open_ = np.ones(m, dtype=bool)
     chain: list[int] = []
@@ -441,9 +533,11 @@ def _entry(item: _Item, stance: st.Stance) -> ClaimEntry:
         stance=stance.label, reasons=stance.reasons)
 
 
-def _proposition_index(group: list[int], items: list[_Item], sim: np.ndarray) -> int:
+def _proposition_index(group: list[int], items: list[_Item], centrality: np.ndarray) -> int:
     """The clearest affirmative member: no denial cue or negation, in the reporter's words rather than a
     quote (quotes say "I" and "we"), most central, then shortest."""
+    position = {i: x for x, i in enumerate(group)}
+
     def rank(i: int) -> tuple[int, int, int, float, int]:
         a = items[i].attribution
         cue = a.get("cue") or {}
@@ -451,8 +545,8 @@ def _proposition_index(group: list[int], items: list[_Item], sim: np.ndarray) ->
         quoted = a.get("form") == "direct" or bool(_FIRST_PERSON.search(items[i].core))
         # "The dam is intact" is affirmative in form but the denying side of "destroyed"/"intact".
         contrary = sum(side < 0 for side in st.antonym_classes(items[i].core).values())
-        centrality = float(np.mean([sim[i, j] for j in group if j != i])) if len(group) > 1 else 0.0
-        return (0 if own.polarity > 0 and not own.reasons else 1, contrary, int(quoted), -centrality,
+        return (0 if own.polarity > 0 and not own.reasons else 1, contrary, int(quoted),
+                -float(centrality[position[i]]),
                 len(items[i].core))
     return min(group, key=rank)
 
@@ -471,13 +565,204 @@ def _claim_id(entries: list[ClaimEntry]) -> str:
     return "c" + hashlib.sha1("\x01".join(keys).encode("utf-8")).hexdigest()[:10]
 
 
-def group_items(items: list[_Item], embedder: Any = None,
-                params: GroupingParams | None = None) -> tuple[list[list[int]], np.ndarray]:
-    """Indices of `items` grouped into propositions, and the similarity matrix used."""
+@dataclass(frozen=True)
+class Blocking:
+    """When and how the board is built without n x n matrices (memory O(n * neighbours)).
+
+    Up to `dense_limit` attributions the exact dense path runs. Above it, each distinct text keeps its
+    `neighbours` most similar texts, computed exactly in row chunks of about `chunk_cells` similarities
+    (embedding matmul plus key-term postings). Local scaling only needs each text's few nearest, and
+    the graph of pairs at the threshold is built from those lists; average linkage then runs densely
+    inside each connected component, exactly as on the dense path. Components of more than
+    `component_limit` attributions are first cut along their weakest links (see `_pieces`).
+    The result equals the dense path's unless a text has more than `neighbours` texts over the
+    threshold (`saturated` in the stats), whose extra links are not seen, or a component is cut.
+    """
+
+    dense_limit: int = 3000
+    neighbours: int = 64
+    component_limit: int = 2500
+    chunk_cells: int = 4_000_000
+    cut_step: float = 0.01
+
+
+BLOCKING = Blocking()
+
+
+def _centrality(block: np.ndarray) -> np.ndarray:
+    """Each member's mean similarity to the other members of its group (0 alone)."""
+    if len(block) < 2:
+        return np.zeros(len(block))
+    return np.array([float(np.mean(np.delete(block[x], x))) for x in range(len(block))])
+
+
+def group_items(items: list[_Item], embedder: Any = None, params: GroupingParams | None = None,
+                blocking: Blocking | None = None,
+                stats: dict[str, Any] | None = None) -> tuple[list[list[int]], list[np.ndarray]]:
+    """Indices of `items` grouped into propositions, and per group each member's centrality (its mean
+    similarity to the others). `stats`, when given, receives how the blocked path went."""
     if params is None:
         params = EMBEDDING_PARAMS if embedder is not None else LEXICAL_PARAMS
-    sim = similarity_matrix([it.match_text for it in items], params, embedder)
-    return average_linkage(sim, params.threshold), sim
+    blocking = blocking or BLOCKING
+    texts = [it.match_text for it in items]
+    if len(texts) <= blocking.dense_limit:
+        sim = similarity_matrix(texts, params, embedder)
+        groups = average_linkage(sim, params.threshold)
+        return groups, [_centrality(sim[np.ix_(g, g)]) for g in groups]
+    return _blocked_groups(texts, params, embedder, blocking, stats if stats is not None else {})
+
+
+# ------------------------------------------------------------------ blocking (large ledgers)
+
+def _roots(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of n nodes with edges a-b: each node's root, the smallest index of its
+    component (min-label hooking and pointer jumping, all in numpy)."""
+    parent = np.arange(n)
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    while True:
+        ra, rb = parent[a], parent[b]
+        lo, hi = np.minimum(ra, rb), np.maximum(ra, rb)
+        apart = lo != hi
+        if not apart.any():
+            return parent
+        np.minimum.at(parent, hi[apart], lo[apart])  # hi is a root: pointers only go down, no cycles
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                break
+            parent = grand
+
+
+def _split_by(labels: np.ndarray) -> list[np.ndarray]:
+    """Indices grouped by label, each group ascending."""
+    order = np.argsort(labels, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
+
+
+def _neighbours(features: _Features, k: int, chunk_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's k most similar texts (itself included) by raw similarity, most similar first."""
+    n = len(features.texts)
+    k = min(k, n)
+    ids = np.empty((n, k), dtype=np.int64)
+    values = np.empty((n, k), dtype=np.float32)
+    step = max(1, chunk_cells // n)
+    for start in range(0, n, step):
+        rows = np.arange(start, min(n, start + step))
+        sim = features.rows(rows)
+        top = np.argpartition(sim, n - k, axis=1)[:, n - k:] if k < n else np.tile(np.arange(n), (len(rows), 1))
+        top_values = np.take_along_axis(sim, top, axis=1)
+        order = np.argsort(-top_values, axis=1, kind="stable")
+        ids[rows] = np.take_along_axis(top, order, axis=1)
+        values[rows] = np.take_along_axis(top_values, order, axis=1)
+    return ids, values
+
+
+def _blocked_scales(features: _Features, ids: np.ndarray, values: np.ndarray, params: GroupingParams,
+                    chunk_cells: int, duplicate: float = DUPLICATE_SIMILARITY) -> np.ndarray:
+    """`local_scaling`'s scale of every text from its neighbour lists: near-duplicates (linked within
+    the lists) are one text whose representative is the first; each representative's scale is its
+    mean similarity to the k nearest other representatives, at least the floor."""
+    n, width = ids.shape
+    own = np.repeat(np.arange(n), width)
+    copy = values.reshape(-1) >= duplicate
+    root = _roots(n, own[copy], ids.reshape(-1)[copy])
+    is_rep = root == np.arange(n)
+    reps = np.flatnonzero(is_rep)
+    scale = np.full(n, params.local_floor, dtype=np.float32)
+    if len(reps) < 2:
+        return scale
+    kk = min(params.local_k, len(reps) - 1)
+    usable = is_rep[ids] & (ids != np.arange(n)[:, None])
+    take = usable & (np.cumsum(usable, axis=1) <= kk)
+    sums = np.where(take, values, np.float32(0)).sum(axis=1, dtype=np.float32)
+    full = reps[take[reps].sum(axis=1) == kk]
+    scale[full] = np.maximum(sums[full] / np.float32(kk), params.local_floor)
+    # A list crowded by copies of other texts holds fewer than k representatives: recompute that row.
+    short = reps[take[reps].sum(axis=1) < kk]
+    step = max(1, chunk_cells // n)
+    for start in range(0, len(short), step):
+        rows = short[start:start + step]
+        sim = features.rows(rows)
+        sim[:, ~is_rep] = -np.inf
+        sim[np.arange(len(rows)), rows] = -np.inf
+        nearest = np.partition(sim, n - kk, axis=1)[:, n - kk:]
+        scale[rows] = np.maximum(nearest.mean(axis=1), params.local_floor)
+    return scale[root]
+
+
+def _pieces(nodes: np.ndarray, a: np.ndarray, b: np.ndarray, weight: np.ndarray, threshold: float,
+            counts: np.ndarray, blocking: Blocking, out: list[np.ndarray]) -> None:
+    """Connected components of `nodes` over edges a-b (similarities `weight`, those >= threshold kept);
+    a component of more than `component_limit` attributions is cut again at a threshold raised by
+    `cut_step`, until it fits. Why: dense average linkage costs m^2 memory, and the weakest links of
+    a huge component are the chaining between propositions that average linkage would not merge
+    (a group's average similarity is at least the threshold, so it rarely hangs on the weakest links)."""
+    keep = weight >= threshold
+    a, b, weight = a[keep], b[keep], weight[keep]
+    la, lb = np.searchsorted(nodes, a), np.searchsorted(nodes, b)
+    root = _roots(len(nodes), la, lb)
+    for local in _split_by(root):
+        comp = nodes[local]
+        if len(comp) == 1 or counts[comp].sum() <= blocking.component_limit:
+            out.append(comp)
+            continue
+        inside = root[la] == root[local[0]]
+        _pieces(comp, a[inside], b[inside], weight[inside], threshold + blocking.cut_step, counts, blocking,
+                out)
+
+
+def _blocked_groups(texts: list[str], params: GroupingParams, embedder: Any, blocking: Blocking,
+                    stats: dict[str, Any]) -> tuple[list[list[int]], list[np.ndarray]]:
+    distinct, inverse = _distinct(texts)
+    n = len(distinct)
+    features = _Features(distinct, params, embedder)
+    ids, values = _neighbours(features, blocking.neighbours, blocking.chunk_cells)
+    scale = _blocked_scales(features, ids, values, params, blocking.chunk_cells) if features.scaled \
+        else np.zeros(n, dtype=np.float32)
+    own = np.repeat(np.arange(n), ids.shape[1])
+    other = ids.reshape(-1)
+    scaled = values.reshape(-1) - (scale[own] + scale[other]) / 2
+    edge = (scaled >= params.threshold) & (own != other)
+    # A full list whose last entry still reaches the threshold (against the lowest scale) may hide links.
+    last = values[:, -1] - (scale + scale.min()) / 2
+    stats.update(distinct=n, neighbours=ids.shape[1], edges=int(edge.sum()),
+                 saturated=int(np.sum(last >= params.threshold)) if ids.shape[1] < n else 0)
+    counts = np.bincount(inverse, minlength=n)
+    pieces: list[np.ndarray] = []
+    _pieces(np.arange(n), own[edge], other[edge], scaled[edge], params.threshold, counts, blocking, pieces)
+    item_lists = _split_by(inverse)  # the attributions of each distinct text, ascending
+    groups: list[list[int]] = []
+    centrality: list[np.ndarray] = []
+    largest = cut = 0
+    for members in pieces:
+        if len(members) == 1 and counts[members[0]] == 1:
+            groups.append([int(item_lists[members[0]][0])])
+            centrality.append(np.zeros(1))
+            continue
+        block = features.block(members)
+        if features.scaled:
+            block = block - (scale[members][:, None] + scale[members][None, :]) / 2
+        members_items = np.sort(np.concatenate([item_lists[d] for d in members]))
+        largest = max(largest, len(members_items))
+        if len(members_items) <= blocking.component_limit:
+            # Attributions, not distinct texts, as on the dense path: the same groups.
+            local = np.searchsorted(members, inverse[members_items])
+            sub = block[np.ix_(local, local)]
+            for g in _nn_chain(sub, params.threshold):
+                groups.append([int(members_items[x]) for x in g])
+                centrality.append(_centrality(sub[np.ix_(g, g)]))
+            continue
+        # Too many verbatim copies to link one by one: each distinct text is one row weighing its copies.
+        cut += 1
+        weights = counts[members].astype(np.float64)
+        for g in _nn_chain(block, params.threshold, weights):
+            total = weights[g].sum()
+            sums = block[np.ix_(g, g)].astype(np.float64) @ weights[g]
+            own_mean = (sums - np.diag(block)[g]) / max(total - 1.0, 1.0)
+            groups.append([int(i) for d in g for i in item_lists[members[d]]])
+            centrality.append(np.repeat(own_mean, counts[members][g]))
+    stats.update(pieces=len(pieces), largest_piece=largest, weighted_pieces=cut)
+    return groups, centrality
 
 
 def resolve_embedder(use_embeddings: bool = True) -> Any:
@@ -492,7 +777,7 @@ def resolve_embedder(use_embeddings: bool = True) -> Any:
 
 def build_claims(reports: Iterable[dict[str, Any]], min_sources: int = 1, contested_only: bool = False, *,
                  use_embeddings: bool = True, embedder: Any = None,
-                 params: GroupingParams | None = None) -> list[Claim]:
+                 params: GroupingParams | None = None, blocking: Blocking | None = None) -> list[Claim]:
     """Claims over `claimledger.report/1` dicts, ranked for the board.
 
     `embedder` overrides the default MiniLM encoder (anything with `embed(texts) -> unit vectors`);
@@ -503,10 +788,10 @@ def build_claims(reports: Iterable[dict[str, Any]], min_sources: int = 1, contes
         return []
     if embedder is None:
         embedder = resolve_embedder(use_embeddings)
-    groups, sim = group_items(items, embedder, params)
+    groups, centrality = group_items(items, embedder, params, blocking)
     claims: list[Claim] = []
-    for group in groups:
-        ref = _proposition_index(group, items, sim)
+    for group, central in zip(groups, centrality):
+        ref = _proposition_index(group, items, central)
         proposition = items[ref].core
         claim = Claim(id="", proposition=_proposition_text(proposition),
                       proposition_from=(items[ref].article_id, str(items[ref].attribution.get("id", ""))))
