@@ -320,3 +320,92 @@ def test_local_scaling_counts_near_duplicates_once():
     assert np.allclose(with_copy[:7, :7], alone, atol=1e-6)  # the copy is nobody's extra neighbour
     # ... and it is scaled like the text it copies.
     assert sim[7, 3] - with_copy[7, 3] == pytest.approx(sim[0, 3] - with_copy[0, 3], abs=1e-6)
+
+
+# ------------------------------------------------------------------ blocked path (large ledgers)
+
+def _synthetic_items(n_topics: int = 30, seed: int = 11):
+    """Hand-made templates with invented names: paraphrases, denials, near-misses and verbatim copies."""
+    rng = np.random.default_rng(seed)
+    forms = ["{a} shelled the {t} at {p}", "the {t} at {p} was destroyed by {a}", "the {p} {t} was not hit",
+             "{a} closed the crossing at {p}", "the {p} crossing was shut by {a}", "prices of {t} in {p} rose",
+             "{t} prices in {p} fell sharply", "{a} troops entered {p}", "no {a} soldiers are in {p}"]
+    things = ["dam", "bridge", "grain", "port", "mine"]
+    sentences = []
+    for k in range(n_topics):
+        tag = chr(97 + k // 26) + chr(97 + k % 26)  # letters only: "Varn0" would share the key "varn"
+        fill = {"a": f"Varn{tag}", "p": f"Kelo{tag}", "t": things[k % len(things)]}
+        for form in rng.choice(forms, size=6):
+            sentences.append(form.format(**fill))
+            if rng.random() < 0.2:
+                sentences.append(sentences[-1])  # a wire copy
+    reports = [article(f"s{i}", "2025-01-01",
+                       *[("Officials", "anonymous", "said", s, None, "say") for s in sentences[i:i + 5]])
+               for i in range(0, len(sentences), 5)]
+    return C._items(reports)
+
+
+def _group_sets(groups):
+    return sorted(sorted(g) for g in groups)
+
+
+@pytest.mark.parametrize("embedder,params", [
+    (None, C.LEXICAL_PARAMS),
+    (FakeEmbedder(), C.GroupingParams(weight=0.9, threshold=-0.04, predicate=0.0, local_k=5, local_floor=0.3)),
+    (FakeEmbedder(), C.GroupingParams(weight=0.6, threshold=0.3)),
+])
+def test_blocked_path_groups_as_the_dense_path(embedder, params):
+    items = _synthetic_items()
+    dense, dense_central = C.group_items(items, embedder, params)
+    stats = {}
+    forced = C.Blocking(dense_limit=0, neighbours=40, chunk_cells=500)
+    blocked, blocked_central = C.group_items(items, embedder, params, forced, stats)
+    assert stats["distinct"] < len(items)  # verbatim copies are present
+    assert _group_sets(blocked) == _group_sets(dense)
+    assert 10 < len(dense) < len(items) / 2  # a real partition, neither all-in-one nor all apart
+    central = {tuple(sorted(g)): c for g, c in zip(dense, dense_central)}
+    for g, c in zip(blocked, blocked_central):
+        order = np.argsort(g)
+        assert np.allclose(np.asarray(c)[order], central[tuple(sorted(g))], atol=1e-5)
+
+
+def test_blocked_local_scales_match_dense_local_scaling():
+    items = _synthetic_items(12)
+    texts, _ = C._distinct([it.match_text for it in items])
+    params = C.GroupingParams(weight=1.0, threshold=0.0, local_k=3, local_floor=0.1)
+    features = C._Features(texts, params, FakeEmbedder())
+    sim = features.block(np.arange(len(texts)))
+    ids, values = C._neighbours(features, 6, 300)  # short lists: some rows must be recomputed
+    scale = C._blocked_scales(features, ids, values, params, 300)
+    expected_shift = sim - C.local_scaling(sim, 3, 0.1)
+    assert np.allclose((scale[:, None] + scale[None, :]) / 2, expected_shift, atol=1e-5)
+
+
+def test_oversized_components_are_cut_and_copies_weighted():
+    items = _synthetic_items(8)
+    params = C.GroupingParams(weight=0.6, threshold=0.2)
+    stats = {}
+    small = C.Blocking(dense_limit=0, component_limit=6, chunk_cells=500)
+    groups, central = C.group_items(items, FakeEmbedder(), params, small, stats)
+    assert sorted(i for g in groups for i in g) == list(range(len(items)))  # a partition of the items
+    assert stats["largest_piece"] <= 6 and all(len(c) == len(g) for g, c in zip(groups, central))
+    # Every cut group still lies inside one group of the exact clustering or splits it; never merges two.
+    dense = C.group_items(items, FakeEmbedder(), params)[0]
+    where = {i: k for k, g in enumerate(dense) for i in g}
+    assert all(len({where[i] for i in g}) == 1 for g in groups)
+
+
+def test_many_copies_of_one_text_link_as_one_weighted_row():
+    items = _synthetic_items(3)
+    copies = [items[0]] * 30 + items
+    small = C.Blocking(dense_limit=0, component_limit=10, chunk_cells=500)
+    stats = {}
+    groups, _ = C.group_items(copies, None, C.LEXICAL_PARAMS, small, stats)
+    assert stats["weighted_pieces"] >= 1
+    (home,) = [g for g in groups if 0 in g]
+    assert set(range(30)) <= set(home)
+
+
+def test_roots_label_components_by_smallest_member():
+    roots = C._roots(7, np.array([5, 2, 6]), np.array([3, 5, 4]))
+    assert roots.tolist() == [0, 1, 2, 2, 4, 2, 4]
