@@ -11,6 +11,8 @@ Input is any iterable of `claimledger.report/1` dicts (one article, a JSONL file
    are all alike in MiniLM space, and only against that neighbourhood do paraphrases stand out from
    near-misses (dev grouping F1 0.62 -> 0.73 on the first set).
 3. Average-linkage clustering with a threshold chosen on the dev half of bench/claims_data.
+   Above `Blocking.dense_limit` attributions no n x n matrix is built: top-K neighbour lists per
+   distinct text, a sparse threshold graph, dense linkage per component (`Blocking`, `_blocked_groups`).
 4. Per group the clearest affirmative content is the proposition; each member's stance toward it comes
    from `stance.stance_toward`. Ranking: contested first, then distinct sources, then recency.
 """
