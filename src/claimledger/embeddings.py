@@ -11,6 +11,7 @@ over padding, is what gives "oddly low" (in fact uniformly high, flattened) simi
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Sequence
 
@@ -29,14 +30,18 @@ class EmbeddingsUnavailable(RuntimeError):
 class Embedder:
     """Lazily loaded MiniLM encoder with a per-text cache (the same content recurs across a ledger)."""
 
-    def __init__(self, model_path: Path | None = None, batch_size: int = 32, threads: int = 1) -> None:
+    def __init__(self, model_path: Path | None = None, batch_size: int = 32, threads: int = 1,
+                 max_cached: int = 100_000) -> None:
         self._model_path = model_path
         self.batch_size = batch_size
         # One thread: the machine is shared, and for short sentences more threads measured slower here.
         self.threads = threads
         self._session = None
         self._tokenizer = None
-        self._cache: dict[str, np.ndarray] = {}
+        # Least recently used texts leave first: a long-running web server sees an ever-growing ledger
+        # (100,000 vectors are ~150 MB).
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.max_cached = max_cached
         self._lock = threading.Lock()
 
     def _load(self) -> None:
@@ -102,15 +107,24 @@ class Embedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors, one row per text (shape (n, 384))."""
         self._load()
-        missing = sorted({t for t in texts if t not in self._cache}, key=len)
+        if not texts:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        found: dict[str, np.ndarray] = {}
+        for t in texts:
+            vec = self._cache.get(t)
+            if vec is not None:
+                found[t] = vec
+                self._cache.move_to_end(t)
+        missing = sorted({t for t in texts if t not in found}, key=len)
         # Length-sorted batches keep padding (wasted work) small.
         for i in range(0, len(missing), self.batch_size):
             chunk = missing[i:i + self.batch_size]
             for text, vec in zip(chunk, self._run(chunk)):
+                found[text] = vec
                 self._cache[text] = vec
-        if not texts:
-            return np.zeros((0, DIMENSION), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+        while len(self._cache) > self.max_cached:
+            self._cache.popitem(last=False)
+        return np.stack([found[t] for t in texts])
 
 
 _DEFAULT: Embedder | None = None
