@@ -4,7 +4,16 @@ from pathlib import Path
 import pytest
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+# The claims board keeps sentence vectors in a user cache; tests must not write to the user's.
+# (Set on import: subprocesses started by tests inherit it.)
+if "CLAIMLEDGER_CACHE" not in os.environ:
+    import tempfile
+
+    os.environ["CLAIMLEDGER_CACHE"] = tempfile.mkdtemp(prefix="claimledger-test-cache-")
 
 
 @pytest.fixture(scope="session")

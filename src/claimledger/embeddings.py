@@ -10,6 +10,9 @@ over padding, is what gives "oddly low" (in fact uniformly high, flattened) simi
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sqlite3
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -23,6 +26,75 @@ DIMENSION = 384
 MAX_TOKENS = 256
 
 
+def default_cache_path() -> Path:
+    """Where vectors persist between runs: the directory $CLAIMLEDGER_CACHE ("off" disables the cache),
+    else the XDG cache directory."""
+    root = os.environ.get("CLAIMLEDGER_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "claimledger")
+    return Path(root) / f"vectors-{MODEL_ID}.sqlite"
+
+
+class VectorCache:
+    """Sentence vectors on disk, keyed by the sha256 of the text, so the claims board over a large ledger
+    embeds each attribution once, not on every run (50,000 contents take minutes on one core).
+
+    A cache that cannot be opened or written is switched off (the board still works, only slower);
+    it holds vectors of texts already in the user's ledgers and nothing else.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._conn: sqlite3.Connection | None = None
+        self._failed = False
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self._conn is None and not self._failed:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+                self._conn = conn
+            except (OSError, sqlite3.Error):
+                self._failed = True
+        return self._conn
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def get_many(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        conn = self._open()
+        if conn is None or not texts:
+            return {}
+        by_key = {self.key(t): t for t in texts}
+        keys = list(by_key)
+        found: dict[str, np.ndarray] = {}
+        try:
+            for i in range(0, len(keys), 500):  # stay under SQLite's bound-parameter limit
+                chunk = keys[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, blob in conn.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
+                    vec = np.frombuffer(blob, dtype=np.float32)
+                    if vec.shape == (DIMENSION,):
+                        found[by_key[key]] = vec
+        except sqlite3.Error:
+            self._failed, self._conn = True, None
+            return {}
+        return found
+
+    def put_many(self, vectors: dict[str, np.ndarray]) -> None:
+        conn = self._open()
+        if conn is None or not vectors:
+            return
+        rows = [(self.key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
+        try:
+            with conn:
+                conn.executemany("INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)", rows)
+        except sqlite3.Error:
+            self._failed, self._conn = True, None
+
+
 class EmbeddingsUnavailable(RuntimeError):
     """The model package, onnxruntime or tokenizers is missing: callers fall back to lexical features."""
 
@@ -31,7 +103,7 @@ class Embedder:
     """Lazily loaded MiniLM encoder with a per-text cache (the same content recurs across a ledger)."""
 
     def __init__(self, model_path: Path | None = None, batch_size: int = 32, threads: int = 1,
-                 max_cached: int = 100_000) -> None:
+                 max_cached: int = 100_000, disk_cache: VectorCache | None = None) -> None:
         self._model_path = model_path
         self.batch_size = batch_size
         # One thread: the machine is shared, and for short sentences more threads measured slower here.
@@ -42,6 +114,7 @@ class Embedder:
         # (100,000 vectors are ~150 MB).
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.max_cached = max_cached
+        self.disk_cache = disk_cache
         self._lock = threading.Lock()
 
     def _load(self) -> None:
@@ -116,12 +189,21 @@ class Embedder:
                 found[t] = vec
                 self._cache.move_to_end(t)
         missing = sorted({t for t in texts if t not in found}, key=len)
+        if missing and self.disk_cache is not None:
+            stored = self.disk_cache.get_many(missing)
+            found.update(stored)
+            self._cache.update(stored)
+            missing = [t for t in missing if t not in stored]
+        computed: dict[str, np.ndarray] = {}
         # Length-sorted batches keep padding (wasted work) small.
         for i in range(0, len(missing), self.batch_size):
             chunk = missing[i:i + self.batch_size]
             for text, vec in zip(chunk, self._run(chunk)):
-                found[text] = vec
+                computed[text] = vec
                 self._cache[text] = vec
+        found.update(computed)
+        if computed and self.disk_cache is not None:
+            self.disk_cache.put_many(computed)
         while len(self._cache) > self.max_cached:
             self._cache.popitem(last=False)
         return np.stack([found[t] for t in texts])
@@ -134,7 +216,8 @@ def default_embedder() -> Embedder:
     """One shared encoder per process (the ONNX session costs ~0.3 s and 60 MB to create)."""
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = Embedder()
+        off = os.environ.get("CLAIMLEDGER_CACHE", "").lower() in ("off", "none", "0")
+        _DEFAULT = Embedder(disk_cache=None if off else VectorCache(default_cache_path()))
     return _DEFAULT
 
 
