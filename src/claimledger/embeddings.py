@@ -116,6 +116,7 @@ class Embedder:
         self.max_cached = max_cached
         self.disk_cache = disk_cache
         self._lock = threading.Lock()
+        self._embed_lock = threading.Lock()
 
     def _load(self) -> None:
         if self._session is not None:
@@ -180,6 +181,11 @@ class Embedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors, one row per text (shape (n, 384))."""
         self._load()
+        # The web server may build boards from several threads; the caches are not thread-safe.
+        with self._embed_lock:
+            return self._embed(texts)
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSION), dtype=np.float32)
         found: dict[str, np.ndarray] = {}
