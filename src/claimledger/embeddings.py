@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -184,6 +184,33 @@ class Embedder:
         # The web server may build boards from several threads; the caches are not thread-safe.
         with self._embed_lock:
             return self._embed(texts)
+
+    def embed_derived(self, texts: Sequence[str], derive: Callable[[list[str]], list[str]], tag: str) -> np.ndarray:
+        """Vectors of `derive(texts)` (e.g. each content's predicate phrase), cached under the ORIGINAL
+        text, so a later run skips both the derivation (a spaCy parse) and the model."""
+        self._load()
+        with self._embed_lock:
+            keys = [f"{tag}\x00{t}" for t in texts]
+            known = {k: v for k in keys if (v := self._cache.get(k)) is not None}
+            todo = [k for k in dict.fromkeys(keys) if k not in known]
+            if todo and self.disk_cache is not None:
+                known.update(self.disk_cache.get_many(todo))
+                todo = [k for k in todo if k not in known]
+            if todo:
+                derived = derive([k.split("\x00", 1)[1] for k in todo])
+                vectors = self._embed(derived)
+                fresh = dict(zip(todo, vectors))
+                known.update(fresh)
+                if self.disk_cache is not None:
+                    self.disk_cache.put_many(fresh)
+            for k in keys:
+                self._cache[k] = known[k]
+                self._cache.move_to_end(k)
+            while len(self._cache) > self.max_cached:
+                self._cache.popitem(last=False)
+            if not keys:
+                return np.zeros((0, DIMENSION), dtype=np.float32)
+            return np.stack([known[k] for k in keys])
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
