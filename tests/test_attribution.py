@@ -398,3 +398,28 @@ def test_tagged_attribution_is_added_only_where_rules_found_nothing(nlp):
     assert added.source.text == "Residents" and added.source.kind == "group"
     assert added.content.text == "the ferry stays in service" and added.form == "indirect"
     assert added.cue.lemma == "figure"
+
+
+def test_rule_cue_the_tagger_rejects_is_dropped_but_structural_cues_stay(nlp, monkeypatch):
+    from claimledger import attribution_model
+    from claimledger.attribution_model import Tagging
+
+    text = 'Merkel: Europe must defend itself.\n\nThe chancellor said the bridge would reopen.'
+    doc = nlp(text)
+    ents = entities.extract(doc)
+    rules, _ = attribution.extract(doc, ents, use_model=False)
+    assert sorted(a.cue.text for a in rules) == [":", "said"]
+    said = next(t.i for t in doc if t.text == "said")
+
+    def tagger_view(probability_of_said):
+        def fake_tag(d):
+            return Tagging([], {t.i: (probability_of_said if t.i == said else 0.0) for t in d})
+        return fake_tag
+
+    monkeypatch.setattr(attribution_model, "tag", tagger_view(0.01))
+    kept, _ = attribution.extract(doc, ents)
+    assert [a.cue.text for a in kept] == [":"]            # the colon is found by structure: kept
+    assert [a.id for a in kept] == ["a1"]
+    monkeypatch.setattr(attribution_model, "tag", tagger_view(0.5))
+    kept, _ = attribution.extract(doc, ents)
+    assert sorted(a.cue.text for a in kept) == [":", "said"]

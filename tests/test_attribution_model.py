@@ -95,3 +95,15 @@ def test_quote_running_over_paragraphs_stays_with_its_cue(nlp):
     assert "We fix the roads" in content
     assert "Then we fix the schools" in content
     assert not any("council" in t for a in atts for t in _texts(doc, a.content))
+
+
+def test_cue_probability_for_every_token(nlp):
+    doc = nlp('"We will win the vote next week," Maria Lopez said.\n\nThe council meets on Monday.')
+    tagging = am.tag(doc)
+    words = [t for t in doc if not t.is_space]
+    assert set(tagging.cue_probability) == {t.i for t in words}
+    assert all(0.0 <= p <= 1.0 + 1e-9 for p in tagging.cue_probability.values())
+    said = next(t for t in doc if t.text == "said")
+    council = next(t for t in doc if t.text == "council")
+    assert tagging.cue_probability[said.i] > 0.5 > tagging.cue_probability[council.i]
+    assert tagging.attributions == am.predict(doc)

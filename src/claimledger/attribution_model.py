@@ -531,12 +531,24 @@ def _fill_from_parse(toks: list[Token], cue: _Run, att: TaggedAttribution) -> No
         att.content.append((doc[a].idx, doc[b].idx + len(doc[b].text)))
 
 
-def predict(doc: Doc) -> list[TaggedAttribution]:
-    """Tag `doc` with the shipped CRF and return its attributions in text order."""
+@dataclass
+class Tagging:
+    """The tagger's view of one Doc: its attributions, and for every token the probability that it
+    belongs to a cue (B-CUE + I-CUE marginals), which lets the rules' cues be checked against it."""
+
+    attributions: list[TaggedAttribution]
+    cue_probability: dict[int, float]
+
+
+def tag(doc: Doc) -> Tagging:
+    """Tag `doc` with the shipped CRF."""
     tagger = _tagger()
     result: list[TaggedAttribution] = []
+    cue_probability: dict[int, float] = {}
     for toks in paragraphs(doc):
         labels = tagger.tag(paragraph_features(toks))
+        for k, t in enumerate(toks):
+            cue_probability[t.i] = tagger.marginal("B-CUE", k) + tagger.marginal("I-CUE", k)
         runs = runs_from_labels(labels)
         atts = link(toks, runs)
         for att in atts:
@@ -552,4 +564,9 @@ def predict(doc: Doc) -> list[TaggedAttribution]:
     for att in result:
         att.content.sort()
     result.sort(key=lambda a: min(a.cue + a.source + a.content))
-    return result
+    return Tagging(result, cue_probability)
+
+
+def predict(doc: Doc) -> list[TaggedAttribution]:
+    """The tagger's attributions for `doc`, in text order."""
+    return tag(doc).attributions
