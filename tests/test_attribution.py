@@ -413,7 +413,8 @@ def test_rule_cue_the_tagger_rejects_is_dropped_but_structural_cues_stay(nlp, mo
 
     def tagger_view(probability_of_said):
         def fake_tag(d):
-            return Tagging([], {t.i: (probability_of_said if t.i == said else 0.0) for t in d})
+            return Tagging([], {t.i: (probability_of_said if t.i == said else 0.0) for t in d},
+                           {t.i: 0.9 for t in d})
         return fake_tag
 
     monkeypatch.setattr(attribution_model, "tag", tagger_view(0.01))
@@ -423,3 +424,21 @@ def test_rule_cue_the_tagger_rejects_is_dropped_but_structural_cues_stay(nlp, mo
     monkeypatch.setattr(attribution_model, "tag", tagger_view(0.5))
     kept, _ = attribution.extract(doc, ents)
     assert sorted(a.cue.text for a in kept) == [":", "said"]
+
+
+def test_rule_source_the_tagger_rejects_is_removed(nlp, monkeypatch):
+    from claimledger import attribution_model
+    from claimledger.attribution_model import Tagging
+
+    doc = nlp("The chancellor said the bridge would reopen.")
+    ents = entities.extract(doc)
+
+    def fake_tag(source_probability):
+        return lambda d: Tagging([], {t.i: 0.9 for t in d}, {t.i: source_probability for t in d})
+
+    monkeypatch.setattr(attribution_model, "tag", fake_tag(0.5))
+    a = by_cue(attribution.extract(doc, ents)[0], "said")
+    assert a.source.text == "The chancellor"
+    monkeypatch.setattr(attribution_model, "tag", fake_tag(0.001))
+    a = by_cue(attribution.extract(doc, ents)[0], "said")
+    assert a.source is None and a.content.text == "the bridge would reopen"

@@ -106,4 +106,7 @@ def test_cue_probability_for_every_token(nlp):
     said = next(t for t in doc if t.text == "said")
     council = next(t for t in doc if t.text == "council")
     assert tagging.cue_probability[said.i] > 0.5 > tagging.cue_probability[council.i]
+    maria = next(t for t in doc if t.text == "Maria")
+    assert set(tagging.source_probability) == set(tagging.cue_probability)
+    assert tagging.source_probability[maria.i] > 0.5 > tagging.source_probability[said.i]
     assert tagging.attributions == am.predict(doc)

@@ -927,7 +927,11 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
         merged = merge_model(doc, attributions, tagged, resolver, quotes, nc_ranges)
         rule_made = {id(a) for a in attributions}
         attributions = [a for a in merged if id(a) not in rule_made or a.cue.lemma in STRUCTURAL_CUES
-                        or cue_support(doc, a, tagging.cue_probability) >= MODEL_MIN_RULE_CUE_SUPPORT]
+                        or support(doc, a.cue, tagging.cue_probability) >= MODEL_MIN_RULE_CUE_SUPPORT]
+        for a in attributions:
+            if id(a) in rule_made and a.source is not None \
+                    and support(doc, a.source, tagging.source_probability) < MODEL_MIN_RULE_SOURCE_SUPPORT:
+                a.source = None
         for n, a in enumerate(attributions, start=1):
             a.id = f"a{n}"
     return attributions, no_comment
@@ -942,14 +946,20 @@ MODEL_MIN_RULE_CUE_SUPPORT = 0.05
 # Cues the rules find by structure, not by lexicon (a speaker's colon, "In a poll, ...", "according to"):
 # the check is for lexicon words, and these patterns are the issue's own.
 STRUCTURAL_CUES = frozenset({":", "in", "according to"})
+# Likewise a rule source the tagger gives less than a 2% chance of being a source is removed (the
+# attribution stays, unattributed): on the same held-out slice these were expletive "it" ("it appears
+# that"), the object or a neighbouring clause's subject taken for a participle's speaker ("..., saying"),
+# "a moment", "little"; 32 of 38 were wrong. Source exact F1 77.9 -> 78.9, cue and content unchanged
+# (0.005-0.05 all within 0.2).
+MODEL_MIN_RULE_SOURCE_SUPPORT = 0.02
 
 
-def cue_support(doc: Doc, att: Attribution, cue_probability: dict[int, float]) -> float:
-    """The tagger's highest cue probability over the attribution's cue tokens (1.0 if it never saw them)."""
-    span = doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
-    if span is None:
+def support(doc: Doc, span: Cue | Source, probability: dict[int, float]) -> float:
+    """The tagger's highest probability for the role over the span's tokens (1.0 if it never saw them)."""
+    tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if tokens is None:
         return 1.0
-    return max((cue_probability.get(t.i, 1.0) for t in span), default=1.0)
+    return max((probability.get(t.i, 1.0) for t in tokens if not t.is_space), default=1.0)
 
 
 # Tagged cues the CRF is less sure of than this are left out. Chosen on 84 train articles held out

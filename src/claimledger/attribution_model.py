@@ -534,10 +534,11 @@ def _fill_from_parse(toks: list[Token], cue: _Run, att: TaggedAttribution) -> No
 @dataclass
 class Tagging:
     """The tagger's view of one Doc: its attributions, and for every token the probability that it
-    belongs to a cue (B-CUE + I-CUE marginals), which lets the rules' cues be checked against it."""
+    belongs to a cue / a source (B- + I- marginals), which lets the rules' spans be checked against it."""
 
     attributions: list[TaggedAttribution]
     cue_probability: dict[int, float]
+    source_probability: dict[int, float] = field(default_factory=dict)
 
 
 def tag(doc: Doc) -> Tagging:
@@ -545,10 +546,12 @@ def tag(doc: Doc) -> Tagging:
     tagger = _tagger()
     result: list[TaggedAttribution] = []
     cue_probability: dict[int, float] = {}
+    source_probability: dict[int, float] = {}
     for toks in paragraphs(doc):
         labels = tagger.tag(paragraph_features(toks))
         for k, t in enumerate(toks):
             cue_probability[t.i] = tagger.marginal("B-CUE", k) + tagger.marginal("I-CUE", k)
+            source_probability[t.i] = tagger.marginal("B-SOURCE", k) + tagger.marginal("I-SOURCE", k)
         runs = runs_from_labels(labels)
         atts = link(toks, runs)
         for att in atts:
@@ -564,7 +567,7 @@ def tag(doc: Doc) -> Tagging:
     for att in result:
         att.content.sort()
     result.sort(key=lambda a: min(a.cue + a.source + a.content))
-    return Tagging(result, cue_probability)
+    return Tagging(result, cue_probability, source_probability)
 
 
 def predict(doc: Doc) -> list[TaggedAttribution]:
