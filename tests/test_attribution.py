@@ -442,3 +442,27 @@ def test_rule_source_the_tagger_rejects_is_removed(nlp, monkeypatch):
     monkeypatch.setattr(attribution_model, "tag", fake_tag(0.001))
     a = by_cue(attribution.extract(doc, ents)[0], "said")
     assert a.source is None and a.content.text == "the bridge would reopen"
+
+
+def test_rule_attribution_without_source_takes_the_taggers(nlp, monkeypatch):
+    from claimledger import attribution_model
+    from claimledger.attribution_model import TaggedAttribution, Tagging
+
+    text = "It appears, the mayor said, that the bridge would reopen."
+    doc = nlp(text)
+    ents = entities.extract(doc)
+    said = (text.index("said"), text.index("said") + 4)
+    mayor = (text.index("the mayor"), text.index("the mayor") + len("the mayor"))
+    bridge = (text.index("the bridge"), text.index("the bridge") + len("the bridge"))
+
+    def fake_tag(source_span):
+        tagged = TaggedAttribution(source=[source_span], cue=[said], content=[], cue_confidence=0.1)
+        # Every rule source is rejected (probability 0), every cue accepted.
+        return lambda d: Tagging([tagged], {t.i: 0.9 for t in d}, {t.i: 0.0 for t in d})
+
+    monkeypatch.setattr(attribution_model, "tag", fake_tag(mayor))
+    a = by_cue(attribution.extract(doc, ents)[0], "said")
+    assert a.source is not None and a.source.text == "the mayor"
+    monkeypatch.setattr(attribution_model, "tag", fake_tag(bridge))   # inside the content: not a source
+    a = by_cue(attribution.extract(doc, ents)[0], "said")
+    assert a.source is None

@@ -922,19 +922,30 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
             polarity=polarity_of(cand.lemma, cue_text, content.text),
             content_parts=parts if len(parts) > 1 else []))
     if use_model and attribution_model.is_available():
-        tagging = attribution_model.tag(doc)
-        tagged = [t for t in tagging.attributions if t.cue_confidence >= MODEL_MIN_CUE_CONFIDENCE]
-        merged = merge_model(doc, attributions, tagged, resolver, quotes, nc_ranges)
-        rule_made = {id(a) for a in attributions}
-        attributions = [a for a in merged if id(a) not in rule_made or a.cue.lemma in STRUCTURAL_CUES
-                        or support(doc, a.cue, tagging.cue_probability) >= MODEL_MIN_RULE_CUE_SUPPORT]
-        for a in attributions:
-            if id(a) in rule_made and a.source is not None \
-                    and support(doc, a.source, tagging.source_probability) < MODEL_MIN_RULE_SOURCE_SUPPORT:
-                a.source = None
-        for n, a in enumerate(attributions, start=1):
-            a.id = f"a{n}"
+        attributions = combine(doc, attributions, attribution_model.tag(doc), resolver, quotes, nc_ranges)
     return attributions, no_comment
+
+
+def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.Tagging, resolver: Resolver,
+            quotes: _QuoteIndex, no_comment: list[tuple[int, int]]) -> list[Attribution]:
+    """The rules' attributions checked against the trained tagger, plus the tagger's own where the
+    rules found nothing: a lexicon cue the tagger rejects drops its attribution, a source it rejects
+    is removed, and a rule attribution without a source takes the one the tagger linked to its cue."""
+    tagged = [t for t in tagging.attributions if t.cue_confidence >= MODEL_MIN_CUE_CONFIDENCE]
+    merged = merge_model(doc, rule_made, tagged, resolver, quotes, no_comment)
+    from_rules = {id(a) for a in rule_made}
+    out = [a for a in merged if id(a) not in from_rules or a.cue.lemma in STRUCTURAL_CUES
+           or support(doc, a.cue, tagging.cue_probability) >= MODEL_MIN_RULE_CUE_SUPPORT]
+    for a in out:
+        if id(a) not in from_rules:
+            continue
+        if a.source is not None and support(doc, a.source, tagging.source_probability) < MODEL_MIN_RULE_SOURCE_SUPPORT:
+            a.source = None
+        if a.source is None:
+            a.source = source_from_tagger(doc, a, tagging.attributions, resolver)
+    for n, a in enumerate(out, start=1):
+        a.id = f"a{n}"
+    return out
 
 
 # A rule attribution whose cue the tagger gives less than this probability of being a cue (on every
@@ -952,6 +963,20 @@ STRUCTURAL_CUES = frozenset({":", "in", "according to"})
 # "a moment", "little"; 32 of 38 were wrong. Source exact F1 77.9 -> 78.9, cue and content unchanged
 # (0.005-0.05 all within 0.2).
 MODEL_MIN_RULE_SOURCE_SUPPORT = 0.02
+
+
+def source_from_tagger(doc: Doc, att: Attribution, tagged: list[attribution_model.TaggedAttribution],
+                       resolver: Resolver) -> Source | None:
+    """For a rule attribution without a source (none found, or removed above): the source the tagger
+    linked to the same cue, if it lies outside the content. Held-out slice: source exact F1 78.9 -> 79.4
+    (31 sources added, 17 exact)."""
+    for t in tagged:
+        if t.source and t.cue and any(_overlaps((att.cue.start, att.cue.end), c) for c in t.cue):
+            src = doc.char_span(min(s for s, _ in t.source), max(e for _, e in t.source), alignment_mode="expand")
+            if src is None or _overlaps((src.start_char, src.end_char), (att.content.start, att.content.end)):
+                return None
+            return _make_source(doc, (src.start, src.end), resolver)
+    return None
 
 
 def support(doc: Doc, span: Cue | Source, probability: dict[int, float]) -> float:
