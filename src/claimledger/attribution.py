@@ -930,7 +930,8 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
             quotes: _QuoteIndex, no_comment: list[tuple[int, int]]) -> list[Attribution]:
     """The rules' attributions checked against the trained tagger, plus the tagger's own where the
     rules found nothing: a lexicon cue the tagger rejects drops its attribution, a source it rejects
-    is removed, and a rule attribution without a source takes the one the tagger linked to its cue."""
+    is removed, a rule attribution without a source takes the one the tagger linked to its cue, and a
+    rule cue grows over neighbouring words the tagger counts as cue."""
     tagged = [t for t in tagging.attributions if t.cue_confidence >= MODEL_MIN_CUE_CONFIDENCE]
     merged = merge_model(doc, rule_made, tagged, resolver, quotes, no_comment)
     from_rules = {id(a) for a in rule_made}
@@ -943,6 +944,7 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
             a.source = None
         if a.source is None:
             a.source = source_from_tagger(doc, a, tagging.attributions, resolver)
+        grow_cue(doc, a, tagging.cue_probability)
     for n, a in enumerate(out, start=1):
         a.id = f"a{n}"
     return out
@@ -963,6 +965,37 @@ STRUCTURAL_CUES = frozenset({":", "in", "according to"})
 # "a moment", "little"; 32 of 38 were wrong. Source exact F1 77.9 -> 78.9, cue and content unchanged
 # (0.005-0.05 all within 0.2).
 MODEL_MIN_RULE_SOURCE_SUPPORT = 0.02
+
+
+# A rule cue grows over the neighbouring words the tagger gives at least this probability of being cue
+# ("said Sunday", "has long argued", "went on to say": PolNeAR's cues often take in auxiliaries, adverbs
+# and time words the lexicon entry does not). Held-out slice: cue exact F1 71.9 -> 73.8 (0.1 to 0.3 give
+# the same; shrinking rule cues where the tagger disagrees lost 0.3 to 1.0).
+CUE_GROW = 0.3
+
+
+def grow_cue(doc: Doc, att: Attribution, probability: dict[int, float]) -> None:
+    """Extend the cue over adjacent words the tagger sees as cue, never into the source or content."""
+    span = doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
+    if span is None:
+        return
+    taken = [(p.start, p.end) for p in (att.content_parts or [att.content])]
+    if att.source is not None:
+        taken.append((att.source.start, att.source.end))
+
+    def joins(i: int) -> bool:
+        t = doc[i]
+        return (not t.is_space and not t.is_punct and probability.get(i, 0.0) >= CUE_GROW
+                and not any(s <= t.idx < e for s, e in taken))
+
+    lo, hi = span.start, span.end  # token range [lo, hi)
+    while lo > 0 and joins(lo - 1):
+        lo -= 1
+    while hi < len(doc) and joins(hi):
+        hi += 1
+    if (lo, hi) != (span.start, span.end):
+        s, e = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
+        att.cue = Cue(doc.text[s:e], s, e, att.cue.lemma)
 
 
 def source_from_tagger(doc: Doc, att: Attribution, tagged: list[attribution_model.TaggedAttribution],
