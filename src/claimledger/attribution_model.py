@@ -539,6 +539,7 @@ class Tagging:
     attributions: list[TaggedAttribution]
     cue_probability: dict[int, float]
     source_probability: dict[int, float] = field(default_factory=dict)
+    content_probability: dict[int, float] = field(default_factory=dict)
 
 
 def tag(doc: Doc) -> Tagging:
@@ -547,11 +548,13 @@ def tag(doc: Doc) -> Tagging:
     result: list[TaggedAttribution] = []
     cue_probability: dict[int, float] = {}
     source_probability: dict[int, float] = {}
+    content_probability: dict[int, float] = {}
     for toks in paragraphs(doc):
         labels = tagger.tag(paragraph_features(toks))
         for k, t in enumerate(toks):
             cue_probability[t.i] = tagger.marginal("B-CUE", k) + tagger.marginal("I-CUE", k)
             source_probability[t.i] = tagger.marginal("B-SOURCE", k) + tagger.marginal("I-SOURCE", k)
+            content_probability[t.i] = tagger.marginal("B-CONTENT", k) + tagger.marginal("I-CONTENT", k)
         runs = runs_from_labels(labels)
         atts = link(toks, runs)
         for att in atts:
@@ -567,7 +570,7 @@ def tag(doc: Doc) -> Tagging:
     for att in result:
         att.content.sort()
     result.sort(key=lambda a: min(a.cue + a.source + a.content))
-    return Tagging(result, cue_probability, source_probability)
+    return Tagging(result, cue_probability, source_probability, content_probability)
 
 
 def predict(doc: Doc) -> list[TaggedAttribution]:
