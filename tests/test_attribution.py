@@ -240,6 +240,13 @@ def test_poll_opening_the_sentence_is_a_source_even_before_a_cue_verb(nlp):
     assert a.content.text == "28 percent of residents said the pier should close"
 
 
+def test_speech_participle_on_a_reported_clause_belongs_to_the_reporter(nlp):
+    text = "Ortiz also wrote that the engineers knew the dam was weak, saying the repairs came too late."
+    a = by_cue(run(nlp, text)[0], "saying")
+    assert a.source.text == "Ortiz"
+    assert a.content.text == "the repairs came too late"
+
+
 def test_who_said(nlp):
     text = "The plan was backed by Tom Reed, who said the cuts were necessary."
     a = by_cue(run(nlp, text)[0], "said")

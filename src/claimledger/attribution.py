@@ -321,6 +321,11 @@ def source_tokens(tok: Token) -> tuple[int, int] | None:
         if head.dep_ not in _INHERIT_DEPS or head.head is head:
             break
         head = head.head
+        # "X wrote the agents knew ..., saying ...": a speech participle hung on the reported clause
+        # belongs to the reporter, the parser's nearest verb notwithstanding.
+        if tok.tag_ == "VBG" and tok.lemma_.lower() in C.SPEECH_VERBS and head.dep_ == "ccomp" \
+                and head.head.lemma_.lower() in C.SPEECH_VERBS:
+            head = head.head
         subj = _subject(head)
         if subj is not None and subj.dep_ != "nsubjpass":
             return _np_range(subj, trim_clauses=subj.i > head.i)
