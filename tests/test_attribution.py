@@ -247,6 +247,12 @@ def test_speech_participle_on_a_reported_clause_belongs_to_the_reporter(nlp):
     assert a.content.text == "the repairs came too late"
 
 
+def test_impersonal_it_appears_has_no_source(nlp):
+    a = by_cue(run(nlp, "It appears that the council will approve the budget.")[0], "appears")
+    assert a.source is None
+    assert a.content.text == "that the council will approve the budget"
+
+
 def test_who_said(nlp):
     text = "The plan was backed by Tom Reed, who said the cuts were necessary."
     a = by_cue(run(nlp, text)[0], "said")

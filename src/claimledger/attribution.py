@@ -288,6 +288,11 @@ def _governing(tok: Token) -> Token | None:
     return None
 
 
+def _impersonal(cue_lemma: str, subject: str) -> bool:
+    """"It seems that ...", "it appears ...": nobody is speaking."""
+    return subject.lower() == "it" and cue_lemma in ("seem", "appear")
+
+
 def source_tokens(tok: Token) -> tuple[int, int] | None:
     """The source phrase of the cue headed by tok, or None."""
     if tok.lower_ == "according":
@@ -302,6 +307,8 @@ def source_tokens(tok: Token) -> tuple[int, int] | None:
         return _np_range(objs[0]) if objs else None
     subj = _subject(tok)
     if subj is not None:
+        if _impersonal(tok.lemma_.lower(), subj.text):
+            return None
         if subj.dep_ == "nsubjpass" and tok.lemma_.lower() not in C.WEAK_VERBS:
             return None  # "was asked", "is described": the subject is the topic, not the source
         # "X, who said ...": PolNeAR marks the relative pronoun; the resolver names X.
@@ -1051,7 +1058,8 @@ def source_from_tagger(doc: Doc, att: Attribution, tagged: list[attribution_mode
     for t in tagged:
         if t.source and t.cue and any(_overlaps((att.cue.start, att.cue.end), c) for c in t.cue):
             src = doc.char_span(min(s for s, _ in t.source), max(e for _, e in t.source), alignment_mode="expand")
-            if src is None or _overlaps((src.start_char, src.end_char), (att.content.start, att.content.end)):
+            if src is None or _overlaps((src.start_char, src.end_char), (att.content.start, att.content.end)) \
+                    or _impersonal(att.cue.lemma or "", src.text):
                 return None
             return _make_source(doc, (src.start, src.end), resolver)
     return None
