@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from claimledger import claims as C  # noqa: E402
+from claimledger import grouping as G  # noqa: E402
 from claimledger import stance as S  # noqa: E402
 
 DATA_DIR = ROOT / "bench" / "claims_data"
@@ -37,7 +38,7 @@ DATA = DATA_DIR / "propositions.txt"          # the first set (16 topics)
 EXTRA = DATA_DIR / "propositions_extra.txt"   # 10 more topics, added to make dev tuning less noisy
 SETS = {"original": (DATA,), "extra": (EXTRA,), "all": (DATA, EXTRA)}
 # The grouping shipped before local scaling, for before/after figures (--baseline).
-BASELINE_PARAMS = C.GroupingParams(weight=0.7, threshold=0.425, predicate=0.2)
+BASELINE_PARAMS = G.GroupingParams(weight=0.7, threshold=0.425, predicate=0.2)
 KINDS = {"per": "person", "org": "organization", "grp": "group", "anon": "anonymous", "doc": "document"}
 
 
@@ -189,11 +190,11 @@ def board_stance(claims: list[C.Claim], gold: dict[tuple[str, str], GoldAttribut
 
 # The blocked path forced onto the small bench set: tiny limits so that neighbour lists, cuts and
 # recomputed rows are all exercised.
-FORCED_BLOCKING = C.Blocking(dense_limit=0, neighbours=24, chunk_cells=2_000)
+FORCED_BLOCKING = G.Blocking(dense_limit=0, neighbours=24, chunk_cells=2_000)
 
 
 def run_split(reports: list[dict], gold: dict[tuple[str, str], GoldAttribution], embedder,
-              params: C.GroupingParams | None, blocking: C.Blocking | None = None
+              params: G.GroupingParams | None, blocking: G.Blocking | None = None
               ) -> tuple[dict[str, float], list[C.Claim]]:
     claims = C.build_claims(reports, embedder=embedder, use_embeddings=embedder is not None, params=params,
                             blocking=blocking)
@@ -230,35 +231,35 @@ def through_pipeline(reports: list[dict], gold: dict[tuple[str, str], GoldAttrib
     return out, mapped, len(found)
 
 
-def tune(reports, gold, embedder, lexical_only: bool) -> C.GroupingParams:
+def tune(reports, gold, embedder, lexical_only: bool) -> G.GroupingParams:
     """Best clustering pairwise F1 on dev over a grid (ties: the later, more conservative setting)."""
     items = C._items(reports)
     keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
     gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
     texts = [it.match_text for it in items]
-    # As C.similarity_matrix: features per distinct text, expanded back to attributions at the end.
+    # As G.similarity_matrix: features per distinct text, expanded back to attributions at the end.
     unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
     distinct = [str(t) for t in unique]
-    lex = C.lexical_matrix(distinct)
+    lex = G.lexical_matrix(distinct)
     if lexical_only:
         cos = pred = np.zeros_like(lex)
         grid = [(0.0, 0.0, 0, 0.0)]
         thresholds = np.arange(0.05, 0.9, 0.025)
     else:
         v = embedder.embed(distinct)
-        p = embedder.embed(C.predicate_phrases(distinct))
+        p = embedder.embed(G.predicate_phrases(distinct))
         cos, pred = v @ v.T, p @ p.T
         grid = [(round(w, 2), q, k, floor) for w in np.arange(0.5, 1.01, 0.1) for q in (0.0, 0.1, 0.2, 0.3)
                 if w + q <= 1.0001 for k in (0, 3, 5, 8) for floor in ((0.0, 0.3) if k else (0.0,))]
         thresholds = np.arange(-0.3, 0.9, 0.02)
     best = (-1.0, None)
     for w, q, k, floor in grid:
-        sim = C.local_scaling(w * cos + q * pred + (1 - w - q) * lex, k, floor)[np.ix_(inverse, inverse)]
+        sim = G.local_scaling(w * cos + q * pred + (1 - w - q) * lex, k, floor)[np.ix_(inverse, inverse)]
         for t in thresholds:
-            groups = C.average_linkage(sim, float(t))
+            groups = G.average_linkage(sim, float(t))
             f1 = pairwise([[keys[i] for i in g] for g in groups], gold_of)["f1"]
             if f1 >= best[0]:
-                best = (f1, C.GroupingParams(w, round(float(t), 3), q, k, floor))
+                best = (f1, G.GroupingParams(w, round(float(t), 3), q, k, floor))
     p = best[1]
     print(f"dev-tuned: weight={p.weight} predicate={p.predicate} local_k={p.local_k} local_floor={p.local_floor} "
           f"threshold={p.threshold} (dev pairwise F1 {best[0]:.3f})")
@@ -297,7 +298,7 @@ def main() -> None:
     params = BASELINE_PARAMS if args.baseline and embedder is not None else None
     if args.tune:
         params = tune(*splits["dev"], embedder, embedder is None)
-    used = params or (C.EMBEDDING_PARAMS if embedder is not None else C.LEXICAL_PARAMS)
+    used = params or (G.EMBEDDING_PARAMS if embedder is not None else G.LEXICAL_PARAMS)
     print(f"grouping: {'MiniLM + lexical' if embedder is not None else 'lexical only'}, "
           f"weight={used.weight} predicate={used.predicate} local_k={used.local_k} "
           f"local_floor={used.local_floor} threshold={used.threshold}")

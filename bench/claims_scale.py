@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from claimledger import claims as C  # noqa: E402
+from claimledger import grouping as G  # noqa: E402
 
 # (affirmative paraphrases, denials) of one proposition about actor A, place P and thing T.
 TEMPLATES = [
@@ -111,7 +112,7 @@ class HashEmbedder:
     def embed(self, texts):
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, t in enumerate(texts):
-            grams = [f"w:{w}" for w in C.key_terms(t)] + [t[j:j + 3].lower() for j in range(len(t) - 2)]
+            grams = [f"w:{w}" for w in G.key_terms(t)] + [t[j:j + 3].lower() for j in range(len(t) - 2)]
             for g in grams:
                 out[i, zlib.crc32(g.encode("utf-8")) % self.dimension] += 1.0
         return out / np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-9, None)
@@ -130,11 +131,11 @@ def run_one(n: int, embedder_name: str, dense: bool) -> dict:
             raise SystemExit("MiniLM not available")
     else:
         embedder = HashEmbedder()
-    blocking = C.Blocking(dense_limit=10**9) if dense else C.BLOCKING
+    blocking = G.Blocking(dense_limit=10**9) if dense else G.BLOCKING
     base = peak_rss_mb()
     stats: dict = {}
     t0 = time.perf_counter()
-    groups, _ = C.group_items(items, embedder, C.EMBEDDING_PARAMS, blocking, stats)
+    groups, _ = C.group_items(items, embedder, G.EMBEDDING_PARAMS, blocking, stats)
     grouped = time.perf_counter() - t0
     claims = C.build_claims(reports, embedder=embedder, blocking=blocking)  # embeddings now cached
     total = time.perf_counter() - t0

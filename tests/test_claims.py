@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from claimledger import claims as C
+from claimledger import grouping as G
 from claimledger.cli import main
 
 
@@ -56,7 +57,7 @@ class FakeEmbedder:
     def embed(self, texts):
         out = np.zeros((len(texts), 64), dtype=np.float32)
         for i, t in enumerate(texts):
-            for w in C.key_terms(t):
+            for w in G.key_terms(t):
                 out[i, zlib.crc32(w.encode("utf-8")) % 64] += 1.0  # hash() is salted per process
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.clip(norms, 1e-9, None)
@@ -66,7 +67,7 @@ class FakeEmbedder:
 def board(request):
     if request.param == "lexical":
         return C.build_claims(DAM_REPORTS, use_embeddings=False)
-    return C.build_claims(DAM_REPORTS, embedder=FakeEmbedder(), params=C.GroupingParams(0.5, 0.2))
+    return C.build_claims(DAM_REPORTS, embedder=FakeEmbedder(), params=G.GroupingParams(0.5, 0.2))
 
 
 def test_dam_claim_groups_assertion_and_three_kinds_of_denial(board):
@@ -133,17 +134,17 @@ def test_same_anonymous_phrase_in_two_articles_counts_twice():
 def test_average_linkage_does_not_chain():
     # a~b and b~c are close but a and c are not: single linkage would chain all three.
     sim = np.array([[1, .8, .1], [.8, 1, .8], [.1, .8, 1]], dtype=np.float32)
-    groups = C.average_linkage(sim, 0.6)
+    groups = G.average_linkage(sim, 0.6)
     assert sorted(map(len, groups)) == [1, 2]
-    assert sorted(map(len, C.average_linkage(sim, 0.05))) == [3]
+    assert sorted(map(len, G.average_linkage(sim, 0.05))) == [3]
 
 
 def test_key_terms_share_antonym_keys_and_stems():
-    a, b = C.key_terms("Prices rose in Valdoria"), C.key_terms("prices fell in Valdoria")
+    a, b = G.key_terms("Prices rose in Valdoria"), G.key_terms("prices fell in Valdoria")
     assert a.keys() == b.keys()
-    assert C.key_terms("the villagers were evacuated") == {"villager": 1.0, "evacuat": 1.0}
-    assert C.key_terms("Shelling hit Kherna") == {"~damage": 0.5, "kherna": 2.0}
-    assert C.lexical_similarity(C.key_terms("the dam"), C.key_terms("a bridge")) == 0.0
+    assert G.key_terms("the villagers were evacuated") == {"villager": 1.0, "evacuat": 1.0}
+    assert G.key_terms("Shelling hit Kherna") == {"~damage": 0.5, "kherna": 2.0}
+    assert G.lexical_similarity(G.key_terms("the dam"), G.key_terms("a bridge")) == 0.0
 
 
 def test_ids_are_stable_and_dicts_serialise(board):
@@ -245,24 +246,24 @@ def test_nearest_neighbour_chain_matches_brute_force_average_linkage():
         x /= np.linalg.norm(x, axis=1, keepdims=True)
         sim = (x @ x.T).astype(np.float32)
         threshold = float(rng.uniform(-0.2, 0.9))
-        got = sorted(sorted(g) for g in C.average_linkage(sim, threshold))
+        got = sorted(sorted(g) for g in G.average_linkage(sim, threshold))
         assert got == _brute_force_average_linkage(sim, threshold)
 
 
 def test_lexical_matrix_matches_pairwise_function():
     texts = ["Shelling destroyed the Kherna dam", "the Kherna dam was not hit", "Prices rose 4 percent in March",
              "nothing"]
-    m = C.lexical_matrix(texts)
+    m = G.lexical_matrix(texts)
     for i in range(len(texts)):
         for j in range(len(texts)):
             if i != j:
-                expected = C.lexical_similarity(C.key_terms(texts[i]), C.key_terms(texts[j]))
+                expected = G.lexical_similarity(G.key_terms(texts[i]), G.key_terms(texts[j]))
                 assert m[i, j] == pytest.approx(expected, abs=1e-6)
 
 
 def test_predicate_phrase_keeps_what_happened_without_names(nlp):
-    assert C.predicate_phrases(["Russian shelling had destroyed the Kherna dam overnight"]) == ["destroyed the dam"]
-    (phrase,) = C.predicate_phrases(["4,000 people living below the Kherna dam had been moved to safety"])
+    assert G.predicate_phrases(["Russian shelling had destroyed the Kherna dam overnight"]) == ["destroyed the dam"]
+    (phrase,) = G.predicate_phrases(["4,000 people living below the Kherna dam had been moved to safety"])
     assert "moved to safety" in phrase and "Kherna" not in phrase
 
 
@@ -272,13 +273,13 @@ def test_local_scaling_matches_definition_and_floor():
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     sim = (x @ x.T).astype(np.float32)
     for k, floor in ((1, 0.0), (3, 0.0), (3, 0.5), (20, 0.0)):
-        got = C.local_scaling(sim, k, floor)
+        got = G.local_scaling(sim, k, floor)
         kk = min(k, len(sim) - 1)
         scale = [max(np.mean(sorted(np.delete(sim[i], i))[-kk:]), floor) for i in range(len(sim))]
         expected = sim - (np.array(scale)[:, None] + np.array(scale)[None, :]) / 2
         assert np.allclose(got, expected, atol=1e-6)
-    assert C.local_scaling(sim, 0) is sim  # off
-    assert C.local_scaling(sim[:1, :1], 3).shape == (1, 1)
+    assert G.local_scaling(sim, 0) is sim  # off
+    assert G.local_scaling(sim[:1, :1], 3).shape == (1, 1)
 
 
 def test_local_scaling_separates_near_misses_in_a_dense_event():
@@ -291,18 +292,18 @@ def test_local_scaling_separates_near_misses_in_a_dense_event():
     sim[2, 3] = sim[3, 2] = 0.55
     sim[4, 5] = sim[5, 4] = 0.5
     np.fill_diagonal(sim, 1.0)
-    absolute = [sorted(g) for g in C.average_linkage(sim, 0.5)]
+    absolute = [sorted(g) for g in G.average_linkage(sim, 0.5)]
     assert [0, 1, 2, 3] in absolute  # the event collapses into one claim; at 0.56 and up 4-5 split
-    scaled = C.local_scaling(sim, 1, 0.3)
-    assert sorted(sorted(g) for g in C.average_linkage(scaled, 0.0)) == [[0, 1], [2], [3], [4, 5]]
+    scaled = G.local_scaling(sim, 1, 0.3)
+    assert sorted(sorted(g) for g in G.average_linkage(scaled, 0.0)) == [[0, 1], [2], [3], [4, 5]]
 
 
 def test_similarity_matrix_ignores_verbatim_duplicates_when_scaling():
     texts = ["Shelling destroyed the Kherna dam", "the Kherna dam was not hit", "artillery wrecked the dam",
              "prices rose in March"]
-    params = C.GroupingParams(weight=0.5, threshold=0.0, predicate=0.0, local_k=2, local_floor=0.1)
-    once = C.similarity_matrix(texts, params, FakeEmbedder())
-    twice = C.similarity_matrix(texts + [texts[0], texts[0]], params, FakeEmbedder())
+    params = G.GroupingParams(weight=0.5, threshold=0.0, predicate=0.0, local_k=2, local_floor=0.1)
+    once = G.similarity_matrix(texts, params, FakeEmbedder())
+    twice = G.similarity_matrix(texts + [texts[0], texts[0]], params, FakeEmbedder())
     assert np.allclose(twice[:4, :4], once, atol=1e-6)
     assert np.allclose(twice[4], twice[0]) and np.allclose(twice[:, 5], twice[:, 0])
 
@@ -314,9 +315,9 @@ def test_local_scaling_counts_near_duplicates_once():
     copy = x[0] + 0.05 * rng.normal(size=6)  # a lightly edited copy of text 0
     y = np.vstack([x, copy / np.linalg.norm(copy)])
     sim = (y @ y.T).astype(np.float32)
-    assert sim[0, 7] >= C.DUPLICATE_SIMILARITY
-    with_copy = C.local_scaling(sim, 2, 0.0)
-    alone = C.local_scaling(sim[:7, :7], 2, 0.0)
+    assert sim[0, 7] >= G.DUPLICATE_SIMILARITY
+    with_copy = G.local_scaling(sim, 2, 0.0)
+    alone = G.local_scaling(sim[:7, :7], 2, 0.0)
     assert np.allclose(with_copy[:7, :7], alone, atol=1e-6)  # the copy is nobody's extra neighbour
     # ... and it is scaled like the text it copies.
     assert sim[7, 3] - with_copy[7, 3] == pytest.approx(sim[0, 3] - with_copy[0, 3], abs=1e-6)
@@ -350,15 +351,15 @@ def _group_sets(groups):
 
 
 @pytest.mark.parametrize("embedder,params", [
-    (None, C.LEXICAL_PARAMS),
-    (FakeEmbedder(), C.GroupingParams(weight=0.9, threshold=-0.04, predicate=0.0, local_k=5, local_floor=0.3)),
-    (FakeEmbedder(), C.GroupingParams(weight=0.6, threshold=0.3)),
+    (None, G.LEXICAL_PARAMS),
+    (FakeEmbedder(), G.GroupingParams(weight=0.9, threshold=-0.04, predicate=0.0, local_k=5, local_floor=0.3)),
+    (FakeEmbedder(), G.GroupingParams(weight=0.6, threshold=0.3)),
 ])
 def test_blocked_path_groups_as_the_dense_path(embedder, params):
     items = _synthetic_items()
     dense, dense_central = C.group_items(items, embedder, params)
     stats = {}
-    forced = C.Blocking(dense_limit=0, neighbours=40, chunk_cells=500)
+    forced = G.Blocking(dense_limit=0, neighbours=40, chunk_cells=500)
     blocked, blocked_central = C.group_items(items, embedder, params, forced, stats)
     assert stats["distinct"] < len(items)  # verbatim copies are present
     assert _group_sets(blocked) == _group_sets(dense)
@@ -371,21 +372,21 @@ def test_blocked_path_groups_as_the_dense_path(embedder, params):
 
 def test_blocked_local_scales_match_dense_local_scaling():
     items = _synthetic_items(12)
-    texts, _ = C._distinct([it.match_text for it in items])
-    params = C.GroupingParams(weight=1.0, threshold=0.0, local_k=3, local_floor=0.1)
-    features = C._Features(texts, params, FakeEmbedder())
+    texts, _ = G._distinct([it.match_text for it in items])
+    params = G.GroupingParams(weight=1.0, threshold=0.0, local_k=3, local_floor=0.1)
+    features = G._Features(texts, params, FakeEmbedder())
     sim = features.block(np.arange(len(texts)))
-    ids, values = C._neighbours(features, 6, 300)  # short lists: some rows must be recomputed
-    scale = C._blocked_scales(features, ids, values, params, 300)
-    expected_shift = sim - C.local_scaling(sim, 3, 0.1)
+    ids, values = G._neighbours(features, 6, 300)  # short lists: some rows must be recomputed
+    scale = G._blocked_scales(features, ids, values, params, 300)
+    expected_shift = sim - G.local_scaling(sim, 3, 0.1)
     assert np.allclose((scale[:, None] + scale[None, :]) / 2, expected_shift, atol=1e-5)
 
 
 def test_oversized_components_are_cut_and_copies_weighted():
     items = _synthetic_items(8)
-    params = C.GroupingParams(weight=0.6, threshold=0.2)
+    params = G.GroupingParams(weight=0.6, threshold=0.2)
     stats = {}
-    small = C.Blocking(dense_limit=0, component_limit=6, chunk_cells=500)
+    small = G.Blocking(dense_limit=0, component_limit=6, chunk_cells=500)
     groups, central = C.group_items(items, FakeEmbedder(), params, small, stats)
     assert sorted(i for g in groups for i in g) == list(range(len(items)))  # a partition of the items
     assert stats["largest_piece"] <= 6 and all(len(c) == len(g) for g, c in zip(groups, central))
@@ -398,14 +399,14 @@ def test_oversized_components_are_cut_and_copies_weighted():
 def test_many_copies_of_one_text_link_as_one_weighted_row():
     items = _synthetic_items(3)
     copies = [items[0]] * 30 + items
-    small = C.Blocking(dense_limit=0, component_limit=10, chunk_cells=500)
+    small = G.Blocking(dense_limit=0, component_limit=10, chunk_cells=500)
     stats = {}
-    groups, _ = C.group_items(copies, None, C.LEXICAL_PARAMS, small, stats)
+    groups, _ = C.group_items(copies, None, G.LEXICAL_PARAMS, small, stats)
     assert stats["weighted_pieces"] >= 1
     (home,) = [g for g in groups if 0 in g]
     assert set(range(30)) <= set(home)
 
 
 def test_roots_label_components_by_smallest_member():
-    roots = C._roots(7, np.array([5, 2, 6]), np.array([3, 5, 4]))
+    roots = G._roots(7, np.array([5, 2, 6]), np.array([3, 5, 4]))
     assert roots.tolist() == [0, 1, 2, 2, 4, 2, 4]
