@@ -410,3 +410,34 @@ def test_many_copies_of_one_text_link_as_one_weighted_row():
 def test_roots_label_components_by_smallest_member():
     roots = G._roots(7, np.array([5, 2, 6]), np.array([3, 5, 4]))
     assert roots.tolist() == [0, 1, 2, 2, 4, 2, 4]
+
+
+def test_min_similarity_keeps_merely_related_statements_apart():
+    params = G.GroupingParams(0.5, 0.2)
+    loose = C.build_claims(DAM_REPORTS, embedder=FakeEmbedder(), params=params)
+    strict = C.build_claims(DAM_REPORTS, embedder=FakeEmbedder(), params=params, min_similarity=0.95)
+    assert max(len(c.entries) for c in loose) > 1
+    assert len(strict) > len(loose)
+    assert sum(len(c.entries) for c in strict) == sum(len(c.entries) for c in loose)   # nothing lost
+    # The blocked path (large ledgers) applies the same floor.
+    forced = G.Blocking(dense_limit=0, neighbours=40, chunk_cells=500)
+    for floor in (0.3, 0.95):
+        dense = C.build_claims(DAM_REPORTS, embedder=FakeEmbedder(), params=params, min_similarity=floor)
+        blocked = C.build_claims(DAM_REPORTS, embedder=FakeEmbedder(), params=params, min_similarity=floor,
+                                 blocking=forced)
+        assert {c.id for c in blocked} == {c.id for c in dense}
+
+
+def test_claims_command_min_similarity(tmp_path):
+    from claimledger.store import Ledger
+
+    db = tmp_path / "ledger.db"
+    with Ledger.open(str(db), create=True) as ledger:
+        ledger.store(DAM_REPORTS)
+    runner = CliRunner()
+    loose = runner.invoke(main, ["claims", "--db", str(db), "--format", "json", "--lexical"])
+    strict = runner.invoke(main, ["claims", "--db", str(db), "--format", "json", "--lexical", "--min-similarity", "0.9"])
+    assert loose.exit_code == 0 and strict.exit_code == 0, strict.output
+    assert len(json.loads(strict.output)) > len(json.loads(loose.output))
+    bad = runner.invoke(main, ["claims", "--db", str(db), "--min-similarity", "2"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

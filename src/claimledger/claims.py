@@ -10,6 +10,7 @@ Input is any iterable of `claimledger.report/1` dicts (one article, a JSONL file
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import re
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import stance as st
-from .grouping import Blocking, GroupingParams, WORD_RE, group_texts
+from .grouping import EMBEDDING_PARAMS, LEXICAL_PARAMS, WORD_RE, Blocking, GroupingParams, group_texts
 
 CONTESTED, ASSERTED, DENIED = "contested", "asserted", "denied"
 
@@ -191,17 +192,22 @@ def resolve_embedder(use_embeddings: bool = True) -> Any:
 
 def build_claims(reports: Iterable[dict[str, Any]], min_sources: int = 1, contested_only: bool = False, *,
                  use_embeddings: bool = True, embedder: Any = None,
-                 params: GroupingParams | None = None, blocking: Blocking | None = None) -> list[Claim]:
+                 params: GroupingParams | None = None, blocking: Blocking | None = None,
+                 min_similarity: float | None = None) -> list[Claim]:
     """Claims over `claimledger.report/1` dicts, ranked for the board.
 
     `embedder` overrides the default MiniLM encoder (anything with `embed(texts) -> unit vectors`);
     with `use_embeddings=False`, or when the model is not installed, grouping is lexical only.
+    `min_similarity` never groups two attributions less alike than that (stricter, fewer merges).
     """
     items = _items(reports)
     if not items:
         return []
     if embedder is None:
         embedder = resolve_embedder(use_embeddings)
+    if min_similarity is not None:
+        base = params or (EMBEDDING_PARAMS if embedder is not None else LEXICAL_PARAMS)
+        params = dataclasses.replace(base, min_raw=min_similarity)
     groups, centrality = group_items(items, embedder, params, blocking)
     claims: list[Claim] = []
     for group, central in zip(groups, centrality):

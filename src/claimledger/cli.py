@@ -463,8 +463,12 @@ def evaluate_attributions(gold: Path, predictions: Path | None, save: Path | Non
               help="Only claims with at least this many distinct sources.")
 @click.option("--contested-only", is_flag=True, help="Only claims with sources on both sides.")
 @click.option("--lexical", is_flag=True, help="Group by word overlap only (no embedding model).")
+@click.option("--min-similarity", type=click.FloatRange(-1.0, 1.0), default=None,
+              help="Stricter grouping: never group two attributions less alike than this (0.4-0.5 keeps "
+                   "statements that merely share a topic apart; fewer false merges, more split claims).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
-def claims(db: str, fmt: str, min_sources: int, contested_only: bool, lexical: bool, output: Path | None) -> None:
+def claims(db: str, fmt: str, min_sources: int, contested_only: bool, lexical: bool, min_similarity: float | None,
+           output: Path | None) -> None:
     """The contested-claims board: who asserts what, who denies it, across the ledger."""
     from .claims import build_claims, format_text, to_html
     from .store import LedgerError
@@ -472,7 +476,7 @@ def claims(db: str, fmt: str, min_sources: int, contested_only: bool, lexical: b
     ledger = _open_ledger(db, read_only=True)
     try:
         board = build_claims(ledger.reports(), min_sources=min_sources, contested_only=contested_only,
-                             use_embeddings=not lexical)
+                             use_embeddings=not lexical, min_similarity=min_similarity)
     except LedgerError as exc:
         error_line(str(exc))
         sys.exit(EXIT_SOME_FAILED)

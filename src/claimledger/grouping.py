@@ -26,6 +26,8 @@ class GroupingParams:
 
     With `local_k`, each similarity is then measured against how close the two texts are to their own
     nearest neighbours (local scaling, see `local_scaling`); `local_floor` bounds that scale from below.
+    `min_raw` (off at -1) keeps apart any two texts whose similarity before scaling is below it: in a
+    ledger dense in one topic, local scaling alone merges statements that are merely on the same subject.
     """
 
     weight: float
@@ -33,6 +35,7 @@ class GroupingParams:
     predicate: float = 0.0
     local_k: int = 0
     local_floor: float = 0.0
+    min_raw: float = -1.0
 
 
 # Chosen on the dev topics of bench/claims_data (python bench/claims.py --tune); see that script.
@@ -318,13 +321,24 @@ def _distinct(texts: list[str]) -> tuple[list[str], np.ndarray]:
     return [str(t) for t in unique], inverse.reshape(-1)
 
 
+# Similarity given to pairs below `min_raw`: under any threshold, yet finite so that average linkage
+# still averages (one weak pair does not veto a group that is otherwise close).
+_BELOW_FLOOR = -1.0
+
+
+def _floored(sim: np.ndarray, raw: np.ndarray, min_raw: float) -> np.ndarray:
+    if min_raw <= -1.0:
+        return sim
+    return np.where(raw < min_raw, np.float32(_BELOW_FLOOR), sim).astype(sim.dtype, copy=False)
+
+
 def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
     """The dense n x n similarity of `texts` (the exact path, for up to `Blocking.dense_limit` texts)."""
     distinct, inverse = _distinct(texts)
     features = _Features(distinct, params, embedder)
-    sim = features.block(np.arange(len(distinct)))
-    if features.scaled:
-        sim = local_scaling(sim, params.local_k, params.local_floor)
+    raw = features.block(np.arange(len(distinct)))
+    sim = local_scaling(raw, params.local_k, params.local_floor) if features.scaled else raw
+    sim = _floored(sim, raw, params.min_raw)
     if len(distinct) == len(texts) and np.all(inverse == np.arange(len(texts))):
         return sim
     return sim[np.ix_(inverse, inverse)]
@@ -563,7 +577,7 @@ def _blocked_groups(texts: list[str], params: GroupingParams, embedder: Any, blo
         else np.zeros(n, dtype=np.float32)
     own = np.repeat(np.arange(n), ids.shape[1])
     other = ids.reshape(-1)
-    scaled = values.reshape(-1) - (scale[own] + scale[other]) / 2
+    scaled = _floored(values.reshape(-1) - (scale[own] + scale[other]) / 2, values.reshape(-1), params.min_raw)
     edge = (scaled >= params.threshold) & (own != other)
     # A full list whose last entry still reaches the threshold (against the lowest scale) may hide links.
     last = values[:, -1] - (scale + scale.min()) / 2
@@ -581,9 +595,9 @@ def _blocked_groups(texts: list[str], params: GroupingParams, embedder: Any, blo
             groups.append([int(item_lists[members[0]][0])])
             centrality.append(np.zeros(1))
             continue
-        block = features.block(members)
-        if features.scaled:
-            block = block - (scale[members][:, None] + scale[members][None, :]) / 2
+        raw = features.block(members)
+        block = raw - (scale[members][:, None] + scale[members][None, :]) / 2 if features.scaled else raw
+        block = _floored(block, raw, params.min_raw)
         members_items = np.sort(np.concatenate([item_lists[d] for d in members]))
         largest = max(largest, len(members_items))
         if len(members_items) <= blocking.component_limit:
