@@ -191,55 +191,46 @@ class Embedder:
         self._load()
         with self._embed_lock:
             keys = [f"{tag}\x00{t}" for t in texts]
-            known = {k: v for k in keys if (v := self._cache.get(k)) is not None}
-            todo = [k for k in dict.fromkeys(keys) if k not in known]
-            if todo and self.disk_cache is not None:
-                known.update(self.disk_cache.get_many(todo))
-                todo = [k for k in todo if k not in known]
-            if todo:
-                derived = derive([k.split("\x00", 1)[1] for k in todo])
-                vectors = self._embed(derived)
-                fresh = dict(zip(todo, vectors))
-                known.update(fresh)
-                if self.disk_cache is not None:
-                    self.disk_cache.put_many(fresh)
-            for k in keys:
-                self._cache[k] = known[k]
-                self._cache.move_to_end(k)
-            while len(self._cache) > self.max_cached:
-                self._cache.popitem(last=False)
-            if not keys:
-                return np.zeros((0, DIMENSION), dtype=np.float32)
-            return np.stack([known[k] for k in keys])
+            return self._cached(keys, lambda todo: self._embed(derive([k.split("\x00", 1)[1] for k in todo])))
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
+        return self._cached(list(texts), self._encode)
+
+    def _cached(self, keys: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Vectors for `keys` from the in-memory LRU, else the disk cache, else `compute(missing keys)`
+        (one row per key, in order); what is computed is kept in both caches."""
+        if not keys:
             return np.zeros((0, DIMENSION), dtype=np.float32)
         found: dict[str, np.ndarray] = {}
-        for t in texts:
-            vec = self._cache.get(t)
+        for k in keys:
+            vec = self._cache.get(k)
             if vec is not None:
-                found[t] = vec
-                self._cache.move_to_end(t)
-        missing = sorted({t for t in texts if t not in found}, key=len)
+                found[k] = vec
+                self._cache.move_to_end(k)
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
         if missing and self.disk_cache is not None:
             stored = self.disk_cache.get_many(missing)
             found.update(stored)
             self._cache.update(stored)
-            missing = [t for t in missing if t not in stored]
-        computed: dict[str, np.ndarray] = {}
-        # Length-sorted batches keep padding (wasted work) small.
-        for i in range(0, len(missing), self.batch_size):
-            chunk = missing[i:i + self.batch_size]
-            for text, vec in zip(chunk, self._run(chunk)):
-                computed[text] = vec
-                self._cache[text] = vec
-        found.update(computed)
-        if computed and self.disk_cache is not None:
-            self.disk_cache.put_many(computed)
+            missing = [k for k in missing if k not in stored]
+        if missing:
+            computed = dict(zip(missing, compute(missing)))
+            found.update(computed)
+            self._cache.update(computed)
+            if self.disk_cache is not None:
+                self.disk_cache.put_many(computed)
         while len(self._cache) > self.max_cached:
             self._cache.popitem(last=False)
-        return np.stack([found[t] for t in texts])
+        return np.stack([found[k] for k in keys])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """The model's vectors for `texts`, in order. Length-sorted batches keep padding (wasted work) small."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        for i in range(0, len(order), self.batch_size):
+            rows = order[i:i + self.batch_size]
+            out[rows] = self._run([texts[j] for j in rows])
+        return out
 
 
 _DEFAULT: Embedder | None = None
