@@ -512,7 +512,7 @@ def test_rule_content_grows_over_words_the_tagger_counts_as_content(nlp):
     att = Attribution(id="a1", source=Source("The chancellor", 0, 14), cue=Cue("said", 15, 19, "say"),
                       content=span("the bridge would reopen"))
     sure = {t.i for t in doc if t.idx < text.index("\n")} | {t.i for t in doc if t.text == "Traffic"}
-    attribution.grow_content(doc, att, {i: 0.95 for i in sure})
+    attribution.grow_content(doc, text, att, {i: 0.95 for i in sure})
     # Up to the paragraph end, never into the cue, the source or the next paragraph.
     assert att.content.text == "the bridge would reopen, probably in May"
     assert att.source.text == "The chancellor" and att.cue.text == "said"

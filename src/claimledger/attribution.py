@@ -949,6 +949,7 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
     from_rules = {id(a) for a in rule_made}
     out = [a for a in merged if id(a) not in from_rules or a.cue.lemma in STRUCTURAL_CUES
            or support(doc, a.cue, tagging.cue_probability) >= MODEL_MIN_RULE_CUE_SUPPORT]
+    text = doc.text  # Doc.text re-joins every token: once per article, not per attribution
     for a in out:
         if id(a) not in from_rules:
             continue
@@ -956,8 +957,8 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
             a.source = None
         if a.source is None:
             a.source = source_from_tagger(doc, a, tagging.attributions, resolver)
-        grow_cue(doc, a, tagging.cue_probability)
-        grow_content(doc, a, tagging.content_probability)
+        grow_cue(doc, text, a, tagging.cue_probability)
+        grow_content(doc, text, a, tagging.content_probability)
     for n, a in enumerate(out, start=1):
         a.id = f"a{n}"
     return out
@@ -1007,7 +1008,7 @@ def _grown(doc: Doc, lo: int, hi: int, probability: dict[int, float], threshold:
     return lo, hi
 
 
-def grow_cue(doc: Doc, att: Attribution, probability: dict[int, float]) -> None:
+def grow_cue(doc: Doc, text: str, att: Attribution, probability: dict[int, float]) -> None:
     """Extend the cue over adjacent words the tagger sees as cue, never into the source or content."""
     span = doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
     if span is None:
@@ -1018,16 +1019,15 @@ def grow_cue(doc: Doc, att: Attribution, probability: dict[int, float]) -> None:
     lo, hi = _grown(doc, span.start, span.end, probability, CUE_GROW, taken, words_only=True)
     if (lo, hi) != (span.start, span.end):
         s, e = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
-        att.cue = Cue(doc.text[s:e], s, e, att.cue.lemma)
+        att.cue = Cue(text[s:e], s, e, att.cue.lemma)
 
 
-def grow_content(doc: Doc, att: Attribution, probability: dict[int, float]) -> None:
+def grow_content(doc: Doc, text: str, att: Attribution, probability: dict[int, float]) -> None:
     """Extend each content fragment over adjacent tokens the tagger sees as content (fragments that
     come to touch are joined), never into the cue or source."""
     taken = [(att.cue.start, att.cue.end)]
     if att.source is not None:
         taken.append((att.source.start, att.source.end))
-    text = doc.text
     parts = []
     for part in att.content_parts or [att.content]:
         span = doc.char_span(part.start, part.end, alignment_mode="expand")
