@@ -19,7 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from spacy.tokens import Doc, Token
+
+from . import attribution_net
 
 MODEL_PATH = Path(__file__).parent / "models" / "attribution_crf.crfsuite"
 
@@ -542,24 +545,47 @@ class Tagging:
     content_probability: dict[int, float] = field(default_factory=dict)
 
 
+# How much of a token's label distribution comes from the neural tagger (the rest from the CRF's
+# marginals), when its weights are installed. Chosen on PolNeAR train's held-out slice.
+NET_WEIGHT = 0.5
+
+
+def _label_probabilities(crf, toks: list[Token], feats: list[list[str]], net_probs) -> np.ndarray:
+    """Per-token distribution over attribution_net.LABELS: the CRF's marginals, blended with the net's."""
+    crf.set(feats)
+    probs = np.array([[crf.marginal(label, k) for label in attribution_net.LABELS] for k in range(len(toks))],
+                     dtype="float32")
+    if net_probs is not None:
+        probs = (1.0 - NET_WEIGHT) * probs + NET_WEIGHT * net_probs
+    return probs
+
+
 def tag(doc: Doc) -> Tagging:
-    """Tag `doc` with the shipped CRF."""
-    tagger = _tagger()
+    """Tag `doc` with the shipped CRF (blended with the neural tagger when its weights are present)."""
+    crf = _tagger()
     result: list[TaggedAttribution] = []
     cue_probability: dict[int, float] = {}
     source_probability: dict[int, float] = {}
     content_probability: dict[int, float] = {}
-    for toks in paragraphs(doc):
-        labels = tagger.tag(paragraph_features(toks))
+    paras = [toks for toks in paragraphs(doc) if toks]
+    feats = [paragraph_features(toks) for toks in paras]
+    net_probs: list = [None] * len(paras)
+    if NET_WEIGHT > 0 and paras and attribution_net.is_available():
+        net_probs = attribution_net.load().predict([attribution_net.encode(f) for f in feats])
+    index = attribution_net.LABEL_INDEX
+    for toks, f, p_net in zip(paras, feats, net_probs):
+        probs = _label_probabilities(crf, toks, f, p_net)
+        # The CRF alone decodes with its own transition weights; a blend decodes the blended marginals.
+        labels = crf.tag() if p_net is None else attribution_net.decode(probs)
         for k, t in enumerate(toks):
-            cue_probability[t.i] = tagger.marginal("B-CUE", k) + tagger.marginal("I-CUE", k)
-            source_probability[t.i] = tagger.marginal("B-SOURCE", k) + tagger.marginal("I-SOURCE", k)
-            content_probability[t.i] = tagger.marginal("B-CONTENT", k) + tagger.marginal("I-CONTENT", k)
+            cue_probability[t.i] = float(probs[k, index["B-CUE"]] + probs[k, index["I-CUE"]])
+            source_probability[t.i] = float(probs[k, index["B-SOURCE"]] + probs[k, index["I-SOURCE"]])
+            content_probability[t.i] = float(probs[k, index["B-CONTENT"]] + probs[k, index["I-CONTENT"]])
         runs = runs_from_labels(labels)
         atts = link(toks, runs)
         for att in atts:
             cs, ce = att.cue[0]
-            sure = [tagger.marginal(labels[k], k) for k, t in enumerate(toks) if cs <= t.idx < ce]
+            sure = [float(probs[k, index[labels[k]]]) for k, t in enumerate(toks) if cs <= t.idx < ce]
             att.cue_confidence = min(sure, default=1.0)
         if not atts and result and CARRY and _quote_kind(toks[0].text) in ("open", "both"):
             # A quotation running on from the previous paragraph (it opens with a quote mark

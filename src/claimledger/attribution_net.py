@@ -1,0 +1,164 @@
+"""Neural attribution tagger: a small convolutional network over the CRF's own token features.
+
+The CRF (`attribution_model`) weighs each hand-made feature alone; this network embeds the same
+feature strings (hashed, so no vocabulary has to ship), mixes them non-linearly and lets a few
+convolution layers see the neighbouring tokens' embeddings. Its per-token label probabilities are
+averaged with the CRF's marginals in `attribution_model.tag`, which is where it pays: the two
+models make different mistakes.
+
+Pure numpy at run time through thinc (installed with spaCy); the weights ship in
+`models/attribution_net.bin`, trained on PolNeAR train by `training/train_attribution_net.py`.
+"""
+
+from __future__ import annotations
+
+import functools
+import zlib
+from pathlib import Path
+
+import numpy as np
+from thinc.api import (Dropout, LayerNorm, Maxout, Model, Softmax, chain, clone, expand_window,
+                       residual, with_array)
+
+MODEL_PATH = Path(__file__).parent / "models" / "attribution_net.bin"
+
+# The label order shared by training and decoding (BIO over the three PolNeAR roles).
+LABELS = ("O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT")
+LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
+
+# Each feature string lands in two buckets of the embedding table (two independent hashes), so
+# a collision in one bucket is told apart by the other.
+N_BUCKETS = 1 << 16
+HASH_SEEDS = (0, 0x9E3779B9)
+EMBED_WIDTH = 64
+HIDDEN_WIDTH = 128
+CNN_DEPTH = 4
+WINDOW = 1
+
+# One paragraph as the network reads it: bucket ids of every feature (token by token), where each
+# token's ids start, and the token count.
+Paragraph = tuple[np.ndarray, np.ndarray, int]
+
+
+@functools.lru_cache(maxsize=400_000)
+def _buckets(feature: str) -> tuple[int, ...]:
+    data = feature.encode("utf-8")
+    return tuple(zlib.crc32(data, seed) % N_BUCKETS for seed in HASH_SEEDS)
+
+
+def encode(features: list[list[str]]) -> Paragraph:
+    """The network's input for one paragraph of CRF features (one list of strings per token)."""
+    ids: list[int] = []
+    starts: list[int] = []
+    for token_features in features:
+        starts.append(len(ids))
+        for feature in token_features or ("",):
+            ids.extend(_buckets(feature))
+    return np.asarray(ids, dtype="int64"), np.asarray(starts, dtype="int64"), len(features)
+
+
+def _bag_forward(model: Model, paragraphs: list[Paragraph], is_train: bool):
+    table = model.get_param("E")
+    # Every token owns a contiguous, non-empty run of ids, so reduceat sums each token's rows.
+    outputs = [np.add.reduceat(table[ids], starts, axis=0) for ids, starts, _ in paragraphs]
+
+    def backprop(d_outputs: list[np.ndarray]) -> list[Paragraph]:
+        ids = np.concatenate([p[0] for p in paragraphs])
+        d_rows = np.concatenate([np.repeat(d_out, np.diff(np.append(starts, len(p_ids))), axis=0)
+                                 for (p_ids, starts, _), d_out in zip(paragraphs, d_outputs)])
+        order = np.argsort(ids, kind="stable")
+        unique, first = np.unique(ids[order], return_index=True)
+        d_table = np.zeros_like(table)
+        d_table[unique] = np.add.reduceat(d_rows[order], first, axis=0)
+        model.inc_grad("E", d_table)
+        return paragraphs
+
+    return outputs, backprop
+
+
+def _bag_init(model: Model, X=None, Y=None) -> None:
+    rng = np.random.default_rng(0)
+    shape = (model.get_dim("nB"), model.get_dim("nO"))
+    model.set_param("E", (rng.standard_normal(shape) * 0.05).astype("float32"))
+
+
+def bag_embed(n_buckets: int, width: int) -> Model:
+    """Sum of the embeddings of a token's hashed feature strings."""
+    return Model("bag_embed", _bag_forward, init=_bag_init, params={"E": None},
+                 dims={"nB": n_buckets, "nO": width})
+
+
+def build_model(dropout: float = 0.1) -> Model:
+    conv = residual(chain(expand_window(window_size=WINDOW),
+                          Maxout(HIDDEN_WIDTH, HIDDEN_WIDTH * (2 * WINDOW + 1), nP=3, dropout=dropout),
+                          LayerNorm(HIDDEN_WIDTH)))
+    body = chain(Dropout(dropout),
+                 Maxout(HIDDEN_WIDTH, EMBED_WIDTH, nP=3, dropout=dropout),
+                 LayerNorm(HIDDEN_WIDTH),
+                 clone(conv, CNN_DEPTH),
+                 Softmax(len(LABELS), HIDDEN_WIDTH))
+    # The padding keeps one paragraph's window from reaching into the next.
+    return chain(bag_embed(N_BUCKETS, EMBED_WIDTH), with_array(body, pad=WINDOW * CNN_DEPTH))
+
+
+def update(model: Model, optimizer, batch: list[tuple[Paragraph, np.ndarray]]) -> float:
+    """One gradient step on (paragraph, gold label indices) pairs; returns the summed log loss."""
+    probs, backprop = model.begin_update([x for x, _ in batch])
+    n_tokens = sum(len(y) for _, y in batch)
+    eye = np.eye(len(LABELS), dtype="float32")
+    # Softmax's backprop takes the cross-entropy gradient (probabilities minus the one-hot gold).
+    backprop([(p - eye[y]) / n_tokens for p, (_, y) in zip(probs, batch)])
+    model.finish_update(optimizer)
+    return float(sum(-np.log(p[np.arange(len(y)), y] + 1e-9).sum() for p, (_, y) in zip(probs, batch)))
+
+
+def is_available() -> bool:
+    return MODEL_PATH.is_file()
+
+
+@functools.lru_cache(maxsize=1)
+def load(path: Path | None = None) -> Model:
+    model = build_model(dropout=0.0)
+    model.initialize(X=[encode([["w=a"]])], Y=[np.zeros((1, len(LABELS)), dtype="float32")])
+    return model.from_bytes((path or MODEL_PATH).read_bytes())
+
+
+def probabilities(features: list[list[str]], model: Model | None = None) -> np.ndarray:
+    """Label probabilities (tokens x LABELS) for one paragraph of CRF features."""
+    if not features:
+        return np.zeros((0, len(LABELS)), dtype="float32")
+    model = model or load()
+    return model.predict([encode(features)])[0]
+
+
+def _allowed_transitions() -> np.ndarray:
+    allowed = np.ones((len(LABELS), len(LABELS)), dtype=bool)
+    for j, label in enumerate(LABELS):
+        if label.startswith("I-"):
+            role = label[2:]
+            allowed[:, j] = False
+            allowed[LABEL_INDEX["B-" + role], j] = allowed[j, j] = True
+    return allowed
+
+
+_ALLOWED = _allowed_transitions()
+_CAN_START = np.array([not label.startswith("I-") for label in LABELS])
+
+
+def decode(probs: np.ndarray) -> list[str]:
+    """The most probable label sequence under BIO constraints (an I- only continues its role)."""
+    n = len(probs)
+    if not n:
+        return []
+    logp = np.log(np.clip(probs, 1e-9, 1.0))
+    blocked = np.where(_ALLOWED, 0.0, -np.inf)
+    score = np.where(_CAN_START, logp[0], -np.inf)
+    back = np.zeros((n, len(LABELS)), dtype="int64")
+    for k in range(1, n):
+        cand = score[:, None] + blocked
+        back[k] = cand.argmax(axis=0)
+        score = cand.max(axis=0) + logp[k]
+    best = [int(score.argmax())]
+    for k in range(n - 1, 0, -1):
+        best.append(int(back[k, best[-1]]))
+    return [LABELS[i] for i in reversed(best)]
