@@ -86,3 +86,23 @@ def test_shipped_network_tags_a_plain_reported_statement():
     assert labels["said"] == "B-CUE"
     assert labels["mayor"].endswith("SOURCE")
     assert labels["bridge"].endswith("CONTENT")
+
+
+def test_saved_weights_load_back_with_the_same_predictions(tmp_path):
+    fix_random_seed(1)
+    model = net.build_model(dropout=0.0)
+    feats = [["w=ana"], ["w=said"], ["w=it"], ["w=rains"]]
+    model.initialize(X=[net.encode(feats)], Y=[np.zeros((1, len(net.LABELS)), dtype="float32")])
+    path = tmp_path / "net.npz"
+    net.save(model, path)
+    loaded = net.load(path)
+    try:
+        assert np.allclose(net.probabilities(feats, loaded), net.probabilities(feats, model), atol=1e-3)
+    finally:
+        net.load.cache_clear()
+
+
+def test_encode_skips_features_that_copy_a_neighbour():
+    plain = net.encode([["w=said", "p=VERB"]])
+    with_copies = net.encode([["w=said", "-1:w=ana", "p=VERB", "ww=ana|said", "1:p=DET"]])
+    assert np.array_equal(plain[0], with_copies[0])

@@ -1,7 +1,7 @@
-"""Train the neural attribution tagger (src/claimledger/models/attribution_net.bin) on PolNeAR train.
+"""Train the neural attribution tagger (src/claimledger/models/attribution_net.npz) on PolNeAR train.
 
     python training/train_attribution_net.py                      # all of train -> shipped model
-    python training/train_attribution_net.py --holdout 84 --out /tmp/nn/h.bin   # tuning run
+    python training/train_attribution_net.py --holdout 84 --out /tmp/nn/h.npz   # tuning run
 
 Inputs are the CRF's token features (attribution_model.paragraph_features) and BIO labels made the
 same way as for the CRF (train_attribution_crf.token_labels), from the same cached parse. With
@@ -64,10 +64,11 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/crf"))
     ap.add_argument("--out", type=Path, default=net.MODEL_PATH)
     ap.add_argument("--holdout", type=int, default=0)
-    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--batch-tokens", type=int, default=2000)
     ap.add_argument("--learn-rate", type=float, default=0.001)
-    ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--dropout", type=float, default=0.2)
+    ap.add_argument("--feature-dropout", type=float, default=0.4)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
@@ -84,7 +85,7 @@ def main() -> None:
     print(f"{split} articles, {sum(len(y) for _, y, _ in data)} tokens, encoded in {time.time() - t0:.0f}s",
           flush=True)
 
-    model = net.build_model(dropout=args.dropout)
+    model = net.build_model(dropout=args.dropout, feature_dropout=args.feature_dropout)
     model.initialize(X=[data[0][0]], Y=[np.zeros((1, len(net.LABELS)), dtype="float32")])
     optimizer = Adam(args.learn_rate)
     best = (-1.0, 0)
@@ -102,14 +103,12 @@ def main() -> None:
             total = sum(f1.values())
             if total > best[0]:
                 best = (total, epoch)
-                args.out.parent.mkdir(parents=True, exist_ok=True)
                 with model.use_params(optimizer.averages):
-                    args.out.write_bytes(model.to_bytes())
+                    net.save(model, args.out)
         print(line, flush=True)
     if not held:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
         with model.use_params(optimizer.averages):
-            args.out.write_bytes(model.to_bytes())
+            net.save(model, args.out)
     else:
         print(f"best epoch {best[1]}", flush=True)
     print(f"model {args.out.stat().st_size / 1e6:.1f} MB -> {args.out}", flush=True)

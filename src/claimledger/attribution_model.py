@@ -553,8 +553,10 @@ NET_WEIGHT = 0.5
 def _label_probabilities(crf, toks: list[Token], feats: list[list[str]], net_probs) -> np.ndarray:
     """Per-token distribution over attribution_net.LABELS: the CRF's marginals, blended with the net's."""
     crf.set(feats)
-    probs = np.array([[crf.marginal(label, k) for label in attribution_net.LABELS] for k in range(len(toks))],
-                     dtype="float32")
+    labels = attribution_net.LABELS[1:]  # "O" is what the others leave
+    probs = np.empty((len(toks), len(attribution_net.LABELS)), dtype="float32")
+    probs[:, 1:] = [[crf.marginal(label, k) for label in labels] for k in range(len(toks))]
+    probs[:, 0] = 1.0 - probs[:, 1:].sum(axis=1)
     if net_probs is not None:
         probs = (1.0 - NET_WEIGHT) * probs + NET_WEIGHT * net_probs
     return probs

@@ -7,20 +7,22 @@ averaged with the CRF's marginals in `attribution_model.tag`, which is where it 
 models make different mistakes.
 
 Pure numpy at run time through thinc (installed with spaCy); the weights ship in
-`models/attribution_net.bin`, trained on PolNeAR train by `training/train_attribution_net.py`.
+`models/attribution_net.npz`, trained on PolNeAR train by `training/train_attribution_net.py`.
 """
 
 from __future__ import annotations
 
 import functools
 import zlib
+from collections.abc import Iterator
+import itertools
 from pathlib import Path
 
 import numpy as np
 from thinc.api import (Dropout, LayerNorm, Maxout, Model, Softmax, chain, clone, expand_window,
                        residual, with_array)
 
-MODEL_PATH = Path(__file__).parent / "models" / "attribution_net.bin"
+MODEL_PATH = Path(__file__).parent / "models" / "attribution_net.npz"
 
 # The label order shared by training and decoding (BIO over the three PolNeAR roles).
 LABELS = ("O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT")
@@ -34,38 +36,65 @@ EMBED_WIDTH = 64
 HIDDEN_WIDTH = 128
 CNN_DEPTH = 4
 WINDOW = 1
+# CRF features that copy a neighbour's attributes ("-1:w=said", word pairs): the convolution sees
+# the neighbours itself, and skipping them halves the encoding work.
+SKIP_PREFIXES = ("-2:", "-1:", "1:", "2:", "ww=", "wn=", "pp=")
 
 # One paragraph as the network reads it: bucket ids of every feature (token by token), where each
 # token's ids start, and the token count.
 Paragraph = tuple[np.ndarray, np.ndarray, int]
 
 
-@functools.lru_cache(maxsize=400_000)
+class _BucketTable(dict):
+    """feature string -> its bucket ids (none for a skipped feature), filled on first sight."""
+
+    limit = 500_000
+
+    def __missing__(self, feature: str) -> tuple[int, ...]:
+        if len(self) >= self.limit:
+            self.clear()  # a long-running server meets endless new words; start afresh
+        data = feature.encode("utf-8")
+        value = () if feature.startswith(SKIP_PREFIXES) else tuple(
+            zlib.crc32(data, seed) % N_BUCKETS for seed in HASH_SEEDS)
+        self[feature] = value
+        return value
+
+
+_BUCKETS = _BucketTable()
+
+
 def _buckets(feature: str) -> tuple[int, ...]:
-    data = feature.encode("utf-8")
-    return tuple(zlib.crc32(data, seed) % N_BUCKETS for seed in HASH_SEEDS)
+    return _BUCKETS[feature]
 
 
 def encode(features: list[list[str]]) -> Paragraph:
     """The network's input for one paragraph of CRF features (one list of strings per token)."""
-    ids: list[int] = []
-    starts: list[int] = []
-    for token_features in features:
-        starts.append(len(ids))
-        for feature in token_features or ("",):
-            ids.extend(_buckets(feature))
-    return np.asarray(ids, dtype="int64"), np.asarray(starts, dtype="int64"), len(features)
+    lookup = _BUCKETS.__getitem__
+    # A token left without features keeps the empty string's ids, so every token has some.
+    fallback = _BUCKETS[""]
+    per_token = [tuple(itertools.chain.from_iterable(map(lookup, token_features))) or fallback
+                 for token_features in features]
+    lengths = np.fromiter(map(len, per_token), dtype="int64", count=len(per_token))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(per_token) else lengths
+    ids = np.fromiter(itertools.chain.from_iterable(per_token), dtype="int64", count=int(lengths.sum()))
+    return ids, starts, len(features)
 
 
 def _bag_forward(model: Model, paragraphs: list[Paragraph], is_train: bool):
     table = model.get_param("E")
+    rate = model.attrs["feature_dropout"] if is_train else 0.0
     # Every token owns a contiguous, non-empty run of ids, so reduceat sums each token's rows.
-    outputs = [np.add.reduceat(table[ids], starts, axis=0) for ids, starts, _ in paragraphs]
+    # Dropping whole features in training keeps the table from memorising rare words.
+    masks = [(np.random.random(len(ids)) >= rate).astype("float32")[:, None] if rate else None
+             for ids, _, _ in paragraphs]
+    outputs = [np.add.reduceat(table[ids] if mask is None else table[ids] * mask, starts, axis=0)
+               for (ids, starts, _), mask in zip(paragraphs, masks)]
 
     def backprop(d_outputs: list[np.ndarray]) -> list[Paragraph]:
         ids = np.concatenate([p[0] for p in paragraphs])
-        d_rows = np.concatenate([np.repeat(d_out, np.diff(np.append(starts, len(p_ids))), axis=0)
-                                 for (p_ids, starts, _), d_out in zip(paragraphs, d_outputs)])
+        d_rows = np.concatenate([
+            np.repeat(d_out, np.diff(np.append(starts, len(p_ids))), axis=0) * (1.0 if mask is None else mask)
+            for (p_ids, starts, _), d_out, mask in zip(paragraphs, d_outputs, masks)])
         order = np.argsort(ids, kind="stable")
         unique, first = np.unique(ids[order], return_index=True)
         d_table = np.zeros_like(table)
@@ -82,13 +111,13 @@ def _bag_init(model: Model, X=None, Y=None) -> None:
     model.set_param("E", (rng.standard_normal(shape) * 0.05).astype("float32"))
 
 
-def bag_embed(n_buckets: int, width: int) -> Model:
+def bag_embed(n_buckets: int, width: int, feature_dropout: float = 0.0) -> Model:
     """Sum of the embeddings of a token's hashed feature strings."""
     return Model("bag_embed", _bag_forward, init=_bag_init, params={"E": None},
-                 dims={"nB": n_buckets, "nO": width})
+                 dims={"nB": n_buckets, "nO": width}, attrs={"feature_dropout": feature_dropout})
 
 
-def build_model(dropout: float = 0.1) -> Model:
+def build_model(dropout: float = 0.1, feature_dropout: float = 0.0) -> Model:
     conv = residual(chain(expand_window(window_size=WINDOW),
                           Maxout(HIDDEN_WIDTH, HIDDEN_WIDTH * (2 * WINDOW + 1), nP=3, dropout=dropout),
                           LayerNorm(HIDDEN_WIDTH)))
@@ -98,7 +127,7 @@ def build_model(dropout: float = 0.1) -> Model:
                  clone(conv, CNN_DEPTH),
                  Softmax(len(LABELS), HIDDEN_WIDTH))
     # The padding keeps one paragraph's window from reaching into the next.
-    return chain(bag_embed(N_BUCKETS, EMBED_WIDTH), with_array(body, pad=WINDOW * CNN_DEPTH))
+    return chain(bag_embed(N_BUCKETS, EMBED_WIDTH, feature_dropout), with_array(body, pad=WINDOW * CNN_DEPTH))
 
 
 def update(model: Model, optimizer, batch: list[tuple[Paragraph, np.ndarray]]) -> float:
@@ -116,11 +145,29 @@ def is_available() -> bool:
     return MODEL_PATH.is_file()
 
 
+def _parameters(model: Model) -> Iterator[tuple[str, Model, str]]:
+    """Every parameter, keyed by its layer's position in the network and its name."""
+    for position, node in enumerate(model.walk()):
+        for name in node.param_names:
+            yield f"{position}:{node.name}:{name}", node, name
+
+
+def save(model: Model, path: Path) -> None:
+    """Write the weights as float16 (half the size; the predictions do not change measurably)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        np.savez_compressed(fh, **{key: node.get_param(name).astype("float16")
+                                   for key, node, name in _parameters(model)})
+
+
 @functools.lru_cache(maxsize=1)
 def load(path: Path | None = None) -> Model:
     model = build_model(dropout=0.0)
     model.initialize(X=[encode([["w=a"]])], Y=[np.zeros((1, len(LABELS)), dtype="float32")])
-    return model.from_bytes((path or MODEL_PATH).read_bytes())
+    with np.load(path or MODEL_PATH) as weights:
+        for key, node, name in _parameters(model):
+            node.set_param(name, weights[key].astype("float32"))
+    return model
 
 
 def probabilities(features: list[list[str]], model: Model | None = None) -> np.ndarray:
