@@ -106,3 +106,16 @@ def test_encode_skips_features_that_copy_a_neighbour():
     plain = net.encode([["w=said", "p=VERB"]])
     with_copies = net.encode([["w=said", "-1:w=ana", "p=VERB", "ww=ana|said", "1:p=DET"]])
     assert np.array_equal(plain[0], with_copies[0])
+
+
+def test_damaged_weights_leave_the_crf_to_tag_alone(tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "attribution_net.npz"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    monkeypatch.setattr(net, "MODEL_PATH", bad)
+    assert net.is_available() is False
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(bad) in err[0] and "CRF alone" in err[0]
+    # The analysis still runs (on the CRF's marginals alone).
+    doc = load_nlp()("The minister said the port would reopen on Monday.\n")
+    tagging = attribution_model.tag(doc)
+    assert any(doc.text[s:e] == "said" for t in tagging.attributions for s, e in t.cue)

@@ -573,7 +573,7 @@ def tag(doc: Doc) -> Tagging:
     feats = [paragraph_features(toks) for toks in paras]
     net_probs: list = [None] * len(paras)
     if NET_WEIGHT > 0 and paras and attribution_net.is_available():
-        net_probs = attribution_net.load().predict([attribution_net.encode(f) for f in feats])
+        net_probs = attribution_net.load(attribution_net.MODEL_PATH).predict([attribution_net.encode(f) for f in feats])
     index = attribution_net.LABEL_INDEX
     for toks, f, p_net in zip(paras, feats, net_probs):
         probs = _label_probabilities(crf, toks, f, p_net)

@@ -16,6 +16,7 @@ import functools
 import zlib
 from collections.abc import Iterator
 import itertools
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -142,7 +143,20 @@ def update(model: Model, optimizer, batch: list[tuple[Paragraph, np.ndarray]]) -
 
 
 def is_available() -> bool:
-    return MODEL_PATH.is_file()
+    """Whether the weights are installed and load; a damaged file leaves the CRF to tag alone (said
+    once on stderr) rather than failing every article."""
+    return MODEL_PATH.is_file() and _loads(MODEL_PATH)
+
+
+@functools.lru_cache(maxsize=4)
+def _loads(path: Path) -> bool:
+    try:
+        load(path)
+    except Exception as exc:  # a truncated or foreign file fails inside numpy's zip reader or on shapes
+        print(f"claimledger: {path}: attribution network weights unusable ({exc}); tagging with the CRF alone",
+              file=sys.stderr)
+        return False
+    return True
 
 
 def _parameters(model: Model) -> Iterator[tuple[str, Model, str]]:
@@ -161,10 +175,11 @@ def save(model: Model, path: Path) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def load(path: Path | None = None) -> Model:
+def load(path: Path) -> Model:
+    """The network with the weights at `path` (cached: one copy per process)."""
     model = build_model(dropout=0.0)
     model.initialize(X=[encode([["w=a"]])], Y=[np.zeros((1, len(LABELS)), dtype="float32")])
-    with np.load(path or MODEL_PATH) as weights:
+    with np.load(path) as weights:
         for key, node, name in _parameters(model):
             node.set_param(name, weights[key].astype("float32"))
     return model
@@ -174,7 +189,7 @@ def probabilities(features: list[list[str]], model: Model | None = None) -> np.n
     """Label probabilities (tokens x LABELS) for one paragraph of CRF features."""
     if not features:
         return np.zeros((0, len(LABELS)), dtype="float32")
-    model = model or load()
+    model = model or load(MODEL_PATH)
     return model.predict([encode(features)])[0]
 
 
