@@ -41,6 +41,17 @@ def by_cue(attrs, cue):
 
 # ------------------------------------------------------------------ direct quotes
 
+
+def test_a_quote_the_parser_reads_as_a_second_subject_is_content_not_source(nlp):
+    # The parser makes "The dam held for an hour" a noun phrase and a subject of the cue verb.
+    for tail in ("the engineer Lina Moss said on Friday.", "Lina Moss told reporters."):
+        text = f'"The dam held for an hour," {tail} "Then the water came over the top."\n'
+        a = by_cue(run(nlp, text)[0], "said" if "said" in tail else "told")
+        assert a.source is not None and a.source.text.endswith("Lina Moss")
+        assert [p.text for p in a.content_parts] == ['"The dam held for an hour,"',
+                                                     '"Then the water came over the top."']
+        assert a.form == "direct"
+
 def test_quote_then_source_said(nlp):
     a = by_cue(run(nlp, '"We will not raise taxes this year," Maria Lopez said.')[0], "said")
     assert a.source.text == "Maria Lopez"

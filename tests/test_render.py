@@ -32,3 +32,18 @@ def test_numbers_are_written_out_for_readers():
     assert _number(3_000_000_000.0) == "3,000,000,000"
     assert _number(0.125) == "0.125"
     assert _number(None) == "—"
+
+
+SPLIT_QUOTE = ('"The dam held for an hour," the engineer Lina Moss said on Friday. '
+               '"Then the water came over the top."\n')
+
+
+def test_a_split_quote_shows_its_pieces_not_the_cue_between_them(nlp):
+    report = analyze(SPLIT_QUOTE)
+    [att] = [a for a in report.attributions if a.content_parts]
+    assert att.words == '"The dam held for an hour," \u2026 "Then the water came over the top."'
+    console = Console(record=True, width=200)
+    print_text(report, console)
+    out = console.export_text()
+    assert "\u2026" in out and "Moss said on Friday. \"Then" not in out
+    assert "hour,&quot; \u2026 &quot;Then" in to_html(report)

@@ -498,3 +498,17 @@ def test_highlight_gives_every_content_and_finding_an_anchor():
     # Overlaps cut into segments, never nested: the text reads the same, markers aside.
     assert "".join(Tags(without_markers(html)).text) == text
     assert html.count('class="fmark sev-error"') == 1 and html.count('class="fmark sev-info"') == 1
+
+
+def test_article_page_shows_a_split_quote_as_its_pieces(tmp_path, nlp):
+    from claimledger.pipeline import analyze
+
+    text = ('"The dam held for an hour," the engineer Lina Moss said on Friday. '
+            '"Then the water came over the top."\n')
+    path = tmp_path / "split.db"
+    with Ledger.open(str(path), create=True) as ledger:
+        ledger.store([analyze(text, id="split-1").to_dict()])
+    with TestClient(create_app(str(path), use_embeddings=False)) as c:
+        panel = c.get("/articles/split-1").text.split("<aside", 1)[1]
+    assert "hour,&#34; \u2026 &#34;Then" in panel or "hour,&quot; \u2026 &quot;Then" in panel
+    assert "said on Friday" not in panel.split("<q>", 1)[1].split("</q>", 1)[0]

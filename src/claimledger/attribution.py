@@ -229,9 +229,11 @@ def _that_clause(tok: Token) -> bool:
 
 
 def _subject(tok: Token) -> Token | None:
-    for c in tok.children:
-        if c.dep_ in _SUBJ_DEPS:
-            return c
+    subjects = [c for c in tok.children if c.dep_ in _SUBJ_DEPS]
+    if subjects:
+        # Two subjects are a misparse, typically a quotation read as a noun phrase ('"The dam held
+        # for an hour," the engineer said'): the one next to the verb is the speaker.
+        return min(subjects, key=lambda c: abs(c.i - tok.i))
     for c in tok.children:
         if c.dep_ == "agent":
             objs = [x for x in c.children if x.dep_ == "pobj"]

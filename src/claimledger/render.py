@@ -50,7 +50,7 @@ def print_text(report: Report, console: Console) -> None:
             src = at.source
             who = "—" if src is None else (src.text if not src.name or src.name == src.text
                                            else f"{src.text} → {src.name}")
-            table.add_row(who, src.kind if src else "", at.cue.text, _short(at.content.text), at.form,
+            table.add_row(who, src.kind if src else "", at.cue.text, _short(at.words), at.form,
                           Text(at.polarity, style="red" if at.polarity == "deny" else ""))
         console.print(table)
 
@@ -153,7 +153,7 @@ def to_html(report: Report) -> str:
     attributions = "".join(
         f"<li><b>{html.escape(at.source.name or at.source.text) if at.source else '—'}</b> "
         f"<i>{html.escape(at.cue.text)}</i> ({html.escape(at.form)}, {html.escape(at.polarity)}): "
-        f"{html.escape(_short(at.content.text, 300))}</li>"
+        f"{html.escape(_short(at.words, 300))}</li>"
         for at in report.attributions)
     meta = " · ".join(html.escape(x) for x in (a.outlet, a.published, a.url) if x)
     return f"""<!DOCTYPE html>

@@ -71,6 +71,19 @@ class Cue:
         return out
 
 
+FRAGMENT_JOINER = " \u2026 "
+
+
+def content_words(content: dict[str, Any] | None) -> str:
+    """What the source said, from a report's `content` dict: a quote split around its cue shows its
+    pieces joined by an ellipsis instead of the envelope text, which holds the cue and the speaker."""
+    content = content or {}
+    fragments = content.get("fragments") or []
+    if len(fragments) > 1:
+        return FRAGMENT_JOINER.join(f.get("text", "") for f in fragments)
+    return content.get("text", "")
+
+
 @dataclass
 class Attribution:
     id: str
@@ -82,6 +95,13 @@ class Attribution:
     # Discontinuous content (a quote split around its cue) keeps every piece here; `content` then
     # covers the first piece to the last and its dict carries the pieces as `fragments`.
     content_parts: list[Span] = field(default_factory=list)
+
+    @property
+    def words(self) -> str:
+        """The content as said (split pieces joined by an ellipsis); see `content_words`."""
+        if len(self.content_parts) > 1:
+            return FRAGMENT_JOINER.join(p.text for p in self.content_parts)
+        return self.content.text
 
     def to_dict(self) -> dict[str, Any]:
         content = self.content.to_dict()

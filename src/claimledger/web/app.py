@@ -35,7 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..ingest import HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES, read_stream, read_text
 from ..pipeline import ArticleInput, InputError
-from ..report import SEVERITIES, SOURCE_KINDS
+from ..report import SEVERITIES, SOURCE_KINDS, content_words
 from ..store import Ledger, LedgerError, SearchFilters
 from ..store import articles as articles_table
 from . import queries
@@ -250,6 +250,7 @@ class Web:
         env.filters["web_url"] = web_url
         env.filters["quantity"] = quantity_label
         env.filters["who"] = source_label
+        env.filters["said"] = content_words
         env.globals.update(version=__version__, human_size=human_size, layers=LAYERS, severities=SEVERITIES, source_kinds=SOURCE_KINDS,
                            path_quote=path_quote)
         self.templates = Jinja2Templates(env=env)
