@@ -42,6 +42,14 @@ def by_cue(attrs, cue):
 # ------------------------------------------------------------------ direct quotes
 
 
+def test_a_closing_time_phrase_is_not_part_of_the_source(nlp):
+    a = by_cue(run(nlp, '"We will not pay," said Petra Kovac, the finance minister, on Monday.\n')[0], "said")
+    assert a.source.text == "Petra Kovac, the finance minister"
+    # A time phrase inside a clause describing the source stays with it.
+    text = "Byrne, who guarded the door for three years, said the visits were routine.\n"
+    assert by_cue(run(nlp, text)[0], "said").source.text.startswith("Byrne, who guarded the door for three years")
+
+
 def test_a_quote_the_parser_reads_as_a_second_subject_is_content_not_source(nlp):
     # The parser makes "The dam held for an hour" a noun phrase and a subject of the cue verb.
     for tail in ("the engineer Lina Moss said on Friday.", "Lina Moss told reporters."):

@@ -262,6 +262,14 @@ def _np_range(tok: Token, stop_at: Token | None = None, trim_clauses: bool = Fal
             if t.dep_ == "appos" and t.head.dep_ == "appos" and t.i > tok.i:
                 e = min(e, t.left_edge.i)
                 break
+    # "said Petra Kovac, the finance minister, on Monday": a closing time phrase dates the
+    # statement; it does not describe the speaker.
+    for t in doc[tok.i + 1:e]:
+        on_head = t.head.i == tok.i or (t.head.dep_ == "appos" and t.head.head.i == tok.i)
+        if t.dep_ == "prep" and on_head and t.right_edge.i == e - 1 and any(
+                c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in t.children):
+            e = t.left_edge.i
+            break
     # A headline run into the first paragraph: keep the part on the head's own line.
     for i in range(tok.i - 1, s - 1, -1):
         if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
