@@ -108,3 +108,14 @@ def test_resolver_without_entities(nlp):
     doc = nlp("He said it was over.")
     resolver = Resolver(doc, [])
     assert resolver.resolve(doc[0:1]) == (None, None)
+
+
+def test_a_description_with_the_name_in_apposition_resolves_to_the_name(nlp):
+    text = ("The finance minister, Petra Kovac, said the budget was balanced. "
+            "The minister added that taxes would fall. She said the debt would shrink.")
+    found, _ = sources(nlp, text)
+    assert found["The finance minister, Petra Kovac"].name == "Petra Kovac"
+    # The description is learned as her title, and the pronoun agrees.
+    assert found["The minister"].name == "Petra Kovac"
+    assert found["She"].name == "Petra Kovac"
+    assert len({s.entity for s in found.values()}) == 1

@@ -135,7 +135,7 @@ class Resolver:
                     and doc[i - 1].lower_ not in PERSON_NOUNS and not _TITLE_RE.match(doc[i - 1].lower_):
                 i -= 1
             titles, gender = self._titles_before(i, tok)
-            appos = self._appositive_words(tok)
+            appos = self._appositive_words(tok) | self._described_by(tok)
             is_person = (tok.ent_type_ == "PERSON" or bool(gender) or bool(titles & PERSON_NOUNS)
                          or bool(appos & PERSON_NOUNS))
             if not is_person:
@@ -180,6 +180,15 @@ class Resolver:
                 words.add(c.lower_)
                 words.update(t.lower_ for t in c.children if t.dep_ in ("amod", "compound") and t.i < c.i)
         return words
+
+    @staticmethod
+    def _described_by(name) -> set[str]:
+        """'the finance minister, Petra Kovac': the noun a name stands in apposition to, and its modifiers."""
+        noun = name.head
+        if name.dep_ != "appos" or noun.i > name.i or noun.pos_ != "NOUN":
+            return set()
+        return {noun.lower_, noun.lemma_.lower()} | {
+            t.lower_ for t in noun.children if t.dep_ in ("amod", "compound") and t.i < noun.i}
 
     # -------------------------------------------------------------- lookup
 
@@ -262,6 +271,12 @@ class Resolver:
             while i > span.start and span.doc[i - 1].pos_ == "PROPN" and span.doc[i - 1].dep_ == "compound":
                 i -= 1
             return span.doc[i:head.i + 1].text, None
+        # "The finance minister, Petra Kovac": the name in apposition says who.
+        for c in head.children:
+            if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > head.i and c.i < span.end:
+                eid = self._entity_at(c.idx, c.idx + len(c.text))
+                if eid is not None and self.entities[eid].type in ("PERSON", "ORG"):
+                    return self.entities[eid].name, eid
         if head.pos_ == "NOUN" and span[0].lower_ in ("the", "this", "that"):
             return self._describe(span, head)
         return None, None
