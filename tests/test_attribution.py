@@ -179,6 +179,14 @@ def test_mixed_indirect_with_quoted_fragment(nlp):
     assert a.content.text.startswith("the protesters were")
 
 
+@pytest.mark.parametrize("open_mark,close_mark", [('"', '"'), ("\u201c", "\u201d")])
+def test_mixed_content_ending_in_a_quoted_fragment_keeps_its_closing_mark(nlp, open_mark, close_mark):
+    text = f"The protesters, who she said were {open_mark}paid agitators{close_mark}, gathered outside the hall."
+    a = by_cue(run(nlp, text)[0], "said")
+    assert a.content.text == f"were {open_mark}paid agitators{close_mark}"
+    assert a.form == "mixed"
+
+
 # ------------------------------------------------------------------ non-verbal cues
 
 def test_according_to_before(nlp):

@@ -134,6 +134,12 @@ def _trim_chars(text: str, s: int, e: int, keep_quotes: bool = True) -> tuple[in
         s += 1
     while e > s and text[e - 1] in strip:
         e -= 1
+    if keep_quotes and s < e:
+        # 'were "paid agitators' reads as broken: a quotation opened inside the span closes in it.
+        inside = text[s:e]
+        opened = inside.count("\u201c") > inside.count("\u201d") or inside.count('"') % 2 == 1
+        if opened and e < len(text) and text[e] in "\u201d\"":
+            e += 1
     return s, e
 
 
