@@ -543,3 +543,11 @@ def test_rule_content_grows_over_words_the_tagger_counts_as_content(nlp):
     # Up to the paragraph end, never into the cue, the source or the next paragraph.
     assert att.content.text == "the bridge would reopen, probably in May"
     assert att.source.text == "The chancellor" and att.cue.text == "said"
+
+
+def test_content_fragments_with_only_spaces_between_are_one_piece():
+    text = "The assessment that the dam was safe\nproved wrong."
+    assert attribution._merge_touching(text, [(15, 36), (0, 14)]) == [(0, 36)]
+    # A line break or words between them keep them apart.
+    assert attribution._merge_touching(text, [(0, 14), (15, 36), (37, 49)]) == [(0, 36), (37, 49)]
+    assert attribution._merge_touching(text, [(0, 3), (15, 36)]) == [(0, 3), (15, 36)]

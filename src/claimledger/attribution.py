@@ -143,6 +143,17 @@ def _trim_chars(text: str, s: int, e: int, keep_quotes: bool = True) -> tuple[in
     return s, e
 
 
+def _merge_touching(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Fragments with nothing but spaces between them are one piece of content."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(ranges):
+        if out and (s <= out[-1][1] or (not text[out[-1][1]:s].strip() and "\n" not in text[out[-1][1]:s])):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def _tokens_chars(doc: Doc, i: int, j: int) -> tuple[int, int]:
     return doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
 
@@ -874,7 +885,8 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
                 cand.content, cand.quoted = [quotes.quotes[qi]], True
         else:
             link_quotes(doc, cand, quotes, claimed, cue_after, text)
-        cand.content = [c for c in (_trim_chars(text, s, e) for s, e in cand.content) if c[1] > c[0]]
+        cand.content = _merge_touching(text, [c for c in (_trim_chars(text, s, e) for s, e in cand.content)
+                                              if c[1] > c[0]])
         if not cand.content:
             continue
         if tok.pos_ in ("VERB", "AUX") and tok.lower_ != "according" and not cue_confirmed(tok, cand.quoted):
@@ -1126,7 +1138,7 @@ def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribut
             src = doc.char_span(min(s for s, _ in t.source), max(e for _, e in t.source), alignment_mode="expand")
             if src is not None:
                 source = _make_source(doc, (src.start, src.end), resolver)
-        parts = [Span.of(text, s, e) for s, e in sorted(t.content)]
+        parts = [Span.of(text, s, e) for s, e in _merge_touching(text, t.content)]
         content = Span.of(text, parts[0].start, parts[-1].end)
         lemma = cue_span.root.lemma_.lower()
         quoted = all(quotes.at(p.start) >= 0 and quotes.at(p.end - 1) >= 0 for p in parts)
