@@ -119,3 +119,20 @@ def test_a_description_with_the_name_in_apposition_resolves_to_the_name(nlp):
     assert found["The minister"].name == "Petra Kovac"
     assert found["She"].name == "Petra Kovac"
     assert len({s.entity for s in found.values()}) == 1
+
+
+@pytest.mark.parametrize("text,pronoun,antecedent,kind", [
+    ("The agency said the figures were preliminary. It added that a full report would follow in May.",
+     "It", "The agency", "organization"),
+    ("Two senior diplomats said the talks had stalled. They said a new round was unlikely before June.",
+     "They", "Two senior diplomats", "group"),
+])
+def test_an_unnamed_speaker_carries_over_to_its_pronoun(nlp, text, pronoun, antecedent, kind):
+    found, _ = sources(nlp, text)
+    assert found[pronoun].name == antecedent and found[pronoun].kind == kind
+
+
+def test_a_pronoun_does_not_reach_back_past_a_few_paragraphs(nlp):
+    filler = "The river rose through the night and the roads were closed. " * 12
+    found, _ = sources(nlp, f"The agency said the figures were preliminary.\n\n{filler}\n\nIt added that a report would follow.")
+    assert found["It"].name is None

@@ -963,7 +963,33 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
             content_parts=parts if len(parts) > 1 else []))
     if use_model and attribution_model.is_available():
         attributions = combine(doc, attributions, attribution_model.tag(doc), resolver, quotes, nc_ranges)
+    carry_pronoun_sources(text, attributions)
     return attributions, no_comment
+
+
+# A pronoun source takes the previous speaker of its kind only this close (characters: a paragraph or two).
+PRONOUN_REACH = 600
+_PRONOUN_KINDS = {"it": ("organization", "document"), "they": ("group", "organization"),
+                  "we": ("group", "organization")}
+
+
+def carry_pronoun_sources(text: str, attributions: list[Attribution]) -> None:
+    """'The agency said ... It added that ...': a pronoun the resolver could not tie to a named entity
+    (the agency has no name) stands for the previous source of a fitting kind."""
+    previous: list[Source] = []
+    for a in sorted(attributions, key=lambda x: x.cue.start):
+        src = a.source
+        if src is not None and src.name is None and src.text.lower() in _PRONOUN_KINDS:
+            kinds = _PRONOUN_KINDS[src.text.lower()]
+            for prior in reversed(previous):
+                if src.start - prior.end > PRONOUN_REACH:
+                    break
+                if prior.kind in kinds:
+                    src.name = prior.name or prior.text
+                    src.entity, src.kind = prior.entity, prior.kind
+                    break
+        if src is not None and src.text.lower() not in _PRONOUN_KINDS:
+            previous.append(src)
 
 
 def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.Tagging, resolver: Resolver,
