@@ -13,10 +13,10 @@ Pure numpy at run time through thinc (installed with spaCy); the weights ship in
 from __future__ import annotations
 
 import functools
-import zlib
-from collections.abc import Iterator
 import itertools
 import sys
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -118,7 +118,8 @@ def bag_embed(n_buckets: int, width: int, feature_dropout: float = 0.0) -> Model
                  dims={"nB": n_buckets, "nO": width}, attrs={"feature_dropout": feature_dropout})
 
 
-def build_model(dropout: float = 0.1, feature_dropout: float = 0.0) -> Model:
+def build_model(dropout: float = 0.0, feature_dropout: float = 0.0) -> Model:
+    """The untrained network; the dropout rates matter in training only."""
     conv = residual(chain(expand_window(window_size=WINDOW),
                           Maxout(HIDDEN_WIDTH, HIDDEN_WIDTH * (2 * WINDOW + 1), nP=3, dropout=dropout),
                           LayerNorm(HIDDEN_WIDTH)))
