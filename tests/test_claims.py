@@ -441,3 +441,16 @@ def test_claims_command_min_similarity(tmp_path):
     assert len(json.loads(strict.output)) > len(json.loads(loose.output))
     bad = runner.invoke(main, ["claims", "--db", str(db), "--min-similarity", "2"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_a_split_quote_is_grouped_and_shown_by_its_pieces_not_its_envelope(tmp_path):
+    from claimledger.pipeline import analyze
+
+    split = analyze('"The dam was shelled overnight," the engineer Lina Moss said on Friday. '
+                    '"The spillway is gone."\n', id="s1", published="2025-02-01").to_dict()
+    plain = analyze("Rescue workers said the dam was shelled overnight and the spillway is gone.\n",
+                    id="s2", published="2025-02-02").to_dict()
+    entries = [e for c in C.build_claims([split, plain], use_embeddings=False, min_sources=1) for e in c.entries]
+    moss = next(e for e in entries if e.article_id == "s1")
+    assert moss.content == '"The dam was shelled overnight," \u2026 "The spillway is gone."'
+    assert "Lina Moss" not in moss.content

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import stance as st
 from .grouping import EMBEDDING_PARAMS, LEXICAL_PARAMS, WORD_RE, Blocking, GroupingParams, group_texts
+from .report import content_words
 
 CONTESTED, ASSERTED, DENIED = "contested", "asserted", "denied"
 
@@ -118,7 +119,7 @@ def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
     for report in reports:
         article = report.get("article") or {}
         for attribution in report.get("attributions") or []:
-            content = (attribution.get("content") or {}).get("text", "")
+            content = content_words(attribution.get("content"))
             proposition = st.core(content)
             if len(WORD_RE.findall(proposition)) < 2:  # "No." or a lone name states nothing to group
                 continue
@@ -136,7 +137,7 @@ def _entry(item: _Item, stance: st.Stance) -> ClaimEntry:
     return ClaimEntry(
         source=source.get("name") or source_text, source_text=source_text,
         source_kind=source.get("kind") or "unknown", attribution_id=str(a.get("id", "")),
-        article_id=item.article_id, published=item.published, content=content.get("text", ""),
+        article_id=item.article_id, published=item.published, content=content_words(content),
         start=int(content.get("start", 0)), end=int(content.get("end", 0)), cue=cue.get("text", ""),
         stance=stance.label, reasons=stance.reasons)
 
@@ -149,7 +150,7 @@ def _proposition_index(group: list[int], items: list[_Item], centrality: np.ndar
     def rank(i: int) -> tuple[int, int, int, float, int]:
         a = items[i].attribution
         cue = a.get("cue") or {}
-        own = st.intrinsic(cue.get("lemma"), cue.get("text", ""), (a.get("content") or {}).get("text", ""))
+        own = st.intrinsic(cue.get("lemma"), cue.get("text", ""), content_words(a.get("content")))
         quoted = a.get("form") == "direct" or bool(_FIRST_PERSON.search(items[i].core))
         # "The dam is intact" is affirmative in form but the denying side of "destroyed"/"intact".
         contrary = sum(side < 0 for side in st.antonym_classes(items[i].core).values())
@@ -220,7 +221,7 @@ def build_claims(reports: Iterable[dict[str, Any]], min_sources: int = 1, contes
             cue = a.get("cue") or {}
             # The full content, frame included: "no evidence that X" denies X.
             stance = st.stance_toward(cue.get("lemma"), cue.get("text", ""),
-                                      (a.get("content") or {}).get("text", ""), proposition)
+                                      content_words(a.get("content")), proposition)
             entry = _entry(items[i], stance)
             (claim.asserts if stance.polarity > 0 else claim.denies).append(entry)
         claim.id = _claim_id(claim.entries)
