@@ -326,6 +326,23 @@ def test_did_not_respond_is_no_comment(nlp):
     assert no_comment and no_comment[0].source.text.startswith("A spokesman")
 
 
+@pytest.mark.parametrize("text,source,cue", [
+    ("Officials have not said how many people were evacuated.", "Officials", "have not said"),
+    ("The company did not say whether it would appeal.", "The company", "did not say"),
+    ("Police have not yet explained why the road was closed.", "Police", "have not yet explained"),
+])
+def test_a_question_left_open_is_no_comment(nlp, text, source, cue):
+    attrs, no_comment = run(nlp, text)
+    assert not attrs
+    assert [(n.source.text, n.cue.text) for n in no_comment] == [(source, cue)]
+
+
+def test_reporting_that_someone_left_a_question_open_is_still_a_statement(nlp):
+    attrs, no_comment = run(nlp, "The mayor said the council had not explained how the money was spent.")
+    assert by_cue(attrs, "said").content.text.startswith("the council had not explained")
+    assert [n.source.text for n in no_comment] == ["the council"]
+
+
 def test_empty_and_quote_only_text(nlp):
     assert run(nlp, "Nothing to see here.") == ([], [])
     run(nlp, '"')  # a lone quote mark must not crash

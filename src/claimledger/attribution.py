@@ -650,7 +650,11 @@ _NO_COMMENT = re.compile(
     r"\b(?:declined|declines|decline|refused|refuses)\s+(?:to\s+)?(?:comment|immediate comment|be interviewed)"
     r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not)\s+(?:immediately\s+)?"
     r"(?:respond|reply|return)(?:ed)?\b[^.\n]{0,40}?\b(?:comment|request|message|call|email|inquir)\w*"
-    r"|\b(?:could not|couldn't|cannot|can't) be reached for comment",
+    r"|\b(?:could not|couldn't|cannot|can't) be reached for comment"
+    # "Officials have not said how many people were evacuated": a question left open, not a statement.
+    r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not|would not|wouldn't)\s+(?:yet\s+)?"
+    r"(?:say|said|disclose|disclosed|specify|specified|reveal|revealed|explain|explained)"
+    r"(?=\s+(?:how|whether|when|where|why|who|what|which)\b)",
     re.I)
 
 

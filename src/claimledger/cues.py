@@ -105,7 +105,7 @@ ANONYMOUS_MARKERS = ("familiar with", "not to be named", "not be named", "anonym
                      "declined to be identified", "asked not to be identified")
 
 # No-comment phrases (lemma of the verb, then a required later word).
-NO_COMMENT_VERBS = frozenset("decline refuse respond return reach".split())
+NO_COMMENT_VERBS = frozenset("decline refuse respond return reach say disclose specify reveal explain".split())
 
 # Raising verbs: "he seems to ...", "X is expected to ...": a sourceless attribution whose content
 # is the subject plus the infinitive.
