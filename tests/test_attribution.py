@@ -343,6 +343,14 @@ def test_reporting_that_someone_left_a_question_open_is_still_a_statement(nlp):
     assert [n.source.text for n in no_comment] == ["the council"]
 
 
+def test_the_one_asked_is_not_the_source_of_the_question(nlp):
+    attrs, _ = run(nlp, 'Asked whether she would resign, Falk said: "Absolutely not."\n')
+    assert by_cue(attrs, "Asked").source is None
+    assert by_cue(attrs, "said").source.text == "Falk"
+    attrs, _ = run(nlp, "Asked by reporters whether she would resign, Falk said no.\n")
+    assert by_cue(attrs, "Asked").source.text == "reporters"
+
+
 def test_empty_and_quote_only_text(nlp):
     assert run(nlp, "Nothing to see here.") == ([], [])
     run(nlp, '"')  # a lone quote mark must not crash
