@@ -1017,6 +1017,13 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
             a.source = source_from_tagger(doc, a, tagging.attributions, resolver)
         grow_cue(doc, text, a, tagging.cue_probability)
         grow_content(doc, text, a, tagging.content_probability)
+    # Growth can carry one cue over another ("statement" of "said in a statement" grown into the verb's
+    # cue): one attribution per cue, the verb's (listed first at that position) kept.
+    kept: list[Attribution] = []
+    for a in sorted(out, key=lambda x: (x.cue.start, -(x.cue.end - x.cue.start))):
+        if not any(_overlaps((a.cue.start, a.cue.end), (k.cue.start, k.cue.end)) for k in kept):
+            kept.append(a)
+    out = [a for a in out if any(a is k for k in kept)]
     for n, a in enumerate(out, start=1):
         a.id = f"a{n}"
     return out
