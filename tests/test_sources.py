@@ -136,3 +136,27 @@ def test_a_pronoun_does_not_reach_back_past_a_few_paragraphs(nlp):
     filler = "The river rose through the night and the roads were closed. " * 12
     found, _ = sources(nlp, f"The agency said the figures were preliminary.\n\n{filler}\n\nIt added that a report would follow.")
     assert found["It"].name is None
+
+
+LEAD = ("Minister denies cover-up over hospital fire\n\n"
+        "Health Minister Karl Dune on Tuesday denied that his ministry had hidden the reports.\n\n"
+        '"Every report was published," Dune told the Daily Courier.\n\n'
+        "The newspaper reported last week that inspectors had warned about the wiring. "
+        "It said the warnings were never passed on.\n\n"
+        "According to the fire service, the blaze started in a storage room.\n")
+
+
+def test_a_headline_title_resolves_to_the_person_named_below(nlp):
+    found, _ = sources(nlp, LEAD)
+    assert found["Minister"].name == "Karl Dune"
+
+
+def test_the_newspaper_resolves_to_a_masthead_the_ner_did_not_call_an_organization(nlp):
+    found, _ = sources(nlp, LEAD)
+    assert found["The newspaper"].name == "Daily Courier"
+    assert found["It"].name == "Daily Courier"
+
+
+def test_a_public_service_is_an_organization(nlp):
+    found, _ = sources(nlp, LEAD)
+    assert found["the fire service"].kind == "organization"

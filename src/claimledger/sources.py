@@ -38,7 +38,15 @@ ministry government office department agency campaign committee council party ad
 commission newspaper paper company firm bank court police army military embassy white house
 union organization organisation group board team network channel station outlet magazine
 institute university parliament congress senate house cabinet kremlin pentagon regime
-street hall palace
+street hall palace service authority regulator watchdog broadcaster tribunal coalition alliance
+federation association foundation municipality city county secretariat
+""".split())
+# "The newspaper said" refers back to a masthead the NER rarely types as ORG ("Daily Courier" is
+# often PRODUCT or WORK_OF_ART); a name with one of these words is taken for a news outlet.
+MEDIA_NOUNS = frozenset("newspaper paper broadcaster magazine channel station outlet network daily tabloid".split())
+MEDIA_NAME_WORDS = frozenset("""
+times post news herald journal gazette tribune daily telegraph guardian chronicle observer express mail
+star sun globe standard independent courier record review press reuters bbc cnn radio tv television
 """.split())
 
 # Nouns that a description may use for any titled person ("the German leader").
@@ -270,6 +278,14 @@ class Resolver:
             i = head.i
             while i > span.start and span.doc[i - 1].pos_ == "PROPN" and span.doc[i - 1].dep_ == "compound":
                 i -= 1
+            if i == head.i and head.lower_ in PERSON_NOUNS:
+                # A title-case headline's "Minister denies ...": a title, not a name; the article
+                # names the minister below, so look back and then ahead.
+                hl = head.lower_
+                p = self._recent_person(span.start_char, fits=lambda p: hl in p.titles) or next(
+                    (p for p in self.people if span.end_char <= p.start < span.end_char + 2000 and hl in p.titles),
+                    None)
+                return (p.name, p.entity) if p else (None, None)
             return span.doc[i:head.i + 1].text, None
         # "The finance minister, Petra Kovac": the name in apposition says who.
         for c in head.children:
@@ -296,6 +312,9 @@ class Resolver:
                 ent = self.entities[eid]
                 words = set(ent.name.lower().split())
                 if ent.type in ORG_TYPES and (hl in words or head.lower_ in words):
+                    return ent.name, eid
+                if hl in MEDIA_NOUNS and ent.type in ORG_TYPES | {"PRODUCT", "WORK_OF_ART"} \
+                        and words & MEDIA_NAME_WORDS:
                     return ent.name, eid
                 if span.start_char - s > 5000:
                     break
