@@ -78,10 +78,11 @@ def content_words(content: dict[str, Any] | None) -> str:
     """What the source said, from a report's `content` dict: a quote split around its cue shows its
     pieces joined by an ellipsis instead of the envelope text, which holds the cue and the speaker."""
     content = content or {}
-    fragments = content.get("fragments") or []
-    if len(fragments) > 1:
-        return FRAGMENT_JOINER.join(f.get("text", "") for f in fragments)
-    return content.get("text", "")
+    return _said(content.get("text", ""), [f.get("text", "") for f in content.get("fragments") or []])
+
+
+def _said(whole: str, pieces: list[str]) -> str:
+    return FRAGMENT_JOINER.join(pieces) if len(pieces) > 1 else whole
 
 
 @dataclass
@@ -99,9 +100,7 @@ class Attribution:
     @property
     def words(self) -> str:
         """The content as said (split pieces joined by an ellipsis); see `content_words`."""
-        if len(self.content_parts) > 1:
-            return FRAGMENT_JOINER.join(p.text for p in self.content_parts)
-        return self.content.text
+        return _said(self.content.text, [p.text for p in self.content_parts])
 
     def to_dict(self) -> dict[str, Any]:
         content = self.content.to_dict()
