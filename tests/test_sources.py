@@ -160,3 +160,22 @@ def test_the_newspaper_resolves_to_a_masthead_the_ner_did_not_call_an_organizati
 def test_a_public_service_is_an_organization(nlp):
     found, _ = sources(nlp, LEAD)
     assert found["the fire service"].kind == "organization"
+
+
+WIRE = ("Ostmark's foreign minister, Ivo Brand, told state television that artillery had hit the dam. "
+        '"They shelled it for three days," he said.\n\n'
+        "A United Nations spokesman said the organisation could not verify either account. "
+        "He said at least 16,000 people lived in the flooded area.\n")
+
+
+def test_he_after_an_unnamed_speaker_is_that_speaker_not_the_last_named_one(nlp):
+    doc = nlp(WIRE)
+    attrs, _ = attribution.extract(doc, entities.extract(doc))
+    by_text = [(a.source.text, a.source.name) for a in attrs if a.source]
+    assert ("he", "Ivo Brand") in by_text
+    assert ("He", "A United Nations spokesman") in by_text
+
+
+def test_a_person_noun_head_makes_a_person_whatever_the_ner_says_of_the_name(nlp):
+    found, _ = sources(nlp, WIRE)
+    assert found["Ostmark's foreign minister, Ivo Brand"].kind == "person"

@@ -967,7 +967,8 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
             content_parts=parts if len(parts) > 1 else []))
     if use_model and attribution_model.is_available():
         attributions = combine(doc, attributions, attribution_model.tag(doc), resolver, quotes, nc_ranges)
-    carry_pronoun_sources(text, attributions)
+    carry_pronoun_sources(text, attributions,
+                          [m.start for e in entities if e.type == "PERSON" for m in e.mentions])
     return attributions, no_comment
 
 
@@ -977,23 +978,34 @@ _PRONOUN_KINDS = {"it": ("organization", "document"), "they": ("group", "organiz
                   "we": ("group", "organization")}
 
 
-def carry_pronoun_sources(text: str, attributions: list[Attribution]) -> None:
-    """'The agency said ... It added that ...': a pronoun the resolver could not tie to a named entity
-    (the agency has no name) stands for the previous source of a fitting kind."""
+def carry_pronoun_sources(text: str, attributions: list[Attribution], person_mentions: list[int] = ()) -> None:
+    """Pronoun sources the resolver could not settle from names alone.
+
+    'The agency said ... It added ...': an unresolved "it" / "they" stands for the previous unnamed
+    speaker of a fitting kind. 'A UN spokesman said ... He said ...': "he" / "she" right after an
+    unnamed person's statement, with no named person mentioned in between, is that person, however
+    recently a named one spoke before."""
     previous: list[Source] = []
     for a in sorted(attributions, key=lambda x: x.cue.start):
         src = a.source
-        if src is not None and src.name is None and src.text.lower() in _PRONOUN_KINDS:
-            kinds = _PRONOUN_KINDS[src.text.lower()]
+        if src is None:
+            continue
+        low = src.text.lower()
+        if src.name is None and low in _PRONOUN_KINDS:
             for prior in reversed(previous):
                 if src.start - prior.end > PRONOUN_REACH:
                     break
-                if prior.kind in kinds:
+                if prior.kind in _PRONOUN_KINDS[low]:
                     src.name = prior.name or prior.text
                     src.entity, src.kind = prior.entity, prior.kind
                     break
-        if src is not None and src.text.lower() not in _PRONOUN_KINDS:
-            previous.append(src)
+        elif low in ("he", "she") and previous:
+            prior = previous[-1]
+            if prior.name is None and prior.kind in ("person", "anonymous") and prior.text.lower() not in (
+                    "he", "she") and src.start - prior.end <= PRONOUN_REACH // 2 \
+                    and not any(prior.end <= m < src.start for m in person_mentions):
+                src.name, src.entity, src.kind = prior.text, None, prior.kind
+        previous.append(src)
 
 
 def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.Tagging, resolver: Resolver,

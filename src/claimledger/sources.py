@@ -81,6 +81,8 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "document"
     if head.ent_type_ == "PERSON" or entity_type == "PERSON":
         return "person"
+    if hl in PERSON_NOUNS and head.pos_ == "NOUN" and head.tag_ == "NN":
+        return "person"  # "Ostmark's foreign minister, Ivo Brand": the NER's ORG for the name is wrong
     if hl in ORG_NOUNS and head.pos_ == "PROPN":
         return "organization"  # "Downing Street", "the White House"
     if head.ent_type_ in ORG_TYPES or entity_type in ORG_TYPES:
