@@ -584,3 +584,12 @@ def test_content_fragments_with_only_spaces_between_are_one_piece():
     # A line break or words between them keep them apart.
     assert attribution._merge_touching(text, [(0, 14), (15, 36), (37, 49)]) == [(0, 36), (37, 49)]
     assert attribution._merge_touching(text, [(0, 3), (15, 36)]) == [(0, 3), (15, 36)]
+
+
+def test_a_content_never_stops_on_a_preposition_before_its_object(nlp):
+    doc = nlp("Local officials put the number of dead at 14.\n")
+    start = doc.text.index("the number")
+    ranges = attribution._close_dangling(doc, [(start, doc.text.index(" 14"))])
+    assert doc.text[ranges[0][0]:ranges[0][1]] == "the number of dead at 14"
+    # A content already whole is left alone.
+    assert attribution._close_dangling(doc, [(start, start + 10)]) == [(start, start + 10)]

@@ -143,6 +143,20 @@ def _trim_chars(text: str, s: int, e: int, keep_quotes: bool = True) -> tuple[in
     return s, e
 
 
+def _close_dangling(doc: Doc, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A tagged content that stops on a preposition ("put the number of dead at") takes in its object."""
+    out = []
+    for s, e in ranges:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        last = span[-1] if span is not None and len(span) else None
+        if last is not None and last.pos_ == "ADP":
+            objs = [c for c in last.children if c.dep_ == "pobj" and c.i == last.i + 1]
+            if objs and "\n" not in doc[last.i:objs[0].right_edge.i + 1].text:
+                e = max(e, objs[0].right_edge.idx + len(objs[0].right_edge.text))
+        out.append((s, e))
+    return out
+
+
 def _merge_touching(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Fragments with nothing but spaces between them are one piece of content."""
     out: list[tuple[int, int]] = []
@@ -1190,7 +1204,7 @@ def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribut
             src = doc.char_span(min(s for s, _ in t.source), max(e for _, e in t.source), alignment_mode="expand")
             if src is not None:
                 source = _make_source(doc, (src.start, src.end), resolver)
-        parts = [Span.of(text, s, e) for s, e in _merge_touching(text, t.content)]
+        parts = [Span.of(text, s, e) for s, e in _merge_touching(text, _close_dangling(doc, t.content))]
         content = Span.of(text, parts[0].start, parts[-1].end)
         lemma = cue_span.root.lemma_.lower()
         quoted = all(quotes.at(p.start) >= 0 and quotes.at(p.end - 1) >= 0 for p in parts)
