@@ -359,6 +359,15 @@ def test_said_in_a_statement_is_one_attribution(nlp):
     assert by_cue(attrs, "said").source.text == "Dune's office"
 
 
+def test_reported_clause_before_the_cue_beats_a_date_after_it(nlp):
+    text = "Voltra Motors will cut 3,000 jobs, or about 12% of its workforce, the company said on Thursday.\n"
+    a = by_cue(run(nlp, text)[0], "said")
+    assert a.content.text == "Voltra Motors will cut 3,000 jobs, or about 12% of its workforce"
+    # A prepositional object is still the content when nothing else is.
+    assert by_cue(run(nlp, "The minister responded to the charge on Monday.\n")[0], "responded").content.text \
+        == "the charge"
+
+
 def test_empty_and_quote_only_text(nlp):
     assert run(nlp, "Nothing to see here.") == ([], [])
     run(nlp, '"')  # a lone quote mark must not crash

@@ -462,11 +462,13 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
     short = [c for c in tok.children if c.i >= cue[1] and c.lower_ in ("yes", "no", "so")]
     if short:
         return [(short[0].i, short[0].i + 1)]
-    # "responded to the charge", "agreed with Sanders": the prepositional object.
+    # "responded to the charge", "agreed with Sanders": the prepositional object; never a date
+    # ("said on Thursday"), and never when the reported clause came first ("<clause>, X said on ...").
     preps = [c for c in tok.children if c.dep_ == "prep" and c.i >= cue[1]
              and c.lower_ in ("to", "with", "on", "about", "against", "for", "over")
-             and any(x.dep_ in ("pobj", "pcomp") for x in c.children)]
-    if preps and lemma in C.OBJECT_CUES:
+             and any(x.dep_ in ("pobj", "pcomp") and x.ent_type_ not in ("DATE", "TIME") for x in c.children)]
+    left_clause = any(c.dep_ in ("ccomp", "parataxis") and c.i < tok.i for c in tok.children)
+    if preps and lemma in C.OBJECT_CUES and not left_clause:
         objs = [x for x in preps[0].children if x.dep_ in ("pobj", "pcomp")]
         return [(objs[0].left_edge.i, objs[-1].right_edge.i + 1)]
     # "the plan (that) critics opposed", "which he said": the relative pronoun, else the noun.
