@@ -179,3 +179,11 @@ def test_he_after_an_unnamed_speaker_is_that_speaker_not_the_last_named_one(nlp)
 def test_a_person_noun_head_makes_a_person_whatever_the_ner_says_of_the_name(nlp):
     found, _ = sources(nlp, WIRE)
     assert found["Ostmark's foreign minister, Ivo Brand"].kind == "person"
+
+
+def test_one_of_an_anonymous_group_is_anonymous(nlp):
+    text = ("The staff were told of the cuts in an email, according to two people familiar with the matter. "
+            "One of them said the unions had not been consulted.")
+    found, _ = sources(nlp, text)
+    assert found["two people familiar with the matter"].kind == "anonymous"
+    assert found["One of them"].kind == "anonymous"

@@ -994,6 +994,9 @@ _PRONOUN_KINDS = {"it": ("organization", "document"), "they": ("group", "organiz
                   "we": ("group", "organization")}
 
 
+_PARTITIVE = re.compile(r"(?:one|two|three|some|many|most|several|both|each|all|none) of (?:them|those|these)$")
+
+
 def carry_pronoun_sources(text: str, attributions: list[Attribution], person_mentions: list[int] = ()) -> None:
     """Pronoun sources the resolver could not settle from names alone.
 
@@ -1015,6 +1018,12 @@ def carry_pronoun_sources(text: str, attributions: list[Attribution], person_men
                     src.name = prior.name or prior.text
                     src.entity, src.kind = prior.entity, prior.kind
                     break
+        elif _PARTITIVE.match(low) and src.kind == "unknown":
+            # "One of them said ...": one of the previous group, anonymous if they were.
+            prior = next((p for p in reversed(previous) if p.kind in ("group", "anonymous")
+                          and src.start - p.end <= PRONOUN_REACH), None)
+            if prior is not None:
+                src.kind = prior.kind
         elif low in ("he", "she") and previous:
             prior = previous[-1]
             if prior.name is None and prior.kind in ("person", "anonymous") and prior.text.lower() not in (
