@@ -187,3 +187,19 @@ def test_one_of_an_anonymous_group_is_anonymous(nlp):
     found, _ = sources(nlp, text)
     assert found["two people familiar with the matter"].kind == "anonymous"
     assert found["One of them"].kind == "anonymous"
+
+
+TRANSCRIPT = ("Transcript: Governor Hale on the drought\n\n"
+              "HALE: We have enough water for the summer.\n\n"
+              '"The governor is living in a fantasy," said Rosa Quint, a hydrologist at Lanmark University, '
+              "who estimated that reserves would last six weeks.\n")
+
+
+def test_who_after_an_affiliation_is_the_person_not_the_institution(nlp):
+    found, _ = sources(nlp, TRANSCRIPT)
+    assert found["who"].name == "Rosa Quint" and found["who"].kind == "person"
+
+
+def test_a_capitalised_transcript_label_resolves_to_the_person_named_before(nlp):
+    found, _ = sources(nlp, TRANSCRIPT)
+    assert found["HALE"].name == "Hale" and found["HALE"].kind == "person"

@@ -66,7 +66,7 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "anonymous"
     head = _head(span)
     if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
-        antecedent = head.head.head
+        antecedent = _antecedent(head)
         return source_kind(span.doc[antecedent.left_edge.i:antecedent.i + 1], entity_type)
     hl = head.lemma_.lower()
     if head.lower_ in PERSON_PRONOUNS:
@@ -96,6 +96,23 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
     if hl in PERSON_NOUNS or head.pos_ == "PROPN":
         return "person"
     return "unknown"
+
+
+def _antecedent(pronoun):
+    """The noun a relative pronoun's clause hangs on; for "who", the person the parser may have missed:
+    in "Rosa Quint, a hydrologist at Lanmark University, who estimated ..." the clause is attached to
+    "University", and the person is found by climbing to the appositive it belongs to."""
+    noun = pronoun.head.head
+    if pronoun.lower_ != "who":
+        return noun
+    node = noun
+    for _ in range(5):
+        if node.ent_type_ == "PERSON" or node.lemma_.lower() in PERSON_NOUNS:
+            return node
+        if node.head is node:
+            break
+        node = node.head
+    return noun
 
 
 @dataclass
@@ -254,7 +271,7 @@ class Resolver:
         head = span.root
         low = head.lower_
         if low in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head is not head.head:
-            antecedent = head.head.head
+            antecedent = _antecedent(head)
             return self.resolve(span.doc[antecedent.left_edge.i:antecedent.i + 1])
         if low in PERSON_PRONOUNS:
             p = self._recent_person(span.start_char, PERSON_PRONOUNS[low]) or self._named_subject(span.start_char)
@@ -273,8 +290,9 @@ class Resolver:
             eid = self._entity_at(head.idx, head.idx + len(head.text))
             if eid is not None:
                 return self.entities[eid].name, eid
+            # "HALE:" in a transcript is the Governor Hale named above.
             p = self._recent_person(head.idx + len(head.text) + 1,
-                                    fits=lambda p: p.name.split()[-1] == head.text)
+                                    fits=lambda p: p.name.split()[-1].lower() == head.lower_)
             if p is not None:
                 return p.name, p.entity
             i = head.i
