@@ -30,6 +30,7 @@ def kind_of(nlp, phrase_sentence, phrase):
 
 @pytest.mark.parametrize("sentence,phrase,kind", [
     ("Downing Street said the talks would go on.", "Downing Street", "organization"),
+    ("A firefighter said nobody knew how many people were inside.", "A firefighter", "person"),
     ("Brazil's health ministry said the outbreak was over.", "Brazil's health ministry", "organization"),
     ("Two senior EU diplomats said the deal was close.", "Two senior EU diplomats", "group"),
     ("State officials said the roads were closed.", "State officials", "group"),

@@ -31,6 +31,9 @@ chairwoman chair founder manager prosecutor officer general commander premier ki
 activist critic supporter voter resident witness source person man woman doctor nominee
 frontrunner front-runner congressman congresswoman mp host anchor moderator columnist writer
 businessman banker economist billionaire father mother wife husband son daughter actor star head
+firefighter paramedic nurse surgeon physician teacher farmer worker engineer hydrologist geologist
+pilot soldier survivor victim neighbour neighbor owner shopkeeper driver student coach player
+investigator inspector detective sheriff auditor consultant bishop priest imam rabbi mp
 """.split())
 
 ORG_NOUNS = frozenset("""
