@@ -110,6 +110,8 @@ def _antecedent(pronoun):
         return noun
     node = noun
     for _ in range(5):
+        if node.lemma_.lower() in PERSON_NOUNS and node.dep_ == "appos":
+            return node.head  # "Rosa Quint, a hydrologist ...": the name the description stands beside
         if node.ent_type_ == "PERSON" or node.lemma_.lower() in PERSON_NOUNS:
             return node
         if node.head is node:
