@@ -204,3 +204,9 @@ def test_who_after_an_affiliation_is_the_person_not_the_institution(nlp):
 def test_a_capitalised_transcript_label_resolves_to_the_person_named_before(nlp):
     found, _ = sources(nlp, TRANSCRIPT)
     assert found["HALE"].name == "Hale" and found["HALE"].kind == "person"
+
+
+def test_a_lowercase_word_the_tagger_calls_a_proper_noun_is_not_a_name(nlp):
+    found, _ = sources(nlp, "Ostmark's defence ministry denied that its forces were involved.")
+    src = found["Ostmark's defence ministry"]
+    assert src.name != "ministry" and src.kind == "organization"

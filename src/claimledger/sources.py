@@ -291,7 +291,7 @@ class Resolver:
         if low in GROUP_PRONOUNS:
             return None, None
         # The head is (part of) a name: "Olaf Scholz, the chancellor", "Scholz's office" is not.
-        if head.pos_ == "PROPN":
+        if head.pos_ == "PROPN" and head.text[:1].isupper():  # a lowercase "PROPN" is a tagging slip
             eid = self._entity_at(head.idx, head.idx + len(head.text))
             if eid is not None:
                 return self.entities[eid].name, eid
