@@ -78,11 +78,11 @@ def main() -> None:
     articles = crf_training.load_jsonl(args.train)
     docs = crf_training.parsed_docs(articles, args.cache / (args.train.stem + ".spacy"))
     split = len(articles) - args.holdout
-    data = [(net.encode(feats), np.array([net.LABEL_INDEX[x] for x in labels]), labels)
+    data = [(net.encode(feats), np.array([net.LABEL_INDEX[x] for x in labels]))
             for feats, labels in crf_training.sequences(docs[:split], articles[:split])]
     held = [(net.encode(feats), labels)
             for feats, labels in crf_training.sequences(docs[split:], articles[split:])]
-    print(f"{split} articles, {sum(len(y) for _, y, _ in data)} tokens, encoded in {time.time() - t0:.0f}s",
+    print(f"{split} articles, {sum(len(y) for _, y in data)} tokens, encoded in {time.time() - t0:.0f}s",
           flush=True)
 
     model = net.build_model(dropout=args.dropout, feature_dropout=args.feature_dropout)
@@ -92,8 +92,7 @@ def main() -> None:
     for epoch in range(1, args.epochs + 1):
         t1 = time.time()
         rng.shuffle(data)
-        loss = sum(net.update(model, optimizer, [(x, y) for x, y, _ in batch])
-                   for batch in batches(data, args.batch_tokens))
+        loss = sum(net.update(model, optimizer, batch) for batch in batches(data, args.batch_tokens))
         line = f"epoch {epoch}: loss {loss:.0f} ({time.time() - t1:.0f}s)"
         if held:
             with model.use_params(optimizer.averages):

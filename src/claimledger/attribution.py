@@ -983,8 +983,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
             content_parts=parts if len(parts) > 1 else []))
     if use_model and attribution_model.is_available():
         attributions = combine(doc, attributions, attribution_model.tag(doc), resolver, quotes, nc_ranges)
-    carry_pronoun_sources(text, attributions,
-                          [m.start for e in entities if e.type == "PERSON" for m in e.mentions])
+    carry_pronoun_sources(attributions, [m.start for e in entities if e.type == "PERSON" for m in e.mentions])
     return attributions, no_comment
 
 
@@ -997,7 +996,7 @@ _PRONOUN_KINDS = {"it": ("organization", "document"), "they": ("group", "organiz
 _PARTITIVE = re.compile(r"(?:one|two|three|some|many|most|several|both|each|all|none) of (?:them|those|these)$")
 
 
-def carry_pronoun_sources(text: str, attributions: list[Attribution], person_mentions: list[int] = ()) -> None:
+def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list[int] = ()) -> None:
     """Pronoun sources the resolver could not settle from names alone.
 
     'The agency said ... It added ...': an unresolved "it" / "they" stands for the previous unnamed
@@ -1060,7 +1059,8 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
     for a in sorted(out, key=lambda x: (x.cue.start, -(x.cue.end - x.cue.start))):
         if not any(_overlaps((a.cue.start, a.cue.end), (k.cue.start, k.cue.end)) for k in kept):
             kept.append(a)
-    out = [a for a in out if any(a is k for k in kept)]
+    kept_ids = {id(a) for a in kept}
+    out = [a for a in out if id(a) in kept_ids]
     for n, a in enumerate(out, start=1):
         a.id = f"a{n}"
     return out

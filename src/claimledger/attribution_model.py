@@ -550,12 +550,12 @@ class Tagging:
 NET_WEIGHT = 0.5
 
 
-def _label_probabilities(crf, toks: list[Token], feats: list[list[str]], net_probs) -> np.ndarray:
+def _label_probabilities(crf, feats: list[list[str]], net_probs) -> np.ndarray:
     """Per-token distribution over attribution_net.LABELS: the CRF's marginals, blended with the net's."""
     crf.set(feats)
     labels = attribution_net.LABELS[1:]  # "O" is what the others leave
-    probs = np.empty((len(toks), len(attribution_net.LABELS)), dtype="float32")
-    probs[:, 1:] = [[crf.marginal(label, k) for label in labels] for k in range(len(toks))]
+    probs = np.empty((len(feats), len(attribution_net.LABELS)), dtype="float32")
+    probs[:, 1:] = [[crf.marginal(label, k) for label in labels] for k in range(len(feats))]
     probs[:, 0] = 1.0 - probs[:, 1:].sum(axis=1)
     if net_probs is not None:
         probs = (1.0 - NET_WEIGHT) * probs + NET_WEIGHT * net_probs
@@ -569,20 +569,20 @@ def tag(doc: Doc) -> Tagging:
     cue_probability: dict[int, float] = {}
     source_probability: dict[int, float] = {}
     content_probability: dict[int, float] = {}
-    paras = [toks for toks in paragraphs(doc) if toks]
+    paras = list(paragraphs(doc))
     feats = [paragraph_features(toks) for toks in paras]
     net_probs: list = [None] * len(paras)
     if NET_WEIGHT > 0 and paras and attribution_net.is_available():
         net_probs = attribution_net.load(attribution_net.MODEL_PATH).predict([attribution_net.encode(f) for f in feats])
     index = attribution_net.LABEL_INDEX
+    by_role = {"CUE": cue_probability, "SOURCE": source_probability, "CONTENT": content_probability}
     for toks, f, p_net in zip(paras, feats, net_probs):
-        probs = _label_probabilities(crf, toks, f, p_net)
+        probs = _label_probabilities(crf, f, p_net)
         # The CRF alone decodes with its own transition weights; a blend decodes the blended marginals.
         labels = crf.tag() if p_net is None else attribution_net.decode(probs)
-        for k, t in enumerate(toks):
-            cue_probability[t.i] = float(probs[k, index["B-CUE"]] + probs[k, index["I-CUE"]])
-            source_probability[t.i] = float(probs[k, index["B-SOURCE"]] + probs[k, index["I-SOURCE"]])
-            content_probability[t.i] = float(probs[k, index["B-CONTENT"]] + probs[k, index["I-CONTENT"]])
+        for role, into in by_role.items():
+            in_role = probs[:, index["B-" + role]] + probs[:, index["I-" + role]]
+            into.update(zip((t.i for t in toks), in_role.tolist()))
         runs = runs_from_labels(labels)
         atts = link(toks, runs)
         for att in atts:

@@ -120,6 +120,11 @@ def _antecedent(pronoun):
     return noun
 
 
+def _noun_and_modifiers(noun) -> set[str]:
+    """'finance minister' -> {'minister', 'finance'}: the words a description gives as someone's title."""
+    return {noun.lower_} | {t.lower_ for t in noun.children if t.dep_ in ("amod", "compound") and t.i < noun.i}
+
+
 @dataclass
 class _Person:
     """A person named in the article: where, under what name, and what the text calls them."""
@@ -209,8 +214,7 @@ class Resolver:
         words: set[str] = set()
         for c in head.children:
             if c.dep_ == "appos" and c.i > head.i:
-                words.add(c.lower_)
-                words.update(t.lower_ for t in c.children if t.dep_ in ("amod", "compound") and t.i < c.i)
+                words |= _noun_and_modifiers(c)
         return words
 
     @staticmethod
@@ -219,8 +223,7 @@ class Resolver:
         noun = name.head
         if name.dep_ != "appos" or noun.i > name.i or noun.pos_ != "NOUN":
             return set()
-        return {noun.lower_, noun.lemma_.lower()} | {
-            t.lower_ for t in noun.children if t.dep_ in ("amod", "compound") and t.i < noun.i}
+        return _noun_and_modifiers(noun) | {noun.lemma_.lower()}
 
     # -------------------------------------------------------------- lookup
 
