@@ -51,6 +51,19 @@ def _extra() -> sa.Column:
     return sa.Column("extra", JSON)
 
 
+def _child_table(name: str, *columns: sa.Column) -> sa.Table:
+    """A table of one report part: one row per item, in report order within its article."""
+    return sa.Table(
+        name, metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        _article_fk(),
+        sa.Column("ord", sa.Integer, nullable=False),
+        *columns,
+        _extra(),
+        sa.UniqueConstraint("article_id", "ord"),
+    )
+
+
 ledger_meta = sa.Table(
     "ledger_meta", metadata,
     sa.Column("key", sa.String(64), primary_key=True),
@@ -74,16 +87,11 @@ articles = sa.Table(
     _extra(),
 )
 
-entities = sa.Table(
-    "entities", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _article_fk(),
-    sa.Column("ord", sa.Integer, nullable=False),
+entities = _child_table(
+    "entities",
     sa.Column("entity_key", sa.String(32), nullable=False),        # "e1", unique within the article
     sa.Column("name", sa.Text, nullable=False, index=True),
     sa.Column("type", sa.String(32), index=True),
-    _extra(),
-    sa.UniqueConstraint("article_id", "ord"),
 )
 
 mentions = sa.Table(
@@ -97,11 +105,8 @@ mentions = sa.Table(
     _extra(),
 )
 
-attributions = sa.Table(
-    "attributions", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _article_fk(),
-    sa.Column("ord", sa.Integer, nullable=False),
+attributions = _child_table(
+    "attributions",
     sa.Column("attribution_key", sa.String(32), nullable=False),
     *_source_columns(),
     sa.Column("source_entity_id", sa.Integer, sa.ForeignKey("entities.id", ondelete="SET NULL"), index=True),
@@ -110,26 +115,16 @@ attributions = sa.Table(
     sa.Column("content_fragments", JSON),
     sa.Column("form", sa.String(16), index=True),
     sa.Column("polarity", sa.String(16), index=True),
-    _extra(),
-    sa.UniqueConstraint("article_id", "ord"),
 )
 
-no_comments = sa.Table(
-    "no_comments", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _article_fk(),
-    sa.Column("ord", sa.Integer, nullable=False),
+no_comments = _child_table(
+    "no_comments",
     *_source_columns(),
     *_cue_columns(),
-    _extra(),
-    sa.UniqueConstraint("article_id", "ord"),
 )
 
-quantities = sa.Table(
-    "quantities", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _article_fk(),
-    sa.Column("ord", sa.Integer, nullable=False),
+quantities = _child_table(
+    "quantities",
     sa.Column("quantity_key", sa.String(32), nullable=False),
     *_span(""),
     sa.Column("value", sa.Float),
@@ -143,34 +138,22 @@ quantities = sa.Table(
     sa.Column("unit_guess", sa.Text),
     sa.Column("range", JSON),
     sa.Column("change", JSON),
-    _extra(),
-    sa.UniqueConstraint("article_id", "ord"),
 )
 
-dates = sa.Table(
-    "dates", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _article_fk(),
-    sa.Column("ord", sa.Integer, nullable=False),
+dates = _child_table(
+    "dates",
     *_span(""),
     sa.Column("resolved", sa.String(32), index=True),
-    _extra(),
-    sa.UniqueConstraint("article_id", "ord"),
 )
 
-findings = sa.Table(
-    "findings", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _article_fk(),
-    sa.Column("ord", sa.Integer, nullable=False),
+findings = _child_table(
+    "findings",
     sa.Column("finding_key", sa.String(32), nullable=False),
     sa.Column("kind", sa.String(64), nullable=False, index=True),
     sa.Column("severity", sa.String(16), index=True),
     sa.Column("message", sa.Text),
     sa.Column("evidence", JSON),
     sa.Column("suggestion", sa.Text),
-    _extra(),
-    sa.UniqueConstraint("article_id", "ord"),
 )
 
 CHILD_TABLES = (entities, mentions, attributions, no_comments, quantities, dates, findings)
