@@ -12,6 +12,7 @@ stance, not the attribution extractor.
     python bench/claims.py --errors        # also list stance errors and wrong merges/splits
     python bench/claims.py --pipeline      # end to end, on what the attribution extractor finds
     python bench/claims.py --blocked       # force the large-ledger (blocked) path; check it groups as the dense one
+    python bench/claims.py --data confirm  # the confirmation topics (split "confirm"), never tuned on
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ from claimledger import stance as S  # noqa: E402
 DATA_DIR = ROOT / "bench" / "claims_data"
 DATA = DATA_DIR / "propositions.txt"          # the first set (16 topics)
 EXTRA = DATA_DIR / "propositions_extra.txt"   # 10 more topics, added to make dev tuning less noisy
-SETS = {"original": (DATA,), "extra": (EXTRA,), "all": (DATA, EXTRA)}
+# 13 topics written after the grouping variants were chosen, every topic in split "confirm": a check of
+# dev choices on unseen topics, kept out of "all" so dev/test figures stay comparable across sessions.
+CONFIRM = DATA_DIR / "propositions_confirm.txt"
+SETS = {"original": (DATA,), "extra": (EXTRA,), "all": (DATA, EXTRA), "confirm": (CONFIRM,)}
+SPLITS = ("dev", "test", "confirm")
 # The grouping shipped before local scaling, for before/after figures (--baseline).
 BASELINE_PARAMS = G.GroupingParams(weight=0.7, threshold=0.425, predicate=0.2)
 KINDS = {"per": "person", "org": "organization", "grp": "group", "anon": "anonymous", "doc": "document"}
@@ -275,12 +280,13 @@ def main() -> None:
     ap.add_argument("--pipeline", action="store_true",
                     help="end to end: attributions from the real extractor on the article texts")
     ap.add_argument("--data", choices=tuple(SETS), default="all",
-                    help="propositions.txt (original), propositions_extra.txt (extra) or both (all)")
+                    help="propositions.txt (original), propositions_extra.txt (extra), both (all), or "
+                         "propositions_confirm.txt (confirm: only for checking, never for tuning)")
     ap.add_argument("--baseline", action="store_true",
                     help="the grouping parameters shipped before local scaling, for before/after figures")
     ap.add_argument("--blocked", action="store_true",
                     help="group through the large-ledger path (forced) and compare its groups with the dense path")
-    ap.add_argument("--split", choices=("dev", "test", "both"), default="both",
+    ap.add_argument("--split", choices=(*SPLITS, "both"), default="both",
                     help="which split to report (tuning while looking only at dev: --tune --split dev)")
     args = ap.parse_args()
 
@@ -291,18 +297,18 @@ def main() -> None:
     print(f"set {args.data}: {len(statements)} propositions, {len(rows)} attributions, "
           f"{len({g.article for g in rows})} articles, {len({g.topic for g in rows})} topics; "
           f"{Counter(g.stance for g in rows)}")
-    splits = {}
-    for split in ("dev", "test"):
-        part = [g for g in rows if g.split == split]
-        splits[split] = build_reports(part, dates)
+    present = [s for s in SPLITS if any(g.split == s for g in rows)]
+    splits = {split: build_reports([g for g in rows if g.split == split], dates) for split in present}
     params = BASELINE_PARAMS if args.baseline and embedder is not None else None
     if args.tune:
+        if "dev" not in splits:
+            ap.error("--tune needs dev topics (the confirm set has none, by design)")
         params = tune(*splits["dev"], embedder, embedder is None)
     used = params or (G.EMBEDDING_PARAMS if embedder is not None else G.LEXICAL_PARAMS)
     print(f"grouping: {'MiniLM + lexical' if embedder is not None else 'lexical only'}, "
           f"weight={used.weight} predicate={used.predicate} local_k={used.local_k} "
           f"local_floor={used.local_floor} threshold={used.threshold}")
-    for split in ("dev", "test") if args.split == "both" else (args.split,):
+    for split in present if args.split == "both" else (args.split,):
         reports, gold = splits[split]
         if args.pipeline:
             reports, gold, found = through_pipeline(reports, gold)
@@ -318,7 +324,7 @@ def main() -> None:
         unit, errors = stance_unit(statements, reports, gold)
         board, n_board = board_stance(claims, gold)
         n = sum(len(r["attributions"]) for r in reports)
-        print(f"{split:5} attributions={n:3} gold={scores['gold_groups']:2} predicted={scores['pred_groups']:2} "
+        print(f"{split:7} attributions={n:3} gold={scores['gold_groups']:2} predicted={scores['pred_groups']:2} "
               f"grouping P={scores['precision']:.3f} R={scores['recall']:.3f} F1={scores['f1']:.3f} | "
               f"stance (vs gold proposition)={unit:.3f} | stance on board={board:.3f} (n={n_board}) | "
               f"{elapsed:.2f}s")
