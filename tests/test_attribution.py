@@ -92,6 +92,21 @@ def test_split_quote_around_cue(nlp):
     assert "told reporters" not in a.content_parts[0].text + a.content_parts[1].text
 
 
+def test_a_quote_paragraph_with_no_speaker_goes_on_with_the_last_quote(nlp):
+    text = ('"The water rose too fast," the engineer Lina Moss said.\n\n'
+            '"We had an hour, maybe less, to open the gates."\n\n'
+            '"We need new pumps," the mayor said.\n\n'
+            'The council meets on Friday.')
+    attrs, _ = run(nlp, text)
+    moss = by_cue(attrs, "said")
+    assert [p.text for p in moss.content_parts] == ['"The water rose too fast,"',
+                                                    '"We had an hour, maybe less, to open the gates."']
+    # A quote paragraph with a speaker of its own is that speaker's, and prose never joins.
+    mayor = [a for a in attrs if a.source and a.source.text == "the mayor"]
+    assert mayor and "new pumps" in mayor[0].content.text
+    assert all("council" not in a.content.text for a in attrs)
+
+
 def test_multi_paragraph_quote():
     text = ('He said: "First paragraph of the quote.\n\n'
             '"Second paragraph of the quote.\n\n'

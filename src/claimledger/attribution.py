@@ -602,6 +602,13 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
     while k < len(qs) and k not in claimed:
         nq = qs[k]
         gap = text[cursor:nq[0]]
+        if "\n" in gap and _quote_paragraph_follows(text, cursor, nq):
+            if cue_after is not None and cue_after(nq[1]):
+                break
+            chosen.append(k)
+            k += 1
+            cursor = nq[1]
+            continue
         if nq[0] < cursor or "\n" in gap or len(gap) > 250:
             break
         if nq[1] - nq[0] < 30 and not gap.rstrip().endswith((".", ":")):
@@ -620,6 +627,17 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
     cand.quoted = mixed_start is None
     if mixed_start is not None:
         cand.content[0] = (mixed_start, cand.content[0][1])
+
+
+def _quote_paragraph_follows(text: str, cursor: int, quote: tuple[int, int]) -> bool:
+    """Whether `quote` is the whole of the paragraph right after the one ending at `cursor`
+    ('"A," X said.\\n\\n"B"'): a quotation standing alone with no speaker of its own goes on with the
+    last one. On PolNeAR train, 133 of 161 such cueless quote paragraphs belong to an earlier cue."""
+    s, e = quote
+    if text[cursor:s].strip(" .\t\n") != "" or text[cursor:s].count("\n") > 2:
+        return False
+    line_end = text.find("\n", e)
+    return not text[e:len(text) if line_end < 0 else line_end].strip(" .\t")
 
 
 def _closes_clause(text: str, end: int) -> bool:
