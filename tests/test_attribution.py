@@ -92,6 +92,22 @@ def test_split_quote_around_cue(nlp):
     assert "told reporters" not in a.content_parts[0].text + a.content_parts[1].text
 
 
+@pytest.mark.parametrize("middle", ["said Capt. Ivo Brand, who said he had crossed it twice.",
+                                    "Ivo Brand said when opening the road.",
+                                    "Ivo Brand wrote in a statement explaining the decision."])
+def test_a_cue_that_only_describes_the_speaker_does_not_cut_a_split_quote(nlp, middle):
+    text = f'"The bridge is safe," {middle} "We checked every bolt."\n'
+    a = next(a for a in run(nlp, text)[0] if a.source and "Ivo Brand" in a.source.text)
+    assert [p.text for p in a.content_parts] == ['"The bridge is safe,"', '"We checked every bolt."']
+
+
+@pytest.mark.parametrize("middle", ["Voss said. Brand disagreed:", "Voss said, adding,"])
+def test_a_quote_introduced_anew_is_not_a_continuation(nlp, middle):
+    text = f'"The bridge is safe," {middle} "It will need new bolts."\n'
+    said = by_cue(run(nlp, text)[0], "said")
+    assert said.content.text == '"The bridge is safe,"' and not said.content_parts
+
+
 def test_a_quote_paragraph_with_no_speaker_goes_on_with_the_last_quote(nlp):
     text = ('"The water rose too fast," the engineer Lina Moss said.\n\n'
             '"We had an hour, maybe less, to open the gates."\n\n'

@@ -614,8 +614,8 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
         if nq[1] - nq[0] < 30 and not gap.rstrip().endswith((".", ":")):
             k += 1  # a title or scare quote inside the cue sentence ('on CNN's "State of the Union"')
             continue
-        if gap.strip(" .,;\t") and not gap.rstrip().endswith((".", ",", ";", ":")):
-            break
+        if gap.strip(" .,;\t") and not gap.rstrip().endswith((".", ",", ";")):
+            break  # words running into the quote, or introducing it with a colon: someone else's
         if cue_after is not None and (cue_after(nq[1]) or cue_after(cursor, nq[0])):
             break
         chosen.append(k)
@@ -885,12 +885,19 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
     heads = find_cues(doc, quotes)
     head_ids = {t.i for t in heads}
     head_chars = sorted(t.idx for t in heads)
+    # A cue between two pieces of a quotation stops it when it is a statement of its own or introduces
+    # the next piece ('..., adding, "B"'); one in a relative clause or a participle that only describes
+    # the speaker ('said Ivo Brand, who said he had crossed it', 'said when opening the road') does not.
+    describing = {t.i for t in heads if t.dep_ in ("relcl", "advcl", "acl", "pcomp", "xcomp") or t.tag_ == "VBG"}
 
     def cue_after(char: int, before: int | None = None) -> bool:
-        """Another cue follows a quotation ending at char; or, with `before`, one lies in [char, before)."""
-        k = bisect.bisect_left(head_chars, char)
+        """Another cue follows a quotation ending at char; or, with `before`, one in [char, before)
+        stops a quotation from going on there."""
         if before is not None:
-            return k < len(head_chars) and head_chars[k] < before
+            return any(char <= t.idx < before and (t.i not in describing
+                                                   or not text[t.idx + len(t):before].strip(" ,:\t"))
+                       for t in heads)
+        k = bisect.bisect_left(head_chars, char)
         if k == len(head_chars):
             return False
         between = text[char:head_chars[k]]
