@@ -284,6 +284,8 @@ def main() -> None:
                          "propositions_confirm.txt (confirm: only for checking, never for tuning)")
     ap.add_argument("--baseline", action="store_true",
                     help="the grouping parameters shipped before local scaling, for before/after figures")
+    ap.add_argument("--sentence", action="store_true",
+                    help="sentence vectors without token alignment (the grouping shipped before it)")
     ap.add_argument("--blocked", action="store_true",
                     help="group through the large-ledger path (forced) and compare its groups with the dense path")
     ap.add_argument("--split", choices=(*SPLITS, "both"), default="both",
@@ -300,13 +302,16 @@ def main() -> None:
     present = [s for s in SPLITS if any(g.split == s for g in rows)]
     splits = {split: build_reports([g for g in rows if g.split == split], dates) for split in present}
     params = BASELINE_PARAMS if args.baseline and embedder is not None else None
+    if args.sentence and embedder is not None:
+        params = G.SENTENCE_PARAMS
     if args.tune:
         if "dev" not in splits:
             ap.error("--tune needs dev topics (the confirm set has none, by design)")
         params = tune(*splits["dev"], embedder, embedder is None)
-    used = params or (G.EMBEDDING_PARAMS if embedder is not None else G.LEXICAL_PARAMS)
+    used = G.effective_params(params or (G.EMBEDDING_PARAMS if embedder is not None else G.LEXICAL_PARAMS),
+                              embedder)
     print(f"grouping: {'MiniLM + lexical' if embedder is not None else 'lexical only'}, "
-          f"weight={used.weight} predicate={used.predicate} local_k={used.local_k} "
+          f"weight={used.weight} predicate={used.predicate} token={used.token} local_k={used.local_k} "
           f"local_floor={used.local_floor} threshold={used.threshold}")
     for split in present if args.split == "both" else (args.split,):
         reports, gold = splits[split]

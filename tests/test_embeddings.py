@@ -148,3 +148,14 @@ def test_derived_vectors_are_cached_under_the_original_text(tmp_path):
     fresh = Embedder(disk_cache=VectorCache(tmp_path / "v.sqlite"))   # a later run: nothing derived again
     assert np.array_equal(fresh.embed_derived(["the dam broke"], shout, "upper")[0], got[1])
     assert len(calls) == 1
+
+
+def test_token_states_are_unit_rows_of_word_pieces_and_batching_changes_nothing(embedder):
+    texts = ["The dam was hit.", "A much longer sentence about the reservoir, the turbines and the spillway."]
+    batched = embedder.token_states(texts)
+    (states, pieces), (long_states, _) = batched
+    assert pieces == ["the", "dam", "was", "hit"]  # no [CLS], [SEP], padding or punctuation
+    assert states.shape == (4, DIMENSION) and long_states.shape[0] > 10
+    assert np.allclose(np.linalg.norm(states, axis=1), 1.0, atol=1e-5)
+    alone = embedder.token_states(texts[:1])[0][0]
+    assert np.allclose(alone, states, atol=1e-4)  # the mask keeps the longer text's padding out

@@ -178,6 +178,29 @@ class Embedder:
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
 
+    def token_states(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[str]]]:
+        """Per text: the model's last hidden state of each word piece as unit rows (float32, m x 384)
+        and those word pieces, without [CLS], [SEP], padding and pieces that hold no letter or digit.
+        For token alignment (grouping.py); not cached: callers compute them once per distinct text."""
+        self._load()
+        out: list[tuple[np.ndarray, list[str]]] = [(np.zeros((0, DIMENSION), np.float32), [])] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # little padding per batch
+        with self._embed_lock:
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start:start + self.batch_size]
+                encodings = self._tokenizer.encode_batch([texts[i] for i in rows])  # type: ignore[union-attr]
+                ids = np.array([e.ids for e in encodings], dtype=np.int64)
+                mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+                hidden = self._session.run(None, {  # type: ignore[union-attr]
+                    "input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+                for r, enc, h in zip(rows, encodings, hidden):
+                    keep = [i for i, (t, m) in enumerate(zip(enc.tokens, enc.attention_mask))
+                            if m and t not in ("[CLS]", "[SEP]") and any(ch.isalnum() for ch in t)]
+                    h = h[keep]
+                    h = h / np.clip(np.linalg.norm(h, axis=1, keepdims=True), 1e-12, None)
+                    out[r] = (h.astype(np.float32), [enc.tokens[i] for i in keep])
+        return out
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors, one row per text (shape (n, 384))."""
         self._load()

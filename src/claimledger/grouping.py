@@ -11,6 +11,7 @@ dense linkage per component). `claims.py` turns the groups into the board.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,11 @@ from . import stance as st
 @dataclass(frozen=True)
 class GroupingParams:
     """Similarity = weight * cos(propositions) + predicate * cos(predicate phrases)
-    + (1 - weight - predicate) * lexical; groups merge while their average similarity >= threshold.
+    + token * token alignment + (1 - weight - predicate - token) * lexical; groups merge while their
+    average similarity >= threshold.
+
+    Token alignment (`_TokenAlignment`) is computed only for each text's `token_candidates` nearest
+    texts by the other terms; with an embedder that gives no token states, `without_tokens` is used.
 
     With `local_k`, each similarity is then measured against how close the two texts are to their own
     nearest neighbours (local scaling, see `local_scaling`); `local_floor` bounds that scale from below.
@@ -36,10 +41,18 @@ class GroupingParams:
     local_k: int = 0
     local_floor: float = 0.0
     min_raw: float = -1.0
+    token: float = 0.0
+    token_candidates: int = 32
+    without_tokens: GroupingParams | None = None
 
 
-# Chosen on the dev topics of bench/claims_data (python bench/claims.py --tune); see that script.
-EMBEDDING_PARAMS = GroupingParams(weight=0.9, threshold=-0.04, predicate=0.1, local_k=5, local_floor=0.3)
+# Sentence vectors only: chosen on the dev topics of bench/claims_data (python bench/claims.py --tune).
+SENTENCE_PARAMS = GroupingParams(weight=0.9, threshold=-0.04, predicate=0.1, local_k=5, local_floor=0.3)
+# With token alignment: chosen on the same dev topics by bench/claims_tokens.py (its FROZEN "unshared"),
+# then checked once on the confirmation topics: pairwise F1 dev 0.675 -> 0.699, test 0.567 -> 0.641,
+# confirm 0.354 -> 0.494 against SENTENCE_PARAMS (figures in the claims bench README).
+EMBEDDING_PARAMS = GroupingParams(weight=0.2, threshold=-0.06, predicate=0.1, local_k=5, local_floor=0.0,
+                                  token=0.7, without_tokens=SENTENCE_PARAMS)
 LEXICAL_PARAMS = GroupingParams(weight=0.0, threshold=0.125)
 
 
@@ -216,21 +229,126 @@ def local_scaling(sim: np.ndarray, k: int, floor: float = 0.0,
     return sim - (scale[:, None] + scale[None, :]) / 2
 
 
+def effective_params(params: GroupingParams, embedder: Any) -> GroupingParams:
+    """`params`, or its `without_tokens` when the embedder cannot give token states (a stand-in
+    encoder, or none at all); a `min_raw` set on `params` carries over."""
+    if not params.token or hasattr(embedder, "token_states"):
+        return params
+    fallback = params.without_tokens or dataclasses.replace(params, token=0.0)
+    return dataclasses.replace(fallback, min_raw=params.min_raw) if params.min_raw > -1.0 else fallback
+
+
+def _unshared_alignment(a: tuple[np.ndarray, np.ndarray, np.ndarray],
+                        others: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Alignment of text `a` with each of `others` (each: unit token states, piece ids, content mask).
+
+    Per direction, the mean best cosine in the other text of the content pieces the other text does not
+    share, both directions averaged (1.0 for a direction with nothing unshared): do the words that
+    differ still have a counterpart (a paraphrase) or not (a near-miss: another number, actor or
+    predicate)? One matrix product per text against all its partners, split by segment."""
+    states, ids, content = a
+    sizes = np.array([len(o[1]) for o in others])
+    out = np.zeros(len(others), dtype=np.float32)  # a text without word pieces aligns with nothing
+    live = np.flatnonzero(sizes > 0)
+    if not len(ids) or not len(live):
+        return out
+    offsets = np.concatenate([[0], np.cumsum(sizes[live])[:-1]])
+    o_states = np.concatenate([others[k][0] for k in live])
+    o_ids = np.concatenate([others[k][1] for k in live])
+    o_content = np.concatenate([others[k][2] for k in live])
+    sim = states @ o_states.T
+    same = ids[:, None] == o_ids[None, :]
+    best_a = np.maximum.reduceat(sim, offsets, axis=1)           # each piece of a: best in each other text
+    only_a = content[:, None] & ~np.logical_or.reduceat(same, offsets, axis=1)
+    count_a = only_a.sum(axis=0)
+    mean_a = np.where(count_a > 0, (best_a * only_a).sum(axis=0) / np.maximum(count_a, 1), 1.0)
+    best_o = sim.max(axis=0)                                      # each piece of the others: best in a
+    only_o = o_content & ~same.any(axis=0)
+    count_o = np.add.reduceat(only_o.astype(np.int64), offsets)
+    sum_o = np.add.reduceat(np.where(only_o, best_o, 0.0), offsets)
+    mean_o = np.where(count_o > 0, sum_o / np.maximum(count_o, 1), 1.0)
+    out[live] = (mean_a + mean_o) / 2
+    return out
+
+
+class _TokenAlignment:
+    """`_unshared_alignment` on candidate pairs: each text and its `candidates` nearest texts by the
+    sentence-level similarity (about 55 us a pair, so never all n^2 pairs). Token states are computed
+    once per distinct text and dropped once the candidate pairs are scored. A pair that is nobody's
+    candidate takes the lower of the two texts' worst candidate alignments: it is less alike than
+    any of their candidates by the other terms, and far pairs do not sit close to the threshold."""
+
+    def __init__(self, texts: list[str], embedder: Any, candidates: int,
+                 base_rows: Any, chunk_cells: int = 4_000_000) -> None:
+        n = self.n = len(texts)
+        k = min(candidates, n - 1)
+        near: list[np.ndarray] = []
+        step = max(1, chunk_cells // max(n, 1))
+        for start in range(0, n if k > 0 else 0, step):
+            rows = np.arange(start, min(n, start + step))
+            sim = base_rows(rows)
+            sim[np.arange(len(rows)), rows] = -np.inf
+            near.append(np.argpartition(sim, n - k, axis=1)[:, n - k:] if k < n - 1
+                        else np.tile(np.arange(n), (len(rows), 1)))
+        if near:
+            own = np.repeat(np.arange(n), near[0].shape[1])
+            other = np.concatenate(near).reshape(-1)
+            lo, hi = np.minimum(own, other), np.maximum(own, other)
+            keys = np.unique(lo[lo != hi] * n + hi[lo != hi])
+        else:
+            keys = np.zeros(0, dtype=np.int64)
+        vocab: dict[str, int] = {}
+        parts = []
+        for states, pieces in embedder.token_states(texts) if len(keys) else []:
+            ids = np.array([vocab.setdefault(p, len(vocab)) for p in pieces], dtype=np.int64)
+            parts.append((states, ids, np.array([p not in _STOP for p in pieces], dtype=bool)))
+        values = np.zeros(len(keys), dtype=np.float32)
+        first = keys // max(n, 1)
+        for lo_rows in _split_by(first) if len(keys) else []:
+            i = int(first[lo_rows[0]])
+            values[lo_rows] = _unshared_alignment(parts[i], [parts[j] for j in keys[lo_rows] % n])
+        self.keys, self.values = keys, values
+        self.worst = np.ones(n, dtype=np.float32)
+        if len(keys):
+            np.minimum.at(self.worst, keys // n, values)
+            np.minimum.at(self.worst, keys % n, values)
+
+    def lookup(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Alignment of texts a[x] and b[x] (broadcast index arrays); 1 for a text with itself."""
+        a, b = np.broadcast_arrays(a, b)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        wanted = lo * self.n + hi
+        out = np.minimum(self.worst[a], self.worst[b])
+        if len(self.keys):
+            pos = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+            found = self.keys[pos] == wanted
+            out = np.where(found, self.values[pos], out)
+        return np.where(a == b, np.float32(1.0), out).astype(np.float32)
+
+
 class _Features:
     """What raw similarity is made of, per distinct text: weighted unit-vector parts (propositions,
-    predicate phrases) and key-term overlap. One place for the formula, used whole (dense path),
-    by row chunks against every text (blocking) and by blocks of a few texts (one component)."""
+    predicate phrases), token alignment on candidate pairs and key-term overlap. One place for the
+    formula, used whole (dense path), by row chunks against every text (blocking) and by blocks of a
+    few texts (one component)."""
 
     def __init__(self, texts: list[str], params: GroupingParams, embedder: Any = None) -> None:
+        params = effective_params(params, embedder)
         self.texts = texts
         self.parts: list[tuple[float, np.ndarray]] = []
         self.lexical_weight = 1.0
         self.scaled = False
         self._index: _TermIndex | None = None
-        if embedder is not None and params.weight + params.predicate > 0.0:
+        self.token_weight = 0.0
+        self._align: _TokenAlignment | None = None
+        self._align_args: tuple[Any, int] | None = None
+        if embedder is not None and params.weight + params.predicate + params.token > 0.0:
             vectors = embedder.embed(texts)
             self.parts.append((params.weight, vectors))
-            self.lexical_weight = 1.0 - params.weight - params.predicate
+            self.lexical_weight = 1.0 - params.weight - params.predicate - params.token
+            if params.token:
+                self.token_weight = params.token
+                self._align_args = (embedder, params.token_candidates)
             if params.predicate:
                 from .nlp import ModelError
 
@@ -243,21 +361,37 @@ class _Features:
                     predicates = vectors
                 self.parts.append((params.predicate, predicates))
             self.scaled = params.local_k > 0
-        # The shipped weights leave 1 - 0.9 - 0.1 = -2.8e-17 for the lexical term: zero but for rounding,
+        # The shipped weights leave 1 - 0.2 - 0.1 - 0.7 (or 1 - 0.9 - 0.1) ~ 1e-17 for the lexical term: zero but for rounding,
         # so it is skipped rather than computed over every pair (changes no similarity beyond float32 noise).
         self.use_lexical = not self.parts or abs(self.lexical_weight) > 1e-6
 
     def block(self, idx: np.ndarray) -> np.ndarray:
         """Raw similarity among the texts `idx` (float32, len(idx) x len(idx))."""
         lex = lexical_matrix([self.texts[i] for i in idx]) if self.use_lexical else None
-        return self._combine(lambda v: v[idx] @ v[idx].T, lex)
+        sim = self._combine(lambda v: v[idx] @ v[idx].T, lex)
+        if self._align_args is not None:
+            sim += self.token_weight * self._alignment().lookup(idx[:, None], idx[None, :])
+        return sim
 
     def rows(self, idx: np.ndarray) -> np.ndarray:
         """Raw similarity of the texts `idx` against every text (float32, len(idx) x n)."""
+        sim = self._base_rows(idx)
+        if self._align_args is not None:
+            sim += self.token_weight * self._alignment().lookup(idx[:, None], np.arange(len(self.texts))[None, :])
+        return sim
+
+    def _base_rows(self, idx: np.ndarray) -> np.ndarray:
+        """`rows` without the token alignment term (which picks its candidate pairs from these)."""
         if self.use_lexical and self._index is None:
             self._index = _TermIndex(self.texts)
         lex = self._index.rows(idx) if self.use_lexical else None  # type: ignore[union-attr]
         return self._combine(lambda v: v[idx] @ v.T, lex)
+
+    def _alignment(self) -> _TokenAlignment:
+        if self._align is None:
+            embedder, candidates = self._align_args  # type: ignore[misc]
+            self._align = _TokenAlignment(self.texts, embedder, candidates, self._base_rows)
+        return self._align
 
     def _combine(self, cosine: Any, lex: np.ndarray | None) -> np.ndarray:
         if not self.parts:
@@ -334,6 +468,7 @@ def _floored(sim: np.ndarray, raw: np.ndarray, min_raw: float) -> np.ndarray:
 
 def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
     """The dense n x n similarity of `texts` (the exact path, for up to `Blocking.dense_limit` texts)."""
+    params = effective_params(params, embedder)
     distinct, inverse = _distinct(texts)
     features = _Features(distinct, params, embedder)
     raw = features.block(np.arange(len(distinct)))
@@ -460,6 +595,7 @@ def group_texts(texts: list[str], embedder: Any = None, params: GroupingParams |
     similarity to the others). `stats`, when given, receives how the blocked path went."""
     if params is None:
         params = EMBEDDING_PARAMS if embedder is not None else LEXICAL_PARAMS
+    params = effective_params(params, embedder)
     blocking = blocking or BLOCKING
     if len(texts) <= blocking.dense_limit:
         sim = similarity_matrix(texts, params, embedder)
