@@ -25,8 +25,9 @@ def run(nlp, text):
     for a in attrs:  # offsets always index the text
         assert a.content.text == text[a.content.start:a.content.end]
         assert a.cue.text == text[a.cue.start:a.cue.end]
-        if a.source:
-            assert a.source.text == text[a.source.start:a.source.end]
+        for src in (a.source, a.original_source):
+            if src:
+                assert src.text == text[src.start:src.end]
         for p in a.content_parts:
             assert p.text == text[p.start:p.end]
     return attrs, no_comment
@@ -230,6 +231,22 @@ def test_according_to_after(nlp):
     a = by_cue(run(nlp, "The river rose by two meters, according to local officials.")[0], "according to")
     assert a.source.text == "local officials"
     assert a.content.text == "The river rose by two meters"
+
+
+def test_a_quote_relayed_by_according_to_keeps_its_speaker(nlp):
+    text = ('"The bridge is safe," the inspector Ana Ruiz said, according to the Gazette. '
+            '"We checked every bolt."\n\nThe road reopened at noon.')
+    attrs, _ = run(nlp, text)
+    a = by_cue(attrs, "according to")
+    assert a.source.text == "the Gazette"
+    assert a.original_source is not None and a.original_source.text.endswith("Ana Ruiz")
+    assert a.original_source.kind == "person"
+    # The relayed speech clause and every later piece of the quotation (PolNeAR's marking).
+    assert [p.text for p in a.content_parts] == ['"The bridge is safe," the inspector Ana Ruiz said',
+                                                 '"We checked every bolt."']
+    assert a.to_dict()["original_source"]["text"] == a.original_source.text
+    assert "original_source" not in by_cue(run(nlp, "The river rose, according to officials.")[0],
+                                           "according to").to_dict()
 
 
 def test_said_in_a_statement(nlp):

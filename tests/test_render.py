@@ -47,3 +47,14 @@ def test_a_split_quote_shows_its_pieces_not_the_cue_between_them(nlp):
     out = console.export_text()
     assert "\u2026" in out and "Moss said on Friday. \"Then" not in out
     assert "hour,&quot; \u2026 &quot;Then" in to_html(report)
+
+
+def test_a_relayed_quote_names_both_the_outlet_and_the_speaker(nlp):
+    report = analyze('"The bridge is <safe>," the inspector Ana Ruiz said, according to the Gazette.\n')
+    [att] = [a for a in report.attributions if a.original_source]
+    console = Console(record=True, width=200)
+    print_text(report, console)
+    assert "(quoting Ana Ruiz)" in console.export_text()
+    page = to_html(report)
+    assert "(quoting Ana Ruiz)" in page and "original source" in page
+    assert "<safe>" not in page

@@ -500,15 +500,21 @@ def test_highlight_gives_every_content_and_finding_an_anchor():
     assert html.count('class="fmark sev-error"') == 1 and html.count('class="fmark sev-info"') == 1
 
 
-def test_article_page_shows_a_split_quote_as_its_pieces(tmp_path, nlp):
+def test_article_page_shows_split_quotes_as_pieces_and_who_a_quote_was_relayed_from(tmp_path, nlp):
     from claimledger.pipeline import analyze
 
-    text = ('"The dam held for an hour," the engineer Lina Moss said on Friday. '
-            '"Then the water came over the top."\n')
+    split = ('"The dam held for an hour," the engineer Lina Moss said on Friday. '
+             '"Then the water came over the top."\n')
+    relayed = '"The bridge is <safe>," the inspector Ana Ruiz said, according to the Gazette.\n'
     path = tmp_path / "split.db"
     with Ledger.open(str(path), create=True) as ledger:
-        ledger.store([analyze(text, id="split-1").to_dict()])
+        ledger.store([analyze(split, id="split-1").to_dict(), analyze(relayed, id="relay-1").to_dict()])
     with TestClient(create_app(str(path), use_embeddings=False)) as c:
         panel = c.get("/articles/split-1").text.split("<aside", 1)[1]
+        relay_page = c.get("/articles/relay-1").text
     assert "hour,&#34; \u2026 &#34;Then" in panel or "hour,&quot; \u2026 &quot;Then" in panel
     assert "said on Friday" not in panel.split("<q>", 1)[1].split("</q>", 1)[0]
+    relay_panel = relay_page.split("<aside", 1)[1]
+    assert "Gazette" in relay_panel and "quoting Ana Ruiz" in relay_panel
+    assert "original source, quoted by Gazette: Ana Ruiz" in relay_page
+    assert "<safe>" not in relay_page and "&lt;safe&gt;" in relay_page

@@ -112,6 +112,7 @@ class Candidate:
     quoted: bool = False                       # content is (entirely) quotation
     head: int = -1                             # cue head token index
     clausal: bool = False                      # the cue governs a clause after it (its own content)
+    original_source: tuple[int, int] | None = None  # token range: the speaker an "according to" relays
 
 
 _CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "dative", "attr", "acomp"}
@@ -967,12 +968,21 @@ def drop_nested(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     for c, pos in spans:
         # A nominal cue with its own possessor ("questioned Smith's claim that ...") is its own claim.
         own = c.lemma in C.NOMINAL_CUES and c.source is not None
-        nested = not own and any(o is not c and not o.quoted and any(s <= pos < e for s, e in o.content)
-                     and not any(s <= doc[o.cue[0]].idx < e for s, e in c.content)
-                     for o, _ in spans)
-        if not nested:
+        outer = [o for o, _ in spans if o is not c and not o.quoted and any(s <= pos < e for s, e in o.content)
+                 and not any(s <= doc[o.cue[0]].idx < e for s, e in c.content)]
+        if own or not outer:
             keep.append(c)
+        elif outer[0].lemma == "according to" and c.quoted and c.source is not None and c.cue[0] < outer[0].cue[0]:
+            relay_quote(outer[0], c)
     return keep
+
+
+def relay_quote(according: Candidate, quote: Candidate) -> None:
+    """'"A," the judge said, according to the Post. "B"': the Post's attribution holds the judge's
+    clause and every later piece of the quotation (as PolNeAR marks it), and keeps the judge as the
+    original source."""
+    according.content = sorted(set(according.content) | {q for q in quote.content if q[0] >= according.content[-1][1]})
+    according.original_source = quote.source
 
 
 def _cue_lemma(tok: Token) -> str:
@@ -1005,7 +1015,8 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
             content=content,
             form=form_of(cand, text, quotes),
             polarity=polarity_of(cand.lemma, cue_text, content.text),
-            content_parts=parts if len(parts) > 1 else []))
+            content_parts=parts if len(parts) > 1 else [],
+            original_source=_make_source(doc, cand.original_source, resolver) if cand.original_source else None))
     if use_model and attribution_model.is_available():
         attributions = combine(doc, attributions, attribution_model.tag(doc), resolver, quotes, nc_ranges)
     carry_pronoun_sources(attributions, [m.start for e in entities if e.type == "PERSON" for m in e.mentions])
@@ -1135,14 +1146,16 @@ def _grown(doc: Doc, lo: int, hi: int, probability: dict[int, float], threshold:
     return lo, hi
 
 
+def _speaker_ranges(att: Attribution) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in (att.source, att.original_source) if s is not None]
+
+
 def grow_cue(doc: Doc, text: str, att: Attribution, probability: dict[int, float]) -> None:
     """Extend the cue over adjacent words the tagger sees as cue, never into the source or content."""
     span = doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
     if span is None:
         return
-    taken = [(p.start, p.end) for p in (att.content_parts or [att.content])]
-    if att.source is not None:
-        taken.append((att.source.start, att.source.end))
+    taken = [(p.start, p.end) for p in (att.content_parts or [att.content])] + _speaker_ranges(att)
     lo, hi = _grown(doc, span.start, span.end, probability, CUE_GROW, taken, words_only=True)
     if (lo, hi) != (span.start, span.end):
         s, e = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
@@ -1152,9 +1165,7 @@ def grow_cue(doc: Doc, text: str, att: Attribution, probability: dict[int, float
 def grow_content(doc: Doc, text: str, att: Attribution, probability: dict[int, float]) -> None:
     """Extend each content fragment over adjacent tokens the tagger sees as content (fragments that
     come to touch are joined), never into the cue or source."""
-    taken = [(att.cue.start, att.cue.end)]
-    if att.source is not None:
-        taken.append((att.source.start, att.source.end))
+    taken = [(att.cue.start, att.cue.end)] + _speaker_ranges(att)
     parts = []
     for part in att.content_parts or [att.content]:
         span = doc.char_span(part.start, part.end, alignment_mode="expand")

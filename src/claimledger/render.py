@@ -50,6 +50,8 @@ def print_text(report: Report, console: Console) -> None:
             src = at.source
             who = "—" if src is None else (src.text if not src.name or src.name == src.text
                                            else f"{src.text} → {src.name}")
+            if at.original_source:
+                who += f" (quoting {at.original_source.name or at.original_source.text})"
             table.add_row(who, src.kind if src else "", at.cue.text, _short(at.words), at.form,
                           Text(at.polarity, style="red" if at.polarity == "deny" else ""))
         console.print(table)
@@ -110,6 +112,9 @@ def _spans(report: Report) -> list[tuple[int, int, str, str]]:
         if at.source:
             s = at.source
             out.append((s.start, s.end, "source", f"{at.id} source: {s.name or s.text} ({s.kind})"))
+        if at.original_source:
+            s = at.original_source
+            out.append((s.start, s.end, "source", f"{at.id} original source: {s.name or s.text} ({s.kind})"))
     for q in report.quantities:
         out.append((q.start, q.end, "quantity", f"{q.value} {q.unit or ''} ({q.bound})"))
     for d in report.dates:
@@ -152,6 +157,8 @@ def to_html(report: Report) -> str:
         for f in report.findings)
     attributions = "".join(
         f"<li><b>{html.escape(at.source.name or at.source.text) if at.source else '—'}</b> "
+        + (f"(quoting {html.escape(at.original_source.name or at.original_source.text)}) "
+           if at.original_source else "") +
         f"<i>{html.escape(at.cue.text)}</i> ({html.escape(at.form)}, {html.escape(at.polarity)}): "
         f"{html.escape(_short(at.words, 300))}</li>"
         for at in report.attributions)

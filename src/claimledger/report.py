@@ -96,6 +96,9 @@ class Attribution:
     # Discontinuous content (a quote split around its cue) keeps every piece here; `content` then
     # covers the first piece to the last and its dict carries the pieces as `fragments`.
     content_parts: list[Span] = field(default_factory=list)
+    # Who the source reports as having said it: the judge in '"...," the judge said, according to the
+    # Post'. The source stays the Post (who vouches for the words); this keeps the speaker.
+    original_source: Source | None = None
 
     @property
     def words(self) -> str:
@@ -113,6 +116,7 @@ class Attribution:
             "content": content,
             "form": self.form,
             "polarity": self.polarity,
+            **({"original_source": self.original_source.to_dict()} if self.original_source else {}),
         }
 
 

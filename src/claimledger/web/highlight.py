@@ -62,6 +62,10 @@ def marks(report: dict[str, Any]) -> list[Mark]:
                             a["id"]))
         if src:
             out.append(Mark(src["start"], src["end"], "source", f"{a['id']} source: {who}", a["id"]))
+        relayed = a.get("original_source")
+        if relayed:
+            out.append(Mark(relayed["start"], relayed["end"], "source",
+                            f"{a['id']} original source, quoted by {source_label(src)}: {source_label(relayed)}", a["id"]))
     for q in report.get("quantities") or []:
         out.append(Mark(q["start"], q["end"], "quantity", f"quantity: {quantity_label(q)}", q.get("id")))
     for d in report.get("dates") or []:
