@@ -179,14 +179,19 @@ def stance_unit(statements: dict[str, str], reports: list[dict],
     return right / total if total else 0.0, errors
 
 
-def board_stance(claims: list[C.Claim], gold: dict[tuple[str, str], GoldAttribution]) -> tuple[float, int]:
+def board_stance(claims: list[C.Claim], gold: dict[tuple[str, str], GoldAttribution],
+                 min_members: int = 1) -> tuple[float, int]:
     """Stance accuracy on the board itself: in each claim, members of its majority gold proposition,
-    sides compared with gold up to the claim's orientation (its proposition may be the negative reading)."""
+    sides compared with gold up to the claim's orientation (its proposition may be the negative reading).
+    A claim with one such member is right whatever its stance, so a grouping that splits more scores
+    higher: `min_members=2` counts only claims where the sides can be wrong."""
     right = total = 0
     for claim in claims:
         members = [(gold[(e.article_id, e.attribution_id)], e.stance) for e in claim.entries]
         major = Counter(g.prop for g, _ in members).most_common(1)[0][0]
         mine = [(g.stance, got) for g, got in members if g.prop == major]
+        if len(mine) < min_members:
+            continue
         same = sum(a == b for a, b in mine)
         right += max(same, len(mine) - same)
         total += len(mine)
@@ -328,10 +333,12 @@ def main() -> None:
             print(f"{split}: blocked path groups {'==' if same else '!='} dense path groups")
         unit, errors = stance_unit(statements, reports, gold)
         board, n_board = board_stance(claims, gold)
+        shared, n_shared = board_stance(claims, gold, min_members=2)
         n = sum(len(r["attributions"]) for r in reports)
         print(f"{split:7} attributions={n:3} gold={scores['gold_groups']:2} predicted={scores['pred_groups']:2} "
               f"grouping P={scores['precision']:.3f} R={scores['recall']:.3f} F1={scores['f1']:.3f} | "
-              f"stance (vs gold proposition)={unit:.3f} | stance on board={board:.3f} (n={n_board}) | "
+              f"stance (vs gold proposition)={unit:.3f} | stance on board={board:.3f} (n={n_board}), "
+              f"in claims of 2+={shared:.3f} (n={n_shared}) | "
               f"{elapsed:.2f}s")
         if args.errors:
             print("\n".join(errors))

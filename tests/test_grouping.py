@@ -86,11 +86,14 @@ def test_token_alignment_with_every_pair_a_candidate_is_exact():
     align = G._TokenAlignment(TEXTS, e, candidates=100, base_rows=base.rows)
     raw = e.token_states(TEXTS)
     n = len(TEXTS)
-    full = align.lookup(np.arange(n)[:, None], np.arange(n)[None, :])
+    full = align.matrix(np.arange(n), np.arange(n))
     assert np.allclose(full, full.T) and np.allclose(np.diag(full), 1.0)
     for i, j in itertools.combinations(range(n - 1), 2):  # the last text has no pieces
         assert full[i, j] == pytest.approx(_reference_unshared(raw[i], raw[j]), abs=1e-5)
     assert full[0, n - 1] == 0.0
+    # Any rows x cols window is the same as the full matrix's.
+    rows, cols = np.array([4, 1, 6]), np.array([2, 4, 0])
+    assert np.array_equal(align.matrix(rows, cols), full[np.ix_(rows, cols)])
 
 
 def test_non_candidate_pairs_take_the_lower_worst_candidate_value():
@@ -99,7 +102,7 @@ def test_non_candidate_pairs_take_the_lower_worst_candidate_value():
     align = G._TokenAlignment(TEXTS, e, candidates=1, base_rows=base.rows)
     n = len(TEXTS)
     assert len(align.keys) < n * (n - 1) // 2  # not every pair was scored
-    full = align.lookup(np.arange(n)[:, None], np.arange(n)[None, :])
+    full = align.matrix(np.arange(n), np.arange(n))
     scored = {(int(k) // n, int(k) % n) for k in align.keys}
     for i, j in itertools.combinations(range(n), 2):
         if (i, j) not in scored:
@@ -175,5 +178,5 @@ def test_minilm_paraphrase_aligns_better_than_a_near_miss(minilm):
              "forty miners were rescued after the Veshna blast"]
     parts = G._TokenAlignment(texts, minilm, candidates=2,
                               base_rows=G._Features(texts, G.SENTENCE_PARAMS, minilm)._base_rows)
-    u = parts.lookup(np.array([0, 0]), np.array([1, 2]))
+    u = parts.matrix(np.array([0]), np.array([1, 2]))[0]
     assert u[0] > u[1] + 0.05

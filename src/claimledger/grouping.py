@@ -309,21 +309,31 @@ class _TokenAlignment:
             values[lo_rows] = _unshared_alignment(parts[i], [parts[j] for j in keys[lo_rows] % n])
         self.keys, self.values = keys, values
         self.worst = np.ones(n, dtype=np.float32)
+        # Both directions of every scored pair, by text (CSR): a row of the matrix is its fill plus
+        # a few scattered values, never an n-wide lookup.
+        own = np.concatenate([keys // max(n, 1), keys % max(n, 1)])
+        other = np.concatenate([keys % max(n, 1), keys // max(n, 1)])
+        both = np.concatenate([values, values])
+        order = np.argsort(own, kind="stable")
+        self._partners, self._partner_values = other[order], both[order]
+        self._start = np.searchsorted(own[order], np.arange(n + 1))
         if len(keys):
-            np.minimum.at(self.worst, keys // n, values)
-            np.minimum.at(self.worst, keys % n, values)
+            np.minimum.at(self.worst, own, both)
 
-    def lookup(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Alignment of texts a[x] and b[x] (broadcast index arrays); 1 for a text with itself."""
-        a, b = np.broadcast_arrays(a, b)
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        wanted = lo * self.n + hi
-        out = np.minimum(self.worst[a], self.worst[b])
-        if len(self.keys):
-            pos = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-            found = self.keys[pos] == wanted
-            out = np.where(found, self.values[pos], out)
-        return np.where(a == b, np.float32(1.0), out).astype(np.float32)
+    def matrix(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Alignment of texts `rows` x `cols` (float32); 1 for a text with itself."""
+        out = np.minimum(self.worst[rows][:, None], self.worst[cols][None, :])
+        where = np.full(self.n, -1, dtype=np.int64)
+        where[cols] = np.arange(len(cols))
+        counts = self._start[rows + 1] - self._start[rows]
+        at = np.repeat(self._start[rows] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        r = np.repeat(np.arange(len(rows)), counts)
+        c = where[self._partners[at]]
+        keep = c >= 0
+        out[r[keep], c[keep]] = self._partner_values[at][keep]
+        self_r = np.flatnonzero(where[rows] >= 0)
+        out[self_r, where[rows][self_r]] = 1.0
+        return out
 
 
 class _Features:
@@ -370,14 +380,14 @@ class _Features:
         lex = lexical_matrix([self.texts[i] for i in idx]) if self.use_lexical else None
         sim = self._combine(lambda v: v[idx] @ v[idx].T, lex)
         if self._align_args is not None:
-            sim += self.token_weight * self._alignment().lookup(idx[:, None], idx[None, :])
+            sim += self.token_weight * self._alignment().matrix(idx, idx)
         return sim
 
     def rows(self, idx: np.ndarray) -> np.ndarray:
         """Raw similarity of the texts `idx` against every text (float32, len(idx) x n)."""
         sim = self._base_rows(idx)
         if self._align_args is not None:
-            sim += self.token_weight * self._alignment().lookup(idx[:, None], np.arange(len(self.texts))[None, :])
+            sim += self.token_weight * self._alignment().matrix(idx, np.arange(len(self.texts)))
         return sim
 
     def _base_rows(self, idx: np.ndarray) -> np.ndarray:
