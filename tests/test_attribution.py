@@ -154,52 +154,44 @@ def test_unclosed_quote_does_not_swallow_article(nlp):
     assert a is not None
 
 
-# ------------------------------------------------------------------ indirect speech
+# ------------------------------------------------------------------ indirect speech, simple non-verbal cues
 
-def test_said_on_thursday_that(nlp):
-    a = by_cue(run(nlp, "The ministry said on Thursday that exports fell sharply in March.")[0], "said")
-    assert a.source.text == "The ministry"
-    assert a.content.text == "that exports fell sharply in March"
-    assert a.form == "indirect"
-
-
-def test_told_reporters_in_lisbon_that(nlp):
-    text = "Costa told reporters in Lisbon that the deal was close."
-    a = by_cue(run(nlp, text)[0], "told")
-    assert a.source.text == "Costa"
-    assert a.content.text == "that the deal was close"
-
-
-def test_has_denied(nlp):
-    a = by_cue(run(nlp, "The company has denied that it misled investors.")[0], "has denied")
-    assert a.content.text == "that it misled investors"
-    assert a.polarity == "deny"
-
-
-def test_urged_them_to(nlp):
-    a = by_cue(run(nlp, "The governor urged residents to stay indoors.")[0], "urged")
-    assert a.source.text == "The governor"
-    assert a.content.text == "residents to stay indoors"
-
-
-def test_announced_that_it_would(nlp):
-    text = "Acme Corp announced earlier this month that it would close two plants."
-    a = by_cue(run(nlp, text)[0], "announced")
-    assert a.cue.text in ("announced", "announced earlier this month")
-    assert a.source.text == "Acme Corp"
-    assert a.content.text == "that it would close two plants"
+# One hand-written sentence per pattern: (sentence, cue, source text, content text, other fields).
+PATTERNS = {
+    "said on Thursday that": ("The ministry said on Thursday that exports fell sharply in March.", "said",
+                              "The ministry", "that exports fell sharply in March", {"form": "indirect"}),
+    "told reporters in Lisbon that": ("Costa told reporters in Lisbon that the deal was close.", "told",
+                                      "Costa", "that the deal was close", {}),
+    "has denied": ("The company has denied that it misled investors.", "has denied",
+                   "The company", "that it misled investors", {"polarity": "deny"}),
+    "urged them to": ("The governor urged residents to stay indoors.", "urged",
+                      "The governor", "residents to stay indoors", {}),
+    "announced earlier this month that it would": (
+        "Acme Corp announced earlier this month that it would close two plants.", "announced",
+        "Acme Corp", "that it would close two plants", {}),
+    "reported clause without that": ("She said the talks had collapsed.", "said", "She", "the talks had collapsed", {}),
+    "reported clause before the cue": ("The vote will be delayed, officials said.", "said",
+                                       "officials", "The vote will be delayed", {}),
+    "according to X, clause": ("According to the report, the river rose by two meters.", "According to",
+                               "the report", "the river rose by two meters", {}),
+    "clause, according to X": ("The river rose by two meters, according to local officials.", "according to",
+                               "local officials", "The river rose by two meters", {}),
+    "said in a statement": ("The ministry said in a statement that the border would stay closed.",
+                            "said in a statement", "The ministry", "that the border would stay closed", {}),
+    "X's office said": ("The governor's office said the budget was balanced.", "said",
+                        "The governor's office", "the budget was balanced", {"kind": "organization"}),
+    "a statement from X said": ("A statement from the embassy said the visa rules had changed.", "said",
+                                "A statement from the embassy", "the visa rules had changed", {"kind": "document"}),
+}
 
 
-def test_reported_clause_without_that(nlp):
-    a = by_cue(run(nlp, "She said the talks had collapsed.")[0], "said")
-    assert a.source.text == "She"
-    assert a.content.text == "the talks had collapsed"
-
-
-def test_content_before_cue_clause(nlp):
-    a = by_cue(run(nlp, "The vote will be delayed, officials said.")[0], "said")
-    assert a.source.text == "officials"
-    assert a.content.text == "The vote will be delayed"
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_attribution_pattern(nlp, pattern):
+    text, cue, source, content, other = PATTERNS[pattern]
+    a = by_cue(run(nlp, text)[0], cue)
+    assert (a.source.text if a.source else None, a.content.text) == (source, content)
+    for key, value in other.items():
+        assert (a.source.kind if key == "kind" else getattr(a, key)) == value, key
 
 
 # ------------------------------------------------------------------ mixed
@@ -221,18 +213,6 @@ def test_mixed_content_ending_in_a_quoted_fragment_keeps_its_closing_mark(nlp, o
 
 # ------------------------------------------------------------------ non-verbal cues
 
-def test_according_to_before(nlp):
-    a = by_cue(run(nlp, "According to the report, the river rose by two meters.")[0], "According to")
-    assert a.source.text == "the report"
-    assert a.content.text == "the river rose by two meters"
-
-
-def test_according_to_after(nlp):
-    a = by_cue(run(nlp, "The river rose by two meters, according to local officials.")[0], "according to")
-    assert a.source.text == "local officials"
-    assert a.content.text == "The river rose by two meters"
-
-
 def test_a_quote_relayed_by_according_to_keeps_its_speaker(nlp):
     text = ('"The bridge is safe," the inspector Ana Ruiz said, according to the Gazette. '
             '"We checked every bolt."\n\nThe road reopened at noon.')
@@ -247,24 +227,6 @@ def test_a_quote_relayed_by_according_to_keeps_its_speaker(nlp):
     assert a.to_dict()["original_source"]["text"] == a.original_source.text
     assert "original_source" not in by_cue(run(nlp, "The river rose, according to officials.")[0],
                                            "according to").to_dict()
-
-
-def test_said_in_a_statement(nlp):
-    attrs, _ = run(nlp, "The ministry said in a statement that the border would stay closed.")
-    a = by_cue(attrs, "said in a statement")
-    assert a.content.text == "that the border would stay closed"
-
-
-def test_office_said(nlp):
-    a = by_cue(run(nlp, "The governor's office said the budget was balanced.")[0], "said")
-    assert a.source.text == "The governor's office"
-    assert a.source.kind == "organization"
-
-
-def test_statement_from_x_said(nlp):
-    a = by_cue(run(nlp, "A statement from the embassy said the visa rules had changed.")[0], "said")
-    assert a.source.text == "A statement from the embassy"
-    assert a.source.kind == "document"
 
 
 def test_nominal_claim_that(nlp):
@@ -339,24 +301,14 @@ def test_who_said(nlp):
 
 # ------------------------------------------------------------------ polarity, no comment
 
-def test_content_negation_is_deny(nlp):
-    a = by_cue(run(nlp, "Police said the suspects were not involved in the fire.")[0], "said")
-    assert a.polarity == "deny"
-
-
-def test_found_no_evidence_is_deny(nlp):
-    a = by_cue(run(nlp, "Investigators said they found no evidence that the vote was rigged.")[0], "said")
-    assert a.polarity == "deny"
-
-
-def test_affirm_by_default(nlp):
-    a = by_cue(run(nlp, "The minister said the economy was growing.")[0], "said")
-    assert a.polarity == "affirm"
-
-
-def test_rejected_is_deny(nlp):
-    a = by_cue(run(nlp, "The government rejected claims that it had bombed the hospital.")[0], "rejected")
-    assert a.polarity == "deny"
+@pytest.mark.parametrize("text,cue,polarity", [
+    ("Police said the suspects were not involved in the fire.", "said", "deny"),           # negated content
+    ("Investigators said they found no evidence that the vote was rigged.", "said", "deny"),
+    ("The minister said the economy was growing.", "said", "affirm"),                      # the default
+    ("The government rejected claims that it had bombed the hospital.", "rejected", "deny"),  # denial cue
+])
+def test_polarity(nlp, text, cue, polarity):
+    assert by_cue(run(nlp, text)[0], cue).polarity == polarity
 
 
 def test_declined_to_comment_is_no_comment(nlp):

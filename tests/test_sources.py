@@ -61,32 +61,22 @@ def test_pronoun_resolves_to_recent_person(nlp):
     assert src.entity == next(e.id for e in ents if e.name == "Olaf Scholz")
 
 
-def test_pronoun_agreement_by_title(nlp):
-    text = ("Mr. Hans Weber and Ms. Clara Stein met in Vienna. "
-            "She said the agreement would be signed in June.")
+@pytest.mark.parametrize("text,phrases,name", [
+    # a pronoun agrees with the title of the person it stands for
+    ("Mr. Hans Weber and Ms. Clara Stein met in Vienna. She said the agreement would be signed in June.",
+     ["She"], "Clara Stein"),
+    # a description takes the title seen earlier
+    ("German Chancellor Olaf Scholz arrived in Paris on Monday. The German leader said Europe had to act. "
+     "The chancellor added that talks would continue.", ["The German leader", "The chancellor"], "Olaf Scholz"),
+    # ... or an earlier appositive
+    ("Ana Ruiz, a former central banker, spoke at the forum. The banker said rates would fall.",
+     ["The banker"], "Ana Ruiz"),
+    ("Governor Gavin Newsom visited the site. The governor said the state would pay for repairs.",
+     ["The governor"], "Gavin Newsom"),
+])
+def test_description_or_pronoun_resolves_to_the_name(nlp, text, phrases, name):
     found, _ = sources(nlp, text)
-    assert found["She"].name == "Clara Stein"
-
-
-def test_description_from_title(nlp):
-    text = ("German Chancellor Olaf Scholz arrived in Paris on Monday. "
-            "The German leader said Europe had to act. The chancellor added that talks would continue.")
-    found, _ = sources(nlp, text)
-    assert found["The German leader"].name == "Olaf Scholz"
-    assert found["The chancellor"].name == "Olaf Scholz"
-
-
-def test_description_from_earlier_appositive(nlp):
-    text = ("Ana Ruiz, a former central banker, spoke at the forum. "
-            "The banker said rates would fall.")
-    found, _ = sources(nlp, text)
-    assert found["The banker"].name == "Ana Ruiz"
-
-
-def test_governor_description(nlp):
-    text = "Governor Gavin Newsom visited the site. The governor said the state would pay for repairs."
-    found, _ = sources(nlp, text)
-    assert found["The governor"].name == "Gavin Newsom"
+    assert [found[p].name for p in phrases] == [name] * len(phrases)
 
 
 def test_ministry_description(nlp):
