@@ -607,3 +607,16 @@ def test_a_content_never_stops_on_a_preposition_before_its_object(nlp):
     assert doc.text[ranges[0][0]:ranges[0][1]] == "the number of dead at 14"
     # A content already whole is left alone.
     assert attribution._close_dangling(doc, [(start, start + 10)]) == [(start, start + 10)]
+
+
+def test_a_participle_after_a_preposition_takes_the_subject_of_the_verb_above(nlp):
+    a = by_cue(run(nlp, "Holt began by thanking the crews and urging them to keep going.")[0], "urging")
+    assert a.source.text == "Holt"
+
+
+def test_the_subject_the_parser_reads_as_object_of_a_conjunction_is_the_speaker(nlp):
+    # The parser takes "as" for a preposition and "Lena Holt, ..." for its object.
+    doc = nlp("Criticism grew louder on Wednesday as Lena Holt, the mayor's sister, attacked Voss for it.")
+    verb = next(t for t in doc if t.lemma_ == "attack")
+    s, e = attribution.source_tokens(verb)
+    assert doc[s:e].text == "Lena Holt, the mayor's sister"

@@ -9,6 +9,7 @@ Every offset is a character offset into `doc.text`.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -364,10 +365,15 @@ def source_tokens(tok: Token) -> tuple[int, int] | None:
     # "Asked whether ..., X said": the passive participle's subject is the one asked, not the asker.
     if tok.tag_ == "VBN" and tok.dep_ == "advcl":
         return None
-    # "X said ..., adding that ...": participles and conjuncts share the governing subject.
+    if tok.dep_ == "advcl":
+        speaker = _misparsed_clause_subject(tok)
+        if speaker is not None:
+            return _np_range(speaker)
+    # "X said ..., adding that ...": participles and conjuncts share the governing subject, also
+    # through a preposition ("X began by thanking ... and urging ...").
     head = tok
-    for _ in range(3):
-        if head.dep_ not in _INHERIT_DEPS or head.head is head:
+    for _ in range(4):
+        if head.dep_ not in _INHERIT_DEPS and not (head.dep_ == "prep" and head is not tok) or head.head is head:
             break
         head = head.head
         # "X wrote the agents knew ..., saying ...": a speech participle hung on the reported clause
@@ -378,6 +384,18 @@ def source_tokens(tok: Token) -> tuple[int, int] | None:
         subj = _subject(head)
         if subj is not None and subj.dep_ != "nsubjpass":
             return _np_range(subj, trim_clauses=subj.i > head.i)
+    return None
+
+
+def _misparsed_clause_subject(tok: Token) -> Token | None:
+    """'..., as Lena Holt, the mayor's sister, attacked Voss': the parser reads the conjunction as a
+    preposition and the subject as its object; the speaker is that object, right before the verb."""
+    for c in itertools.chain(tok.head.children, tok.children):
+        if c.dep_ in ("prep", "mark") and c.lower_ in ("as", "while", "after", "before", "when") and c.i < tok.i:
+            objs = [x for x in c.children if x.dep_ == "pobj"]
+            if objs and all(t.is_punct for t in tok.doc[objs[0].right_edge.i + 1:tok.i]) \
+                    and not any(x.dep_ in _SUBJ_DEPS for x in tok.children):
+                return objs[0]
     return None
 
 
