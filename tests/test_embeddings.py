@@ -157,5 +157,15 @@ def test_token_states_are_unit_rows_of_word_pieces_and_batching_changes_nothing(
     assert pieces == ["the", "dam", "was", "hit"]  # no [CLS], [SEP], padding or punctuation
     assert states.shape == (4, DIMENSION) and long_states.shape[0] > 10
     assert np.allclose(np.linalg.norm(states, axis=1), 1.0, atol=1e-5)
+    embedder._token_cache.clear()
     alone = embedder.token_states(texts[:1])[0][0]
     assert np.allclose(alone, states, atol=1e-4)  # the mask keeps the longer text's padding out
+
+
+def test_token_states_lru_keeps_the_last_texts(embedder):
+    small = Embedder(max_token_cached=2)
+    small._session, small._tokenizer = embedder._session, embedder._tokenizer  # share the loaded model
+    small.token_states(["one text", "two texts", "three texts"])
+    assert list(small._token_cache) == ["two texts", "three texts"]
+    again = small.token_states(["three texts"])[0]
+    assert again[0] is small._token_cache["three texts"][0]  # served from the cache

@@ -103,7 +103,8 @@ class Embedder:
     """Lazily loaded MiniLM encoder with a per-text cache (the same content recurs across a ledger)."""
 
     def __init__(self, model_path: Path | None = None, batch_size: int = 32, threads: int = 1,
-                 max_cached: int = 100_000, disk_cache: VectorCache | None = None) -> None:
+                 max_cached: int = 100_000, disk_cache: VectorCache | None = None,
+                 max_token_cached: int = 5_000) -> None:
         self._model_path = model_path
         self.batch_size = batch_size
         # One thread: the machine is shared, and for short sentences more threads measured slower here.
@@ -115,6 +116,10 @@ class Embedder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.max_cached = max_cached
         self.disk_cache = disk_cache
+        # Token states are ~15 rows a text (~20 kB): a smaller LRU, in memory only, so that a board
+        # rebuilt over a mostly unchanged ledger (the web server) does not run the model again.
+        self._token_cache: OrderedDict[str, tuple[np.ndarray, list[str]]] = OrderedDict()
+        self.max_token_cached = max_token_cached
         self._lock = threading.Lock()
         self._embed_lock = threading.Lock()
 
@@ -181,11 +186,20 @@ class Embedder:
     def token_states(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[str]]]:
         """Per text: the model's last hidden state of each word piece as unit rows (float32, m x 384)
         and those word pieces, without [CLS], [SEP], padding and pieces that hold no letter or digit.
-        For token alignment (grouping.py); not cached: callers compute them once per distinct text."""
+        For token alignment (grouping.py), which asks once per distinct text; the last
+        `max_token_cached` texts' states are kept."""
         self._load()
         out: list[tuple[np.ndarray, list[str]]] = [(np.zeros((0, DIMENSION), np.float32), [])] * len(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # little padding per batch
         with self._embed_lock:
+            todo = []
+            for i, text in enumerate(texts):
+                hit = self._token_cache.get(text)
+                if hit is None:
+                    todo.append(i)
+                else:
+                    out[i] = hit
+                    self._token_cache.move_to_end(text)
+            order = sorted(todo, key=lambda i: len(texts[i]))  # little padding per batch
             for start in range(0, len(order), self.batch_size):
                 rows = order[start:start + self.batch_size]
                 encodings = self._tokenizer.encode_batch([texts[i] for i in rows])  # type: ignore[union-attr]
@@ -199,6 +213,9 @@ class Embedder:
                     h = h[keep]
                     h = h / np.clip(np.linalg.norm(h, axis=1, keepdims=True), 1e-12, None)
                     out[r] = (h.astype(np.float32), [enc.tokens[i] for i in keep])
+                    self._token_cache[texts[r]] = out[r]
+            while len(self._token_cache) > self.max_token_cached:
+                self._token_cache.popitem(last=False)
         return out
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -288,7 +288,8 @@ class _TokenAlignment:
             rows = np.arange(start, min(n, start + step))
             sim = base_rows(rows)
             sim[np.arange(len(rows)), rows] = -np.inf
-            near.append(np.argpartition(sim, n - k, axis=1)[:, n - k:] if k < n - 1
+            # copy: a slice would keep the whole chunk-wide argpartition array alive
+            near.append(np.argpartition(sim, n - k, axis=1)[:, n - k:].copy() if k < n - 1
                         else np.tile(np.arange(n), (len(rows), 1)))
         if near:
             own = np.repeat(np.arange(n), near[0].shape[1])
