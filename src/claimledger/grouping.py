@@ -273,10 +273,11 @@ def _unshared_alignment(a: tuple[np.ndarray, np.ndarray, np.ndarray],
 
 class _TokenAlignment:
     """`_unshared_alignment` on candidate pairs: each text and its `candidates` nearest texts by the
-    sentence-level similarity (~13 us a pair here, vectorised per text; still never all n^2 pairs). Token states are computed
-    once per distinct text and dropped once the candidate pairs are scored. A pair that is nobody's
-    candidate takes the lower of the two texts' worst candidate alignments: it is less alike than
-    any of their candidates by the other terms, and far pairs do not sit close to the threshold."""
+    sentence-level similarity (~13 us a pair, vectorised per text; still never all n^2 pairs). Token
+    states are computed once per distinct text and dropped once the candidate pairs are scored. A pair
+    that is nobody's candidate takes the lower of the two texts' worst candidate alignments: it is less
+    alike than any of their candidates by the other terms, and far pairs do not sit close to the
+    threshold."""
 
     def __init__(self, texts: list[str], embedder: Any, candidates: int,
                  base_rows: Any, chunk_cells: int = 4_000_000) -> None:
