@@ -373,8 +373,9 @@ class _Features:
                     predicates = vectors
                 self.parts.append((params.predicate, predicates))
             self.scaled = params.local_k > 0
-        # The shipped weights leave 1 - 0.2 - 0.1 - 0.7 (or 1 - 0.9 - 0.1) ~ 1e-17 for the lexical term: zero but for rounding,
-        # so it is skipped rather than computed over every pair (changes no similarity beyond float32 noise).
+        # The shipped weights leave 1 - 0.2 - 0.1 - 0.7 (or 1 - 0.9 - 0.1) ~ 1e-17 for the lexical term:
+        # zero but for rounding, so it is skipped rather than computed over every pair (changes no
+        # similarity beyond float32 noise).
         self.use_lexical = not self.parts or abs(self.lexical_weight) > 1e-6
 
     def block(self, idx: np.ndarray) -> np.ndarray:
