@@ -21,6 +21,11 @@ DAM = "Shelling destroyed the dam"
     ("say", "said", "the governor was lying when he claimed the dam was destroyed", st.DENIES),
     ("question", "questioned", "whether shelling had destroyed the dam", st.DENIES),
     (None, "cast doubt on", "reports that the dam was destroyed", st.DENIES),
+    # negated coordinated clauses and list items say no once, not twice
+    ("say", "said", "shelling had not hit the dam and would never destroy it", st.DENIES),
+    ("say", "said", "reports that shelling destroyed the dam were false and baseless", st.DENIES),
+    ("say", "said", "no, the dam was not hit", st.DENIES),
+    ("say", "said", "it is not true that the dam was not hit", st.ASSERTS),  # one clause: they cancel
 ])
 def test_stance_toward_dam(lemma, cue, content, expected):
     assert st.stance_toward(lemma, cue, content, DAM).label == expected

@@ -373,7 +373,8 @@ def source_tokens(tok: Token) -> tuple[int, int] | None:
     # through a preposition ("X began by thanking ... and urging ...").
     head = tok
     for _ in range(4):
-        if head.dep_ not in _INHERIT_DEPS and not (head.dep_ == "prep" and head is not tok) or head.head is head:
+        climbs = head.dep_ in _INHERIT_DEPS or (head.dep_ == "prep" and head is not tok)
+        if not climbs or head.head is head:
             break
         head = head.head
         # "X wrote the agents knew ..., saying ...": a speech participle hung on the reported clause

@@ -161,12 +161,24 @@ def without_negation(text: str) -> str:
     return re.sub(r"\s{2,}", " ", _NEGATOR_WORDS.sub("", text)).strip()
 
 
+# Coordinated clauses and list items each carry their own negation: "had not paid and would never pay"
+# and "false and baseless" say no once, not twice.
+_COORDINATION = re.compile(r"\s*(?:[,;:]|\s(?:and|or|but|nor)\s)\s*", re.I)
+
+
+def content_negations(content: str) -> list[str]:
+    """The negation markers that flip a content: within one clause they cancel in pairs ("not
+    untrue"), across coordinated clauses they do not add up (any negated clause negates)."""
+    flipped = [markers for markers in map(negations, _COORDINATION.split(content)) if len(markers) % 2]
+    return flipped[0][:1] if flipped else []
+
+
 def intrinsic(cue_lemma: str | None, cue_text: str, content: str) -> Stance:
     """Polarity of what the source says relative to the plain, un-negated reading of its content."""
     polarity, reasons = 1, []
     if cue_denies(cue_lemma, cue_text):
         polarity, reasons = -polarity, reasons + [f"cue '{cue_text}'"]
-    for marker in negations(content):
+    for marker in content_negations(content):
         polarity, reasons = -polarity, reasons + [f"'{marker}' in content"]
     return Stance(polarity, reasons)
 
@@ -181,8 +193,8 @@ def stance_toward(cue_lemma: str | None, cue_text: str, content: str, propositio
     """Whether an attribution (cue + content) asserts or denies `proposition` (an affirmative sentence)."""
     own = intrinsic(cue_lemma, cue_text, content)
     polarity, reasons = own.polarity, list(own.reasons)
-    prop_neg = negations(proposition)
-    if len(prop_neg) % 2:
+    prop_neg = content_negations(proposition)
+    if prop_neg:
         polarity, reasons = -polarity, reasons + [f"proposition is negative ('{prop_neg[0]}')"]
     for name in antonym_flip(content, proposition):
         polarity, reasons = -polarity, reasons + [f"antonym ({name})"]
