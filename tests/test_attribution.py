@@ -109,6 +109,13 @@ def test_a_quote_introduced_anew_is_not_a_continuation(nlp, middle):
     assert said.content.text == '"The bridge is safe,"' and not said.content_parts
 
 
+@pytest.mark.parametrize("rest,joins", [(" to loud cheers.", True), (". Then she asked the crowd a question.", False)])
+def test_the_rest_of_the_cue_sentence_does_not_stop_a_quote_paragraph_going_on(nlp, rest, joins):
+    text = f'"We will rebuild the bridge," the mayor said{rest}\n\n"Who will pay for it?"\n'
+    a = by_cue(run(nlp, text)[0], "said")
+    assert ("Who will pay" in a.content.text) == joins
+
+
 def test_a_quote_paragraph_with_no_speaker_goes_on_with_the_last_quote(nlp):
     text = ('"The water rose too fast," the engineer Lina Moss said.\n\n'
             '"We had an hour, maybe less, to open the gates."\n\n'

@@ -1,7 +1,7 @@
 """Train the attribution span CRF (src/claimledger/models/attribution_crf.crfsuite) on PolNeAR train.
 
     python training/train_attribution_crf.py                       # all of train -> shipped model
-    python training/train_attribution_crf.py --holdout 84 --out /tmp/crf/dev.crfsuite   # tuning run
+    python training/train_attribution_crf.py --holdout-per-outlet 12 --out /tmp/crf/h.crfsuite   # tuning run
 
 Articles are parsed once with claimledger.nlp.load_nlp() and cached as a DocBin under --cache
 (default /tmp/crf), so later runs only pay for feature extraction and CRF training.
@@ -53,6 +53,31 @@ def parsed_docs(articles: list[dict], cache: Path) -> list[Doc]:
     return docs
 
 
+def split_held_out(articles: list[dict], docs: list[Doc], last: int = 0,
+                   per_outlet: int = 0) -> tuple[list[dict], list[Doc], list[dict], list[Doc]]:
+    """(train articles, train docs, held-out articles, held-out docs). `last` holds out the last N
+    articles; `per_outlet` the last N of each outlet (the id's prefix before "_"), which mirrors dev's
+    mix of seven outlets: the last 84 of train are all from one outlet, and choices made on them
+    carried over to dev only in part."""
+    if per_outlet:
+        by_outlet: dict[str, list[int]] = {}
+        for i, art in enumerate(articles):
+            by_outlet.setdefault(str(art["id"]).split("_")[0], []).append(i)
+        held = {i for idxs in by_outlet.values() for i in idxs[-per_outlet:]}
+    else:
+        held = set(range(len(articles) - last, len(articles))) if last else set()
+    keep = [i for i in range(len(articles)) if i not in held]
+    out = sorted(held)
+    return ([articles[i] for i in keep], [docs[i] for i in keep],
+            [articles[i] for i in out], [docs[i] for i in out])
+
+
+def add_held_out_options(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--holdout", type=int, default=0, help="leave out the last N articles (for tuning)")
+    ap.add_argument("--holdout-per-outlet", type=int, default=0,
+                    help="leave out the last N articles of each outlet (for tuning; 12 gives dev's size and mix)")
+
+
 def token_labels(doc: Doc, attributions: list[dict]) -> dict[int, str]:
     """BIO label per token index (tokens outside every span are absent = O)."""
     role_at: dict[int, tuple[int, str, int]] = {}  # token i -> (priority, role, fragment id)
@@ -101,7 +126,7 @@ def main() -> None:
     ap.add_argument("--train", type=Path, default=DEFAULT_TRAIN)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/crf"))
     ap.add_argument("--out", type=Path, default=am.MODEL_PATH)
-    ap.add_argument("--holdout", type=int, default=0, help="leave out the last N articles (for tuning)")
+    add_held_out_options(ap)
     ap.add_argument("--c1", type=float, default=0.1)
     ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--max-iter", type=int, default=250)
@@ -113,8 +138,7 @@ def main() -> None:
     t0 = time.time()
     articles = load_jsonl(args.train)
     docs = parsed_docs(articles, args.cache / (args.train.stem + ".spacy"))
-    if args.holdout:
-        articles, docs = articles[:-args.holdout], docs[:-args.holdout]
+    articles, docs, _, _ = split_held_out(articles, docs, args.holdout, args.holdout_per_outlet)
     trainer = pycrfsuite.Trainer(verbose=False)
     n_tok = 0
     for feats, labels in sequences(docs, articles):

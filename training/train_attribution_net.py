@@ -1,7 +1,7 @@
 """Train the neural attribution tagger (src/claimledger/models/attribution_net.npz) on PolNeAR train.
 
     python training/train_attribution_net.py                      # all of train -> shipped model
-    python training/train_attribution_net.py --holdout 84 --out /tmp/nn/h.npz   # tuning run
+    python training/train_attribution_net.py --holdout-per-outlet 12 --out /tmp/nn/h.npz   # tuning run
 
 Inputs are the CRF's token features (attribution_model.paragraph_features) and BIO labels made the
 same way as for the CRF (train_attribution_crf.token_labels), from the same cached parse. With
@@ -63,7 +63,7 @@ def main() -> None:
     ap.add_argument("--train", type=Path, default=crf_training.DEFAULT_TRAIN)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/crf"))
     ap.add_argument("--out", type=Path, default=net.MODEL_PATH)
-    ap.add_argument("--holdout", type=int, default=0)
+    crf_training.add_held_out_options(ap)
     ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--batch-tokens", type=int, default=2000)
     ap.add_argument("--learn-rate", type=float, default=0.001)
@@ -77,12 +77,12 @@ def main() -> None:
     t0 = time.time()
     articles = crf_training.load_jsonl(args.train)
     docs = crf_training.parsed_docs(articles, args.cache / (args.train.stem + ".spacy"))
-    split = len(articles) - args.holdout
+    train_arts, train_docs, held_arts, held_docs = crf_training.split_held_out(
+        articles, docs, args.holdout, args.holdout_per_outlet)
     data = [(net.encode(feats), np.array([net.LABEL_INDEX[x] for x in labels]))
-            for feats, labels in crf_training.sequences(docs[:split], articles[:split])]
-    held = [(net.encode(feats), labels)
-            for feats, labels in crf_training.sequences(docs[split:], articles[split:])]
-    print(f"{split} articles, {sum(len(y) for _, y in data)} tokens, encoded in {time.time() - t0:.0f}s",
+            for feats, labels in crf_training.sequences(train_docs, train_arts)]
+    held = [(net.encode(feats), labels) for feats, labels in crf_training.sequences(held_docs, held_arts)]
+    print(f"{len(train_arts)} articles, {sum(len(y) for _, y in data)} tokens, encoded in {time.time() - t0:.0f}s",
           flush=True)
 
     model = net.build_model(dropout=args.dropout, feature_dropout=args.feature_dropout)
