@@ -192,6 +192,13 @@ PATTERNS = {
                           "Army Capt. Jon Pardo", '"The road is mined,"', {"kind": "person"}),
     "even X said": ("Even a senior party strategist said the race was over.", "said",
                     "a senior party strategist", "the race was over", {}),
+    # how the words reached the writer, what the speaker was doing, a dateline: none of them the source
+    "said X, via email": ('"Prices will rise," said Jon Lewis, an analyst at Norvik Bank, via email.', "said",
+                          "Jon Lewis, an analyst at Norvik Bank", '"Prices will rise,"', {}),
+    "X, speaking at ..., warned": ("Mara Holt, speaking at a rally in Lanmark, warned that the dam would fail.",
+                                   "warned", "Mara Holt", "that the dam would fail", {}),
+    "dateline - X said": ("LANMARK (AFP) – Vice President Ivo Brand said on Monday that the dam would hold.", "said",
+                          "Vice President Ivo Brand", "that the dam would hold", {}),
     "a statement from X said": ("A statement from the embassy said the visa rules had changed.", "said",
                                 "A statement from the embassy", "the visa rules had changed", {"kind": "document"}),
 }

@@ -303,6 +303,26 @@ def _np_range(tok: Token, stop_at: Token | None = None, trim_clauses: bool = Fal
                 c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in t.children):
             e = t.left_edge.i
             break
+    # "said James Lewis, an analyst, via email" / "..., in a statement provided by his firm": how the
+    # statement reached the writer, not who the speaker is.
+    for t in doc[tok.i + 1:e]:
+        on_head = t.head.i == tok.i or (t.head.dep_ == "appos" and t.head.head.i == tok.i)
+        if t.dep_ == "prep" and on_head and t.right_edge.i == e - 1 and doc[t.i - 1].text == "," and (
+                t.lower_ == "via" or any(c.dep_ == "pobj" and c.lemma_.lower() in _MEDIUM_NOUNS for c in t.children)):
+            e = t.left_edge.i
+            break
+    # A participle set off by commas ("Trump, speaking at a rally in Wilmington, warned ..."): what the
+    # speaker was doing, not who they are.
+    for t in doc[tok.i + 1:e]:
+        if t.tag_ == "VBG" and t.dep_ in ("acl", "advcl") and t.head.i == tok.i and doc[t.left_edge.i - 1].text == "," \
+                and t.right_edge.i + 1 >= e - 1:
+            e = t.left_edge.i
+            break
+    # A dateline or kicker before the name ("New York (AFP) - Vice President Joe Biden"): not the source.
+    for i in range(tok.i - 1, s - 1, -1):
+        if doc[i].text in ("–", "—", "--"):
+            s = i + 1
+            break
     # A headline run into the first paragraph: keep the part on the head's own line.
     for i in range(tok.i - 1, s - 1, -1):
         if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
@@ -400,6 +420,7 @@ def _misparsed_clause_subject(tok: Token) -> Token | None:
     return None
 
 
+_MEDIUM_NOUNS = frozenset("statement interview email e-mail letter tweet post text message call release".split())
 _SETTING_NOUNS = frozenset("conference rally interview event debate speech meeting hearing briefing "
                            "appearance forum town hall show program".split())
 
