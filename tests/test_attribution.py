@@ -176,6 +176,14 @@ PATTERNS = {
     "announced earlier this month that it would": (
         "Acme Corp announced earlier this month that it would close two plants.", "announced",
         "Acme Corp", "that it would close two plants", {}),
+    # who is asked a question or addressed on a topic is not what is said; who is asked to act is
+    "asked X what": ("Reporters asked him what he would do about the dam.", "asked",
+                     "Reporters", "what he would do about the dam", {}),
+    "asked X about": ("Reporters asked the mayor about the cracks in the dam.", "asked",
+                      "Reporters", "about the cracks in the dam", {}),
+    "asked X to": ("The mayor asked residents to leave their homes.", "asked",
+                   "The mayor", "residents to leave their homes", {}),
+    "tells a joke about": ("He tells one joke about the mayor.", "tells", "He", "one joke about the mayor", {}),
     "reported clause without that": ("She said the talks had collapsed.", "said", "She", "the talks had collapsed", {}),
     "reported clause before the cue": ("The vote will be delayed, officials said.", "said",
                                        "officials", "The vote will be delayed", {}),
