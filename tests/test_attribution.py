@@ -642,3 +642,10 @@ def test_the_subject_the_parser_reads_as_object_of_a_conjunction_is_the_speaker(
     verb = next(t for t in doc if t.lemma_ == "attack")
     s, e = attribution.source_tokens(verb)
     assert doc[s:e].text == "Lena Holt, the mayor's sister"
+
+
+def test_an_editors_note_is_not_an_attribution(nlp):
+    text = ("The council said the dam was safe.\n\n"
+            "Editor's note: Mayor Ana Ruiz, who has repeatedly pledged to close the dam, is a council member.\n")
+    attrs, _ = run(nlp, text)
+    assert [a.cue.text for a in attrs] == ["said"] and attrs[0].id == "a1"
