@@ -184,6 +184,11 @@ PATTERNS = {
     "asked X to": ("The mayor asked residents to leave their homes.", "asked",
                    "The mayor", "residents to leave their homes", {}),
     "tells a joke about": ("He tells one joke about the mayor.", "tells", "He", "one joke about the mayor", {}),
+    # the parser hangs the participle on the quotation's verb; the speaker is outside the quotation
+    "X ..., telling the crowd, quote": (
+        'Holt was ready to joke about the incident in Lanmark, telling the crowd, "Some people get a little angry."',
+        "telling",
+        "Holt", '"Some people get a little angry."', {"form": "direct"}),
     "reported clause without that": ("She said the talks had collapsed.", "said", "She", "the talks had collapsed", {}),
     "reported clause before the cue": ("The vote will be delayed, officials said.", "said",
                                        "officials", "The vote will be delayed", {}),

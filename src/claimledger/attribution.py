@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -356,8 +357,9 @@ def _impersonal(cue_lemma: str, subject: str) -> bool:
     return subject.lower() == "it" and cue_lemma in ("seem", "appear")
 
 
-def source_tokens(tok: Token) -> tuple[int, int] | None:
-    """The source phrase of the cue headed by tok, or None."""
+def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tuple[int, int] | None:
+    """The source phrase of the cue headed by tok, or None. `quoted(char)` tells whether a character
+    lies inside a quotation: a cue outside one never takes its speaker from inside one."""
     if tok.lower_ == "according":
         for c in tok.children:
             if c.lower_ == "to":
@@ -403,6 +405,10 @@ def source_tokens(tok: Token) -> tuple[int, int] | None:
                 and head.head.lemma_.lower() in C.SPEECH_VERBS:
             head = head.head
         subj = _subject(head)
+        if subj is not None and quoted is not None and quoted(subj.idx) and not quoted(tok.idx):
+            # '..., telling the crowd, "Some people get angry."': the parser hangs the participle on
+            # the quotation's verb; the speaker is the subject further up.
+            continue
         if subj is not None and subj.dep_ != "nsubjpass":
             return _np_range(subj, trim_clauses=subj.i > head.i)
     return None
@@ -982,7 +988,7 @@ def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
             if gov.i in head_ids or gov.lemma_.lower() in ("decline", "refuse", "want", "try"):
                 continue  # the governing verb is the cue ("declined to say whether ...")
             cue = (cue_span(gov)[0], cue[1])
-        src = source_tokens(tok)
+        src = source_tokens(tok, lambda char: quotes.at(char) >= 0)
         if src is None and gov is not None:
             subj = _subject(gov)
             src = _np_range(subj) if subj is not None else None
