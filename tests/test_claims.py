@@ -454,3 +454,18 @@ def test_a_split_quote_is_grouped_and_shown_by_its_pieces_not_its_envelope(tmp_p
     moss = next(e for e in entries if e.article_id == "s1")
     assert moss.content == '"The dam was shelled overnight," \u2026 "The spillway is gone."'
     assert "Lina Moss" not in moss.content
+
+
+def test_a_relayed_quote_names_whom_its_source_quotes():
+    report = article("r1", "2025-03-04", ("the <Gazette>", "organization", "according to",
+                                          "the Kherna dam was not hit", None, "according to"))
+    report["attributions"][0]["original_source"] = {"text": "Mara", "start": 0, "end": 4, "name": "Mara <Holt>",
+                                                    "entity": None, "kind": "person"}
+    [claim] = C.build_claims([report], use_embeddings=False)
+    [entry] = claim.entries
+    assert entry.quoting == "Mara <Holt>" and entry.to_dict()["quoting"] == "Mara <Holt>"
+    assert "the <Gazette>, quoting Mara <Holt> [organization]" in C.format_text([claim])
+    page = C.to_html([claim])
+    assert "quoting</span> Mara &lt;Holt&gt;" in page and "<Holt>" not in page
+    plain = C.build_claims(DAM_REPORTS, use_embeddings=False)[0].entries[0]
+    assert plain.quoting is None and "quoting" not in plain.to_dict() and "quoting" not in plain.who

@@ -512,9 +512,11 @@ def test_article_page_shows_split_quotes_as_pieces_and_who_a_quote_was_relayed_f
     with TestClient(create_app(str(path), use_embeddings=False)) as c:
         panel = c.get("/articles/split-1").text.split("<aside", 1)[1]
         relay_page = c.get("/articles/relay-1").text
+        board = c.get("/claims").text
     assert "hour,&#34; \u2026 &#34;Then" in panel or "hour,&quot; \u2026 &quot;Then" in panel
     assert "said on Friday" not in panel.split("<q>", 1)[1].split("</q>", 1)[0]
     relay_panel = relay_page.split("<aside", 1)[1]
     assert "Gazette" in relay_panel and "quoting Ana Ruiz" in relay_panel
     assert "original source, quoted by Gazette: Ana Ruiz" in relay_page
     assert "<safe>" not in relay_page and "&lt;safe&gt;" in relay_page
+    assert '<span class="relay">quoting Ana Ruiz</span>' in board

@@ -43,13 +43,21 @@ class ClaimEntry:
     cue: str
     stance: str                 # asserts | denies
     reasons: list[str] = field(default_factory=list)
+    quoting: str | None = None  # whom the source relays ("the judge said, according to the Post")
+
+    @property
+    def who(self) -> str:
+        """The source as a reader wants it: name, the phrase when it differs, whom it quotes."""
+        who = self.source if self.source == self.source_text else f"{self.source} ({self.source_text})"
+        return f"{who}, quoting {self.quoting}" if self.quoting else who
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "source_text": self.source_text, "source_kind": self.source_kind,
                 "attribution_id": self.attribution_id, "article_id": self.article_id,
                 "published": self.published,
                 "content": {"text": self.content, "start": self.start, "end": self.end},
-                "cue": self.cue, "stance": self.stance, "reasons": list(self.reasons)}
+                "cue": self.cue, "stance": self.stance, "reasons": list(self.reasons),
+                **({"quoting": self.quoting} if self.quoting else {})}
 
 
 @dataclass
@@ -134,12 +142,13 @@ def _entry(item: _Item, stance: st.Stance) -> ClaimEntry:
     content = a.get("content") or {}
     cue = a.get("cue") or {}
     source_text = source.get("text") or "(unattributed)"
+    relayed = a.get("original_source") or {}
     return ClaimEntry(
         source=source.get("name") or source_text, source_text=source_text,
         source_kind=source.get("kind") or "unknown", attribution_id=str(a.get("id", "")),
         article_id=item.article_id, published=item.published, content=content_words(content),
         start=int(content.get("start", 0)), end=int(content.get("end", 0)), cue=cue.get("text", ""),
-        stance=stance.label, reasons=stance.reasons)
+        stance=stance.label, reasons=stance.reasons, quoting=relayed.get("name") or relayed.get("text"))
 
 
 def _proposition_index(group: list[int], items: list[_Item], centrality: np.ndarray) -> int:
@@ -244,8 +253,7 @@ def claims_for_report(report: dict[str, Any], use_embeddings: bool = True) -> li
 # ------------------------------------------------------------------ rendering
 
 def _entry_line(e: ClaimEntry) -> str:
-    who = e.source if e.source == e.source_text else f"{e.source} ({e.source_text})"
-    return f"{who} [{e.source_kind}] {e.cue}: \u201c{e.content}\u201d  \u2014 {e.article_id} @{e.start}-{e.end}"
+    return f"{e.who} [{e.source_kind}] {e.cue}: \u201c{e.content}\u201d  \u2014 {e.article_id} @{e.start}-{e.end}"
 
 
 def _count(n: int, word: str) -> str:
@@ -283,7 +291,8 @@ def to_html(claims: list[Claim], title: str = "Contested claims") -> str:
         for label, entries in (("Asserts", c.asserts), ("Denies", c.denies)):
             parts.append(f"<div><h3>{label} ({len(entries)})</h3><ul>")
             for e in entries:
-                parts.append(f"<li><b>{esc(e.source)}</b> <span class=\"meta\">{esc(e.source_kind)}</span> "
+                quoting = f" <span class=\"meta\">quoting</span> {esc(e.quoting)}" if e.quoting else ""
+                parts.append(f"<li><b>{esc(e.source)}</b>{quoting} <span class=\"meta\">{esc(e.source_kind)}</span> "
                              f"{esc(e.cue)}: \u201c{esc(e.content)}\u201d <span class=\"meta\">{esc(e.article_id)} "
                              f"{e.start}\u2013{e.end}</span></li>")
             parts.append("</ul></div>")
