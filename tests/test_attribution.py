@@ -669,3 +669,9 @@ def test_an_editors_note_is_not_an_attribution(nlp):
             "Editor's note: Mayor Ana Ruiz, who has repeatedly pledged to close the dam, is a council member.\n")
     attrs, _ = run(nlp, text)
     assert [a.cue.text for a in attrs] == ["said"] and attrs[0].id == "a1"
+
+
+def test_a_relative_pronoun_and_what_it_is_called_are_the_content(nlp):
+    a = by_cue(run(nlp, "Holt, who the council described as a lightweight, resigned.")[0], "described")
+    assert a.source.text == "the council"
+    assert [p.text for p in a.content_parts] == ["who", "as a lightweight"]

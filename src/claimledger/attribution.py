@@ -532,7 +532,11 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
     if tok.dep_ == "relcl" or any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") and c.i < tok.i for c in tok.children):
         rel = [c for c in tok.children if c.i < tok.i and c.tag_ in ("WDT", "WP") and c.dep_ in ("dobj", "nsubj", "nsubjpass")]
         if rel:
-            return [(rel[0].i, rel[0].i + 1)]
+            # "what X called 'the worst'", "who the council described as a lightweight": the pronoun
+            # and what it is called, two pieces around the cue.
+            said = [c for c in tok.children if c.i >= cue[1] and (c.dep_ in ("oprd", "xcomp", "acomp", "attr")
+                                                                  or (c.dep_ == "prep" and c.lower_ == "as"))]
+            return [(rel[0].i, rel[0].i + 1)] + [(c.left_edge.i, c.right_edge.i + 1) for c in said[:1]]
         if tok.dep_ == "relcl" and tok.head.i < tok.i and not any(c.dep_ in _SUBJ_DEPS and c.i > tok.i for c in tok.children):
             head = tok.head
             return [(head.left_edge.i, head.i + 1)]
