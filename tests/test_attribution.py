@@ -675,3 +675,13 @@ def test_a_relative_pronoun_and_what_it_is_called_are_the_content(nlp):
     a = by_cue(run(nlp, "Holt, who the council described as a lightweight, resigned.")[0], "described")
     assert a.source.text == "the council"
     assert [p.text for p in a.content_parts] == ["who", "as a lightweight"]
+
+
+@pytest.mark.parametrize("text,cue,source,pieces", [
+    ("Holt has been criticized by opponents for her plan to close the dam.", "has been criticized",
+     "opponents", ["Holt", "for her plan to close the dam"]),
+    ("The dam was described by engineers as unsafe.", "was described", "engineers", ["The dam", "as unsafe"]),
+])
+def test_a_passive_cue_with_an_agent_has_the_agent_as_source(nlp, text, cue, source, pieces):
+    a = by_cue(run(nlp, text)[0], cue)
+    assert a.source.text == source and [p.text for p in a.content_parts] == pieces

@@ -276,6 +276,20 @@ def _subject(tok: Token) -> Token | None:
     return None
 
 
+def _agent(verb: Token) -> Token | None:
+    """The object of a passive verb's "by" phrase."""
+    for c in verb.children:
+        if c.dep_ == "agent":
+            return next((x for x in c.children if x.dep_ == "pobj"), None)
+    return None
+
+
+def _complement_of_agent(agent: Token) -> Token | None:
+    """'criticized by opponents for her plan', 'described by engineers as unsafe': the parser often
+    hangs the verb's "for"/"as" phrase on the agent."""
+    return next((c for c in agent.children if c.dep_ == "prep" and c.lower_ in ("for", "as")), None)
+
+
 def _np_range(tok: Token, stop_at: Token | None = None, trim_clauses: bool = False) -> tuple[int, int]:
     """Token range of the phrase headed by tok, trimmed of edge punctuation, kept within one paragraph.
 
@@ -375,7 +389,10 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
         if _impersonal(tok.lemma_.lower(), subj.text):
             return None
         if subj.dep_ == "nsubjpass" and tok.lemma_.lower() not in C.WEAK_VERBS:
-            return None  # "was asked", "is described": the subject is the topic, not the source
+            # "was asked", "is described": the subject is the topic, not the source; the agent, if
+            # any, is ("has been criticized by opponents for ...").
+            agent = _agent(tok)
+            return _np_range(agent, stop_at=_complement_of_agent(agent)) if agent is not None else None
         # "X, who said ...": PolNeAR marks the relative pronoun; the resolver names X.
         return _np_range(subj, trim_clauses=subj.i > tok.i)
     # "X, who said ..."
@@ -515,6 +532,14 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
         if source is not None and s <= source[0] < e:
             e = source[0]
         return [(max(s, cue[1]), e)]
+    # "Holt has been criticized by opponents for her plan": the one criticized, and what for.
+    passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+    agent = _agent(tok) if passive is not None else None
+    if agent is not None:
+        why = _complement_of_agent(agent) or next(
+            (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "as") and c.i > agent.i), None)
+        pieces = [(passive.left_edge.i, passive.right_edge.i + 1)]
+        return pieces + ([(why.i, why.right_edge.i + 1)] if why is not None else [])
     # "said yes", "said so": a one-word answer is the content.
     short = [c for c in tok.children if c.i >= cue[1] and c.lower_ in ("yes", "no", "so")]
     if short:
