@@ -681,7 +681,17 @@ def test_a_relative_pronoun_and_what_it_is_called_are_the_content(nlp):
     ("Holt has been criticized by opponents for her plan to close the dam.", "has been criticized",
      "opponents", ["Holt", "for her plan to close the dam"]),
     ("The dam was described by engineers as unsafe.", "was described", "engineers", ["The dam", "as unsafe"]),
+    ("He was accused by a reporter of grabbing her arm.", "was accused", "a reporter", ["He", "of grabbing her arm"]),
 ])
 def test_a_passive_cue_with_an_agent_has_the_agent_as_source(nlp, text, cue, source, pieces):
     a = by_cue(run(nlp, text)[0], cue)
     assert a.source.text == source and [p.text for p in a.content_parts] == pieces
+
+
+@pytest.mark.parametrize("text,content", [
+    ("But the dam will hold, the engineer said.", "the dam will hold"),
+    ("And yet, the engineer said, the dam will hold.", "the dam will hold"),
+    ('"But the dam will hold," the engineer said.', '"But the dam will hold,"'),  # the speaker's own words
+])
+def test_a_sentence_opening_connective_is_not_part_of_the_content(nlp, text, content):
+    assert by_cue(run(nlp, text)[0], "said").content.text == content
