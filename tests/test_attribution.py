@@ -212,6 +212,12 @@ PATTERNS = {
                                    "warned", "Mara Holt", "that the dam would fail", {}),
     "dateline - X said": ("LANMARK (AFP) – Vice President Ivo Brand said on Monday that the dam would hold.", "said",
                           "Vice President Ivo Brand", "that the dam would hold", {}),
+    "X's claim that": ("Analysts questioned Smith's claim that the merger would create jobs.", "claim",
+                       "Smith", "that the merger would create jobs", {}),
+    "the assessment that": ("The assessment that the dam was unsafe was later withdrawn.", "assessment",
+                            None, "that the dam was unsafe", {}),
+    "headline X: ...": ("Merkel: Europe must defend itself.\n\nThe chancellor spoke in Berlin.", ":",
+                        "Merkel", "Europe must defend itself", {}),
     "a statement from X said": ("A statement from the embassy said the visa rules had changed.", "said",
                                 "A statement from the embassy", "the visa rules had changed", {"kind": "document"}),
 }
@@ -259,29 +265,6 @@ def test_a_quote_relayed_by_according_to_keeps_its_speaker(nlp):
     assert a.to_dict()["original_source"]["text"] == a.original_source.text
     assert "original_source" not in by_cue(run(nlp, "The river rose, according to officials.")[0],
                                            "according to").to_dict()
-
-
-def test_nominal_claim_that(nlp):
-    text = "Analysts questioned Smith's claim that the merger would create jobs."
-    attrs, _ = run(nlp, text)
-    a = by_cue(attrs, "claim")
-    assert a.source.text == "Smith"
-    assert a.content.text == "that the merger would create jobs"
-
-
-def test_nominal_assessment_that(nlp):
-    text = "The assessment that the dam was unsafe was later withdrawn."
-    a = by_cue(run(nlp, text)[0], "assessment")
-    assert a.source is None
-    assert a.content.text == "that the dam was unsafe"
-
-
-def test_colon_headline(nlp):
-    text = "Merkel: Europe must defend itself.\n\nThe chancellor spoke in Berlin."
-    attrs, _ = run(nlp, text)
-    a = by_cue(attrs, ":")
-    assert a.source.text == "Merkel"
-    assert a.content.text == "Europe must defend itself"
 
 
 def test_headline_kicker_is_not_a_source(nlp):
