@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from claimledger import attribution, entities
-from claimledger.attribution import find_quotes
+from claimledger.quotations import QuoteIndex, find_quotes
 from claimledger.nlp import load_nlp
 
 
@@ -129,17 +129,6 @@ def test_a_quote_paragraph_with_no_speaker_goes_on_with_the_last_quote(nlp):
     mayor = [a for a in attrs if a.source and a.source.text == "the mayor"]
     assert mayor and "new pumps" in mayor[0].content.text
     assert all("council" not in a.content.text for a in attrs)
-
-
-def test_multi_paragraph_quote():
-    text = ('He said: "First paragraph of the quote.\n\n'
-            '"Second paragraph of the quote.\n\n'
-            '"Third and last paragraph."\n\nUnquoted text.')
-    quotes = find_quotes(text)
-    assert len(quotes) == 1
-    s, e, closed = quotes[0]
-    assert closed and text[s:e].endswith('last paragraph."')
-    assert "Unquoted" not in text[s:e]
 
 
 def test_multi_paragraph_quote_attribution(nlp):
@@ -491,7 +480,7 @@ def test_tagged_attribution_is_added_only_where_rules_found_nothing(nlp):
         # no content: not an attribution
         TaggedAttribution(source=frag("Residents"), cue=frag("stays"), content=[]),
     ]
-    quotes = attribution._QuoteIndex(find_quotes(text))
+    quotes = QuoteIndex(find_quotes(text))
     merged = attribution.merge_model(doc, rules, tagged, attribution.Resolver(doc, ents), quotes, [])
     assert [(a.id, a.cue.text) for a in merged] == [("a1", "said"), ("a2", "figure")]
     added = merged[1]

@@ -1,7 +1,7 @@
 """Attribution: who said what, found by rules over quotation structure and the dependency parse.
 
 The pieces are separately callable so a learned tagger can replace or vote with any of them:
-`find_quotes` (quotation spans), `find_cues` (cue tokens and their span), `source_tokens`,
+`quotations.find_quotes` (quotation spans), `find_cues` (cue tokens and their span), `source_tokens`,
 `content_fragments`, `link_quotes`, `polarity_of`, `find_no_comment`; `extract` runs them all.
 Every offset is a character offset into `doc.text`.
 """
@@ -18,88 +18,9 @@ from spacy.tokens import Doc, Token
 
 from . import attribution_model
 from . import cues as C
+from .quotations import QuoteIndex, closes_clause, ends_sentence, find_quotes, gap_ok, quote_paragraph_follows
 from .report import Attribution, Cue, Entity, NoComment, Source, Span
 from .sources import ORG_NOUNS, PERSON_NOUNS, Resolver, source_kind
-
-# ------------------------------------------------------------------ quotations
-
-_QUOTE_MARK = re.compile(r"''|``|[\"“”«»]")
-_OPENERS = {"“", "«", "``"}
-_CLOSERS = {"”", "»"}
-_PARA_BREAK = re.compile(r"\n\s*\n|\n")
-
-
-def find_quotes(text: str) -> list[tuple[int, int, bool]]:
-    """Quotation spans (start, end, closed) including their marks.
-
-    A quote left open at a paragraph end continues if the next paragraph opens with a quote mark
-    (the news convention for multi-paragraph quotes); otherwise it ends with its paragraph, so an
-    unclosed quote never swallows the rest of the article.
-    """
-    paras = []
-    pos = 0
-    for m in _PARA_BREAK.finditer(text):
-        paras.append((pos, m.start()))
-        pos = m.end()
-    paras.append((pos, len(text)))
-
-    quotes: list[tuple[int, int, bool]] = []
-    open_at: int | None = None
-    for p, (ps, pe) in enumerate(paras):
-        marks = list(_QUOTE_MARK.finditer(text, ps, pe))
-        skip_first = False
-        if open_at is not None:
-            # A carried-over quote: this paragraph must re-open it, else it ended with the last one.
-            if marks and marks[0].start() == ps + (len(text[ps:pe]) - len(text[ps:pe].lstrip())):
-                skip_first = True
-            else:
-                quotes.append((open_at, paras[p - 1][1], False))
-                open_at = None
-        for k, m in enumerate(marks):
-            if skip_first and k == 0:
-                continue
-            mark = m.group()
-            if open_at is None:
-                if mark in _CLOSERS:
-                    continue  # a stray closer
-                open_at = m.start()
-            else:
-                after = text[m.end():m.end() + 1]
-                if mark in _OPENERS and not (after == "" or after.isspace() or after in ".,;:!?)"):
-                    # Curly opener while open: the previous quote was never closed; restart here.
-                    # (One typed the wrong way round, at a word's end, still closes.)
-                    if m.start() > open_at:
-                        open_at = m.start()
-                    continue
-                quotes.append((open_at, m.end(), True))
-                open_at = None
-        if open_at is not None:
-            nxt = paras[p + 1] if p + 1 < len(paras) else None
-            reopens = nxt is not None and _QUOTE_MARK.match(text, nxt[0] + len(text[nxt[0]:nxt[1]]) - len(text[nxt[0]:nxt[1]].lstrip()))
-            if not reopens:
-                quotes.append((open_at, pe, False))
-                open_at = None
-    return [q for q in quotes if q[1] - q[0] > 2]
-
-
-class _QuoteIndex:
-    def __init__(self, quotes: list[tuple[int, int, bool]]):
-        self.quotes = [(s, e) for s, e, _ in quotes]
-        self.unclosed = {i for i, q in enumerate(quotes) if not q[2]}
-        self.starts = [s for s, _, _ in quotes]
-
-    def closed_at(self, char: int) -> int:
-        """Like `at`, but an unclosed quote holds nothing (its cue may sit inside it)."""
-        i = self.at(char)
-        return -1 if i in self.unclosed else i
-
-    def at(self, char: int) -> int:
-        """Index of the quote containing char offset, or -1."""
-        i = bisect.bisect_right(self.starts, char) - 1
-        if i >= 0 and self.quotes[i][0] <= char < self.quotes[i][1]:
-            return i
-        return -1
-
 
 # ------------------------------------------------------------------ candidates
 
@@ -243,7 +164,7 @@ def cue_span(tok: Token) -> tuple[int, int]:
     return start, end
 
 
-def find_cues(doc: Doc, quotes: _QuoteIndex) -> list[Token]:
+def find_cues(doc: Doc, quotes: QuoteIndex) -> list[Token]:
     """Verbal cue heads, plus 'according' of 'according to'."""
     heads = []
     for tok in doc:
@@ -640,11 +561,7 @@ def clip_paragraph(text: str, s: int, e: int, anchor: int) -> tuple[int, int]:
 
 # ------------------------------------------------------------------ quotation linking
 
-def _gap_ok(text: str, s: int, e: int, allowed: str) -> bool:
-    return s <= e and not text[s:e].strip(allowed)
-
-
-def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int], cue_after=None,
+def link_quotes(doc: Doc, cand: Candidate, quotes: QuoteIndex, claimed: set[int], cue_after=None,
                 text: str | None = None) -> None:
     """Replace content by the quotation(s) the cue introduces or closes, when there are any.
 
@@ -666,8 +583,8 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
     j = bisect.bisect_left(quotes.starts, clause_e)
     if j < len(qs) and j not in claimed:
         gap = text[clause_e:qs[j][0]]
-        if _gap_ok(text, clause_e, qs[j][0], " ,:\n\t—–-") and (gap.strip() or _ends_sentence(text, qs[j][1])) \
-                and _closes_clause(text, qs[j][1]):
+        if gap_ok(text, clause_e, qs[j][0], " ,:\n\t—–-") and (gap.strip() or ends_sentence(text, qs[j][1])) \
+                and closes_clause(text, qs[j][1]):
             chosen.append(j)
     if not chosen:
         # Quotes in which the content the parse found starts: the whole quotation is the content.
@@ -680,7 +597,7 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
     own_right = cand.clausal and any(fs >= ce and quotes.at(fs) < 0 for fs, _ in cand.content)
     mixed_start: int | None = None
     i = bisect.bisect_right(quotes.starts, clause_s) - 1
-    if i >= 0 and not own_right and qs[i][1] <= clause_s and _gap_ok(text, qs[i][1], clause_s, " ,\n\t—–-") \
+    if i >= 0 and not own_right and qs[i][1] <= clause_s and gap_ok(text, qs[i][1], clause_s, " ,\n\t—–-") \
             and i not in chosen and "\n" not in text[qs[i][1]:clause_s]:
         # 'The people here "deserve someone ...," said X': the parsed clause starts before the
         # quotation in the same paragraph, so the content is mixed: clause start to quote end.
@@ -701,7 +618,7 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
     while k < len(qs) and k not in claimed:
         nq = qs[k]
         gap = text[cursor:nq[0]]
-        if "\n" in gap and _quote_paragraph_follows(text, cursor, nq):
+        if "\n" in gap and quote_paragraph_follows(text, cursor, nq):
             if cue_after is not None and (cue_after(nq[1]) or cue_after(cursor, nq[0])):
                 break
             chosen.append(k)
@@ -728,33 +645,6 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: _QuoteIndex, claimed: set[int
         cand.content[0] = (mixed_start, cand.content[0][1])
 
 
-def _quote_paragraph_follows(text: str, cursor: int, quote: tuple[int, int]) -> bool:
-    """Whether `quote` is the whole of the paragraph right after the one ending near `cursor`
-    ('"A," X said to cheers.\n\n"B"'): a quotation standing alone with no speaker of its own goes on
-    with the last one. On PolNeAR train, 133 of 161 such cueless quote paragraphs belong to an earlier cue."""
-    s, e = quote
-    gap = text[cursor:s]
-    nl = gap.find("\n")
-    rest_of_sentence, between = gap[:nl], gap[nl:]
-    if between.strip() or between.count("\n") > 2 or len(rest_of_sentence) > 200 \
-            or _QUOTE_MARK.search(rest_of_sentence) or rest_of_sentence.strip(" \t").endswith((",", ";", ":")) \
-            or re.search(r"[.!?]\s+\S", rest_of_sentence):  # only the rest of the cue's own sentence
-        return False
-    line_end = text.find("\n", e)
-    return not text[e:len(text) if line_end < 0 else line_end].strip(" .\t")
-
-
-def _closes_clause(text: str, end: int) -> bool:
-    """Whether a quotation ending at `end` ends its clause ('said "A" in B' is mixed, not direct)."""
-    rest = text[end:end + 2].lstrip(" ")
-    return not rest or not (rest[0].isalnum())
-
-
-def _ends_sentence(text: str, end: int) -> bool:
-    rest = text[end:end + 3]
-    return not rest.strip() or rest.lstrip(" ")[:1] in (".", "\n", "")
-
-
 # ------------------------------------------------------------------ polarity, form, no comment
 
 # A content that negates what it reports, near its start (the main clause): "were not involved",
@@ -774,7 +664,7 @@ def polarity_of(cue_lemma: str, cue_text: str, content_text: str) -> str:
     return "affirm"
 
 
-def form_of(cand: Candidate, text: str, quotes: _QuoteIndex) -> str:
+def form_of(cand: Candidate, text: str, quotes: QuoteIndex) -> str:
     if cand.quoted:
         return "direct"
     for s, e in cand.content:
@@ -855,7 +745,7 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
     return out
 
 
-def colon_quote_candidates(doc: Doc, quotes: _QuoteIndex, claimed: set[int],
+def colon_quote_candidates(doc: Doc, quotes: QuoteIndex, claimed: set[int],
                            found: list[Candidate]) -> list[Candidate]:
     """'He then listed the qualities he wants: "..."': a quotation introduced by a colon whose
     sentence has a subject but no cue of its own; the colon is the cue."""
@@ -981,11 +871,11 @@ def in_phrase_cues(doc: Doc) -> list[Token]:
     return out
 
 
-def candidates(doc: Doc, quotes: _QuoteIndex | None = None) -> list[Candidate]:
+def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
     """All attribution candidates of a parsed doc, in token terms, quotations linked."""
     text = doc.text
     if quotes is None:
-        quotes = _QuoteIndex(find_quotes(text))
+        quotes = QuoteIndex(find_quotes(text))
     out: list[Candidate] = []
     claimed: set[int] = set()
     heads = find_cues(doc, quotes)
@@ -1101,7 +991,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
     if not doc.has_annotation("DEP"):
         return [], []  # rules read the parse; an unparsed Doc yields nothing rather than guesses
     text = doc.text
-    quotes = _QuoteIndex(find_quotes(text))
+    quotes = QuoteIndex(find_quotes(text))
     resolver = Resolver(doc, entities)
     no_comment = find_no_comment(doc, resolver)
     nc_ranges = [(n.cue.start, n.cue.end) for n in no_comment]
@@ -1206,7 +1096,7 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
 
 
 def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.Tagging, resolver: Resolver,
-            quotes: _QuoteIndex, no_comment: list[tuple[int, int]]) -> list[Attribution]:
+            quotes: QuoteIndex, no_comment: list[tuple[int, int]]) -> list[Attribution]:
     """The rules' attributions checked against the trained tagger, plus the tagger's own where the
     rules found nothing: a lexicon cue the tagger rejects drops its attribution, a source it rejects
     is removed, a rule attribution without a source takes the one the tagger linked to its cue, and a
@@ -1370,7 +1260,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribution_model.TaggedAttribution],
-                resolver: Resolver, quotes: _QuoteIndex, no_comment: list[tuple[int, int]]) -> list[Attribution]:
+                resolver: Resolver, quotes: QuoteIndex, no_comment: list[tuple[int, int]]) -> list[Attribution]:
     """Add the trained tagger's attributions where the rules found nothing.
 
     The rules know quotation structure, sources and polarity, but only cues from their lexicons;
