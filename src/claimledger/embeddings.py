@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -173,12 +173,17 @@ class Embedder:
             self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # type: ignore[union-attr]
         return enc.tokens, enc.ids
 
-    def _run(self, texts: list[str], pool_with_mask: bool = True) -> np.ndarray:
+    def _hidden(self, texts: list[str]) -> tuple[list[Any], np.ndarray, np.ndarray]:
+        """Encodings, attention mask and last hidden states (batch x pieces x 384) of one padded batch."""
         encodings = self._tokenizer.encode_batch(texts)  # type: ignore[union-attr]
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         hidden = self._session.run(None, {  # type: ignore[union-attr]
             "input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        return encodings, mask, hidden
+
+    def _run(self, texts: list[str], pool_with_mask: bool = True) -> np.ndarray:
+        _, mask, hidden = self._hidden(texts)
         weights = (mask if pool_with_mask else np.ones_like(mask))[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
@@ -202,11 +207,7 @@ class Embedder:
             order = sorted(todo, key=lambda i: len(texts[i]))  # little padding per batch
             for start in range(0, len(order), self.batch_size):
                 rows = order[start:start + self.batch_size]
-                encodings = self._tokenizer.encode_batch([texts[i] for i in rows])  # type: ignore[union-attr]
-                ids = np.array([e.ids for e in encodings], dtype=np.int64)
-                mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-                hidden = self._session.run(None, {  # type: ignore[union-attr]
-                    "input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+                encodings, _, hidden = self._hidden([texts[i] for i in rows])
                 for r, enc, h in zip(rows, encodings, hidden):
                     keep = [i for i, (t, m) in enumerate(zip(enc.tokens, enc.attention_mask))
                             if m and t not in ("[CLS]", "[SEP]") and any(ch.isalnum() for ch in t)]
