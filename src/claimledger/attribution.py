@@ -235,20 +235,12 @@ def _np_range(tok: Token, stop_at: Token | None = None, trim_clauses: bool = Fal
                 break
     # "said Petra Kovac, the finance minister, on Monday": a closing time phrase dates the
     # statement; it does not describe the speaker.
-    for t in doc[tok.i + 1:e]:
-        on_head = t.head.i == tok.i or (t.head.dep_ == "appos" and t.head.head.i == tok.i)
-        if t.dep_ == "prep" and on_head and t.right_edge.i == e - 1 and any(
-                c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in t.children):
-            e = t.left_edge.i
-            break
+    e = _without_closing_prep(tok, e, lambda t: any(
+        c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in t.children))
     # "said James Lewis, an analyst, via email" / "..., in a statement provided by his firm": how the
     # statement reached the writer, not who the speaker is.
-    for t in doc[tok.i + 1:e]:
-        on_head = t.head.i == tok.i or (t.head.dep_ == "appos" and t.head.head.i == tok.i)
-        if t.dep_ == "prep" and on_head and t.right_edge.i == e - 1 and doc[t.i - 1].text == "," and (
-                t.lower_ == "via" or any(c.dep_ == "pobj" and c.lemma_.lower() in _MEDIUM_NOUNS for c in t.children)):
-            e = t.left_edge.i
-            break
+    e = _without_closing_prep(tok, e, lambda t: doc[t.i - 1].text == "," and (
+        t.lower_ == "via" or any(c.dep_ == "pobj" and c.lemma_.lower() in _MEDIUM_NOUNS for c in t.children)))
     # A participle set off by commas ("Trump, speaking at a rally in Wilmington, warned ..."): what the
     # speaker was doing, not who they are.
     for t in doc[tok.i + 1:e]:
@@ -275,6 +267,16 @@ def _np_range(tok: Token, stop_at: Token | None = None, trim_clauses: bool = Fal
     while e > s and (_edge_punct(doc[e - 1])):
         e -= 1
     return s, e
+
+
+def _without_closing_prep(tok: Token, e: int, wanted: Callable[[Token], bool]) -> int:
+    """End of the phrase headed by tok (ending at token e) without a `wanted` prepositional phrase that
+    closes it and hangs on tok or on its appositive."""
+    for t in tok.doc[tok.i + 1:e]:
+        on_head = t.head.i == tok.i or (t.head.dep_ == "appos" and t.head.head.i == tok.i)
+        if t.dep_ == "prep" and on_head and t.right_edge.i == e - 1 and wanted(t):
+            return t.left_edge.i
+    return e
 
 
 def _edge_punct(t: Token) -> bool:
@@ -880,7 +882,8 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
     claimed: set[int] = set()
     heads = find_cues(doc, quotes)
     head_ids = {t.i for t in heads}
-    head_chars = sorted(t.idx for t in heads)
+    heads_by_char = sorted(heads, key=lambda t: t.idx)
+    head_chars = [t.idx for t in heads_by_char]
     # A cue between two pieces of a quotation stops it when it is a statement of its own or introduces
     # the next piece ('..., adding, "B"'); one in a relative clause or a participle that only describes
     # the speaker ('said Ivo Brand, who said he had crossed it', 'said when opening the road') does not.
@@ -889,11 +892,10 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
     def cue_after(char: int, before: int | None = None) -> bool:
         """Another cue follows a quotation ending at char; or, with `before`, one in [char, before)
         stops a quotation from going on there."""
-        if before is not None:
-            return any(char <= t.idx < before and (t.i not in describing
-                                                   or not text[t.idx + len(t):before].strip(" ,:\t"))
-                       for t in heads)
         k = bisect.bisect_left(head_chars, char)
+        if before is not None:
+            between = heads_by_char[k:bisect.bisect_left(head_chars, before)]
+            return any(t.i not in describing or not text[t.idx + len(t):before].strip(" ,:\t") for t in between)
         if k == len(head_chars):
             return False
         between = text[char:head_chars[k]]
