@@ -221,6 +221,46 @@ def test_attribution_pattern(nlp, pattern):
         assert (a.source.kind if key == "kind" else getattr(a, key)) == value, key
 
 
+# "<A>, X said, <B>": both sides of the aside are what was said, however the parser hangs them
+@pytest.mark.parametrize("text,source,parts", [
+    ("The new levy, the minister said, would cost the mines a fortune.", "the minister",
+     ["The new levy", "would cost the mines a fortune"]),
+    ("Part of the problem in detecting leaks, say engineers like Paul Bow, is the pipe itself.",
+     "engineers like Paul Bow", ["Part of the problem in detecting leaks", "is the pipe itself"]),
+    ("The reality is, he added, the budget cannot stretch that far.", "he",
+     ["The reality is", "the budget cannot stretch that far"]),
+    ("Mr. Lutz is so careless, the senator said, that nobody would trust him.", "the senator",
+     ["Mr. Lutz is so careless", "that nobody would trust him"]),
+    ("At times last year, people close to the mayor said, the mere mention of the port could make him fume.",
+     "people close to the mayor", ["At times last year", "the mere mention of the port could make him fume"]),
+    # a date in the aside is when it was said, not a preposition's object the cue takes in
+    ("The plan, officials said on Monday, would close two schools.", "officials",
+     ["The plan", "would close two schools"]),
+])
+def test_a_parenthetical_cue_reports_both_sides_of_the_aside(nlp, text, source, parts):
+    cue = next(w for w in ("said", "say", "added") if f" {w}" in text)
+    a = by_cue(run(nlp, text)[0], cue)
+    assert (a.cue.text, a.source.text) == (cue, source)
+    assert [p.text for p in a.content_parts] == parts
+
+
+def test_a_clause_coordinated_after_an_as_aside_is_not_the_asides_content(nlp):
+    text = ("Ivo Brand also met the mayor that day, as the Gazette reported on Tuesday, and he will help "
+            "prepare her debates, according to two aides.")
+    attrs = run(nlp, text)[0]
+    reported = by_cue(attrs, "reported")
+    assert reported.content.text == "Ivo Brand also met the mayor that day"
+    assert by_cue(attrs, "according to").content.text == "he will help prepare her debates"
+
+
+def test_a_quote_that_ends_its_sentence_is_not_claimed_by_the_next_sentences_cue(nlp):
+    text = ("Coal use is growing.\n\n''There is little research into it,'' Mr. Thurber said. ''They are just "
+            "throwing money at it.'' While critics welcomed the plan, they doubted the figures.\n")
+    said = by_cue(run(nlp, text)[0], "said")
+    assert [p.text for p in said.content_parts] == ["''There is little research into it,''",
+                                                    "''They are just throwing money at it.''"]
+
+
 # ------------------------------------------------------------------ mixed
 
 def test_mixed_indirect_with_quoted_fragment(nlp):

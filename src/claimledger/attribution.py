@@ -154,7 +154,7 @@ def cue_span(tok: Token) -> tuple[int, int]:
             end = c.i + 1
         elif c.dep_ == "prep" and (lemma, c.lower_) in _CUE_PREPS:
             end = c.i + 1
-        elif c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and lemma in C.OBJECT_CUES \
+        elif c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and lemma in C.OBJECT_CUES and not _when_or_where(c) \
                 and not any(x.dep_ in ("dobj", "ccomp", "xcomp") for x in tok.children):
             end = c.i + 1  # "agreed with", "railed against": the preposition's object is the content
         elif c.dep_ == "prep" and c.lower_ == "in":
@@ -401,6 +401,34 @@ def _subtree_minus(doc: Doc, outer: Token, inner_ranges: list[tuple[int, int]]) 
     return [(a, b) for a, b in out if any(t.dep_ not in ("cc", "punct") and not t.is_space for t in doc[a:b])]
 
 
+_ASIDE_COMMAS = frozenset({",", "--", "—", "–"})
+
+
+def _parenthetical_content(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """'<A>, X said, <B>': a source and cue set off by commas inside the sentence report the
+    whole sentence, both sides of the aside ("Part of the problem, say experts, is the ground").
+    Read from the commas, not the tree: the parser hangs a fronted phrase ("At times last year,
+    officials said, ...") on the aside's verb, and a trailing "that ..." on it too."""
+    if tok.dep_ not in ("ROOT", "parataxis", "ccomp") or source is None:
+        return []
+    doc = tok.doc
+    sent = tok.sent
+    start, end = min(cue[0], source[0]), max(cue[1], source[1])
+    # The aside may carry its setting ("officials said on Monday,").
+    while end < sent.end and doc[end].head.i == tok.i and _when_or_where(doc[end]):
+        end = doc[end].right_edge.i + 1
+    if start - 1 <= sent.start or end >= sent.end - 1:
+        return []
+    if doc[start - 1].text not in _ASIDE_COMMAS or doc[end].text not in _ASIDE_COMMAS:
+        return []
+    if any(t.is_quote or t.text in ("''", "``") for t in sent):
+        return []  # quotation pieces around a cue are linked by the quotation code
+    pieces = [(sent.start, start - 1), (end + 1, sent.end)]
+    if not all(any(not (t.is_punct or t.is_space) for t in doc[s:e]) for s, e in pieces):
+        return []
+    return pieces
+
+
 def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
     """Content as token ranges for a cue headed by tok (before quotation linking)."""
     doc = tok.doc
@@ -413,6 +441,9 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
         if clause is tok:
             return []
         return _subtree_minus(doc, clause, [(tok.left_edge.i, tok.right_edge.i + 1)])
+    aside = _parenthetical_content(tok, cue, source)
+    if aside:
+        return aside
     lemma = tok.lemma_.lower()
     comps = [c for c in tok.children if c.dep_ in _CONTENT_DEPS and c.i >= cue[1]]
     # "called for X", "referring to X": the object of the preposition the cue took in.
@@ -497,7 +528,10 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
     # "<clause>, X said, <clause>": the cue clause is a parenthetical inside the content.
     if tok.dep_ in ("parataxis", "ccomp", "advcl") and tok.head is not tok:
         parent = tok.head
-        return _subtree_minus(doc, parent, [(tok.left_edge.i, tok.right_edge.i + 1)])
+        # "X met Y, as the Times reported, and he will ...": the clause coordinated after the aside
+        # is the writer's own (or another source's), not what the Times reported.
+        later = [(c.left_edge.i, c.right_edge.i + 1) for c in parent.children if c.dep_ == "conj" and c.i > tok.i]
+        return _subtree_minus(doc, parent, [(tok.left_edge.i, tok.right_edge.i + 1)] + later)
     return []
 
 
@@ -899,7 +933,13 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
         if k == len(head_chars):
             return False
         between = text[char:head_chars[k]]
-        return len(between) < 60 and "\n" not in between and not re.search(r"[.!?]\s", between)
+        if len(between) >= 60 or "\n" in between or re.search(r"[.!?]\s", between):
+            return False
+        # '"... a coal base." While critics welcomed the plan, ...': after a quotation that ends its
+        # sentence, a cue with its own complement starts a statement of its own.
+        nxt = heads_by_char[k]
+        own = any(c.i > nxt.i and c.dep_ in _CONTENT_DEPS for c in nxt.children)
+        return not (own and re.search(r"[.!?][\"'”’]*$", text[max(0, char - 4):char]))
 
     # "Voters said in a poll that ..." is the verb's attribution, the poll only its medium; a poll
     # opening the sentence ("In a poll, 28 percent said ...") is a source of its own.
@@ -1247,7 +1287,8 @@ def source_from_tagger(doc: Doc, att: Attribution, tagged: list[attribution_mode
     for t in tagged:
         if t.source and t.cue and any(_overlaps((att.cue.start, att.cue.end), c) for c in t.cue):
             src = doc.char_span(min(s for s, _ in t.source), max(e for _, e in t.source), alignment_mode="expand")
-            if src is None or _overlaps((src.start_char, src.end_char), (att.content.start, att.content.end)) \
+            if src is None or any(_overlaps((src.start_char, src.end_char), (p.start, p.end))
+                                  for p in att.content_parts or [att.content]) \
                     or _impersonal(att.cue.lemma or "", src.text):
                 return None
             return _make_source(doc, (src.start, src.end), resolver)
