@@ -707,3 +707,20 @@ def test_a_passive_cue_with_an_agent_has_the_agent_as_source(nlp, text, cue, sou
 ])
 def test_a_sentence_opening_connective_is_not_part_of_the_content(nlp, text, content):
     assert by_cue(run(nlp, text)[0], "said").content.text == content
+
+
+@pytest.mark.parametrize("content,kept", [
+    ("she had met the mayor twice but", "she had met the mayor twice"),
+    ("to air a new ad, which", "to air a new ad"),
+    ("a larger staff for months, though", "a larger staff for months"),
+    ("which", "which"),                                   # a relative pronoun alone is the whole content
+    ("that the plan would cut costs and", "that the plan would cut costs"),
+])
+def test_a_content_ending_on_a_conjunction_leaves_it_to_the_next_clause(content, kept):
+    from claimledger.report import Attribution, Cue, Span
+
+    text = f"Aides said {content} went on."
+    start = text.index(content)
+    att = Attribution("a1", None, Cue("said", 5, 9, "say"), Span.of(text, start, start + len(content)))
+    attribution._drop_connectives(text, att)
+    assert att.content.text == kept

@@ -1057,7 +1057,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
     if use_model and attribution_model.is_available():
         attributions = combine(doc, attributions, attribution_model.tag(doc), resolver, quotes, nc_ranges)
     for a in attributions:
-        _drop_leading_connective(text, a)
+        _drop_connectives(text, a)
     notes = [(m.start(), m.end()) for m in _EDITORS_NOTE.finditer(text)]
     if notes:
         attributions = [a for a in attributions if not any(s <= a.cue.start < e for s, e in notes)]
@@ -1073,15 +1073,22 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
 _CONNECTIVE = re.compile(r"(?:And yet|But|And(?! so\b)|Yet|Still,|However,|Meanwhile,|In contrast,)(?:\s+|$)")
 
 
-def _drop_leading_connective(text: str, att: Attribution) -> None:
+# ... and a content that stops on a conjunction or relative word ("she had met him twice but", "a new
+# ad, which") stopped where the parse cut a clause the source did not say: the word goes with that clause.
+_DANGLING = re.compile(r"[\s,;]+(?:but|and|or|though|although|while|because|which|who)$", re.I)
+
+
+def _drop_connectives(text: str, att: Attribution) -> None:
     parts = att.content_parts or [att.content]
-    first = parts[0]
+    first, last = parts[0], parts[-1]
     m = _CONNECTIVE.match(text[:first.end], first.start)
-    if m is None or (first.start and text[first.start - 1] in "\"“'‘"):
-        return
-    rest = _trim_chars(text, m.end(), first.end)
-    parts = ([Span.of(text, *rest)] if rest[1] > rest[0] else []) + parts[1:]
-    if not parts:
+    if m is not None and not (first.start and text[first.start - 1] in "\"“'‘"):
+        rest = _trim_chars(text, m.end(), first.end)
+        parts = ([Span.of(text, *rest)] if rest[1] > rest[0] else []) + parts[1:]
+    tail = _DANGLING.search(text, parts[-1].start, parts[-1].end) if parts and parts[-1] is last else None
+    if tail is not None and tail.start() > parts[-1].start:
+        parts[-1] = Span.of(text, *_trim_chars(text, parts[-1].start, tail.start()))
+    if not parts or parts == (att.content_parts or [att.content]):
         return
     att.content = Span.of(text, parts[0].start, parts[-1].end)
     att.content_parts = parts if len(parts) > 1 else []
