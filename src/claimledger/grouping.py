@@ -33,6 +33,13 @@ class GroupingParams:
     nearest neighbours (local scaling, see `local_scaling`); `local_floor` bounds that scale from below.
     `min_raw` (off at -1) keeps apart any two texts whose similarity before scaling is below it: in a
     ledger dense in one topic, local scaling alone merges statements that are merely on the same subject.
+
+    `context` adds that weight times the cosine of the two texts' article contexts (each article's mean
+    sentence vector of its contents): a short content ("lightning had ignited the fire") says which event
+    it is about only through its article. Without documents (or for one article) it changes nothing.
+
+    `conflict` is subtracted, after local scaling, from the similarity of two texts that give different
+    numbers of the same counted thing or different times of one kind (see `slots`).
     """
 
     weight: float
@@ -44,6 +51,8 @@ class GroupingParams:
     token: float = 0.0
     token_candidates: int = 32
     without_tokens: GroupingParams | None = None
+    conflict: float = 0.0
+    context: float = 0.0
 
 
 # Sentence vectors only: chosen on the dev topics of bench/claims_data (python bench/claims.py --tune).
@@ -51,8 +60,10 @@ SENTENCE_PARAMS = GroupingParams(weight=0.9, threshold=-0.04, predicate=0.1, loc
 # With token alignment: chosen on the same dev topics by bench/claims_tokens.py (its FROZEN "unshared"),
 # then checked once on the confirmation topics: pairwise F1 dev 0.675 -> 0.699, test 0.567 -> 0.641,
 # confirm 0.354 -> 0.494 against SENTENCE_PARAMS (figures in the claims bench README).
+# Article context and the number/time conflict penalty: chosen on the same dev topics by
+# `python bench/claims.py --tune-terms --split dev` (dev pairwise F1 0.699 -> 0.793).
 EMBEDDING_PARAMS = GroupingParams(weight=0.2, threshold=-0.06, predicate=0.1, local_k=5, local_floor=0.0,
-                                  token=0.7, without_tokens=SENTENCE_PARAMS)
+                                  token=0.7, without_tokens=SENTENCE_PARAMS, context=0.2, conflict=0.5)
 LEXICAL_PARAMS = GroupingParams(weight=0.0, threshold=0.125)
 
 
@@ -188,6 +199,134 @@ def predicate_phrases(texts: list[str]) -> list[str]:
         words = [t.text for t in sorted(keep, key=lambda t: t.i) if not t.ent_type_ and t.pos_ != "PROPN"]
         out.append(" ".join(words) or doc.text)
     return out
+
+
+# ------------------------------------------------------------------ conflicting slots
+
+# Two contents about the same event, people and place that state a different number of the same
+# counted thing ("3,000 jobs" / "300 jobs") or a different time ("in March" / "in April", "last
+# month" / "next month") are different propositions however alike the rest reads: the sentence
+# vectors and the token alignment hardly see one changed number. Such pairs are pushed apart.
+_TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+         "dozen": 12}
+_MULTIPLIERS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9}
+# Time units name what is counted ("30 years"), though _STOP drops them as key terms.
+_COUNT_UNITS = frozenset("year years week month day days".split())
+_SLOT_TOKEN_RE = re.compile(r"\d[\d,]*(?:\.\d+)?|%|[A-Za-z][A-Za-z'’]*")
+_NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?$")
+_HYPHEN_UNIT_RE = re.compile(r"(?<=[\dA-Za-z])-(?=(?:year|month|week|day|hour|minute|mile|kilometre|metre|storey|"
+                             r"point|seat)s?\b)")
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_TIME_RE = re.compile(
+    r"\b(?:(next|last|this|coming|previous|past)\s+(week|month|year|quarter|spring|summer|autumn|winter)"
+    r"|(January|February|March|April|June|July|August|September|October|November|December"
+    r"|May(?=\s+\d|\s*$|[,.;])|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"|(?<![\d,.$£€])((?:19|20)\d\d)(?![\d,.%]))\b", re.I)
+_RELATIVE = {"coming": "next", "previous": "last", "past": "last"}
+
+
+def _number_value(tokens: list[str], i: int) -> tuple[float | None, int]:
+    """The number starting at token i ("2,000", "fifty thousand", "1.5 million") and the index after it."""
+    low = tokens[i].lower()
+    if _NUMBER_RE.match(tokens[i]):
+        value = float(tokens[i].replace(",", ""))
+    elif low in _NUMBER_WORDS or low in _TENS:
+        value = float(_NUMBER_WORDS.get(low) or _TENS[low])
+    else:
+        return None, i + 1
+    j = i + 1
+    while j < len(tokens) and tokens[j].lower() in _MULTIPLIERS:
+        value *= _MULTIPLIERS[tokens[j].lower()]
+        j += 1
+    return value, j
+
+
+def slots(text: str) -> dict[str, frozenset[float | str]]:
+    """What a content pins down: each counted thing (stem of the noun after a number, or "percent")
+    with its numbers, and its times by kind (month, weekday, year, relative "next month")."""
+    found: dict[str, set[float | str]] = {}
+    tokens = _SLOT_TOKEN_RE.findall(_HYPHEN_UNIT_RE.sub(" ", text))
+    i = 0
+    while i < len(tokens):
+        value, j = _number_value(tokens, i)
+        if value is None or 1900 <= value < 2100 and _NUMBER_RE.match(tokens[i]) and "," not in tokens[i]:
+            i = j  # a year is a time, read below
+            continue
+        while j < len(tokens):  # the counted noun: the first word after the number that says something
+            word = tokens[j].lower()
+            if word == "%":
+                found.setdefault("n:percent", set()).add(value)
+                break
+            if word not in _STOP or word in _COUNT_UNITS:
+                found.setdefault(f"n:{_stem(word)}", set()).add(value)
+                break
+            j += 1
+        i = max(j, i + 1)
+    for m in _TIME_RE.finditer(text):
+        if m.group(1):
+            found.setdefault("t:relative", set()).add(f"{_RELATIVE.get(m.group(1).lower(), m.group(1).lower())} "
+                                                      f"{m.group(2).lower()}")
+        elif m.group(3):
+            word = m.group(3).lower()
+            found.setdefault("t:month" if word in _MONTHS else "t:weekday", set()).add(word)
+        else:
+            found.setdefault("t:year", set()).add(m.group(4))
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+class _SlotIndex:
+    """`slots` of many texts as postings. Two texts conflict when they share a slot but none of its
+    values (a text may give two: "71 percent, up from 64 percent"); counted as shared slots > slots
+    with a shared value, both by posting sums as in `_TermIndex`."""
+
+    def __init__(self, texts: list[str] | None = None,
+                 per_text: list[dict[str, frozenset[float | str]]] | None = None) -> None:
+        self.per_text = per_text if per_text is not None else [slots(t) for t in texts or []]
+        slot_ids: dict[str, int] = {}
+        value_ids: dict[tuple[str, float | str], int] = {}
+        self.slot_terms: list[list[int]] = []
+        self.value_terms: list[list[int]] = []
+        slot_post: list[list[int]] = []
+        value_post: list[list[int]] = []
+        for i, found in enumerate(self.per_text):
+            mine, values = [], []
+            for slot, vals in found.items():
+                s = slot_ids.setdefault(slot, len(slot_ids))
+                if s == len(slot_post):
+                    slot_post.append([])
+                slot_post[s].append(i)
+                mine.append(s)
+                for v in vals:
+                    k = value_ids.setdefault((slot, v), len(value_ids))
+                    if k == len(value_post):
+                        value_post.append([])
+                    value_post[k].append(i)
+                    values.append(k)
+            self.slot_terms.append(mine)
+            self.value_terms.append(values)
+        self.slot_post = [np.array(p, dtype=np.int64) for p in slot_post]
+        self.value_post = [np.array(p, dtype=np.int64) for p in value_post]
+
+    def subset(self, idx: np.ndarray) -> _SlotIndex:
+        return _SlotIndex(per_text=[self.per_text[i] for i in idx])
+
+    def rows(self, idx: np.ndarray) -> np.ndarray:
+        """1.0 where text idx[r] conflicts with text c, else 0.0 (float32, len(idx) x n)."""
+        n, c = len(self.per_text), len(idx)
+        out = np.zeros((c, n), dtype=np.float32)
+        if not any(self.slot_terms[i] for i in idx):
+            return out
+        def count(terms: list[list[int]], post: list[np.ndarray]) -> np.ndarray:
+            at = [post[k] + r * n for r, i in enumerate(idx) for k in terms[i]]
+            return np.bincount(np.concatenate(at), minlength=c * n) if at else np.zeros(c * n, dtype=np.int64)
+        conflict = count(self.slot_terms, self.slot_post) > count(self.value_terms, self.value_post)
+        out.reshape(-1)[conflict] = 1.0
+        return out
+
+    def block(self) -> np.ndarray:
+        return self.rows(np.arange(len(self.per_text)))
 
 
 # Near-duplicates (wire copy lightly edited: "reportedly ...", "... on Tuesday") are one text for local
@@ -344,7 +483,10 @@ class _Features:
     formula, used whole (dense path), by row chunks against every text (blocking) and by blocks of a
     few texts (one component)."""
 
-    def __init__(self, texts: list[str], params: GroupingParams, embedder: Any = None) -> None:
+    def __init__(self, texts: list[str], params: GroupingParams, embedder: Any = None,
+                 documents: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """`documents`: for each attribution, its distinct text (index into `texts`) and its article
+        (any integer id); needed only for the `context` term."""
         params = effective_params(params, embedder)
         self.texts = texts
         self.parts: list[tuple[float, np.ndarray]] = []
@@ -354,6 +496,8 @@ class _Features:
         self.token_weight = 0.0
         self._align: _TokenAlignment | None = None
         self._align_args: tuple[Any, int] | None = None
+        self.conflict_weight = params.conflict
+        self._slots: _SlotIndex | None = None
         if embedder is not None and params.weight + params.predicate + params.token > 0.0:
             vectors = embedder.embed(texts)
             self.parts.append((params.weight, vectors))
@@ -372,6 +516,8 @@ class _Features:
                 except ModelError:  # no parser: the whole proposition stands in for its predicate
                     predicates = vectors
                 self.parts.append((params.predicate, predicates))
+            if params.context and documents is not None:
+                self.parts.append((params.context, _context_vectors(vectors, *documents)))
             self.scaled = params.local_k > 0
         # The shipped weights leave 1 - 0.2 - 0.1 - 0.7 (or 1 - 0.9 - 0.1) ~ 1e-17 for the lexical term:
         # zero but for rounding, so it is skipped rather than computed over every pair (changes no
@@ -400,6 +546,32 @@ class _Features:
         lex = self._index.rows(idx) if self.use_lexical else None  # type: ignore[union-attr]
         return self._combine(lambda v: v[idx] @ v.T, lex)
 
+    def _slot_index(self) -> _SlotIndex:
+        if self._slots is None:
+            self._slots = _SlotIndex(self.texts)
+        return self._slots
+
+    def conflicts(self, idx: np.ndarray) -> np.ndarray:
+        """The conflict penalty among the texts `idx` (`conflict` x 0/1, float32, len(idx) x len(idx))."""
+        if not self.conflict_weight:
+            return np.zeros((len(idx), len(idx)), dtype=np.float32)
+        index = self._slot_index()
+        block = index.block() if len(idx) == len(self.texts) and np.array_equal(idx, np.arange(len(idx))) \
+            else index.subset(idx).block()
+        return np.float32(self.conflict_weight) * block
+
+    def neighbour_conflicts(self, ids: np.ndarray, chunk_cells: int) -> np.ndarray:
+        """The conflict penalty of each text with each of its neighbours `ids` (n x k), by row chunks."""
+        out = np.zeros(ids.shape, dtype=np.float32)
+        if not self.conflict_weight:
+            return out
+        n = len(self.texts)
+        step = max(1, chunk_cells // max(n, 1))
+        for start in range(0, n, step):
+            rows = np.arange(start, min(n, start + step))
+            out[rows] = np.take_along_axis(self._slot_index().rows(rows), ids[rows], axis=1)
+        return np.float32(self.conflict_weight) * out
+
     def _alignment(self) -> _TokenAlignment:
         if self._align is None:
             embedder, candidates = self._align_args  # type: ignore[misc]
@@ -416,6 +588,20 @@ class _Features:
         for weight, vectors in rest:
             sim += weight * cosine(vectors)
         return sim
+
+
+def _context_vectors(vectors: np.ndarray, text_of: np.ndarray, article_of: np.ndarray) -> np.ndarray:
+    """Each distinct text's article context: the unit mean of the vectors of every attribution in its
+    article (a text found in several articles: the unit mean of those articles' contexts)."""
+    _, article = np.unique(np.asarray(article_of), return_inverse=True)
+    text_of = np.asarray(text_of)
+    per_article = np.zeros((article.max() + 1, vectors.shape[1]), dtype=np.float64)
+    np.add.at(per_article, article, vectors[text_of])
+    per_article /= np.maximum(np.linalg.norm(per_article, axis=1, keepdims=True), 1e-12)
+    out = np.zeros(vectors.shape, dtype=np.float64)
+    np.add.at(out, text_of, per_article[article])
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    return out.astype(vectors.dtype)
 
 
 class _TermIndex:
@@ -468,6 +654,12 @@ def _distinct(texts: list[str]) -> tuple[list[str], np.ndarray]:
     return [str(t) for t in unique], inverse.reshape(-1)
 
 
+def _documents(inverse: np.ndarray, documents: list[Any] | None) -> tuple[np.ndarray, np.ndarray] | None:
+    if documents is None:
+        return None
+    return inverse, np.unique(np.array([str(d) for d in documents], dtype=object), return_inverse=True)[1]
+
+
 # Similarity given to pairs below `min_raw`: under any threshold, yet finite so that average linkage
 # still averages (one weak pair does not veto a group that is otherwise close).
 _BELOW_FLOOR = -1.0
@@ -479,14 +671,16 @@ def _floored(sim: np.ndarray, raw: np.ndarray, min_raw: float) -> np.ndarray:
     return np.where(raw < min_raw, np.float32(_BELOW_FLOOR), sim).astype(sim.dtype, copy=False)
 
 
-def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
-    """The dense n x n similarity of `texts` (the exact path, for up to `Blocking.dense_limit` texts)."""
+def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None,
+                      documents: list[Any] | None = None) -> np.ndarray:
+    """The dense n x n similarity of `texts` (the exact path, for up to `Blocking.dense_limit` texts);
+    `documents`: each text's article id, for the `context` term."""
     params = effective_params(params, embedder)
     distinct, inverse = _distinct(texts)
-    features = _Features(distinct, params, embedder)
+    features = _Features(distinct, params, embedder, _documents(inverse, documents))
     raw = features.block(np.arange(len(distinct)))
     sim = local_scaling(raw, params.local_k, params.local_floor) if features.scaled else raw
-    sim = _floored(sim, raw, params.min_raw)
+    sim = _floored(sim - features.conflicts(np.arange(len(distinct))), raw, params.min_raw)
     if len(distinct) == len(texts) and np.all(inverse == np.arange(len(texts))):
         return sim
     return sim[np.ix_(inverse, inverse)]
@@ -602,19 +796,20 @@ def _centrality(block: np.ndarray) -> np.ndarray:
 
 
 def group_texts(texts: list[str], embedder: Any = None, params: GroupingParams | None = None,
-                blocking: Blocking | None = None,
-                stats: dict[str, Any] | None = None) -> tuple[list[list[int]], list[np.ndarray]]:
+                blocking: Blocking | None = None, stats: dict[str, Any] | None = None,
+                documents: list[Any] | None = None) -> tuple[list[list[int]], list[np.ndarray]]:
     """Indices of `texts` grouped into propositions, and per group each member's centrality (its mean
-    similarity to the others). `stats`, when given, receives how the blocked path went."""
+    similarity to the others). `stats`, when given, receives how the blocked path went; `documents`
+    (each text's article id) lets the `context` term see which articles the texts come from."""
     if params is None:
         params = EMBEDDING_PARAMS if embedder is not None else LEXICAL_PARAMS
     params = effective_params(params, embedder)
     blocking = blocking or BLOCKING
     if len(texts) <= blocking.dense_limit:
-        sim = similarity_matrix(texts, params, embedder)
+        sim = similarity_matrix(texts, params, embedder, documents)
         groups = average_linkage(sim, params.threshold)
         return groups, [_centrality(sim[np.ix_(g, g)]) for g in groups]
-    return _blocked_groups(texts, params, embedder, blocking, stats if stats is not None else {})
+    return _blocked_groups(texts, params, embedder, blocking, stats if stats is not None else {}, documents)
 
 
 # ------------------------------------------------------------------ blocking (large ledgers)
@@ -717,16 +912,19 @@ def _pieces(nodes: np.ndarray, a: np.ndarray, b: np.ndarray, weight: np.ndarray,
 
 
 def _blocked_groups(texts: list[str], params: GroupingParams, embedder: Any, blocking: Blocking,
-                    stats: dict[str, Any]) -> tuple[list[list[int]], list[np.ndarray]]:
+                    stats: dict[str, Any], documents: list[Any] | None = None
+                    ) -> tuple[list[list[int]], list[np.ndarray]]:
     distinct, inverse = _distinct(texts)
     n = len(distinct)
-    features = _Features(distinct, params, embedder)
+    features = _Features(distinct, params, embedder, _documents(inverse, documents))
     ids, values = _neighbours(features, blocking.neighbours, blocking.chunk_cells)
     scale = _blocked_scales(features, ids, values, params, blocking.chunk_cells) if features.scaled \
         else np.zeros(n, dtype=np.float32)
     own = np.repeat(np.arange(n), ids.shape[1])
     other = ids.reshape(-1)
-    scaled = _floored(values.reshape(-1) - (scale[own] + scale[other]) / 2, values.reshape(-1), params.min_raw)
+    penalty = features.neighbour_conflicts(ids, blocking.chunk_cells).reshape(-1)
+    scaled = _floored(values.reshape(-1) - (scale[own] + scale[other]) / 2 - penalty, values.reshape(-1),
+                      params.min_raw)
     edge = (scaled >= params.threshold) & (own != other)
     # A full list whose last entry still reaches the threshold (against the lowest scale) may hide links.
     last = values[:, -1] - (scale + scale.min()) / 2
@@ -746,7 +944,7 @@ def _blocked_groups(texts: list[str], params: GroupingParams, embedder: Any, blo
             continue
         raw = features.block(members)
         block = raw - (scale[members][:, None] + scale[members][None, :]) / 2 if features.scaled else raw
-        block = _floored(block, raw, params.min_raw)
+        block = _floored(block - features.conflicts(members), raw, params.min_raw)
         members_items = np.sort(np.concatenate([item_lists[d] for d in members]))
         largest = max(largest, len(members_items))
         if len(members_items) <= blocking.component_limit:
