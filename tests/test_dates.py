@@ -6,7 +6,6 @@ All sentences are written for these tests. The publication date used throughout 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path

@@ -52,7 +52,7 @@ _OBJECT_PREPS = frozenset("with against for on to about from".split())
 _PUNCT_EDGE = set(" \t\n,.;:!?—–-()[]")
 
 
-def _trim_chars(text: str, s: int, e: int, keep_quotes: bool = True) -> tuple[int, int]:
+def trim_chars(text: str, s: int, e: int, keep_quotes: bool = True) -> tuple[int, int]:
     strip = _PUNCT_EDGE if keep_quotes else _PUNCT_EDGE | set("\"“”'‘’`")
     while s < e and text[s] in strip:
         s += 1
@@ -67,21 +67,7 @@ def _trim_chars(text: str, s: int, e: int, keep_quotes: bool = True) -> tuple[in
     return s, e
 
 
-def _close_dangling(doc: Doc, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A tagged content that stops on a preposition ("put the number of dead at") takes in its object."""
-    out = []
-    for s, e in ranges:
-        span = doc.char_span(s, e, alignment_mode="expand")
-        last = span[-1] if span is not None and len(span) else None
-        if last is not None and last.pos_ == "ADP":
-            objs = [c for c in last.children if c.dep_ == "pobj" and c.i == last.i + 1]
-            if objs and "\n" not in doc[last.i:objs[0].right_edge.i + 1].text:
-                e = max(e, objs[0].right_edge.idx + len(objs[0].right_edge.text))
-        out.append((s, e))
-    return out
-
-
-def _merge_touching(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_touching(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Fragments with nothing but spaces between them are one piece of content."""
     out: list[tuple[int, int]] = []
     for s, e in sorted(ranges):
@@ -291,7 +277,7 @@ def _governing(tok: Token) -> Token | None:
     return None
 
 
-def _impersonal(cue_lemma: str, subject: str) -> bool:
+def impersonal(cue_lemma: str, subject: str) -> bool:
     """"It seems that ...", "it appears ...": nobody is speaking."""
     return subject.lower() == "it" and cue_lemma in ("seem", "appear")
 
@@ -311,7 +297,7 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
         return _np_range(objs[0]) if objs else None
     subj = _subject(tok)
     if subj is not None:
-        if _impersonal(tok.lemma_.lower(), subj.text):
+        if impersonal(tok.lemma_.lower(), subj.text):
             return None
         if subj.dep_ == "nsubjpass" and tok.lemma_.lower() not in C.WEAK_VERBS:
             # "was asked", "is described": the subject is the topic, not the source; the agent, if
@@ -732,14 +718,14 @@ def find_no_comment(doc: Doc, resolver: Resolver | None = None) -> list[NoCommen
         verb = next((t for t in span if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in C.NO_COMMENT_VERBS), span.root)
         subj = _subject(verb)  # passive too: "the mayor could not be reached"
         src = _np_range(subj) if subj is not None else source_tokens(verb)
-        source = _make_source(doc, src, resolver) if src else None
+        source = make_source(doc, src, resolver) if src else None
         out.append(NoComment(source=source, cue=Cue(m.group(), m.start(), m.end(), verb.lemma_.lower())))
     return out
 
 
 # ------------------------------------------------------------------ assembly
 
-def _make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> Source:
+def make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> Source:
     if rng[1] - rng[0] > 1 and doc[rng[0]].lower_ == "even":
         rng = (rng[0] + 1, rng[1])  # "Even a top strategist said": the focus word is the writer's, not the speaker
     span = doc[rng[0]:rng[1]]
@@ -775,7 +761,7 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
         colon = doc.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
         if colon is None:
             continue
-        cs, ce = _trim_chars(text, m.start(2), m.end(2))
+        cs, ce = trim_chars(text, m.start(2), m.end(2))
         out.append(Candidate(cue=(colon.start, colon.end), lemma=":", source=(left.start, left.end),
                              content=[(cs, ce)], quoted=text[cs] in "\"“'", head=colon.start))
     return out
@@ -875,7 +861,7 @@ def headline_candidates(doc: Doc) -> list[Candidate]:
         cue = doc.char_span(m.start(2), m.end(2), alignment_mode="expand")
         if src is None or cue is None:
             continue
-        cs, ce = _trim_chars(text, m.start(3), m.end(3))
+        cs, ce = trim_chars(text, m.start(3), m.end(3))
         out.append(Candidate(cue=(cue.start, cue.end), lemma=m.group(2).lower().rstrip("s"),
                              source=(src.start, src.end), content=[(cs, ce)], head=cue.start))
     return out
@@ -968,7 +954,7 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
                 cand.content, cand.quoted = [quotes.quotes[qi]], True
         else:
             link_quotes(doc, cand, quotes, claimed, cue_after, text)
-        cand.content = _merge_touching(text, [c for c in (_trim_chars(text, s, e) for s, e in cand.content)
+        cand.content = merge_touching(text, [c for c in (trim_chars(text, s, e) for s, e in cand.content)
                                               if c[1] > c[0]])
         if not cand.content:
             continue
@@ -987,7 +973,7 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
     extras = (headlines + colon_candidates(doc) + colon_quote_candidates(doc, quotes, claimed, out)
               + sourceless_candidates(doc) + nominal_candidates(doc))
     for extra in extras:
-        extra.content = [c for c in (_trim_chars(text, s, e) for s, e in extra.content) if c[1] > c[0]]
+        extra.content = [c for c in (trim_chars(text, s, e) for s, e in extra.content) if c[1] > c[0]]
         if extra.cue[0] not in taken and extra.content:
             out.append(extra)
             taken.add(extra.cue[0])
@@ -1044,7 +1030,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
             continue
         parts = [Span.of(text, s, e) for s, e in cand.content]
         content = Span.of(text, parts[0].start, parts[-1].end)
-        source = _make_source(doc, cand.source, resolver) if cand.source else None
+        source = make_source(doc, cand.source, resolver) if cand.source else None
         cue_text = text[cs:ce]
         attributions.append(Attribution(
             id=f"a{len(attributions) + 1}", source=source,
@@ -1053,8 +1039,10 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
             form=form_of(cand, text, quotes),
             polarity=polarity_of(cand.lemma, cue_text, content.text),
             content_parts=parts if len(parts) > 1 else [],
-            original_source=_make_source(doc, cand.original_source, resolver) if cand.original_source else None))
+            original_source=make_source(doc, cand.original_source, resolver) if cand.original_source else None))
     if use_model and attribution_model.is_available():
+        from .attribution_combine import combine  # that module builds on this one's helpers
+
         attributions = combine(doc, attributions, attribution_model.tag(doc), resolver, quotes, nc_ranges)
     for a in attributions:
         _drop_connectives(text, a)
@@ -1083,11 +1071,11 @@ def _drop_connectives(text: str, att: Attribution) -> None:
     first, last = parts[0], parts[-1]
     m = _CONNECTIVE.match(text[:first.end], first.start)
     if m is not None and not (first.start and text[first.start - 1] in "\"“'‘"):
-        rest = _trim_chars(text, m.end(), first.end)
+        rest = trim_chars(text, m.end(), first.end)
         parts = ([Span.of(text, *rest)] if rest[1] > rest[0] else []) + parts[1:]
     tail = _DANGLING.search(text, parts[-1].start, parts[-1].end) if parts and parts[-1] is last else None
     if tail is not None and tail.start() > parts[-1].start:
-        parts[-1] = Span.of(text, *_trim_chars(text, parts[-1].start, tail.start()))
+        parts[-1] = Span.of(text, *trim_chars(text, parts[-1].start, tail.start()))
     if not parts or parts == (att.content_parts or [att.content]):
         return
     att.content = Span.of(text, parts[0].start, parts[-1].end)
@@ -1142,223 +1130,3 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
                     and not any(prior.end <= m < src.start for m in person_mentions):
                 src.name, src.entity, src.kind = prior.text, None, prior.kind
         previous.append(src)
-
-
-def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.Tagging, resolver: Resolver,
-            quotes: QuoteIndex, no_comment: list[tuple[int, int]]) -> list[Attribution]:
-    """The rules' attributions checked against the trained tagger, plus the tagger's own where the
-    rules found nothing: a lexicon cue the tagger rejects drops its attribution, a source it rejects
-    is removed, a rule attribution without a source takes the one the tagger linked to its cue, and a
-    rule cue and content grow over neighbouring words the tagger counts as cue / content."""
-    tagged = [t for t in tagging.attributions if t.cue_confidence >= MODEL_MIN_CUE_CONFIDENCE]
-    merged = merge_model(doc, rule_made, tagged, resolver, quotes, no_comment)
-    from_rules = {id(a) for a in rule_made}
-    out = [a for a in merged if id(a) not in from_rules or a.cue.lemma in STRUCTURAL_CUES
-           or support(doc, a.cue, tagging.cue_probability) >= _min_cue_support(a.cue)]
-    text = doc.text  # Doc.text re-joins every token: once per article, not per attribution
-    for a in out:
-        if id(a) not in from_rules:
-            continue
-        if a.source is not None and support(doc, a.source, tagging.source_probability) < MODEL_MIN_RULE_SOURCE_SUPPORT:
-            a.source = None
-        if a.source is None:
-            a.source = source_from_tagger(doc, a, tagging.attributions, resolver)
-        grow_cue(doc, text, a, tagging.cue_probability)
-        grow_content(doc, text, a, tagging.content_probability)
-    # Growth can carry one cue over another ("statement" of "said in a statement" grown into the verb's
-    # cue): one attribution per cue, the verb's (listed first at that position) kept.
-    kept: list[Attribution] = []
-    for a in sorted(out, key=lambda x: (x.cue.start, -(x.cue.end - x.cue.start))):
-        if not any(_overlaps((a.cue.start, a.cue.end), (k.cue.start, k.cue.end)) for k in kept):
-            kept.append(a)
-    kept_ids = {id(a) for a in kept}
-    out = [a for a in out if id(a) in kept_ids]
-    for n, a in enumerate(out, start=1):
-        a.id = f"a{n}"
-    return out
-
-
-# A rule attribution whose cue the tagger gives less than this probability of being a cue (on every
-# token) is dropped: the rules' lexicons fire on words PolNeAR does not treat as cues in that context.
-# Chosen on 84 train articles held out from a tagger trained on the other 756: exact F1 source/cue/content
-# 77.3/71.4/61.5 without the check, 77.9/71.9/62.6 at 0.05 with the structural cues below exempt
-# (thresholds 0.02 and 0.1 within 0.4 of 0.05). With the blended tagger and later rules, re-measured on
-# both held-out slices (per-outlet / one-outlet, cue exact F1): 0.05 gives 69.0 / 74.4, 0.2 69.3 / 74.8,
-# 0.3 69.3 / 74.9, 0.4 69.3 / 74.9, 0.5 69.0 / 74.2; content moves with it (58.2 -> 58.5 / 64.7 -> 65.4 at 0.3).
-MODEL_MIN_RULE_CUE_SUPPORT = 0.3
-# Nominal cues ("the assessment that ...") keep the first threshold: the tagger rarely sees a noun as a
-# cue, and the rules find them by their "that" clause, not by a bare lexicon hit.
-MODEL_MIN_NOMINAL_CUE_SUPPORT = 0.05
-
-
-def _min_cue_support(cue: Cue) -> float:
-    return MODEL_MIN_NOMINAL_CUE_SUPPORT if cue.lemma in C.NOMINAL_CUES else MODEL_MIN_RULE_CUE_SUPPORT
-# Cues the rules find by structure, not by lexicon (a speaker's colon, "In a poll, ...", "according to"):
-# the check is for lexicon words, and these patterns are the issue's own.
-STRUCTURAL_CUES = frozenset({":", "in", "according to"})
-# Likewise a rule source the tagger gives less than a 5% chance of being a source is removed (the
-# attribution stays, unattributed, or takes the tagger's source): on the same held-out slice these were
-# expletive "it" ("it appears that"), the object or a neighbouring clause's subject taken for a
-# participle's speaker ("..., saying"), "a moment", "little"; 32 of 38 were wrong. Source exact F1
-# 77.9 -> 78.9 at 2%, cue and content unchanged. Re-measured on the per-outlet held-out slice with later
-# rules: 0.02 / 0.05 / 0.1 give source 73.5 / 73.7 / 73.7 there and 81.4 / 81.5 / 81.6 on the one-outlet slice.
-MODEL_MIN_RULE_SOURCE_SUPPORT = 0.05
-
-
-# A rule cue grows over the neighbouring words the tagger gives at least this probability of being cue
-# ("said Sunday", "has long argued", "went on to say": PolNeAR's cues often take in auxiliaries, adverbs
-# and time words the lexicon entry does not). Held-out slice: cue exact F1 71.9 -> 73.8 (0.1 to 0.3 give
-# the same; shrinking rule cues where the tagger disagrees lost 0.3 to 1.0).
-CUE_GROW = 0.3
-# ... but a growth ending on a determiner or number ("explained through a", "said at one") stopped inside
-# a phrase, and is cut back to before its preposition. Per-outlet held-out cue exact F1 68.8 -> 69.0
-# (cutting a final bare preposition as well, "said on", gave 69.1 there but lost 0.2 on the one-outlet slice).
-CUE_TRIM_POS = {"DET", "NUM"}
-# Likewise each content fragment grows over neighbouring words the tagger is this sure are content
-# (the rules stop at a clause edge where PolNeAR runs on). Held-out slice: content exact F1 62.6 -> 63.4
-# (0.5 to 0.95 all gain 0.2 to 0.8); trimming edges the tagger doubts lost 0.1 to 1.9.
-CONTENT_GROW = 0.9
-
-
-def _grown(doc: Doc, lo: int, hi: int, probability: dict[int, float], threshold: float,
-           taken: list[tuple[int, int]], words_only: bool) -> tuple[int, int]:
-    """Token range [lo, hi) extended over neighbours at `threshold`, never into `taken` character
-    ranges nor across a paragraph break."""
-    def joins(i: int) -> bool:
-        t = doc[i]
-        return (not t.is_space and not (words_only and t.is_punct) and probability.get(i, 0.0) >= threshold
-                and not any(s <= t.idx < e for s, e in taken) and "\n" not in t.whitespace_)
-
-    while lo > 0 and joins(lo - 1):
-        lo -= 1
-    while hi < len(doc) and joins(hi):
-        hi += 1
-    return lo, hi
-
-
-def _speaker_ranges(att: Attribution) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in (att.source, att.original_source) if s is not None]
-
-
-def grow_cue(doc: Doc, text: str, att: Attribution, probability: dict[int, float]) -> None:
-    """Extend the cue over adjacent words the tagger sees as cue, never into the source or content."""
-    span = doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
-    if span is None:
-        return
-    taken = [(p.start, p.end) for p in (att.content_parts or [att.content])] + _speaker_ranges(att)
-    lo, hi = _grown(doc, span.start, span.end, probability, CUE_GROW, taken, words_only=True)
-    # A growth that stops inside a phrase ("explained through a", "said at one") keeps none of it.
-    while hi > span.end and doc[hi - 1].pos_ in CUE_TRIM_POS:
-        hi -= 1
-        while hi > span.end and doc[hi - 1].pos_ == "ADP":
-            hi -= 1
-    if (lo, hi) != (span.start, span.end):
-        s, e = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
-        att.cue = Cue(text[s:e], s, e, att.cue.lemma)
-
-
-def grow_content(doc: Doc, text: str, att: Attribution, probability: dict[int, float]) -> None:
-    """Extend each content fragment over adjacent tokens the tagger sees as content (fragments that
-    come to touch are joined), never into the cue or source."""
-    taken = [(att.cue.start, att.cue.end)] + _speaker_ranges(att)
-    parts = []
-    for part in att.content_parts or [att.content]:
-        span = doc.char_span(part.start, part.end, alignment_mode="expand")
-        if span is None:
-            parts.append(part)
-            continue
-        lo, hi = _grown(doc, span.start, span.end, probability, CONTENT_GROW, taken, words_only=False)
-        if (lo, hi) == (span.start, span.end):
-            parts.append(part)
-            continue
-        s, e = _trim_chars(text, min(part.start, doc[lo].idx), max(part.end, doc[hi - 1].idx + len(doc[hi - 1].text)))
-        parts.append(Span.of(text, s, e))
-    merged: list[Span] = []
-    for p in sorted(parts, key=lambda x: x.start):
-        if merged and p.start <= merged[-1].end:
-            merged[-1] = Span.of(text, merged[-1].start, max(merged[-1].end, p.end))
-        else:
-            merged.append(p)
-    att.content = Span.of(text, merged[0].start, merged[-1].end)
-    att.content_parts = merged if len(merged) > 1 else []
-
-
-def source_from_tagger(doc: Doc, att: Attribution, tagged: list[attribution_model.TaggedAttribution],
-                       resolver: Resolver) -> Source | None:
-    """For a rule attribution without a source (none found, or removed above): the source the tagger
-    linked to the same cue, if it lies outside the content. Held-out slice: source exact F1 78.9 -> 79.4
-    (31 sources added, 17 exact)."""
-    head = doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
-    if head is not None and any(t.tag_ == "VBN" and t.dep_ == "advcl" for t in head):
-        return None  # "Asked whether ..., Falk said": Falk was asked; who asked is not said
-    for t in tagged:
-        if t.source and t.cue and any(_overlaps((att.cue.start, att.cue.end), c) for c in t.cue):
-            src = doc.char_span(min(s for s, _ in t.source), max(e for _, e in t.source), alignment_mode="expand")
-            if src is None or any(_overlaps((src.start_char, src.end_char), (p.start, p.end))
-                                  for p in att.content_parts or [att.content]) \
-                    or _impersonal(att.cue.lemma or "", src.text):
-                return None
-            return _make_source(doc, (src.start, src.end), resolver)
-    return None
-
-
-def support(doc: Doc, span: Cue | Source, probability: dict[int, float]) -> float:
-    """The tagger's highest probability for the role over the span's tokens (1.0 if it never saw them)."""
-    tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
-    if tokens is None:
-        return 1.0
-    return max((probability.get(t.i, 1.0) for t in tokens if not t.is_space), default=1.0)
-
-
-# Tagged cues the CRF is less sure of than this are left out. Chosen on 84 train articles held out
-# from a CRF trained on the other 756 (mean exact F1 69.3 with every tagged cue, 69.8 at 0.6).
-MODEL_MIN_CUE_CONFIDENCE = 0.6
-
-
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
-def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribution_model.TaggedAttribution],
-                resolver: Resolver, quotes: QuoteIndex, no_comment: list[tuple[int, int]]) -> list[Attribution]:
-    """Add the trained tagger's attributions where the rules found nothing.
-
-    The rules know quotation structure, sources and polarity, but only cues from their lexicons;
-    the tagger learned PolNeAR's long tail of cues. A tagged attribution is kept only when its cue
-    touches no rule attribution (cue, source or content) and no no-comment phrase.
-    """
-    text = doc.text
-    taken = [(a.cue.start, a.cue.end) for a in attributions]
-    taken += [(a.source.start, a.source.end) for a in attributions if a.source]
-    taken += [(p.start, p.end) for a in attributions for p in (a.content_parts or [a.content])]
-    taken += no_comment
-    added: list[Attribution] = []
-    for t in tagged:
-        if not t.cue or not t.content:
-            continue
-        cue = (min(s for s, _ in t.cue), max(e for _, e in t.cue))
-        if any(_overlaps(cue, r) for r in taken):
-            continue
-        cue_span = doc.char_span(*cue, alignment_mode="expand")
-        if cue_span is None:
-            continue
-        source = None
-        if t.source:
-            src = doc.char_span(min(s for s, _ in t.source), max(e for _, e in t.source), alignment_mode="expand")
-            if src is not None:
-                source = _make_source(doc, (src.start, src.end), resolver)
-        parts = [Span.of(text, s, e) for s, e in _merge_touching(text, _close_dangling(doc, t.content))]
-        content = Span.of(text, parts[0].start, parts[-1].end)
-        lemma = cue_span.root.lemma_.lower()
-        quoted = all(quotes.at(p.start) >= 0 and quotes.at(p.end - 1) >= 0 for p in parts)
-        cand = Candidate(cue=(cue_span.start, cue_span.end), lemma=lemma, quoted=quoted,
-                         content=[(p.start, p.end) for p in parts])
-        added.append(Attribution(
-            id="", source=source, cue=Cue(text[cue[0]:cue[1]], cue[0], cue[1], lemma), content=content,
-            form=form_of(cand, text, quotes), polarity=polarity_of(lemma, text[cue[0]:cue[1]], content.text),
-            content_parts=parts if len(parts) > 1 else []))
-        taken.append(cue)
-    merged = sorted(attributions + added, key=lambda a: a.cue.start)
-    for n, a in enumerate(merged, start=1):
-        a.id = f"a{n}"
-    return merged
