@@ -180,3 +180,75 @@ def test_minilm_paraphrase_aligns_better_than_a_near_miss(minilm):
                               base_rows=G._Features(texts, G.SENTENCE_PARAMS, minilm)._base_rows)
     u = parts.matrix(np.array([0]), np.array([1, 2]))[0]
     assert u[0] > u[1] + 0.05
+
+
+# ------------------------------------------------------------------ conflicting numbers and times
+
+def test_slots_read_counted_things_and_times():
+    assert G.slots("Brightwa would cut about 3,000 jobs in March") == {
+        "n:job": frozenset({3000.0}), "t:month": frozenset({"march"})}
+    assert G.slots("turnout rose to 71 percent from 64% in 2019") == {
+        "n:percent": frozenset({71.0, 64.0}), "t:year": frozenset({"2019"})}
+    assert G.slots("fifty thousand people marched") == {"n:person": frozenset({50000.0})}
+    assert G.slots("he signed a three-year deal") == {"n:year": frozenset({3.0})}
+    assert G.slots("rates will go up next month, he said on Monday") == {
+        "t:relative": frozenset({"next month"}), "t:weekday": frozenset({"monday"})}
+    assert G.slots("the dam may have been hit") == {}  # the verb 'may' is no month
+
+
+def test_slot_conflicts_need_the_same_slot_and_no_shared_value():
+    texts = ["the plant will cut 3,000 jobs", "the plant will cut 300 jobs", "3,000 jobs will go at the plant",
+             "the plant will cut 300 workers", "turnout was 71 percent, up from 64 percent",
+             "turnout was 64 percent", "prices rose in March", "prices rose in April", "prices rose last month"]
+    conflict = G._SlotIndex(texts).block()
+    assert conflict[0, 1] == conflict[1, 0] == 1.0    # another number of the same jobs
+    assert conflict[0, 2] == 0.0                      # the same number
+    assert conflict[1, 3] == 0.0                      # jobs and workers: not known to be one thing
+    assert conflict[4, 5] == 0.0                      # one of the two values is shared
+    assert conflict[6, 7] == 1.0 and conflict[6, 8] == 0.0  # a month and a relative time: not comparable
+    assert not np.diag(conflict).any()
+    assert np.array_equal(G._SlotIndex(texts).subset(np.array([1, 0, 7])).block(), conflict[np.ix_([1, 0, 7], [1, 0, 7])])
+
+
+def test_conflict_penalty_lowers_exactly_the_conflicting_pairs():
+    texts = ["the army cut 3,000 jobs at Kelo", "the army cut 300 jobs at Kelo", "the army cut jobs at Kelo",
+             "prices in Varn rose"]
+    base = dataclasses.replace(G.SENTENCE_PARAMS, conflict=0.0)
+    plain = G.similarity_matrix(texts, base, TokenFakeEmbedder())
+    pushed = G.similarity_matrix(texts, dataclasses.replace(base, conflict=0.5), TokenFakeEmbedder())
+    want = plain.copy()
+    want[0, 1] -= 0.5
+    want[1, 0] -= 0.5
+    assert np.allclose(pushed, want, atol=1e-6)
+
+
+# ------------------------------------------------------------------ article context
+
+def test_article_context_brings_texts_of_one_article_closer_and_is_inert_for_one_article():
+    texts = ["lightning started the fire", "the fire is under control", "the engine fire was put out",
+             "the pilot landed at Oslund"]
+    params = dataclasses.replace(G.SENTENCE_PARAMS, local_k=0, context=0.2)
+    e = TokenFakeEmbedder()
+    none = G.similarity_matrix(texts, params, e)
+    assert np.allclose(none, G.similarity_matrix(texts, dataclasses.replace(params, context=0.0), e))
+    two = G.similarity_matrix(texts, params, e, documents=["forest", "forest", "plane", "plane"])
+    assert two[0, 1] - none[0, 1] == pytest.approx(0.2, abs=1e-5)      # same article: cosine 1
+    assert two[0, 2] - none[0, 2] < two[0, 1] - none[0, 1] - 0.01      # other article: less
+    # One article for all: the term is a constant that local scaling takes away again (unless the
+    # floor binds; the shipped EMBEDDING_PARAMS have none).
+    scaled = dataclasses.replace(params, local_k=2, local_floor=G.EMBEDDING_PARAMS.local_floor)
+    one = G.similarity_matrix(texts, scaled, e, documents=["a"] * 4)
+    assert np.allclose(one, G.similarity_matrix(texts, dataclasses.replace(scaled, context=0.0), e), atol=1e-5)
+
+
+def test_blocked_path_with_context_and_conflicts_groups_as_the_dense_path():
+    texts = _ledger()
+    rng = np.random.default_rng(3)
+    texts = [t + (f" with {rng.choice([300, 3000])} jobs" if rng.random() < 0.3 else "") for t in texts]
+    documents = [t.split()[1][-2:] if len(t.split()) > 1 else "" for t in texts]  # a crude article per topic tag
+    params = dataclasses.replace(G.EMBEDDING_PARAMS, token_candidates=6, threshold=-0.02)
+    dense, _ = G.group_texts(texts, TokenFakeEmbedder(), params, documents=documents)
+    forced = G.Blocking(dense_limit=0, neighbours=30, chunk_cells=400)
+    blocked, _ = G.group_texts(texts, TokenFakeEmbedder(), params, forced, {}, documents=documents)
+    assert sorted(map(sorted, blocked)) == sorted(map(sorted, dense))
+    assert 5 < len(dense) < len(texts) / 2
