@@ -288,14 +288,13 @@ def tune_terms(reports, gold, embedder, base: G.GroupingParams) -> G.GroupingPar
     distinct, inverse = G._distinct([it.match_text for it in items])
     documents = G._documents(inverse, [it.article_id for it in items])
     everything = np.arange(len(distinct))
-    plain = G._Features(distinct, dataclasses.replace(base, context=0.0, conflict=1.0), embedder, documents)
-    raw = plain.block(everything)
-    conflicts = plain.conflicts(everything)
-    with_context = G._Features(distinct, dataclasses.replace(base, context=1.0), embedder, documents)
-    context = with_context.block(everything) - raw  # the context cosines alone
     best = (-1.0, base)
     for c in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3):
-        scaled = G.local_scaling(raw + c * context, base.local_k, base.local_floor) if plain.scaled else raw
+        # The features as the board builds them (the model's outputs are cached: cheap to repeat).
+        features = G._Features(distinct, dataclasses.replace(base, context=c, conflict=1.0), embedder, documents)
+        raw = features.block(everything)
+        conflicts = features.conflicts(everything)
+        scaled = G.local_scaling(raw, base.local_k, base.local_floor) if features.scaled else raw
         for weight in (0.0, 0.1, 0.2, 0.5, 1.0):
             sim = G._floored(scaled - weight * conflicts, raw, base.min_raw)[np.ix_(inverse, inverse)]
             for t in np.arange(base.threshold - 0.1, base.threshold + 0.1001, 0.01):

@@ -4,7 +4,10 @@ Similarity is a weighted sum of sentence-embedding cosines (MiniLM, `embeddings.
 propositions and of their predicate phrases, and a lexical overlap of key words (names, numbers,
 stemmed content words; the two sides of a news antonym pair count as the same word). With the model,
 each similarity is taken relative to how close the two texts are to their own nearest neighbours
-(`local_scaling`). Groups: average linkage at a threshold chosen on bench/claims_data's dev topics.
+(`local_scaling`). The cosine of the texts' article contexts is added before that (a short content
+names its event only through its article), and pairs stating different numbers of one counted thing or
+different times (`slots`) are pushed apart after it. Groups: average linkage at a threshold chosen on
+bench/claims_data's dev topics.
 Above `Blocking.dense_limit` texts no n x n matrix is built (top-K neighbours, sparse threshold graph,
 dense linkage per component). `claims.py` turns the groups into the board.
 """
