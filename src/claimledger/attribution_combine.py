@@ -140,6 +140,20 @@ def grow_cue(doc: Doc, text: str, att: Attribution, probability: dict[int, float
         hi -= 1
         while hi > span.end and doc[hi - 1].pos_ == "ADP":
             hi -= 1
+    # Growing left over a conjunction takes in another clause's verb ("overruled and said").
+    for i in range(span.start - 1, lo - 1, -1):
+        if doc[i].pos_ == "CCONJ":
+            lo = i + 1
+            break
+    # A grown preposition belongs to the cue when its object is the content ("asking for X"); one that
+    # sets the scene does not ("said in", "wrote on"). PolNeAR train, cue verb + preposition whose
+    # object is not content: "in" left out 190 times, kept 3; "on" 93 / 10; "of" 34 / 0; "at" 54 / 0;
+    # but "to" is kept 351 times to 52 ("responded to"), and "as" whatever follows ("labeled as").
+    # Counted for verbs; a noun keeps its preposition ("claim of").
+    starts = {p.start for p in (att.content_parts or [att.content])}
+    while hi > span.end and span.root.pos_ == "VERB" and doc[hi - 1].pos_ == "ADP" \
+            and doc[hi - 1].lower_ not in ("to", "as") and (hi == len(doc) or doc[hi].idx not in starts):
+        hi -= 1
     if (lo, hi) != (span.start, span.end):
         s, e = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
         att.cue = Cue(text[s:e], s, e, att.cue.lemma)
