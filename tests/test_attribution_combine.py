@@ -51,6 +51,31 @@ def test_tagged_attribution_is_added_only_where_rules_found_nothing(nlp):
     assert added.cue.lemma == "figure"
 
 
+@pytest.mark.parametrize("text,tagged_content,content", [
+    # one unquoted run cut short: the parse says where the reported clause ends
+    ("The mayor said the bridge would reopen. Residents figure the ferry stays in service.",
+     "the ferry stays", "the ferry stays in service"),
+    # a quoted content stays the tagger's (the quotation code never saw this cue)
+    ('The mayor said the bridge would reopen. Residents figure "the ferry stays in service."',
+     '"the ferry stays in service."', '"the ferry stays in service."'),
+])
+def test_a_tagged_cue_takes_its_content_from_the_parse_where_the_tagger_ran_short(nlp, text, tagged_content,
+                                                                                    content):
+    from claimledger.attribution_model import TaggedAttribution
+
+    doc = nlp(text)
+    ents = entities.extract(doc)
+    rules, _ = attribution.extract(doc, ents, use_model=False)
+
+    def frag(phrase):
+        start = text.index(phrase)
+        return [(start, start + len(phrase))]
+
+    tagged = [TaggedAttribution(source=frag("Residents"), cue=frag("figure"), content=frag(tagged_content))]
+    merged = combine.merge_model(doc, rules, tagged, Resolver(doc, ents), QuoteIndex(find_quotes(text)), [])
+    assert [a.content.text for a in merged if a.cue.text == "figure"] == [content]
+
+
 def test_rule_cue_the_tagger_rejects_is_dropped_but_structural_cues_stay(nlp, monkeypatch):
     from claimledger import attribution_model
     from claimledger.attribution_model import Tagging

@@ -78,7 +78,7 @@ def merge_touching(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
-def _tokens_chars(doc: Doc, i: int, j: int) -> tuple[int, int]:
+def tokens_chars(doc: Doc, i: int, j: int) -> tuple[int, int]:
     return doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
 
 
@@ -590,17 +590,17 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: QuoteIndex, claimed: set[int]
     `cue_after(char)` tells whether another cue follows a quotation ending at char (then that
     quotation is that cue's, not a continuation of this one)."""
     text = doc.text if text is None else text  # Doc.text re-joins every token: pass it when you have it
-    cs, ce = _tokens_chars(doc, *cand.cue)
+    cs, ce = tokens_chars(doc, *cand.cue)
     qs = quotes.quotes
     chosen: list[int] = []
-    src_chars = _tokens_chars(doc, *cand.source) if cand.source else (cs, ce)
+    src_chars = tokens_chars(doc, *cand.source) if cand.source else (cs, ce)
     clause_s, clause_e = min(cs, src_chars[0]), max(ce, src_chars[1])
     head = doc[cand.head] if cand.head >= 0 else None
     if head is not None and head.lemma_.lower() in C.ADDRESSEE_VERBS:
         # 'told CNN in an interview: "..."': the addressee and adjuncts belong to the cue clause.
         for c in head.children:
             if c.i > head.i and c.dep_ not in ("ccomp", "xcomp", "punct", "conj", "cc"):
-                clause_e = max(clause_e, _tokens_chars(doc, c.right_edge.i, c.right_edge.i + 1)[1])
+                clause_e = max(clause_e, tokens_chars(doc, c.right_edge.i, c.right_edge.i + 1)[1])
     # 'X said: "..."' / 'X said, "..."': a quotation right after the cue clause wins.
     j = bisect.bisect_left(quotes.starts, clause_e)
     if j < len(qs) and j not in claimed:
@@ -814,7 +814,7 @@ def nominal_candidates(doc: Doc) -> list[Candidate]:
                 e -= 1
             source = (s, e)
         out.append(Candidate(cue=(tok.i, tok.i + 1), lemma=tok.lemma_.lower(), head=tok.i, source=source,
-                             content=[_tokens_chars(doc, clause.left_edge.i, clause.right_edge.i + 1)]))
+                             content=[tokens_chars(doc, clause.left_edge.i, clause.right_edge.i + 1)]))
     return out
 
 
@@ -828,7 +828,7 @@ def sourceless_candidates(doc: Doc) -> list[Candidate]:
             head = tok.head
             frags = _subtree_minus(doc, head, [(tok.i, tok.i + 1)])
             out.append(Candidate(cue=(tok.i, tok.i + 1), lemma=low, head=tok.i,
-                                 content=[_tokens_chars(doc, s, e) for s, e in frags if e > s]))
+                                 content=[tokens_chars(doc, s, e) for s, e in frags if e > s]))
             continue
         if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in C.RAISING_VERBS:
             continue
@@ -841,7 +841,7 @@ def sourceless_candidates(doc: Doc) -> list[Candidate]:
         cue = cue_span(tok)
         frags = [_np_range(subj), (xcomp.left_edge.i, xcomp.right_edge.i + 1)]
         out.append(Candidate(cue=cue, lemma=tok.lemma_.lower(), head=tok.i,
-                             content=[_tokens_chars(doc, s, e) for s, e in frags if e > s]))
+                             content=[tokens_chars(doc, s, e) for s, e in frags if e > s]))
     return out
 
 
@@ -944,7 +944,7 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
         frags = [cut_trailing(doc, cut_nested(doc, f, tok, head_ids)) for f in content_fragments(tok, cue, src)]
         cand = Candidate(cue=cue, lemma=_cue_lemma(tok), source=src, head=tok.i,
                          clausal=any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children))
-        clipped = (clip_paragraph(text, *_tokens_chars(doc, s, e), anchor=doc[tok.i].idx) for s, e in frags if e > s)
+        clipped = (clip_paragraph(text, *tokens_chars(doc, s, e), anchor=doc[tok.i].idx) for s, e in frags if e > s)
         cand.content = [c for c in clipped if c[1] > c[0]]
         if tok.lower_ == "according":
             # "According to X, <clause>": the clause is the content; a quote only if it holds it.
@@ -1025,7 +1025,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
     nc_ranges = [(n.cue.start, n.cue.end) for n in no_comment]
     attributions: list[Attribution] = []
     for cand in candidates(doc, quotes):
-        cs, ce = _tokens_chars(doc, *cand.cue)
+        cs, ce = tokens_chars(doc, *cand.cue)
         if any(s <= cs < e for s, e in nc_ranges):
             continue
         parts = [Span.of(text, s, e) for s, e in cand.content]

@@ -9,10 +9,12 @@ here was chosen on PolNeAR train articles held out from the tagger (see each con
 from __future__ import annotations
 
 from spacy.tokens import Doc
+from spacy.tokens import Span as TokenSpan
 
 from . import attribution_model
 from . import cues as C
-from .attribution import Candidate, form_of, impersonal, make_source, merge_touching, polarity_of, trim_chars
+from .attribution import (Candidate, clip_paragraph, content_fragments, cut_trailing, form_of, impersonal, make_source,
+                          merge_touching, polarity_of, tokens_chars, trim_chars)
 from .quotations import QuoteIndex
 from .report import Attribution, Cue, Source, Span
 from .sources import Resolver
@@ -221,6 +223,22 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _parsed_content(doc: Doc, text: str, cue: TokenSpan, source: TokenSpan | None,
+                    tagged: list[tuple[int, int]], quotes: QuoteIndex) -> list[tuple[int, int]]:
+    """The content the rules' parse reading gives a tagged cue, when the tagger's own is one unquoted
+    run that it overlaps: the tagger finds the cue and roughly where its content lies, the parse knows
+    where a clause ends. A quoted or broken content stays the tagger's (the quotation code did not see
+    this cue). Per-outlet held-out content exact F1 59.00 -> 59.40, one-outlet 65.45 -> 65.55."""
+    if len(tagged) != 1 or quotes.at(tagged[0][0]) >= 0 or quotes.at(tagged[0][1] - 1) >= 0:
+        return []
+    head = cue.root
+    frags = [cut_trailing(doc, f) for f in content_fragments(head, (cue.start, cue.end),
+                                                             (source.start, source.end) if source is not None else None)]
+    clipped = (clip_paragraph(text, *tokens_chars(doc, s, e), anchor=head.idx) for s, e in frags if e > s)
+    ranges = [c for c in (trim_chars(text, s, e) for s, e in clipped) if c[1] > c[0]]
+    return ranges if any(_overlaps(r, tagged[0]) for r in ranges) else []
+
+
 def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribution_model.TaggedAttribution],
                 resolver: Resolver, quotes: QuoteIndex, no_comment: list[tuple[int, int]]) -> list[Attribution]:
     """Add the trained tagger's attributions where the rules found nothing.
@@ -244,12 +262,13 @@ def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribut
         cue_span = doc.char_span(*cue, alignment_mode="expand")
         if cue_span is None:
             continue
-        source = None
+        source = src = None
         if t.source:
             src = doc.char_span(min(s for s, _ in t.source), max(e for _, e in t.source), alignment_mode="expand")
             if src is not None:
                 source = make_source(doc, (src.start, src.end), resolver)
-        parts = [Span.of(text, s, e) for s, e in merge_touching(text, _close_dangling(doc, t.content))]
+        ranges = _parsed_content(doc, text, cue_span, src, t.content, quotes)
+        parts = [Span.of(text, s, e) for s, e in merge_touching(text, ranges or _close_dangling(doc, t.content))]
         content = Span.of(text, parts[0].start, parts[-1].end)
         lemma = cue_span.root.lemma_.lower()
         quoted = all(quotes.at(p.start) >= 0 and quotes.at(p.end - 1) >= 0 for p in parts)
