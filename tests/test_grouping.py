@@ -252,3 +252,46 @@ def test_blocked_path_with_context_and_conflicts_groups_as_the_dense_path():
     blocked, _ = G.group_texts(texts, TokenFakeEmbedder(), params, forced, {}, documents=documents)
     assert sorted(map(sorted, blocked)) == sorted(map(sorted, dense))
     assert 5 < len(dense) < len(texts) / 2
+
+
+# ------------------------------------------------------------------ anchors (names around each content)
+
+def test_anchor_index_signs_shared_disjoint_and_unanchored():
+    anchors = [frozenset({"harlow"}), frozenset({"harlow", "kelo"}), frozenset({"brenna"}), frozenset()]
+    signs = G._AnchorIndex(anchors).block()
+    assert signs[0, 1] == signs[1, 0] == 1.0       # a shared name
+    assert signs[0, 2] == signs[1, 2] == -1.0      # both anchored, nothing shared
+    assert not signs[3].any() and not signs[:, 3].any()  # no anchors: no opinion
+    assert np.array_equal(G._AnchorIndex(anchors).subset(np.array([2, 0])).block(), signs[np.ix_([2, 0], [2, 0])])
+
+
+def test_anchor_terms_move_exactly_the_anchored_pairs_and_are_inert_at_zero():
+    texts = ["lightning had ignited the fire", "a lightning strike started the blaze",
+             "there had been a fire on board", "the crew landed safely"]
+    anchors = [frozenset({"harlow"}), frozenset({"harlow"}), frozenset({"veltra air"}), frozenset()]
+    base = dataclasses.replace(G.SENTENCE_PARAMS, conflict=0.0)
+    e = TokenFakeEmbedder()
+    plain = G.similarity_matrix(texts, base, e)
+    assert np.allclose(G.similarity_matrix(texts, base, e, anchors=anchors), plain)
+    moved = G.similarity_matrix(texts, dataclasses.replace(base, anchor_bonus=0.1, anchor_penalty=0.3), e,
+                                anchors=anchors)
+    delta = moved - plain
+    assert delta[0, 1] == pytest.approx(0.1, abs=1e-6) and delta[1, 0] == pytest.approx(0.1, abs=1e-6)
+    assert delta[0, 2] == pytest.approx(-0.3, abs=1e-6) and delta[2, 1] == pytest.approx(-0.3, abs=1e-6)
+    assert np.allclose(delta[3], 0.0) and np.allclose(delta[:, 3], 0.0)
+
+
+def test_blocked_path_with_anchors_groups_as_the_dense_path():
+    texts = _ledger()
+    rng = np.random.default_rng(5)
+    names = ["harlow", "kelo", "brenna"]
+    anchors = [frozenset({str(rng.choice(names))}) if rng.random() < 0.5 else frozenset() for _ in texts]
+    params = dataclasses.replace(G.EMBEDDING_PARAMS, token_candidates=6, threshold=-0.02, anchor_bonus=0.05,
+                                 anchor_penalty=0.2)
+    dense, _ = G.group_texts(texts, TokenFakeEmbedder(), params, anchors=anchors)
+    forced = G.Blocking(dense_limit=0, neighbours=30, chunk_cells=400)
+    blocked, _ = G.group_texts(texts, TokenFakeEmbedder(), params, forced, {}, anchors=anchors)
+    assert sorted(map(sorted, blocked)) == sorted(map(sorted, dense))
+    without, _ = G.group_texts(texts, TokenFakeEmbedder(), dataclasses.replace(params, anchor_penalty=0.0,
+                                                                                anchor_bonus=0.0))
+    assert sorted(map(sorted, without)) != sorted(map(sorted, dense))  # the terms did change something
