@@ -4,13 +4,11 @@ The set (bench/claims_data/propositions.txt) is hand-written: topics of 2-3 rela
 (near-misses of each other), each proposition with 3-6 paraphrased attributions over 2-3 short
 articles per topic. Topics are split into dev (used to choose the grouping weight and threshold) and
 test (reported). Articles are built as report dicts directly, so the figures measure grouping and
-stance, not the attribution extractor; their `entities` come from the analyzer's own entity stage. Each
-sentence is 'Source cue that content.', so the only names around a content are in its source phrase.
+stance, not the attribution extractor.
 
     python bench/claims.py                 # figures on dev and test with the shipped parameters
     python bench/claims.py --tune          # grid-search weights/local scaling/threshold on dev, then report
     python bench/claims.py --tune-terms --split dev   # article context, conflict penalty, threshold on dev
-    python bench/claims.py --tune-anchors --split dev # anchor bonus/penalty (names around each content) on dev
     python bench/claims.py --lexical       # without the embedding model
     python bench/claims.py --errors        # also list stance errors and wrong merges/splits
     python bench/claims.py --pipeline      # end to end, on what the attribution extractor finds
@@ -117,8 +115,6 @@ def build_reports(rows: list[GoldAttribution], dates: dict[str, str]) -> tuple[l
         from claimledger.attribution import polarity_of
     except ImportError:  # the extractor is optional here: the board does not read `polarity`
         polarity_of = None
-    from claimledger import entities as E
-
     nlp = load_nlp()
     by_article: dict[str, list[GoldAttribution]] = defaultdict(list)
     for g in rows:
@@ -145,11 +141,9 @@ def build_reports(rows: list[GoldAttribution], dates: dict[str, str]) -> tuple[l
                 "polarity": polarity_of(lemma, g.cue, content) if polarity_of else "affirm",
             })
             gold[(article_id, f"a{n}")] = g
-        # Entities as the analyzer's own stage finds them: the anchors of each content come from them.
         reports.append({"schema": "claimledger.report/1",
                         "article": {"id": article_id, "published": dates.get(article_id)},
-                        "text": text.rstrip(), "entities": [e.to_dict() for e in E.extract(nlp(text.rstrip()))],
-                        "attributions": attributions})
+                        "text": text.rstrip(), "attributions": attributions})
     return reports, gold
 
 
@@ -316,46 +310,6 @@ def tune_terms(reports, gold, embedder, base: G.GroupingParams) -> G.GroupingPar
     return tuned
 
 
-def tune_anchors(reports, gold, embedder, base: G.GroupingParams) -> G.GroupingParams:
-    """`base` with the anchor bonus, anchor penalty, whether source names count as anchors, and the
-    threshold that give the best pairwise F1 on dev (ties: no source names, smaller weights, lower
-    threshold). The other terms stay as shipped."""
-    base = G.effective_params(base, embedder)
-    gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
-    best = (-1.0, base)
-    items = C._items(reports)
-    keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
-    distinct, inverse = G._distinct([it.match_text for it in items])
-    for include_source in (False, True):
-        anchors = G._anchor_sets(inverse, len(distinct), [it.anchor_names(include_source) for it in items])
-        print(f"  source names {'in' if include_source else 'out'}: {sum(map(bool, anchors))}/{len(distinct)} "
-              f"texts have anchors")
-        everything = np.arange(len(distinct))
-        features = G._Features(distinct, base, embedder, None, anchors)
-        raw = features.block(everything)
-        scaled = G.local_scaling(raw, base.local_k, base.local_floor) if features.scaled else raw
-        slot = features.conflicts(everything)
-        signs = G._AnchorIndex(anchors).block()
-        for bonus in (0.0, 0.05, 0.1, 0.15, 0.2):
-            for penalty in (0.0, 0.05, 0.1, 0.15, 0.2, 0.3):
-                adjust = np.where(signs > 0, -bonus, np.where(signs < 0, penalty, 0.0)).astype(np.float32)
-                sim = G._floored(scaled - slot - adjust, raw, base.min_raw)[np.ix_(inverse, inverse)]
-                for t in np.arange(base.threshold - 0.1, base.threshold + 0.1001, 0.01):
-                    groups = G.average_linkage(sim, float(t))
-                    f1 = pairwise([[keys[i] for i in g] for g in groups], gold_of)["f1"]
-                    if f1 > best[0] + 1e-9:
-                        best = (f1, dataclasses.replace(base, anchor_bonus=bonus, anchor_penalty=penalty,
-                                                        anchor_source=include_source,
-                                                        threshold=round(float(t), 3)))
-                at = G.average_linkage(sim, base.threshold)
-                print(f"    bonus={bonus} penalty={penalty}: dev F1 at the shipped threshold "
-                      f"{pairwise([[keys[i] for i in g] for g in at], gold_of)['f1']:.3f}")
-    f1, tuned = best
-    print(f"dev-tuned anchor_bonus={tuned.anchor_bonus} anchor_penalty={tuned.anchor_penalty} "
-          f"anchor_source={tuned.anchor_source} threshold={tuned.threshold} (dev pairwise F1 {f1:.3f})")
-    return tuned
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tune", action="store_true",
@@ -363,9 +317,6 @@ def main() -> None:
     ap.add_argument("--tune-terms", action="store_true",
                     help="choose the article-context weight, the conflict penalty (numbers, times) and the "
                          "threshold on dev, over the shipped terms")
-    ap.add_argument("--tune-anchors", action="store_true",
-                    help="choose the anchor bonus and penalty (names in each content's own sentence), whether "
-                         "source names count, and the threshold on dev, over the shipped terms")
     ap.add_argument("--lexical", action="store_true", help="no embeddings: lexical similarity only")
     ap.add_argument("--errors", action="store_true", help="print stance errors and grouping mistakes")
     ap.add_argument("--pipeline", action="store_true",
@@ -404,17 +355,12 @@ def main() -> None:
             ap.error("--tune-terms needs dev topics (the confirm set has none, by design) and the model")
         base = params or G.EMBEDDING_PARAMS
         params = tune_terms(*splits["dev"], embedder, dataclasses.replace(base, context=0.0, conflict=0.0))
-    if args.tune_anchors:
-        if "dev" not in splits or embedder is None:
-            ap.error("--tune-anchors needs dev topics (the confirm set has none, by design) and the model")
-        params = tune_anchors(*splits["dev"], embedder, params or G.EMBEDDING_PARAMS)
     used = G.effective_params(params or (G.EMBEDDING_PARAMS if embedder is not None else G.LEXICAL_PARAMS),
                               embedder)
     print(f"grouping: {'MiniLM + lexical' if embedder is not None else 'lexical only'}, "
           f"weight={used.weight} predicate={used.predicate} token={used.token} local_k={used.local_k} "
           f"local_floor={used.local_floor} context={used.context} conflict={used.conflict} "
-          f"anchor_bonus={used.anchor_bonus} anchor_penalty={used.anchor_penalty} "
-          f"anchor_source={used.anchor_source} threshold={used.threshold}")
+          f"threshold={used.threshold}")
     for split in present if args.split == "both" else (args.split,):
         reports, gold = splits[split]
         if args.pipeline:

@@ -469,35 +469,3 @@ def test_a_relayed_quote_names_whom_its_source_quotes():
     assert "quoting</span> Mara &lt;Holt&gt;" in page and "<Holt>" not in page
     plain = C.build_claims(DAM_REPORTS, use_embeddings=False)[0].entries[0]
     assert plain.quoting is None and "quoting" not in plain.to_dict() and "quoting" not in plain.who
-
-
-def _mention(text: str, name: str, typ: str, word: str, n: int) -> dict:
-    start = text.index(word)
-    return {"id": f"e{n}", "name": name, "type": typ,
-            "mentions": [{"start": start, "end": start + len(word), "text": word}]}
-
-
-def test_anchors_are_names_in_the_contents_own_sentence_outside_the_content():
-    text = ("Investigators at the Harlow depot said on Friday in Kelo that lightning had ignited the fire. "
-            "Chief Ola Vik said that Brenna was safe.")
-    source = "Investigators at the Harlow depot"
-    content = "lightning had ignited the fire"
-    c0 = text.index(content)
-    vik = text.index("Chief Ola Vik")
-    entities = [_mention(text, "Harlow", "FAC", "Harlow", 1), _mention(text, "Kelo", "GPE", "Kelo", 2),
-                _mention(text, "Ola Vik", "PERSON", "Ola Vik", 3), _mention(text, "Brenna", "GPE", "Brenna", 4)]
-    report = {"article": {"id": "x"}, "text": text, "entities": entities, "attributions": [
-        {"id": "a1", "source": {"text": source, "start": 0, "end": len(source), "name": None, "kind": "group"},
-         "cue": {"text": "said", "lemma": "say"}, "content": {"text": content, "start": c0, "end": c0 + len(content)}},
-        {"id": "a2", "source": {"text": "Chief Ola Vik", "start": vik, "end": vik + 13, "name": "Ola Vik",
-                                "kind": "person"},
-         "cue": {"text": "said", "lemma": "say"},
-         "content": {"text": "Brenna was safe", "start": text.index("Brenna"), "end": len(text) - 1}}]}
-    first, second = C._items([report])
-    assert first.anchors == {"kelo"}                 # around the content, outside the source
-    assert first.source_anchors == {"harlow"}        # inside the source phrase, not its speaker
-    assert first.anchor_names(True) == {"kelo", "harlow"} and first.anchor_names(False) == {"kelo"}
-    # Brenna is the content itself and Vik the speaker's own name (keyed by surname): no anchors.
-    assert second.anchors == frozenset() and second.source_anchors == frozenset()
-    # A report without entities (or the bench's hand-built dicts) gives none.
-    assert all(not it.anchors for it in C._items(DAM_REPORTS))

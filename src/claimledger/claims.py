@@ -10,7 +10,6 @@ Input is any iterable of `claimledger.report/1` dicts (one article, a JSONL file
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import hashlib
 import html
@@ -116,11 +115,6 @@ class _Item:
     article_id: str
     published: str | None
     core: str
-    anchors: frozenset[str] = frozenset()         # names around the content, outside the source
-    source_anchors: frozenset[str] = frozenset()  # names in the source span but the speaker's own
-
-    def anchor_names(self, with_source: bool) -> frozenset[str]:
-        return self.anchors | self.source_anchors if with_source else self.anchors
 
     @property
     def match_text(self) -> str:
@@ -128,79 +122,16 @@ class _Item:
         return st.without_negation(self.core)
 
 
-_SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019')\]]*\s+")
-
-
-def _anchors(report: dict[str, Any], attribution: dict[str, Any], ends: list[int]
-             ) -> tuple[frozenset[str], frozenset[str]]:
-    """Names of the report's entities mentioned in the sentence(s) holding the attribution's content,
-    outside the content: what the statement is about when the content itself names nothing. Those
-    outside the source span, and those inside it that are not the speaker's own name ("Investigators
-    at the Harlow depot" says where; "Finance Minister Ana Ruiz" only who speaks). `ends`: the text's
-    sentence end offsets, ascending."""
-    content = attribution.get("content") or {}
-    c0, c1 = content.get("start"), content.get("end")
-    if c0 is None or c1 is None or c1 <= c0:
-        return frozenset(), frozenset()
-    i = bisect.bisect_right(ends, c0)
-    s0 = ends[i - 1] if i else 0
-    j = bisect.bisect_left(ends, c1)
-    s1 = ends[j] if j < len(ends) else len(report.get("text") or "")
-    source = attribution.get("source") or {}
-    r0, r1 = source.get("start"), source.get("end")
-    # The speaker's own name is who speaks, not what about: one speaker states many propositions.
-    own = _anchor_key({"name": source.get("name") or "", "type": "PERSON" if source.get("kind") == "person"
-                       else ""})
-    text = report.get("text") or ""
-    around: set[str] = set()
-    in_source: set[str] = set()
-    for entity in report.get("entities") or []:
-        key = _anchor_key(entity)
-        for m in entity.get("mentions") or []:
-            m0, m1 = m.get("start", 0), m.get("end", 0)
-            if not (s0 <= m0 and m1 <= s1) or (m0 < c1 and c0 < m1) or not key:
-                continue
-            if r0 is not None and r1 is not None and m0 < r1 and r0 < m1:
-                if key != own and entity.get("id") != source.get("entity") and \
-                        not _is_head(text[r0:m0], m1 >= r1):
-                    in_source.add(key)
-            else:
-                around.add(key)
-    return frozenset(around), frozenset(in_source)
-
-
-_PREPOSITION = re.compile(r"\b(?:at|of|from|in|for|with|by|on|near)\b", re.I)
-
-
-def _is_head(before: str, at_end: bool) -> bool:
-    """A name ending the source phrase, not inside a prepositional phrase, is the speaker itself
-    ("Defence Minister Oleg Marin", "a rights group, Civic Watch"; not "analysts at Merrow Bank")."""
-    return at_end and not _PREPOSITION.search(before)
-
-
-def _anchor_key(entity: dict[str, Any]) -> str:
-    # Entities are resolved within one article only: "Tomas Vela" here is "Vela" in the next article.
-    words = str(entity.get("name", "")).lower().split()
-    if entity.get("type") == "PERSON" and words:
-        return words[-1]
-    return " ".join(words)
-
-
 def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
     items: list[_Item] = []
     for report in reports:
         article = report.get("article") or {}
-        text = report.get("text") or ""
-        has_entities = bool(report.get("entities"))
-        ends = [m.end() for m in _SENTENCE_END.finditer(text)] if has_entities else []
         for attribution in report.get("attributions") or []:
             content = content_words(attribution.get("content"))
             proposition = st.core(content)
             if len(WORD_RE.findall(proposition)) < 2:  # "No." or a lone name states nothing to group
                 continue
-            anchors = _anchors(report, attribution, ends) if has_entities else (frozenset(), frozenset())
-            items.append(_Item(attribution, str(article.get("id", "")), article.get("published"), proposition,
-                               *anchors))
+            items.append(_Item(attribution, str(article.get("id", "")), article.get("published"), proposition))
     return items
 
 # ------------------------------------------------------------------ claims
@@ -256,11 +187,8 @@ def group_items(items: list[_Item], embedder: Any = None, params: GroupingParams
                 stats: dict[str, Any] | None = None) -> tuple[list[list[int]], list[np.ndarray]]:
     """Indices of `items` grouped into propositions, and per group each member's centrality (its mean
     similarity to the others). `stats`, when given, receives how the blocked path went."""
-    if params is None:
-        params = EMBEDDING_PARAMS if embedder is not None else LEXICAL_PARAMS
     return group_texts([it.match_text for it in items], embedder, params, blocking, stats,
-                       documents=[it.article_id for it in items],
-                       anchors=[it.anchor_names(params.anchor_source) for it in items])
+                       documents=[it.article_id for it in items])
 
 
 def resolve_embedder(use_embeddings: bool = True) -> Any:

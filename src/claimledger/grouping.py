@@ -43,12 +43,6 @@ class GroupingParams:
 
     `conflict` is subtracted, after local scaling, from the similarity of two texts that give different
     numbers of the same counted thing or different times of one kind (see `slots`).
-
-    Anchors (`_AnchorIndex`): what each content's own sentence names outside the content (entities
-    around it: "Investigators at the Harlow depot said lightning had ignited the fire"). After local
-    scaling, `anchor_bonus` is added to two texts whose anchors share a name and `anchor_penalty`
-    subtracted from two texts that both have anchors and share none. Without anchors nothing changes.
-    `anchor_source`: names inside the source span count as anchors too (claims.py builds the anchors).
     """
 
     weight: float
@@ -62,9 +56,6 @@ class GroupingParams:
     without_tokens: GroupingParams | None = None
     conflict: float = 0.0
     context: float = 0.0
-    anchor_bonus: float = 0.0
-    anchor_penalty: float = 0.0
-    anchor_source: bool = False
 
 
 # Sentence vectors only: chosen on the dev topics of bench/claims_data (python bench/claims.py --tune),
@@ -80,12 +71,6 @@ SENTENCE_PARAMS = GroupingParams(weight=0.9, threshold=-0.05, predicate=0.1, loc
 # The article-context term stays off: it won on dev (0.793 at 0.2) because the bench's articles each hold
 # one topic, so sharing an article gives the topic away; real articles carry several claims, and on the
 # confirmation topics (one event, near-misses in the same articles) it lost (0.468).
-# The anchor terms stay off: `python bench/claims.py --tune-anchors --split dev` finds no setting that
-# helps. The bench's sentences hold no names around a content but the source's: none of the 147 dev
-# contents has an anchor outside its source phrase, 5 have one inside it ("analysts at Merrow Bank"),
-# which changes no group. A first version that also counted the speakers' own names (49 anchored; not
-# kept) lost (dev F1 0.728 -> at most 0.692 with any penalty > 0): one speaker states several
-# propositions, and the paraphrases of one come from different speakers.
 EMBEDDING_PARAMS = GroupingParams(weight=0.2, threshold=-0.06, predicate=0.1, local_k=5, local_floor=0.0,
                                   token=0.7, without_tokens=SENTENCE_PARAMS, context=0.0, conflict=0.5)
 LEXICAL_PARAMS = GroupingParams(weight=0.0, threshold=0.125)
@@ -353,46 +338,6 @@ class _SlotIndex:
         return self.rows(np.arange(len(self.per_text)))
 
 
-class _AnchorIndex:
-    """Each text's anchors (names from the sentence around its content) as postings. `rows` gives +1
-    where two texts share an anchor, -1 where both have anchors and share none, else 0."""
-
-    def __init__(self, per_text: list[frozenset[str]]) -> None:
-        self.per_text = per_text
-        keys: dict[str, int] = {}
-        post: list[list[int]] = []
-        self.terms: list[list[int]] = []
-        for i, names in enumerate(per_text):
-            mine = []
-            for name in names:
-                k = keys.setdefault(name, len(keys))
-                if k == len(post):
-                    post.append([])
-                post[k].append(i)
-                mine.append(k)
-            self.terms.append(mine)
-        self.post = [np.array(p, dtype=np.int64) for p in post]
-        self.has = np.array([bool(t) for t in self.terms], dtype=bool)
-
-    def subset(self, idx: np.ndarray) -> _AnchorIndex:
-        return _AnchorIndex([self.per_text[i] for i in idx])
-
-    def rows(self, idx: np.ndarray) -> np.ndarray:
-        n, c = len(self.per_text), len(idx)
-        out = np.zeros((c, n), dtype=np.float32)
-        at = [self.post[k] + r * n for r, i in enumerate(idx) for k in self.terms[i]]
-        if at:
-            shared = np.bincount(np.concatenate(at), minlength=c * n).reshape(c, n) > 0
-            out[shared] = 1.0
-        else:
-            shared = np.zeros((c, n), dtype=bool)
-        out[self.has[idx][:, None] & self.has[None, :] & ~shared] = -1.0
-        return out
-
-    def block(self) -> np.ndarray:
-        return self.rows(np.arange(len(self.per_text)))
-
-
 # Near-duplicates (wire copy lightly edited: "reportedly ...", "... on Tuesday") are one text for local
 # scaling. Not tuned: on the dev topics the closest two different attributions reach 0.897 (one claim,
 # asserted and denied), so it changes nothing there; with every dev attribution copied into four
@@ -548,11 +493,9 @@ class _Features:
     few texts (one component)."""
 
     def __init__(self, texts: list[str], params: GroupingParams, embedder: Any = None,
-                 documents: tuple[np.ndarray, np.ndarray] | None = None,
-                 anchors: list[frozenset[str]] | None = None) -> None:
+                 documents: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """`documents`: for each attribution, its distinct text (index into `texts`) and its article
-        (any integer id); needed only for the `context` term. `anchors`: each distinct text's anchor
-        names (see `_anchor_sets`), for the anchor terms."""
+        (any integer id); needed only for the `context` term."""
         params = effective_params(params, embedder)
         self.texts = texts
         self.parts: list[tuple[float, np.ndarray]] = []
@@ -564,8 +507,6 @@ class _Features:
         self._align_args: tuple[Any, int] | None = None
         self.conflict_weight = params.conflict
         self._slots: _SlotIndex | None = None
-        self.anchor_weights = (params.anchor_bonus, params.anchor_penalty)
-        self._anchors = _AnchorIndex(anchors) if anchors is not None and any(self.anchor_weights) else None
         if embedder is not None and params.weight + params.predicate + params.token > 0.0:
             vectors = embedder.embed(texts)
             self.parts.append((params.weight, vectors))
@@ -620,36 +561,25 @@ class _Features:
         return self._slots
 
     def conflicts(self, idx: np.ndarray) -> np.ndarray:
-        """What is subtracted after local scaling among the texts `idx` (float32, len(idx) x len(idx)):
-        the slot conflict penalty, and the anchor penalty minus the anchor bonus."""
-        out = np.zeros((len(idx), len(idx)), dtype=np.float32)
-        whole = len(idx) == len(self.texts) and np.array_equal(idx, np.arange(len(idx)))
-        if self.conflict_weight:
-            index = self._slot_index()
-            out += np.float32(self.conflict_weight) * (index.block() if whole else index.subset(idx).block())
-        if self._anchors is not None:
-            out += self._anchor_term(self._anchors.block() if whole else self._anchors.subset(idx).block())
-        return out
-
-    def _anchor_term(self, signs: np.ndarray) -> np.ndarray:
-        bonus, penalty = self.anchor_weights
-        return np.where(signs > 0, np.float32(-bonus), np.where(signs < 0, np.float32(penalty), np.float32(0)))
+        """The conflict penalty among the texts `idx` (`conflict` x 0/1, float32, len(idx) x len(idx))."""
+        if not self.conflict_weight:
+            return np.zeros((len(idx), len(idx)), dtype=np.float32)
+        index = self._slot_index()
+        block = index.block() if len(idx) == len(self.texts) and np.array_equal(idx, np.arange(len(idx))) \
+            else index.subset(idx).block()
+        return np.float32(self.conflict_weight) * block
 
     def neighbour_conflicts(self, ids: np.ndarray, chunk_cells: int) -> np.ndarray:
         """The conflict penalty of each text with each of its neighbours `ids` (n x k), by row chunks."""
         out = np.zeros(ids.shape, dtype=np.float32)
-        if not self.conflict_weight and self._anchors is None:
+        if not self.conflict_weight:
             return out
         n = len(self.texts)
         step = max(1, chunk_cells // max(n, 1))
         for start in range(0, n, step):
             rows = np.arange(start, min(n, start + step))
-            if self.conflict_weight:
-                out[rows] = np.float32(self.conflict_weight) * np.take_along_axis(
-                    self._slot_index().rows(rows), ids[rows], axis=1)
-            if self._anchors is not None:
-                out[rows] += self._anchor_term(np.take_along_axis(self._anchors.rows(rows), ids[rows], axis=1))
-        return out
+            out[rows] = np.take_along_axis(self._slot_index().rows(rows), ids[rows], axis=1)
+        return np.float32(self.conflict_weight) * out
 
     def _alignment(self) -> _TokenAlignment:
         if self._align is None:
@@ -733,17 +663,6 @@ def _distinct(texts: list[str]) -> tuple[list[str], np.ndarray]:
     return [str(t) for t in unique], inverse.reshape(-1)
 
 
-def _anchor_sets(inverse: np.ndarray, n: int, anchors: list[frozenset[str]] | None
-                 ) -> list[frozenset[str]] | None:
-    """Each distinct text's anchors: the union over its attributions (wire copy in several articles)."""
-    if anchors is None:
-        return None
-    out: list[set[str]] = [set() for _ in range(n)]
-    for i, names in zip(inverse, anchors):
-        out[i].update(names)
-    return [frozenset(x) for x in out]
-
-
 def _documents(inverse: np.ndarray, documents: list[Any] | None) -> tuple[np.ndarray, np.ndarray] | None:
     if documents is None:
         return None
@@ -762,14 +681,12 @@ def _floored(sim: np.ndarray, raw: np.ndarray, min_raw: float) -> np.ndarray:
 
 
 def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None,
-                      documents: list[Any] | None = None,
-                      anchors: list[frozenset[str]] | None = None) -> np.ndarray:
+                      documents: list[Any] | None = None) -> np.ndarray:
     """The dense n x n similarity of `texts` (the exact path, for up to `Blocking.dense_limit` texts);
-    `documents`: each text's article id, for the `context` term; `anchors`: each text's anchor names."""
+    `documents`: each text's article id, for the `context` term."""
     params = effective_params(params, embedder)
     distinct, inverse = _distinct(texts)
-    features = _Features(distinct, params, embedder, _documents(inverse, documents),
-                         _anchor_sets(inverse, len(distinct), anchors))
+    features = _Features(distinct, params, embedder, _documents(inverse, documents))
     raw = features.block(np.arange(len(distinct)))
     sim = local_scaling(raw, params.local_k, params.local_floor) if features.scaled else raw
     sim = _floored(sim - features.conflicts(np.arange(len(distinct))), raw, params.min_raw)
@@ -889,22 +806,19 @@ def _centrality(block: np.ndarray) -> np.ndarray:
 
 def group_texts(texts: list[str], embedder: Any = None, params: GroupingParams | None = None,
                 blocking: Blocking | None = None, stats: dict[str, Any] | None = None,
-                documents: list[Any] | None = None, anchors: list[frozenset[str]] | None = None
-                ) -> tuple[list[list[int]], list[np.ndarray]]:
+                documents: list[Any] | None = None) -> tuple[list[list[int]], list[np.ndarray]]:
     """Indices of `texts` grouped into propositions, and per group each member's centrality (its mean
     similarity to the others). `stats`, when given, receives how the blocked path went; `documents`
-    (each text's article id) lets the `context` term see which articles the texts come from; `anchors`
-    (each text's names from its sentence around the content) feed the anchor terms."""
+    (each text's article id) lets the `context` term see which articles the texts come from."""
     if params is None:
         params = EMBEDDING_PARAMS if embedder is not None else LEXICAL_PARAMS
     params = effective_params(params, embedder)
     blocking = blocking or BLOCKING
     if len(texts) <= blocking.dense_limit:
-        sim = similarity_matrix(texts, params, embedder, documents, anchors)
+        sim = similarity_matrix(texts, params, embedder, documents)
         groups = average_linkage(sim, params.threshold)
         return groups, [_centrality(sim[np.ix_(g, g)]) for g in groups]
-    return _blocked_groups(texts, params, embedder, blocking, stats if stats is not None else {}, documents,
-                           anchors)
+    return _blocked_groups(texts, params, embedder, blocking, stats if stats is not None else {}, documents)
 
 
 # ------------------------------------------------------------------ blocking (large ledgers)
@@ -1007,13 +921,11 @@ def _pieces(nodes: np.ndarray, a: np.ndarray, b: np.ndarray, weight: np.ndarray,
 
 
 def _blocked_groups(texts: list[str], params: GroupingParams, embedder: Any, blocking: Blocking,
-                    stats: dict[str, Any], documents: list[Any] | None = None,
-                    anchors: list[frozenset[str]] | None = None
+                    stats: dict[str, Any], documents: list[Any] | None = None
                     ) -> tuple[list[list[int]], list[np.ndarray]]:
     distinct, inverse = _distinct(texts)
     n = len(distinct)
-    features = _Features(distinct, params, embedder, _documents(inverse, documents),
-                         _anchor_sets(inverse, n, anchors))
+    features = _Features(distinct, params, embedder, _documents(inverse, documents))
     ids, values = _neighbours(features, blocking.neighbours, blocking.chunk_cells)
     scale = _blocked_scales(features, ids, values, params, blocking.chunk_cells) if features.scaled \
         else np.zeros(n, dtype=np.float32)
