@@ -8,7 +8,7 @@ stance, not the attribution extractor.
 
     python bench/claims.py                 # figures on dev and test with the shipped parameters
     python bench/claims.py --tune          # grid-search weights/local scaling/threshold on dev, then report
-    python bench/claims.py --tune-terms --split dev   # article context, conflict penalty, threshold on dev
+    python bench/claims.py --tune-terms --split dev   # conflict penalty and threshold on dev
     python bench/claims.py --lexical       # without the embedding model
     python bench/claims.py --errors        # also list stance errors and wrong merges/splits
     python bench/claims.py --pipeline      # end to end, on what the attribution extractor finds
@@ -279,34 +279,31 @@ def tune(reports, gold, embedder, lexical_only: bool) -> G.GroupingParams:
 
 
 def tune_terms(reports, gold, embedder, base: G.GroupingParams) -> G.GroupingParams:
-    """`base` with the article-context weight, conflict penalty and threshold that give the best pairwise
-    F1 on dev (ties: the smaller weights, then the lower threshold). The other terms stay as shipped."""
+    """`base` with the conflict penalty and threshold that give the best pairwise F1 on dev (ties: the
+    smaller penalty, then the lower threshold). The other terms stay as shipped."""
     items = C._items(reports)
     keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
     gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
     base = G.effective_params(base, embedder)
     distinct, inverse = G._distinct([it.match_text for it in items])
-    documents = G._documents(inverse, [it.article_id for it in items])
     everything = np.arange(len(distinct))
     best = (-1.0, base)
-    for c in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3):
-        # The features as the board builds them (the model's outputs are cached: cheap to repeat).
-        features = G._Features(distinct, dataclasses.replace(base, context=c, conflict=1.0), embedder, documents)
-        raw = features.block(everything)
-        conflicts = features.conflicts(everything)
-        scaled = G.local_scaling(raw, base.local_k, base.local_floor) if features.scaled else raw
-        for weight in (0.0, 0.1, 0.2, 0.5, 1.0):
-            sim = G._floored(scaled - weight * conflicts, raw, base.min_raw)[np.ix_(inverse, inverse)]
-            for t in np.arange(base.threshold - 0.1, base.threshold + 0.1001, 0.01):
-                groups = G.average_linkage(sim, float(t))
-                f1 = pairwise([[keys[i] for i in g] for g in groups], gold_of)["f1"]
-                if f1 > best[0] + 1e-9:
-                    best = (f1, dataclasses.replace(base, context=c, conflict=weight, threshold=round(float(t), 3)))
-            print(f"  context={c} conflict={weight}: dev F1 at the shipped threshold "
-                  f"{pairwise([[keys[i] for i in g] for g in G.average_linkage(sim, base.threshold)], gold_of)['f1']:.3f}")
+    # The features as the board builds them, once: the penalty is applied after them.
+    features = G._Features(distinct, dataclasses.replace(base, conflict=1.0), embedder)
+    raw = features.block(everything)
+    conflicts = features.conflicts(everything)
+    scaled = G.local_scaling(raw, base.local_k, base.local_floor) if features.scaled else raw
+    for weight in (0.0, 0.1, 0.2, 0.5, 1.0):
+        sim = G._floored(scaled - weight * conflicts, raw, base.min_raw)[np.ix_(inverse, inverse)]
+        for t in np.arange(base.threshold - 0.1, base.threshold + 0.1001, 0.01):
+            groups = G.average_linkage(sim, float(t))
+            f1 = pairwise([[keys[i] for i in g] for g in groups], gold_of)["f1"]
+            if f1 > best[0] + 1e-9:
+                best = (f1, dataclasses.replace(base, conflict=weight, threshold=round(float(t), 3)))
+        print(f"  conflict={weight}: dev F1 at the shipped threshold "
+              f"{pairwise([[keys[i] for i in g] for g in G.average_linkage(sim, base.threshold)], gold_of)['f1']:.3f}")
     tuned = best[1]
-    print(f"dev-tuned context={tuned.context} conflict={tuned.conflict} threshold={tuned.threshold} "
-          f"(dev pairwise F1 {best[0]:.3f})")
+    print(f"dev-tuned conflict={tuned.conflict} threshold={tuned.threshold} (dev pairwise F1 {best[0]:.3f})")
     return tuned
 
 
@@ -315,8 +312,8 @@ def main() -> None:
     ap.add_argument("--tune", action="store_true",
                     help="choose weights, local scaling and threshold on dev before reporting")
     ap.add_argument("--tune-terms", action="store_true",
-                    help="choose the article-context weight, the conflict penalty (numbers, times) and the "
-                         "threshold on dev, over the shipped terms")
+                    help="choose the conflict penalty (numbers, times) and the threshold on dev, over the "
+                         "shipped terms")
     ap.add_argument("--lexical", action="store_true", help="no embeddings: lexical similarity only")
     ap.add_argument("--errors", action="store_true", help="print stance errors and grouping mistakes")
     ap.add_argument("--pipeline", action="store_true",
@@ -354,12 +351,12 @@ def main() -> None:
         if "dev" not in splits or embedder is None:
             ap.error("--tune-terms needs dev topics (the confirm set has none, by design) and the model")
         base = params or G.EMBEDDING_PARAMS
-        params = tune_terms(*splits["dev"], embedder, dataclasses.replace(base, context=0.0, conflict=0.0))
+        params = tune_terms(*splits["dev"], embedder, dataclasses.replace(base, conflict=0.0))
     used = G.effective_params(params or (G.EMBEDDING_PARAMS if embedder is not None else G.LEXICAL_PARAMS),
                               embedder)
     print(f"grouping: {'MiniLM + lexical' if embedder is not None else 'lexical only'}, "
           f"weight={used.weight} predicate={used.predicate} token={used.token} local_k={used.local_k} "
-          f"local_floor={used.local_floor} context={used.context} conflict={used.conflict} "
+          f"local_floor={used.local_floor} conflict={used.conflict} "
           f"threshold={used.threshold}")
     for split in present if args.split == "both" else (args.split,):
         reports, gold = splits[split]

@@ -222,33 +222,16 @@ def test_conflict_penalty_lowers_exactly_the_conflicting_pairs():
     assert np.allclose(pushed, want, atol=1e-6)
 
 
-# ------------------------------------------------------------------ article context
-
-def test_article_context_brings_texts_of_one_article_closer_and_is_inert_for_one_article():
-    texts = ["lightning started the fire", "the fire is under control", "the engine fire was put out",
-             "the pilot landed at Oslund"]
-    params = dataclasses.replace(G.SENTENCE_PARAMS, local_k=0, context=0.2)
-    e = TokenFakeEmbedder()
-    none = G.similarity_matrix(texts, params, e)
-    assert np.allclose(none, G.similarity_matrix(texts, dataclasses.replace(params, context=0.0), e))
-    two = G.similarity_matrix(texts, params, e, documents=["forest", "forest", "plane", "plane"])
-    assert two[0, 1] - none[0, 1] == pytest.approx(0.2, abs=1e-5)      # same article: cosine 1
-    assert two[0, 2] - none[0, 2] < two[0, 1] - none[0, 1] - 0.01      # other article: less
-    # One article for all: the term is a constant that local scaling takes away again (unless the
-    # floor binds; the shipped EMBEDDING_PARAMS have none).
-    scaled = dataclasses.replace(params, local_k=2, local_floor=G.EMBEDDING_PARAMS.local_floor)
-    one = G.similarity_matrix(texts, scaled, e, documents=["a"] * 4)
-    assert np.allclose(one, G.similarity_matrix(texts, dataclasses.replace(scaled, context=0.0), e), atol=1e-5)
-
-
-def test_blocked_path_with_context_and_conflicts_groups_as_the_dense_path():
+def test_blocked_path_with_conflicts_groups_as_the_dense_path():
     texts = _ledger()
     rng = np.random.default_rng(3)
     texts = [t + (f" with {rng.choice([300, 3000])} jobs" if rng.random() < 0.3 else "") for t in texts]
-    documents = [t.split()[1][-2:] if len(t.split()) > 1 else "" for t in texts]  # a crude article per topic tag
     params = dataclasses.replace(G.EMBEDDING_PARAMS, token_candidates=6, threshold=-0.02)
-    dense, _ = G.group_texts(texts, TokenFakeEmbedder(), params, documents=documents)
+    dense, _ = G.group_texts(texts, TokenFakeEmbedder(), params)
     forced = G.Blocking(dense_limit=0, neighbours=30, chunk_cells=400)
-    blocked, _ = G.group_texts(texts, TokenFakeEmbedder(), params, forced, {}, documents=documents)
+    blocked, _ = G.group_texts(texts, TokenFakeEmbedder(), params, forced, {})
     assert sorted(map(sorted, blocked)) == sorted(map(sorted, dense))
     assert 5 < len(dense) < len(texts) / 2
+    # The penalty is at work here: without it the groups differ.
+    plain, _ = G.group_texts(texts, TokenFakeEmbedder(), dataclasses.replace(params, conflict=0.0))
+    assert sorted(map(sorted, plain)) != sorted(map(sorted, dense))

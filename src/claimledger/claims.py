@@ -187,8 +187,7 @@ def group_items(items: list[_Item], embedder: Any = None, params: GroupingParams
                 stats: dict[str, Any] | None = None) -> tuple[list[list[int]], list[np.ndarray]]:
     """Indices of `items` grouped into propositions, and per group each member's centrality (its mean
     similarity to the others). `stats`, when given, receives how the blocked path went."""
-    return group_texts([it.match_text for it in items], embedder, params, blocking, stats,
-                       documents=[it.article_id for it in items])
+    return group_texts([it.match_text for it in items], embedder, params, blocking, stats)
 
 
 def resolve_embedder(use_embeddings: bool = True) -> Any:

@@ -4,10 +4,8 @@ Similarity is a weighted sum of sentence-embedding cosines (MiniLM, `embeddings.
 propositions and of their predicate phrases, and a lexical overlap of key words (names, numbers,
 stemmed content words; the two sides of a news antonym pair count as the same word). With the model,
 each similarity is taken relative to how close the two texts are to their own nearest neighbours
-(`local_scaling`). The cosine of the texts' article contexts is added before that (a short content
-names its event only through its article), and pairs stating different numbers of one counted thing or
-different times (`slots`) are pushed apart after it. Groups: average linkage at a threshold chosen on
-bench/claims_data's dev topics.
+(`local_scaling`); pairs stating different numbers of one counted thing or different times (`slots`)
+are pushed apart after it. Groups: average linkage at a threshold chosen on bench/claims_data's dev topics.
 Above `Blocking.dense_limit` texts no n x n matrix is built (top-K neighbours, sparse threshold graph,
 dense linkage per component). `claims.py` turns the groups into the board.
 """
@@ -37,10 +35,6 @@ class GroupingParams:
     `min_raw` (off at -1) keeps apart any two texts whose similarity before scaling is below it: in a
     ledger dense in one topic, local scaling alone merges statements that are merely on the same subject.
 
-    `context` adds that weight times the cosine of the two texts' article contexts (each article's mean
-    sentence vector of its contents): a short content ("lightning had ignited the fire") says which event
-    it is about only through its article. Without documents (or for one article) it changes nothing.
-
     `conflict` is subtracted, after local scaling, from the similarity of two texts that give different
     numbers of the same counted thing or different times of one kind (see `slots`).
     """
@@ -55,12 +49,10 @@ class GroupingParams:
     token_candidates: int = 32
     without_tokens: GroupingParams | None = None
     conflict: float = 0.0
-    context: float = 0.0
 
 
 # Sentence vectors only: chosen on the dev topics of bench/claims_data (python bench/claims.py --tune),
-# the conflict penalty and threshold then by `--sentence --tune-terms --split dev` (dev F1 0.675 -> 0.688;
-# article context does not help here: with the 0.3 floor it is no longer a constant within a topic).
+# the conflict penalty and threshold then by `--sentence --tune-terms --split dev` (dev F1 0.675 -> 0.688).
 SENTENCE_PARAMS = GroupingParams(weight=0.9, threshold=-0.05, predicate=0.1, local_k=5, local_floor=0.3,
                                  conflict=0.2)
 # With token alignment: chosen on the same dev topics by bench/claims_tokens.py (its FROZEN "unshared"),
@@ -68,11 +60,10 @@ SENTENCE_PARAMS = GroupingParams(weight=0.9, threshold=-0.05, predicate=0.1, loc
 # confirm 0.354 -> 0.494 against SENTENCE_PARAMS (figures in the claims bench README).
 # The number/time conflict penalty: chosen on the same dev topics by `python bench/claims.py --tune-terms
 # --split dev`. Pairwise F1 dev 0.699 -> 0.728, test 0.641 -> 0.660, confirm 0.490 -> 0.486.
-# The article-context term stays off: it won on dev (0.793 at 0.2) because the bench's articles each hold
-# one topic, so sharing an article gives the topic away; real articles carry several claims, and on the
-# confirmation topics (one event, near-misses in the same articles) it lost (0.468).
+# An article-context term was tried and dropped: the bench's articles each hold one topic, so it gave the
+# topic away (dev 0.793) and lost on the confirmation topics (0.468).
 EMBEDDING_PARAMS = GroupingParams(weight=0.2, threshold=-0.06, predicate=0.1, local_k=5, local_floor=0.0,
-                                  token=0.7, without_tokens=SENTENCE_PARAMS, context=0.0, conflict=0.5)
+                                  token=0.7, without_tokens=SENTENCE_PARAMS, conflict=0.5)
 LEXICAL_PARAMS = GroupingParams(weight=0.0, threshold=0.125)
 
 
@@ -492,10 +483,7 @@ class _Features:
     formula, used whole (dense path), by row chunks against every text (blocking) and by blocks of a
     few texts (one component)."""
 
-    def __init__(self, texts: list[str], params: GroupingParams, embedder: Any = None,
-                 documents: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        """`documents`: for each attribution, its distinct text (index into `texts`) and its article
-        (any integer id); needed only for the `context` term."""
+    def __init__(self, texts: list[str], params: GroupingParams, embedder: Any = None) -> None:
         params = effective_params(params, embedder)
         self.texts = texts
         self.parts: list[tuple[float, np.ndarray]] = []
@@ -525,8 +513,6 @@ class _Features:
                 except ModelError:  # no parser: the whole proposition stands in for its predicate
                     predicates = vectors
                 self.parts.append((params.predicate, predicates))
-            if params.context and documents is not None:
-                self.parts.append((params.context, _context_vectors(vectors, *documents)))
             self.scaled = params.local_k > 0
         # The shipped weights leave 1 - 0.2 - 0.1 - 0.7 (or 1 - 0.9 - 0.1) ~ 1e-17 for the lexical term:
         # zero but for rounding, so it is skipped rather than computed over every pair (changes no
@@ -599,20 +585,6 @@ class _Features:
         return sim
 
 
-def _context_vectors(vectors: np.ndarray, text_of: np.ndarray, article_of: np.ndarray) -> np.ndarray:
-    """Each distinct text's article context: the unit mean of the vectors of every attribution in its
-    article (a text found in several articles: the unit mean of those articles' contexts)."""
-    _, article = np.unique(np.asarray(article_of), return_inverse=True)
-    text_of = np.asarray(text_of)
-    per_article = np.zeros((article.max() + 1, vectors.shape[1]), dtype=np.float64)
-    np.add.at(per_article, article, vectors[text_of])
-    per_article /= np.maximum(np.linalg.norm(per_article, axis=1, keepdims=True), 1e-12)
-    out = np.zeros(vectors.shape, dtype=np.float64)
-    np.add.at(out, text_of, per_article[article])
-    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-    return out.astype(vectors.dtype)
-
-
 class _TermIndex:
     """Key terms of many texts as postings: rows of `lexical_matrix` without the n x n matrix."""
 
@@ -663,12 +635,6 @@ def _distinct(texts: list[str]) -> tuple[list[str], np.ndarray]:
     return [str(t) for t in unique], inverse.reshape(-1)
 
 
-def _documents(inverse: np.ndarray, documents: list[Any] | None) -> tuple[np.ndarray, np.ndarray] | None:
-    if documents is None:
-        return None
-    return inverse, np.unique(np.array([str(d) for d in documents], dtype=object), return_inverse=True)[1]
-
-
 # Similarity given to pairs below `min_raw`: under any threshold, yet finite so that average linkage
 # still averages (one weak pair does not veto a group that is otherwise close).
 _BELOW_FLOOR = -1.0
@@ -680,13 +646,11 @@ def _floored(sim: np.ndarray, raw: np.ndarray, min_raw: float) -> np.ndarray:
     return np.where(raw < min_raw, np.float32(_BELOW_FLOOR), sim).astype(sim.dtype, copy=False)
 
 
-def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None,
-                      documents: list[Any] | None = None) -> np.ndarray:
-    """The dense n x n similarity of `texts` (the exact path, for up to `Blocking.dense_limit` texts);
-    `documents`: each text's article id, for the `context` term."""
+def similarity_matrix(texts: list[str], params: GroupingParams, embedder: Any = None) -> np.ndarray:
+    """The dense n x n similarity of `texts` (the exact path, for up to `Blocking.dense_limit` texts)."""
     params = effective_params(params, embedder)
     distinct, inverse = _distinct(texts)
-    features = _Features(distinct, params, embedder, _documents(inverse, documents))
+    features = _Features(distinct, params, embedder)
     raw = features.block(np.arange(len(distinct)))
     sim = local_scaling(raw, params.local_k, params.local_floor) if features.scaled else raw
     sim = _floored(sim - features.conflicts(np.arange(len(distinct))), raw, params.min_raw)
@@ -805,20 +769,19 @@ def _centrality(block: np.ndarray) -> np.ndarray:
 
 
 def group_texts(texts: list[str], embedder: Any = None, params: GroupingParams | None = None,
-                blocking: Blocking | None = None, stats: dict[str, Any] | None = None,
-                documents: list[Any] | None = None) -> tuple[list[list[int]], list[np.ndarray]]:
+                blocking: Blocking | None = None, stats: dict[str, Any] | None = None
+                ) -> tuple[list[list[int]], list[np.ndarray]]:
     """Indices of `texts` grouped into propositions, and per group each member's centrality (its mean
-    similarity to the others). `stats`, when given, receives how the blocked path went; `documents`
-    (each text's article id) lets the `context` term see which articles the texts come from."""
+    similarity to the others). `stats`, when given, receives how the blocked path went."""
     if params is None:
         params = EMBEDDING_PARAMS if embedder is not None else LEXICAL_PARAMS
     params = effective_params(params, embedder)
     blocking = blocking or BLOCKING
     if len(texts) <= blocking.dense_limit:
-        sim = similarity_matrix(texts, params, embedder, documents)
+        sim = similarity_matrix(texts, params, embedder)
         groups = average_linkage(sim, params.threshold)
         return groups, [_centrality(sim[np.ix_(g, g)]) for g in groups]
-    return _blocked_groups(texts, params, embedder, blocking, stats if stats is not None else {}, documents)
+    return _blocked_groups(texts, params, embedder, blocking, stats if stats is not None else {})
 
 
 # ------------------------------------------------------------------ blocking (large ledgers)
@@ -921,11 +884,10 @@ def _pieces(nodes: np.ndarray, a: np.ndarray, b: np.ndarray, weight: np.ndarray,
 
 
 def _blocked_groups(texts: list[str], params: GroupingParams, embedder: Any, blocking: Blocking,
-                    stats: dict[str, Any], documents: list[Any] | None = None
-                    ) -> tuple[list[list[int]], list[np.ndarray]]:
+                    stats: dict[str, Any]) -> tuple[list[list[int]], list[np.ndarray]]:
     distinct, inverse = _distinct(texts)
     n = len(distinct)
-    features = _Features(distinct, params, embedder, _documents(inverse, documents))
+    features = _Features(distinct, params, embedder)
     ids, values = _neighbours(features, blocking.neighbours, blocking.chunk_cells)
     scale = _blocked_scales(features, ids, values, params, blocking.chunk_cells) if features.scaled \
         else np.zeros(n, dtype=np.float32)
