@@ -76,6 +76,22 @@ def test_a_tagged_cue_takes_its_content_from_the_parse_where_the_tagger_ran_shor
     assert [a.content.text for a in merged if a.cue.text == "figure"] == [content]
 
 
+def test_a_tagged_source_that_names_nobody_gives_way_to_the_parse(nlp):
+    from claimledger.attribution_model import TaggedAttribution
+
+    text = "The road plan was seen by some as a defeat for the mayor."
+    doc = nlp(text)
+    ents = entities.extract(doc)
+
+    def frag(phrase):
+        start = text.index(phrase)
+        return [(start, start + len(phrase))]
+
+    tagged = [TaggedAttribution(source=frag("by"), cue=frag("was seen"), content=frag("as a defeat for the mayor"))]
+    merged = combine.merge_model(doc, [], tagged, Resolver(doc, ents), QuoteIndex(find_quotes(text)), [])
+    assert [a.source.text for a in merged] == ["some"]
+
+
 def test_rule_cue_the_tagger_rejects_is_dropped_but_structural_cues_stay(nlp, monkeypatch):
     from claimledger import attribution_model
     from claimledger.attribution_model import Tagging

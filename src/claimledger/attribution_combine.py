@@ -14,7 +14,7 @@ from spacy.tokens import Span as TokenSpan
 from . import attribution_model
 from . import cues as C
 from .attribution import (Candidate, clip_paragraph, content_fragments, cut_trailing, form_of, impersonal, make_source,
-                          merge_touching, polarity_of, tokens_chars, trim_chars)
+                          merge_touching, polarity_of, source_tokens, tokens_chars, trim_chars)
 from .quotations import QuoteIndex
 from .report import Attribution, Cue, Source, Span
 from .sources import Resolver
@@ -226,6 +226,9 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+_NAMING_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM", "ADJ"})
+
+
 def _parsed_content(doc: Doc, text: str, cue: TokenSpan, source: TokenSpan | None,
                     tagged: list[tuple[int, int]], quotes: QuoteIndex) -> list[tuple[int, int]]:
     """The content the rules' parse reading gives a tagged cue, when the tagger's own is one unquoted
@@ -268,8 +271,13 @@ def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribut
         source = src = None
         if t.source:
             src = doc.char_span(min(s for s, _ in t.source), max(e for _, e in t.source), alignment_mode="expand")
-            if src is not None:
-                source = make_source(doc, (src.start, src.end), resolver)
+        if src is not None and not any(x.pos_ in _NAMING_POS for x in src):
+            # A tagged source with nothing that can name anyone ("by" of "was seen by some"): the
+            # parse's reading of the cue's speaker, if it has one.
+            own = source_tokens(cue_span.root, lambda char: quotes.at(char) >= 0)
+            src = doc[own[0]:own[1]] if own is not None else None
+        if src is not None:
+            source = make_source(doc, (src.start, src.end), resolver)
         ranges = _parsed_content(doc, text, cue_span, src, t.content, quotes)
         parts = [Span.of(text, s, e) for s, e in merge_touching(text, ranges or _close_dangling(doc, t.content))]
         content = Span.of(text, parts[0].start, parts[-1].end)
