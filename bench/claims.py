@@ -14,6 +14,7 @@ stance, not the attribution extractor.
     python bench/claims.py --pipeline      # end to end, on what the attribution extractor finds
     python bench/claims.py --blocked       # force the large-ledger (blocked) path; check it groups as the dense one
     python bench/claims.py --data confirm  # the confirmation topics (split "confirm"), never tuned on
+    python bench/claims.py --data mixed    # articles that mix topics, lead-ins before the source; never tuned on
 """
 
 from __future__ import annotations
@@ -42,8 +43,12 @@ EXTRA = DATA_DIR / "propositions_extra.txt"   # 10 more topics, added to make de
 # 13 topics written after the grouping variants were chosen, every topic in split "confirm": a check of
 # dev choices on unseen topics, kept out of "all" so dev/test figures stay comparable across sessions.
 CONFIRM = DATA_DIR / "propositions_confirm.txt"
-SETS = {"original": (DATA,), "extra": (EXTRA,), "all": (DATA, EXTRA), "confirm": (CONFIRM,)}
-SPLITS = ("dev", "test", "confirm")
+# Topics written like wire copy: each article mixes 2-3 topics and most sentences open with a lead-in,
+# so that a feature reading the article or the sentence around a content can be measured. Split "mixed",
+# never tuned on, kept out of "all" for the same reason as confirm.
+MIXED = DATA_DIR / "propositions_mixed.txt"
+SETS = {"original": (DATA,), "extra": (EXTRA,), "all": (DATA, EXTRA), "confirm": (CONFIRM,), "mixed": (MIXED,)}
+SPLITS = ("dev", "test", "confirm", "mixed")
 # The grouping shipped before local scaling, for before/after figures (--baseline).
 BASELINE_PARAMS = G.GroupingParams(weight=0.7, threshold=0.425, predicate=0.2)
 KINDS = {"per": "person", "org": "organization", "grp": "group", "anon": "anonymous", "doc": "document"}
@@ -61,6 +66,7 @@ class GoldAttribution:
     name: str
     cue: str
     content: str
+    lead: str = ""  # words before the source in the same sentence ("At the depot on Tuesday,")
 
 
 def parse(paths: tuple[Path, ...] = (DATA,)) -> tuple[list[GoldAttribution], dict[str, str], dict[str, str]]:
@@ -69,6 +75,7 @@ def parse(paths: tuple[Path, ...] = (DATA,)) -> tuple[list[GoldAttribution], dic
     rows: list[GoldAttribution] = []
     statements: dict[str, str] = {}
     dates: dict[str, str] = {}
+    declared: set[str] = set()
     topic = split = prop = ""
     lines = [line for path in paths for line in path.read_text(encoding="utf-8").splitlines()]
     for line in lines:
@@ -76,35 +83,64 @@ def parse(paths: tuple[Path, ...] = (DATA,)) -> tuple[list[GoldAttribution], dic
             _, _, topic, split, *days = line.split()
             for i, day in enumerate(days, 1):
                 dates[f"{topic}-a{i}"] = day
+        elif line.startswith("# article @"):
+            # A global article, which may hold attributions of several topics: "# article @ID DATE".
+            _, _, name, *day = line.split()
+            declared.add(name[1:])
+            if day:
+                dates[name[1:]] = day[0]
         elif line.startswith("## "):
             prop, statement = line[3:].split(" ", 1)
             statements[prop] = statement.strip()
-        elif line[:1] == "a":
+        elif line[:1] in ("a", "@"):
             head, source, name, cue, content = (p.strip() for p in line.split("|"))
-            article, sign, kind = head.split()
-            rows.append(GoldAttribution(topic, split, f"{topic}-{article}", prop,
+            # Anything after KIND in the first column is the sentence's lead-in.
+            article, sign, kind, *lead = head.split(None, 3)
+            if article.startswith("@"):
+                article = article[1:]
+                if article not in declared:
+                    raise ValueError(f"article @{article} is used before a '# article @{article}' line: {line}")
+            else:
+                article = f"{topic}-{article}"
+            rows.append(GoldAttribution(topic, split, article, prop,
                                         S.ASSERTS if sign == "+" else S.DENIES, KINDS[kind], source, name,
-                                        cue, content))
+                                        cue, content, lead[0].strip() if lead else ""))
+    # build_reports builds each split on its own: an article cannot straddle two.
+    splits_of: dict[str, set[str]] = defaultdict(set)
+    for g in rows:
+        splits_of[g.article].add(g.split)
+    straddling = sorted(a for a, s in splits_of.items() if len(s) > 1)
+    if straddling:
+        raise ValueError(f"articles with topics of different splits: {straddling}")
     return rows, statements, dates
 
 
 def _sentence(g: GoldAttribution) -> tuple[str, int, int, int, int, int, int]:
-    """The sentence and the (source, cue, content) offsets inside it."""
+    """The sentence and the (source, cue, content) offsets inside it. Without a lead-in:
+    'Source cue [that ]content.' or '"Quote," source cue.'; with one: 'Lead source cue [that ]content.'
+    or 'Lead source cue: "Quote."' (the quote moves after the cue, as wire copy writes it)."""
     def cap(s: str) -> str:
         return s[:1].upper() + s[1:]
-    if g.content.startswith('"'):
+    if g.content.startswith('"') and not g.lead:
         quote = g.content.strip('"')
         text = f"\u201c{quote},\u201d {g.source} {g.cue}."
         c0 = 1
         s0 = len(quote) + 4
         return text, s0, s0 + len(g.source), s0 + len(g.source) + 1, s0 + len(g.source) + 1 + len(g.cue), c0, c0 + len(quote)
+    s0 = len(g.lead) + 1 if g.lead else 0
+    s1 = s0 + len(g.source)
+    k0 = s1 + 1
+    k1 = k0 + len(g.cue)
+    if g.content.startswith('"'):
+        quote = g.content.strip('"')
+        text = f"{cap(g.lead)} {g.source} {g.cue}: \u201c{quote}.\u201d"
+        return text, s0, s1, k0, k1, k1 + 3, k1 + 3 + len(quote)
     content = g.content[5:] if g.content.startswith("that ") else g.content
     lead = g.content[: len(g.content) - len(content)]
-    text = f"{cap(g.source)} {g.cue} {lead}{content}."
-    s1 = len(g.source)
-    k0 = s1 + 1
-    c0 = k0 + len(g.cue) + 1 + len(lead)
-    return text, 0, s1, k0, k0 + len(g.cue), c0, c0 + len(content)
+    opening = f"{cap(g.lead)} {g.source}" if g.lead else cap(g.source)
+    text = f"{opening} {g.cue} {lead}{content}."
+    c0 = k1 + 1 + len(lead)
+    return text, s0, s1, k0, k1, c0, c0 + len(content)
 
 
 def build_reports(rows: list[GoldAttribution], dates: dict[str, str]) -> tuple[list[dict], dict[tuple[str, str], GoldAttribution]]:
@@ -320,7 +356,8 @@ def main() -> None:
                     help="end to end: attributions from the real extractor on the article texts")
     ap.add_argument("--data", choices=tuple(SETS), default="all",
                     help="propositions.txt (original), propositions_extra.txt (extra), both (all), or "
-                         "propositions_confirm.txt (confirm: only for checking, never for tuning)")
+                         "propositions_confirm.txt (confirm: only for checking, never for tuning), or "
+                         "propositions_mixed.txt (mixed: topics mixed in articles, lead-ins; never for tuning)")
     ap.add_argument("--baseline", action="store_true",
                     help="the grouping parameters shipped before local scaling, for before/after figures")
     ap.add_argument("--sentence", action="store_true",
@@ -338,6 +375,12 @@ def main() -> None:
     print(f"set {args.data}: {len(statements)} propositions, {len(rows)} attributions, "
           f"{len({g.article for g in rows})} articles, {len({g.topic for g in rows})} topics; "
           f"{Counter(g.stance for g in rows)}")
+    topics_of: dict[str, set[str]] = defaultdict(set)
+    for g in rows:
+        topics_of[g.article].add(g.topic)
+    if any(len(t) > 1 for t in topics_of.values()):  # only the mixed set: older sets print as before
+        print(f"topics per article: {dict(sorted(Counter(len(t) for t in topics_of.values()).items()))}; "
+              f"attributions with a lead-in: {sum(bool(g.lead) for g in rows)}/{len(rows)}")
     present = [s for s in SPLITS if any(g.split == s for g in rows)]
     splits = {split: build_reports([g for g in rows if g.split == split], dates) for split in present}
     params = BASELINE_PARAMS if args.baseline and embedder is not None else None
@@ -345,11 +388,11 @@ def main() -> None:
         params = G.SENTENCE_PARAMS
     if args.tune:
         if "dev" not in splits:
-            ap.error("--tune needs dev topics (the confirm set has none, by design)")
+            ap.error("--tune needs dev topics (the confirm and mixed sets have none, by design)")
         params = tune(*splits["dev"], embedder, embedder is None)
     if args.tune_terms:
         if "dev" not in splits or embedder is None:
-            ap.error("--tune-terms needs dev topics (the confirm set has none, by design) and the model")
+            ap.error("--tune-terms needs dev topics (the confirm and mixed sets have none, by design) and the model")
         base = params or G.EMBEDDING_PARAMS
         params = tune_terms(*splits["dev"], embedder, dataclasses.replace(base, conflict=0.0))
     used = G.effective_params(params or (G.EMBEDDING_PARAMS if embedder is not None else G.LEXICAL_PARAMS),
