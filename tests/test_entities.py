@@ -41,3 +41,12 @@ def test_name_matching_rules():
     assert not _joins("Post", "Washington Post Company")
     assert not _joins("Olaf", "Olaf Scholz")
     assert clean_name("the Kremlin's") == "Kremlin"
+
+
+def test_a_name_that_owns_a_ministry_is_a_state_whatever_the_model_says(nlp):
+    text = "Valdoria says the dam fell; Ostmark denies any role.\n\nOstmark's defence ministry denied it."
+    doc = nlp(text)
+    assert by_name(doc)["Ostmark"].type == "GPE"
+    # A person's office or aides leave a person a person.
+    doc = nlp("German Chancellor Olaf Scholz arrived in Paris. Scholz's office said Scholz was tired.")
+    assert by_name(doc)["Olaf Scholz"].type == "PERSON"

@@ -23,6 +23,9 @@ _LEADING = re.compile(r"^(the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
+_STATE_BODIES = frozenset("ministry embassy consulate parliament legislature".split())
+
+
 def clean_name(text: str) -> str:
     """The name a mention spells, without a leading article, possessive or stray punctuation."""
     name = " ".join(text.split())
@@ -146,6 +149,9 @@ def extract(doc: Doc) -> list[Entity]:
         assignment[i] = target
 
     text = doc.text  # spaCy rebuilds doc.text from every token on each access
+    # "Ostmark's defence ministry": only a state has a ministry or an embassy, whatever the model says.
+    # The name is matched as written: the model often leaves that possessive mention unlabelled.
+    polities = {t.text for t in doc if t.dep_ == "poss" and t.head.lemma_.lower() in _STATE_BODIES}
     members_of: dict[int, list[tuple[str, str, int, int]]] = {}
     for i in range(len(mentions)):  # mentions are in text order, so each list is too
         members_of.setdefault(assignment[i], []).append(mentions[i])
@@ -158,6 +164,8 @@ def extract(doc: Doc) -> list[Entity]:
         top, count = cluster["labels"].most_common(1)[0]
         if top == "PERSON" and count > len(members) / 2 and label in MERGEABLE:
             label = top
+        if label == "PERSON" and cluster["name"] in polities:
+            label = "GPE"
         entities.append(Entity(id=f"e{n}", name=cluster["name"], type=label,
                                mentions=[Span.of(text, s, e) for _, _, s, e in members]))
     return entities

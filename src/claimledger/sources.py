@@ -84,7 +84,8 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "document"  # a capitalised "Post" or "Report" is a name ("the Washington Post")
     if head.pos_ == "PROPN" and head.lower_ in MEDIA_NAME_WORDS and any(c.lower_ == "the" for c in head.children):
         return "organization"  # "the Gazette", "The Daily Courier": a masthead, whatever the NER called it
-    if head.ent_type_ == "PERSON" or entity_type == "PERSON":
+    # The entity's type was settled over every mention in the article; a token's own label is a fallback.
+    if entity_type == "PERSON" or (head.ent_type_ == "PERSON" and entity_type not in ORG_TYPES):
         return "person"
     if hl in PERSON_NOUNS and head.pos_ == "NOUN" and head.tag_ == "NN":
         return "person"  # "Ostmark's foreign minister, Ivo Brand": the NER's ORG for the name is wrong
