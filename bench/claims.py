@@ -135,7 +135,7 @@ def _sentence(g: GoldAttribution) -> tuple[str, int, int, int, int, int, int]:
         quote = g.content.strip('"')
         text = f"{cap(g.lead)} {g.source} {g.cue}: \u201c{quote}.\u201d"
         return text, s0, s1, k0, k1, k1 + 3, k1 + 3 + len(quote)
-    content = g.content[5:] if g.content.startswith("that ") else g.content
+    content = g.content.removeprefix("that ")
     lead = g.content[: len(g.content) - len(content)]
     opening = f"{cap(g.lead)} {g.source}" if g.lead else cap(g.source)
     text = f"{opening} {g.cue} {lead}{content}."

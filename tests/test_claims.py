@@ -1,7 +1,10 @@
 """The contested-claims board, on report dicts built by hand (independent of the attribution extractor)."""
 
+import importlib.util
 import json
+import sys
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -469,3 +472,42 @@ def test_a_relayed_quote_names_whom_its_source_quotes():
     assert "quoting</span> Mara &lt;Holt&gt;" in page and "<Holt>" not in page
     plain = C.build_claims(DAM_REPORTS, use_embeddings=False)[0].entries[0]
     assert plain.quoting is None and "quoting" not in plain.to_dict() and "quoting" not in plain.who
+
+
+def test_bench_format_global_articles_and_lead_ins(tmp_path):
+    """bench/claims.py's set format: '@ID' puts lines of two topics in one article, words after KIND open the
+    sentence, and every offset still points at the source, cue and content."""
+    path = Path(__file__).resolve().parents[1] / "bench" / "claims.py"
+    spec = importlib.util.spec_from_file_location("bench_claims", path)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench_claims"] = bench  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(bench)
+    data = tmp_path / "set.txt"
+    data.write_text(
+        "# article @R1 2026-06-01\n"
+        "# topic T1 mixed 2026-05-30\n"
+        "## P1 The Arno mill burned down\n"
+        "@R1 + org  At the mill on Monday, | the fire brigade | | said | that the mill had burned to the ground\n"
+        "a1 - per  | owner Ida Venn | Ida Venn | said | \"Only the roof caught fire\"\n"
+        "# topic T2 mixed\n"
+        "## P2 The Arno ferry was cancelled\n"
+        "@R1 - anon Across the river, | a ferryman | | said | \"We sailed at noon as usual\"\n", encoding="utf-8")
+    rows, statements, dates = bench.parse((data,))
+    assert [(g.article, g.lead) for g in rows] == [("R1", "At the mill on Monday,"), ("T1-a1", ""),
+                                                  ("R1", "Across the river,")]
+    assert dates == {"T1-a1": "2026-05-30", "R1": "2026-06-01"} and set(statements) == {"P1", "P2"}
+    reports, gold = bench.build_reports(rows, dates)
+    mixed = next(r for r in reports if r["article"]["id"] == "R1")
+    assert mixed["text"] == ("At the mill on Monday, the fire brigade said that the mill had burned to the ground. "
+                             "Across the river, a ferryman said: \u201cWe sailed at noon as usual.\u201d")
+    assert {gold[("R1", a["id"])].topic for a in mixed["attributions"]} == {"T1", "T2"}
+    for report in reports:
+        for a in report["attributions"]:
+            g = gold[(report["article"]["id"], a["id"])]
+            for part, want in (("source", g.source), ("cue", g.cue), ("content", a["content"]["text"])):
+                assert report["text"][a[part]["start"]:a[part]["end"]] == want
+    single = next(r for r in reports if r["article"]["id"] == "T1-a1")
+    assert single["text"] == "\u201cOnly the roof caught fire,\u201d owner Ida Venn said."
+    data.write_text("# topic T1 mixed\n## P1 x\n@R9 + org | a | | said | that b\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="@R9"):
+        bench.parse((data,))
