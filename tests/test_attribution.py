@@ -261,6 +261,16 @@ def test_a_quote_that_ends_its_sentence_is_not_claimed_by_the_next_sentences_cue
                                                     "''They are just throwing money at it.''"]
 
 
+@pytest.mark.parametrize("text,kept", [
+    # PolNeAR marks each token once: the reported-within-reported is not an attribution of its own ...
+    ("The government has pledged 3 billion euros for reconstruction, she added.", ["added"]),
+    # ... except a noun cue with its own possessor, which is a claim in its own right
+    ("Analysts questioned Smith's claim that the merger would create jobs.", ["claim", "questioned"]),
+])
+def test_a_cue_inside_another_attributions_content_is_dropped_unless_a_possessed_noun(nlp, text, kept):
+    assert sorted(a.cue.text for a in run(nlp, text)[0]) == kept
+
+
 # ------------------------------------------------------------------ mixed
 
 def test_mixed_indirect_with_quoted_fragment(nlp):

@@ -990,7 +990,7 @@ def drop_nested(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     keep = []
     for c, pos in spans:
         # A nominal cue with its own possessor ("questioned Smith's claim that ...") is its own claim.
-        own = c.lemma in C.NOMINAL_CUES and c.source is not None
+        own = c.lemma in C.NOMINAL_CUES and c.source is not None and c.head >= 0 and doc[c.head].pos_ == "NOUN"
         outer = [o for o, _ in spans if o is not c and not o.quoted and any(s <= pos < e for s, e in o.content)
                  and not any(s <= doc[o.cue[0]].idx < e for s, e in c.content)]
         if own or not outer:
