@@ -244,6 +244,19 @@ def test_a_parenthetical_cue_reports_both_sides_of_the_aside(nlp, text, source, 
     assert [p.text for p in a.content_parts] == parts
 
 
+@pytest.mark.parametrize("text,parts", [
+    # what follows the cue starts a clause of its own: the reported clause is only the one before it
+    ("The bridge is safe, the mayor said, adding that repairs would start in May.", ["The bridge is safe"]),
+    ("The bridge is safe, the mayor said, but critics disagree.", ["The bridge is safe"]),
+    # "not only A, he said, but also B" is still one clause around the cue
+    ("A wall would not only stop smugglers, he said, but also the flow of drugs.",
+     ["A wall would not only stop smugglers", "but also the flow of drugs"]),
+])
+def test_a_cue_followed_by_a_clause_of_its_own_is_not_an_aside(nlp, text, parts):
+    a = by_cue(run(nlp, text)[0], "said")
+    assert ([p.text for p in a.content_parts] or [a.content.text]) == parts
+
+
 def test_a_clause_coordinated_after_an_as_aside_is_not_the_asides_content(nlp):
     text = ("Ivo Brand also met the mayor that day, as the Gazette reported on Tuesday, and he will help "
             "prepare her debates, according to two aides.")

@@ -412,7 +412,17 @@ def _parenthetical_content(tok: Token, cue: tuple[int, int], source: tuple[int, 
     pieces = [(sent.start, start - 1), (end + 1, sent.end)]
     if not all(any(not (t.is_punct or t.is_space) for t in doc[s:e]) for s, e in pieces):
         return []
+    # "The bridge is safe, the mayor said, adding that ..." / "..., but critics disagree" / "..., which":
+    # what follows the cue starts a clause of its own, so the cue is not an aside inside one clause.
+    after, rest = doc[end + 1], doc[end + 1:sent.end]
+    own_subject = any(t.dep_ in ("nsubj", "nsubjpass") and rest.start <= t.head.i < rest.end for t in rest)
+    if (after.pos_ == "CCONJ" and own_subject) or after.tag_ == "VBG" or after.lower_ in _CLAUSE_OPENERS:
+        return []  # but "not only A, he said, but also B" goes on with one clause
     return pieces
+
+
+_CLAUSE_OPENERS = frozenset("which who whom whose while as before after when although though because since "
+                            "whereas unless until".split())
 
 
 def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
