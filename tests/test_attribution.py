@@ -284,6 +284,18 @@ def test_a_cue_inside_another_attributions_content_is_dropped_unless_a_possessed
     assert sorted(a.cue.text for a in run(nlp, text)[0]) == kept
 
 
+@pytest.mark.parametrize("text,kind", [
+    ('"It is too early to say," a senior official told Reuters on condition of anonymity.', "anonymous"),
+    ("A senior official, speaking on condition of anonymity, said the talks had stalled.", "anonymous"),
+    ("A senior official said on condition of anonymity that the talks had stalled.", "anonymous"),
+    # the words inside what was said describe someone else
+    ("A senior official said the witnesses spoke on condition of anonymity.", "person"),
+])
+def test_an_unnamed_source_whose_clause_explains_the_anonymity_is_anonymous(nlp, text, kind):
+    a = run(nlp, text)[0][0]
+    assert a.source.text.lower() == "a senior official" and a.source.kind == kind
+
+
 # ------------------------------------------------------------------ mixed
 
 def test_mixed_indirect_with_quoted_fragment(nlp):

@@ -1056,6 +1056,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
         attributions = combine(doc, attributions, attribution_model.tag(doc), resolver, quotes, nc_ranges)
     for a in attributions:
         _drop_connectives(text, a)
+        _mark_anonymous(doc, text, a)
     notes = [(m.start(), m.end()) for m in _EDITORS_NOTE.finditer(text)]
     if notes:
         attributions = [a for a in attributions if not any(s <= a.cue.start < e for s, e in notes)]
@@ -1090,6 +1091,24 @@ def _drop_connectives(text: str, att: Attribution) -> None:
         return
     att.content = Span.of(text, parts[0].start, parts[-1].end)
     att.content_parts = parts if len(parts) > 1 else []
+
+
+def _mark_anonymous(doc: Doc, text: str, att: Attribution) -> None:
+    """An unnamed source whose own clause says why it is unnamed ("a senior official told Reuters on
+    condition of anonymity", "an aide, speaking on condition of anonymity, said") is anonymous, though
+    the words stand outside the source phrase."""
+    src = att.source
+    if src is None or src.name is not None or src.kind not in ("person", "group", "unknown"):
+        return
+    cue = doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
+    if cue is None:
+        return
+    sent = cue.sent
+    lo, hi = min(src.start, att.cue.start), sent.end_char
+    spans = att.content_parts or [att.content]
+    outside = "".join(text[i] if not any(p.start <= i < p.end for p in spans) else " " for i in range(lo, hi)).lower()
+    if any(m in outside for m in C.ANONYMOUS_MARKERS):
+        src.kind = "anonymous"
 
 
 # An editor's note is the outlet speaking about its own story ("Editor's note: X, who has repeatedly
