@@ -385,6 +385,8 @@ def test_who_said(nlp):
     ("Investigators said they found no evidence that the vote was rigged.", "said", "deny"),
     ("The minister said the economy was growing.", "said", "affirm"),                      # the default
     ("The government rejected claims that it had bombed the hospital.", "rejected", "deny"),  # denial cue
+    ("Officials said there had been no attack on the depot.", "said", "deny"),            # "there was no X"
+    ("Officials said there had been an attack on the depot.", "said", "affirm"),
 ])
 def test_polarity(nlp, text, cue, polarity):
     assert by_cue(run(nlp, text)[0], cue).polarity == polarity

@@ -684,7 +684,8 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: QuoteIndex, claimed: set[int]
 _NEG_CONTENT = re.compile(
     r"\b(?:was|were|is|are|had|has|have|did|does|do|would|will|could)\s+(?:not|n't|never)\b"
     r"|\b(?:wasn't|weren't|isn't|aren't|hadn't|hasn't|haven't|didn't|doesn't|don't)\b"
-    r"|\bno evidence\b|\bnever\b|\b(?:was|were|is|are) lying\b|^\W*(?:that\s+)?(?:no|not)\b", re.I)
+    r"|\bno evidence\b|\bnever\b|\b(?:was|were|is|are) lying\b|^\W*(?:that\s+)?(?:no|not)\b"
+    r"|\bthere\s+(?:was|were|is|are|had\s+been|has\s+been|have\s+been|will\s+be)\s+no\b", re.I)
 
 
 def polarity_of(cue_lemma: str, cue_text: str, content_text: str) -> str:
