@@ -296,6 +296,13 @@ def test_an_unnamed_source_whose_clause_explains_the_anonymity_is_anonymous(nlp,
     assert a.source.text.lower() == "a senior official" and a.source.kind == kind
 
 
+def test_a_restating_appositive_is_not_content_and_its_own_denial_stays(nlp):
+    attrs = run(nlp, "The rebels claimed responsibility for the ambush, a claim the army rejected.")[0]
+    assert by_cue(attrs, "claimed").content.text == "responsibility for the ambush"
+    rejected = by_cue(attrs, "rejected")
+    assert (rejected.source.text, rejected.content.text, rejected.polarity) == ("the army", "a claim", "deny")
+
+
 # ------------------------------------------------------------------ mixed
 
 def test_mixed_indirect_with_quoted_fragment(nlp):

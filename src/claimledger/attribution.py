@@ -566,8 +566,10 @@ def cut_trailing(doc: Doc, frag: tuple[int, int]) -> tuple[int, int]:
         t = doc[i]
         if doc[i - 1].text != ",":
             continue
+        # "..., a claim the army rejected": the writer naming what was said, not more of it.
+        restated = t.dep_ == "det" and t.head.dep_ in ("appos", "npadvmod") and t.head.lemma_.lower() in C.NOMINAL_CUES
         if (t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp", "acl") and not s <= t.head.i < i) or \
-                (t.lower_ in ("which", "who") and t.head.dep_ == "relcl"):
+                (t.lower_ in ("which", "who") and t.head.dep_ == "relcl") or restated:
             clause = t if t.tag_ == "VBG" else t.head
             if clause.right_edge.i + 1 >= e - 1:
                 return s, i - 1
