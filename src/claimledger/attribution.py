@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -388,6 +388,8 @@ def _subtree_minus(doc: Doc, outer: Token, inner_ranges: list[tuple[int, int]]) 
 
 
 _ASIDE_COMMAS = frozenset({",", "--", "—", "–"})
+_CLAUSE_OPENERS = frozenset("which who whom whose while as before after when although though because since "
+                            "whereas unless until".split())
 
 
 def _parenthetical_content(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
@@ -419,10 +421,6 @@ def _parenthetical_content(tok: Token, cue: tuple[int, int], source: tuple[int, 
     if (after.pos_ == "CCONJ" and own_subject) or after.tag_ == "VBG" or after.lower_ in _CLAUSE_OPENERS:
         return []  # but "not only A, he said, but also B" goes on with one clause
     return pieces
-
-
-_CLAUSE_OPENERS = frozenset("which who whom whose while as before after when although though because since "
-                            "whereas unless until".split())
 
 
 def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
@@ -542,7 +540,7 @@ def _addressee(tok: Token) -> bool:
         or lemma in PERSON_NOUNS or lemma in ORG_NOUNS or tok.lower_ in _AUDIENCE_NOUNS
 
 
-def cut_nested(doc: Doc, frag: tuple[int, int], tok: Token, head_ids: set[int]) -> tuple[int, int]:
+def cut_nested(doc: Doc, frag: tuple[int, int], tok: Token, head_ids: Collection[int]) -> tuple[int, int]:
     """End the content before a coordinated or adverbial cue of the same source ("says he respects
     X and calls her ...", "insisted ... while adding ..."): that is a separate attribution."""
     s, e = frag
@@ -574,6 +572,16 @@ def cut_trailing(doc: Doc, frag: tuple[int, int]) -> tuple[int, int]:
             if clause.right_edge.i + 1 >= e - 1:
                 return s, i - 1
     return s, e
+
+
+def clause_content(doc: Doc, text: str, tok: Token, cue: tuple[int, int], source: tuple[int, int] | None,
+                   head_ids: Collection[int] = ()) -> list[tuple[int, int]]:
+    """The content the parse gives the cue headed by tok, as character ranges before quotation linking:
+    its fragments, each ended before a nested cue among `head_ids` and before trailing commentary, and
+    kept within the cue's paragraph."""
+    frags = [cut_trailing(doc, cut_nested(doc, f, tok, head_ids)) for f in content_fragments(tok, cue, source)]
+    clipped = (clip_paragraph(text, *tokens_chars(doc, s, e), anchor=tok.idx) for s, e in frags if e > s)
+    return [c for c in clipped if c[1] > c[0]]
 
 
 def clip_paragraph(text: str, s: int, e: int, anchor: int) -> tuple[int, int]:
@@ -954,11 +962,9 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
         if src is None and gov is not None:
             subj = _subject(gov)
             src = _np_range(subj) if subj is not None else None
-        frags = [cut_trailing(doc, cut_nested(doc, f, tok, head_ids)) for f in content_fragments(tok, cue, src)]
         cand = Candidate(cue=cue, lemma=_cue_lemma(tok), source=src, head=tok.i,
                          clausal=any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children))
-        clipped = (clip_paragraph(text, *tokens_chars(doc, s, e), anchor=doc[tok.i].idx) for s, e in frags if e > s)
-        cand.content = [c for c in clipped if c[1] > c[0]]
+        cand.content = clause_content(doc, text, tok, cue, src, head_ids)
         if tok.lower_ == "according":
             # "According to X, <clause>": the clause is the content; a quote only if it holds it.
             qi = quotes.at(cand.content[0][0]) if cand.content else -1
@@ -1106,10 +1112,13 @@ def _mark_anonymous(doc: Doc, text: str, att: Attribution) -> None:
     cue = doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
     if cue is None:
         return
-    sent = cue.sent
-    lo, hi = min(src.start, att.cue.start), sent.end_char
-    spans = att.content_parts or [att.content]
-    outside = "".join(text[i] if not any(p.start <= i < p.end for p in spans) else " " for i in range(lo, hi)).lower()
+    # The source's sentence from the source on, with what was said left out.
+    pieces, at, end = [], min(src.start, att.cue.start), cue.sent.end_char
+    for part in att.content_parts or [att.content]:
+        pieces.append(text[at:min(part.start, end)])
+        at = max(at, part.end)
+    pieces.append(text[at:end])
+    outside = " ".join(pieces).lower()
     if any(m in outside for m in C.ANONYMOUS_MARKERS):
         src.kind = "anonymous"
 

@@ -13,8 +13,8 @@ from spacy.tokens import Span as TokenSpan
 
 from . import attribution_model
 from . import cues as C
-from .attribution import (Candidate, clip_paragraph, content_fragments, cut_trailing, form_of, impersonal, make_source,
-                          merge_touching, polarity_of, source_tokens, tokens_chars, trim_chars)
+from .attribution import (Candidate, clause_content, form_of, impersonal, make_source, merge_touching, polarity_of,
+                          source_tokens, trim_chars)
 from .quotations import QuoteIndex
 from .report import Attribution, Cue, Source, Span
 from .sources import Resolver
@@ -237,11 +237,9 @@ def _parsed_content(doc: Doc, text: str, cue: TokenSpan, source: TokenSpan | Non
     this cue). Per-outlet held-out content exact F1 59.00 -> 59.40, one-outlet 65.45 -> 65.55."""
     if len(tagged) != 1 or quotes.at(tagged[0][0]) >= 0 or quotes.at(tagged[0][1] - 1) >= 0:
         return []
-    head = cue.root
-    frags = [cut_trailing(doc, f) for f in content_fragments(head, (cue.start, cue.end),
-                                                             (source.start, source.end) if source is not None else None)]
-    clipped = (clip_paragraph(text, *tokens_chars(doc, s, e), anchor=head.idx) for s, e in frags if e > s)
-    ranges = [c for c in (trim_chars(text, s, e) for s, e in clipped) if c[1] > c[0]]
+    parsed = clause_content(doc, text, cue.root, (cue.start, cue.end),
+                            (source.start, source.end) if source is not None else None)
+    ranges = [c for c in (trim_chars(text, s, e) for s, e in parsed) if c[1] > c[0]]
     return ranges if any(_overlaps(r, tagged[0]) for r in ranges) else []
 
 
