@@ -601,6 +601,7 @@ def test_a_sentence_opening_connective_is_not_part_of_the_content(nlp, text, con
     ("a larger staff for months, though", "a larger staff for months"),
     ("which", "which"),                                   # a relative pronoun alone is the whole content
     ("that the plan would cut costs and", "that the plan would cut costs"),
+    ("But the plan would cut costs and", "the plan would cut costs"),  # both edges of one piece
 ])
 def test_a_content_ending_on_a_conjunction_leaves_it_to_the_next_clause(content, kept):
     from claimledger.report import Attribution, Cue, Span

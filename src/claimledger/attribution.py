@@ -1088,12 +1088,12 @@ _DANGLING = re.compile(r"[\s,;]+(?:but|and|or|though|although|while|because|whic
 
 def _drop_connectives(text: str, att: Attribution) -> None:
     parts = att.content_parts or [att.content]
-    first, last = parts[0], parts[-1]
+    first = parts[0]
     m = _CONNECTIVE.match(text[:first.end], first.start)
     if m is not None and not (first.start and text[first.start - 1] in "\"“'‘"):
         rest = trim_chars(text, m.end(), first.end)
         parts = ([Span.of(text, *rest)] if rest[1] > rest[0] else []) + parts[1:]
-    tail = _DANGLING.search(text, parts[-1].start, parts[-1].end) if parts and parts[-1] is last else None
+    tail = _DANGLING.search(text, parts[-1].start, parts[-1].end) if parts else None
     if tail is not None and tail.start() > parts[-1].start:
         parts[-1] = Span.of(text, *trim_chars(text, parts[-1].start, tail.start()))
     if not parts or parts == (att.content_parts or [att.content]):
