@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import stance as st
+from .numbers import GROUP_WORDS, SCALE_ABBR, SCALE_WORDS, TENS_WORDS
 
 @dataclass(frozen=True)
 class GroupingParams:
@@ -207,9 +208,10 @@ def predicate_phrases(texts: list[str]) -> list[str]:
 # counted thing ("3,000 jobs" / "300 jobs") or a different time ("in March" / "in April", "last
 # month" / "next month") are different propositions however alike the rest reads: the sentence
 # vectors and the token alignment hardly see one changed number. Such pairs are pushed apart.
-_TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-         "dozen": 12}
-_MULTIPLIERS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9}
+# Number words as the quantities module reads them; of the scale abbreviations only "bn", since a lone
+# letter after a number is more often a unit ("2 m" is metres).
+_TENS = {**TENS_WORDS, "dozen": GROUP_WORDS["dozen"]}
+_MULTIPLIERS = {**SCALE_WORDS, "bn": SCALE_ABBR["bn"]}
 # Time units name what is counted ("30 years"), though _STOP drops them as key terms.
 _COUNT_UNITS = frozenset("year years week month day days".split())
 _SLOT_TOKEN_RE = re.compile(r"\d[\d,]*(?:\.\d+)?|%|[A-Za-z][A-Za-z'’]*")
