@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
+import json
 import sys
 import time
 from collections import Counter, defaultdict
@@ -185,10 +186,13 @@ def build_reports(rows: list[GoldAttribution], dates: dict[str, str]) -> tuple[l
 
 # ------------------------------------------------------------------ scoring
 
-def pairwise(pred_groups: list[list[str]], gold_of: dict[str, str]) -> dict[str, float]:
-    """Pairwise precision/recall/F1 of grouping: a pair is positive when both are in one group."""
+def pairwise(pred_groups: list[list[str]], gold_of: dict[str, str], bench_only: bool = False) -> dict[str, float]:
+    """Pairwise precision/recall/F1 of grouping: a pair is positive when both are in one group. Keys
+    without gold are clutter, each its own proposition; `bench_only` leaves out pairs of two clutter
+    keys (some of which may truly be one proposition)."""
     def pairs(groups: list[list[str]]) -> set[frozenset[str]]:
-        return {frozenset(p) for g in groups for p in itertools.combinations(g, 2)}
+        return {frozenset(p) for g in groups for p in itertools.combinations(g, 2)
+                if not bench_only or p[0] in gold_of or p[1] in gold_of}
     gold_groups: dict[str, list[str]] = defaultdict(list)
     for key, prop in gold_of.items():
         gold_groups[prop].append(key)
@@ -225,7 +229,10 @@ def board_stance(claims: list[C.Claim], gold: dict[tuple[str, str], GoldAttribut
     higher: `min_members=2` counts only claims where the sides can be wrong."""
     right = total = 0
     for claim in claims:
-        members = [(gold[(e.article_id, e.attribution_id)], e.stance) for e in claim.entries]
+        members = [(gold[(e.article_id, e.attribution_id)], e.stance) for e in claim.entries
+                   if (e.article_id, e.attribution_id) in gold]
+        if not members:  # clutter only
+            continue
         major = Counter(g.prop for g, _ in members).most_common(1)[0][0]
         mine = [(g.stance, got) for g, got in members if g.prop == major]
         if len(mine) < min_members:
@@ -279,6 +286,59 @@ def through_pipeline(reports: list[dict], gold: dict[tuple[str, str], GoldAttrib
     return out, mapped, len(found)
 
 
+POLNEAR = ROOT.parent / "shared" / "eval" / "polnear"
+# Clutter for a split: PolNeAR train for dev (tuned on), PolNeAR dev for every reported split.
+CLUTTER_FILE = {"dev": "train.jsonl"}
+
+
+def clutter(split: str, n: int) -> list[dict]:
+    """Report dicts holding the gold attributions of PolNeAR articles (2016 US election news), about
+    `n` in all: real statements that belong to none of the bench's propositions. A real ledger is
+    mostly such singletons, and the bench alone, where every statement has paraphrases, rewards
+    merging too much. Empty when ../shared/eval is absent."""
+    path = POLNEAR / CLUTTER_FILE.get(split, "dev.jsonl")
+    if not n or not path.is_file():
+        return []
+    reports, total = [], 0
+    for line in path.open(encoding="utf-8"):
+        article = json.loads(line)
+        attributions = []
+        for k, a in enumerate(article["attributions"], 1):
+            if not a["content"] or not a["cue"]:
+                continue
+            pieces = [{"text": f["text"], "start": f["start"], "end": f["end"]} for f in a["content"]]
+            start, end = pieces[0]["start"], pieces[-1]["end"]
+            source = a["source"][0] if a["source"] else {"text": "", "start": 0, "end": 0}
+            cue = " ".join(f["text"] for f in a["cue"])
+            attributions.append({
+                "id": f"x{k}",
+                "source": {"text": source["text"], "start": source["start"], "end": source["end"],
+                           "name": None, "entity": None, "kind": "unknown"},
+                "cue": {"text": cue, "start": a["cue"][0]["start"], "end": a["cue"][-1]["end"],
+                        "lemma": cue.split()[-1].lower()},
+                "content": {"text": article["text"][start:end], "start": start, "end": end,
+                            "fragments": pieces if len(pieces) > 1 else []},
+                "form": "indirect", "polarity": "affirm"})
+        reports.append({"schema": "claimledger.report/1", "article": {"id": "clutter:" + article["id"]},
+                        "text": article["text"], "attributions": attributions})
+        total += len(attributions)
+        if total >= n:
+            break
+    return reports
+
+
+def clutter_merges(claims: list[C.Claim]) -> tuple[int, int]:
+    """(clutter attributions in claims of 2+, of them in a claim with a bench attribution)."""
+    grouped = with_bench = 0
+    for claim in claims:
+        ours = sum(not e.article_id.startswith("clutter:") for e in claim.entries)
+        theirs = len(claim.entries) - ours
+        if len(claim.entries) > 1:
+            grouped += theirs
+            with_bench += theirs if ours else 0
+    return grouped, with_bench
+
+
 def tune(reports, gold, embedder, lexical_only: bool) -> G.GroupingParams:
     """Best clustering pairwise F1 on dev over a grid (ties: the later, more conservative setting)."""
     items = C._items(reports)
@@ -312,6 +372,35 @@ def tune(reports, gold, embedder, lexical_only: bool) -> G.GroupingParams:
     print(f"dev-tuned: weight={p.weight} predicate={p.predicate} local_k={p.local_k} local_floor={p.local_floor} "
           f"threshold={p.threshold} (dev pairwise F1 {best[0]:.3f})")
     return p
+
+
+def tune_floor(reports, gold, embedder, base: G.GroupingParams) -> G.GroupingParams:
+    """`base` with the raw-similarity floor (`min_raw`) and threshold that give the best pairwise F1
+    on dev with its clutter in `reports` (ties: the lower floor, then the lower threshold)."""
+    items = C._items(reports)
+    keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
+    gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
+    base = G.effective_params(base, embedder)
+    distinct, inverse = G._distinct([it.match_text for it in items])
+    everything = np.arange(len(distinct))
+    features = G._Features(distinct, base, embedder)
+    raw = features.block(everything)
+    scaled = G.local_scaling(raw, base.local_k, base.local_floor) if features.scaled else raw
+    scaled = scaled - base.conflict * features.conflicts(everything)
+    best = (-1.0, base)
+    for floor in (-1.0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
+        sim = G._floored(scaled, raw, floor)[np.ix_(inverse, inverse)]
+        line = []
+        for t in np.arange(base.threshold - 0.1, base.threshold + 0.1001, 0.02):
+            groups = G.average_linkage(sim, float(t))
+            f1 = pairwise([[keys[i] for i in g] for g in groups], gold_of)["f1"]
+            line.append(f1)
+            if f1 > best[0] + 1e-9:
+                best = (f1, dataclasses.replace(base, min_raw=floor, threshold=round(float(t), 3)))
+        print(f"  min_raw={floor}: dev F1 {min(line):.3f}..{max(line):.3f} over thresholds", flush=True)
+    tuned = best[1]
+    print(f"dev-tuned min_raw={tuned.min_raw} threshold={tuned.threshold} (dev pairwise F1 {best[0]:.3f})")
+    return tuned
 
 
 def tune_terms(reports, gold, embedder, base: G.GroupingParams) -> G.GroupingParams:
@@ -350,6 +439,11 @@ def main() -> None:
     ap.add_argument("--tune-terms", action="store_true",
                     help="choose the conflict penalty (numbers, times) and the threshold on dev, over the "
                          "shipped terms")
+    ap.add_argument("--tune-floor", action="store_true",
+                    help="choose the raw-similarity floor (min_raw) and the threshold on dev with its clutter")
+    ap.add_argument("--clutter", type=int, default=0, metavar="N",
+                    help="add about N real attributions from PolNeAR (train for dev, dev for the other splits) "
+                         "that belong to no bench proposition; needs ../shared/eval")
     ap.add_argument("--lexical", action="store_true", help="no embeddings: lexical similarity only")
     ap.add_argument("--errors", action="store_true", help="print stance errors and grouping mistakes")
     ap.add_argument("--pipeline", action="store_true",
@@ -395,6 +489,11 @@ def main() -> None:
             ap.error("--tune-terms needs dev topics (the confirm and mixed sets have none, by design) and the model")
         base = params or G.EMBEDDING_PARAMS
         params = tune_terms(*splits["dev"], embedder, dataclasses.replace(base, conflict=0.0))
+    if args.tune_floor:
+        if "dev" not in splits or embedder is None:
+            ap.error("--tune-floor needs dev topics and the model")
+        reports, gold = splits["dev"]
+        params = tune_floor(reports + clutter("dev", args.clutter), gold, embedder, params or G.EMBEDDING_PARAMS)
     used = G.effective_params(params or (G.EMBEDDING_PARAMS if embedder is not None else G.LEXICAL_PARAMS),
                               embedder)
     print(f"grouping: {'MiniLM + lexical' if embedder is not None else 'lexical only'}, "
@@ -407,11 +506,13 @@ def main() -> None:
             reports, gold, found = through_pipeline(reports, gold)
             print(f"{split}: the extractor recovered {found}/{len(splits[split][1])} gold attributions "
                   f"(content overlap >= 50%); scoring those")
+        extra = clutter(split, args.clutter)
         t0 = time.perf_counter()
-        scores, claims = run_split(reports, gold, embedder, params, FORCED_BLOCKING if args.blocked else None)
+        scores, claims = run_split(reports + extra, gold, embedder, params,
+                                   FORCED_BLOCKING if args.blocked else None)
         elapsed = time.perf_counter() - t0
         if args.blocked:
-            dense = run_split(reports, gold, embedder, params)[1]
+            dense = run_split(reports + extra, gold, embedder, params)[1]
             same = {c.id for c in claims} == {c.id for c in dense}  # claim ids hash their members
             print(f"{split}: blocked path groups {'==' if same else '!='} dense path groups")
         unit, errors = stance_unit(statements, reports, gold)
@@ -423,15 +524,25 @@ def main() -> None:
               f"stance (vs gold proposition)={unit:.3f} | stance on board={board:.3f} (n={n_board}), "
               f"in claims of 2+={shared:.3f} (n={n_shared}) | "
               f"{elapsed:.2f}s")
+        if extra:
+            grouped, with_bench = clutter_merges(claims)
+            n_extra = sum(len(r["attributions"]) for r in extra)
+            groups = [[f"{e.article_id}/{e.attribution_id}" for e in c.entries] for c in claims]
+            ours = pairwise(groups, {f"{a}/{b}": g.prop for (a, b), g in gold.items()}, bench_only=True)
+            print(f"{'':7} clutter: {n_extra} PolNeAR attributions; {grouped} end in claims of 2+, "
+                  f"{with_bench} of them beside bench attributions; without clutter-clutter pairs "
+                  f"P={ours['precision']:.3f} R={ours['recall']:.3f} F1={ours['f1']:.3f}")
         if args.errors:
             print("\n".join(errors))
             for claim in claims:
-                props = Counter(gold[(e.article_id, e.attribution_id)].prop for e in claim.entries)
+                props = Counter(gold[(e.article_id, e.attribution_id)].prop if (e.article_id, e.attribution_id)
+                                in gold else "clutter" for e in claim.entries)
                 if len(props) > 1:
                     print(f"  merged {dict(props)}: {claim.proposition}")
             seen: dict[str, int] = Counter()
             for claim in claims:
-                for p in {gold[(e.article_id, e.attribution_id)].prop for e in claim.entries}:
+                for p in {gold[(e.article_id, e.attribution_id)].prop for e in claim.entries
+                          if (e.article_id, e.attribution_id) in gold}:
                     seen[p] += 1
             print("  split: " + ", ".join(f"{p}x{k}" for p, k in sorted(seen.items()) if k > 1))
 

@@ -474,14 +474,19 @@ def test_a_relayed_quote_names_whom_its_source_quotes():
     assert plain.quoting is None and "quoting" not in plain.to_dict() and "quoting" not in plain.who
 
 
-def test_bench_format_global_articles_and_lead_ins(tmp_path):
-    """bench/claims.py's set format: '@ID' puts lines of two topics in one article, words after KIND open the
-    sentence, and every offset still points at the source, cue and content."""
+def _bench_module():
     path = Path(__file__).resolve().parents[1] / "bench" / "claims.py"
     spec = importlib.util.spec_from_file_location("bench_claims", path)
     bench = importlib.util.module_from_spec(spec)
     sys.modules["bench_claims"] = bench  # dataclasses look their module up while the class is built
     spec.loader.exec_module(bench)
+    return bench
+
+
+def test_bench_format_global_articles_and_lead_ins(tmp_path):
+    """bench/claims.py's set format: '@ID' puts lines of two topics in one article, words after KIND open the
+    sentence, and every offset still points at the source, cue and content."""
+    bench = _bench_module()
     data = tmp_path / "set.txt"
     data.write_text(
         "# article @R1 2026-06-01\n"
@@ -511,3 +516,30 @@ def test_bench_format_global_articles_and_lead_ins(tmp_path):
     data.write_text("# topic T1 mixed\n## P1 x\n@R9 + org | a | | said | that b\n", encoding="utf-8")
     with pytest.raises(ValueError, match="@R9"):
         bench.parse((data,))
+
+
+def test_bench_clutter_from_polnear_format(tmp_path, monkeypatch):
+    """--clutter reads PolNeAR-format gold into report dicts (split contents keep their pieces) and counts
+    the clutter a board merged, apart from the bench's own attributions."""
+    bench = _bench_module()
+    text = 'Ivo Rask said the levy would pass. "We will win," Rask said, "and soon." Nobody asked.'
+    def span(part):
+        start = text.index(part)
+        return {"start": start, "end": start + len(part), "text": part}
+    article = {"id": "n1", "text": text, "attributions": [
+        {"source": [span("Ivo Rask")], "cue": [span("said")], "content": [span("the levy would pass")]},
+        {"source": [span("Rask")], "cue": [span("said,")], "content": [span('"We will win,"'), span('"and soon."')]},
+        {"source": [], "cue": [], "content": [span("Nobody asked")]}]}
+    (tmp_path / "dev.jsonl").write_text(json.dumps(article) + "\n", encoding="utf-8")
+    monkeypatch.setattr(bench, "POLNEAR", tmp_path)
+    assert bench.clutter("test", 0) == [] and bench.clutter("dev", 5) == []  # dev reads train.jsonl: absent
+    [report] = bench.clutter("test", 5)
+    first, second = report["attributions"]  # the cueless one is left out
+    assert report["article"]["id"] == "clutter:n1"
+    assert text[first["content"]["start"]:first["content"]["end"]] == "the levy would pass"
+    assert [f["text"] for f in second["content"]["fragments"]] == ['"We will win,"', '"and soon."']
+    assert C.content_words(second["content"]) == '"We will win," … "and soon."'
+    claims = C.build_claims([report, *DAM_REPORTS], use_embeddings=False)
+    grouped, beside = bench.clutter_merges(claims)
+    in_two = [e for c in claims if len(c.entries) > 1 for e in c.entries if e.article_id == "clutter:n1"]
+    assert grouped == len(in_two) and beside <= grouped
