@@ -374,26 +374,40 @@ def tune(reports, gold, embedder, lexical_only: bool) -> G.GroupingParams:
     return p
 
 
+class _DevTerms:
+    """The board's similarity terms over dev, built once, for the searches below: `raw` before local
+    scaling, `scaled` after it, `conflicts` unweighted; `score(sim, t)` is the pairwise F1 at threshold t."""
+
+    def __init__(self, reports, gold, embedder, base: G.GroupingParams):
+        items = C._items(reports)
+        self.keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
+        self.gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
+        self.base = G.effective_params(base, embedder)
+        distinct, self.inverse = G._distinct([it.match_text for it in items])
+        everything = np.arange(len(distinct))
+        features = G._Features(distinct, dataclasses.replace(self.base, conflict=1.0), embedder)
+        self.raw = features.block(everything)
+        self.conflicts = features.conflicts(everything)
+        self.scaled = (G.local_scaling(self.raw, self.base.local_k, self.base.local_floor)
+                       if features.scaled else self.raw)
+
+    def score(self, sim: np.ndarray, threshold: float) -> float:
+        groups = G.average_linkage(sim[np.ix_(self.inverse, self.inverse)], float(threshold))
+        return pairwise([[self.keys[i] for i in g] for g in groups], self.gold_of)["f1"]
+
+
 def tune_floor(reports, gold, embedder, base: G.GroupingParams) -> G.GroupingParams:
     """`base` with the raw-similarity floor (`min_raw`) and threshold that give the best pairwise F1
     on dev with its clutter in `reports` (ties: the lower floor, then the lower threshold)."""
-    items = C._items(reports)
-    keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
-    gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
-    base = G.effective_params(base, embedder)
-    distinct, inverse = G._distinct([it.match_text for it in items])
-    everything = np.arange(len(distinct))
-    features = G._Features(distinct, base, embedder)
-    raw = features.block(everything)
-    scaled = G.local_scaling(raw, base.local_k, base.local_floor) if features.scaled else raw
-    scaled = scaled - base.conflict * features.conflicts(everything)
+    terms = _DevTerms(reports, gold, embedder, base)
+    base = terms.base
+    penalised = terms.scaled - base.conflict * terms.conflicts
     best = (-1.0, base)
     for floor in (-1.0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
-        sim = G._floored(scaled, raw, floor)[np.ix_(inverse, inverse)]
+        sim = G._floored(penalised, terms.raw, floor)
         line = []
         for t in np.arange(base.threshold - 0.1, base.threshold + 0.1001, 0.02):
-            groups = G.average_linkage(sim, float(t))
-            f1 = pairwise([[keys[i] for i in g] for g in groups], gold_of)["f1"]
+            f1 = terms.score(sim, t)
             line.append(f1)
             if f1 > best[0] + 1e-9:
                 best = (f1, dataclasses.replace(base, min_raw=floor, threshold=round(float(t), 3)))
@@ -406,27 +420,16 @@ def tune_floor(reports, gold, embedder, base: G.GroupingParams) -> G.GroupingPar
 def tune_terms(reports, gold, embedder, base: G.GroupingParams) -> G.GroupingParams:
     """`base` with the conflict penalty and threshold that give the best pairwise F1 on dev (ties: the
     smaller penalty, then the lower threshold). The other terms stay as shipped."""
-    items = C._items(reports)
-    keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
-    gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
-    base = G.effective_params(base, embedder)
-    distinct, inverse = G._distinct([it.match_text for it in items])
-    everything = np.arange(len(distinct))
+    terms = _DevTerms(reports, gold, embedder, base)
+    base = terms.base
     best = (-1.0, base)
-    # The features as the board builds them, once: the penalty is applied after them.
-    features = G._Features(distinct, dataclasses.replace(base, conflict=1.0), embedder)
-    raw = features.block(everything)
-    conflicts = features.conflicts(everything)
-    scaled = G.local_scaling(raw, base.local_k, base.local_floor) if features.scaled else raw
     for weight in (0.0, 0.1, 0.2, 0.5, 1.0):
-        sim = G._floored(scaled - weight * conflicts, raw, base.min_raw)[np.ix_(inverse, inverse)]
+        sim = G._floored(terms.scaled - weight * terms.conflicts, terms.raw, base.min_raw)
         for t in np.arange(base.threshold - 0.1, base.threshold + 0.1001, 0.01):
-            groups = G.average_linkage(sim, float(t))
-            f1 = pairwise([[keys[i] for i in g] for g in groups], gold_of)["f1"]
+            f1 = terms.score(sim, t)
             if f1 > best[0] + 1e-9:
                 best = (f1, dataclasses.replace(base, conflict=weight, threshold=round(float(t), 3)))
-        print(f"  conflict={weight}: dev F1 at the shipped threshold "
-              f"{pairwise([[keys[i] for i in g] for g in G.average_linkage(sim, base.threshold)], gold_of)['f1']:.3f}")
+        print(f"  conflict={weight}: dev F1 at the shipped threshold {terms.score(sim, base.threshold):.3f}")
     tuned = best[1]
     print(f"dev-tuned conflict={tuned.conflict} threshold={tuned.threshold} (dev pairwise F1 {best[0]:.3f})")
     return tuned
