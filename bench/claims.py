@@ -315,7 +315,8 @@ def clutter(split: str, n: int) -> list[dict]:
                 "source": {"text": source["text"], "start": source["start"], "end": source["end"],
                            "name": None, "entity": None, "kind": "unknown"},
                 "cue": {"text": cue, "start": a["cue"][0]["start"], "end": a["cue"][-1]["end"],
-                        "lemma": cue.split()[-1].lower()},
+                        # the last word stands in for a lemma: clutter's stance is never scored
+                        "lemma": (cue.split() or [""])[-1].lower()},
                 "content": {"text": article["text"][start:end], "start": start, "end": end,
                             "fragments": pieces if len(pieces) > 1 else []},
                 "form": "indirect", "polarity": "affirm"})
