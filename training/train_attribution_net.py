@@ -64,7 +64,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/crf"))
     ap.add_argument("--out", type=Path, default=net.MODEL_PATH)
     crf_training.add_held_out_options(ap)
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--batch-tokens", type=int, default=2000)
     ap.add_argument("--learn-rate", type=float, default=0.001)
     ap.add_argument("--dropout", type=float, default=0.2)
