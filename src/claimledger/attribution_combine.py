@@ -111,7 +111,7 @@ CUE_TRIM_POS = {"DET", "NUM"}
 # (the rules stop at a clause edge where PolNeAR runs on). Held-out slice: content exact F1 62.6 -> 63.4
 # (0.5 to 0.95 all gain 0.2 to 0.8); trimming edges the tagger doubts lost 0.1 to 1.9.
 # So did cutting an unquoted content at its first comma after which the tagger's mean content probability
-# is under 0.2 / 0.3 / 0.5 (per-outlet content 59.4 -> 59.3 / 59.2 / 59.0; 0.1 changes nothing).
+# is under 0.2 / 0.3 / 0.5 (four-layer network; per-outlet content 59.4 -> 59.3 / 59.2 / 59.0; 0.1: no change).
 CONTENT_GROW = 0.9
 
 
@@ -221,8 +221,8 @@ def support(doc: Doc, span: Cue | Source, probability: dict[int, float]) -> floa
 
 # Tagged cues the CRF is less sure of than this are left out. Chosen on 84 train articles held out
 # from a CRF trained on the other 756 (mean exact F1 69.3 with every tagged cue, 69.8 at 0.6).
-# Re-measured with the blended tagger on the per-outlet slice: 0.5 / 0.6 / 0.7 give cue 69.9 / 69.8 / 69.5 and
-# content 59.1 / 59.4 / 59.4.
+# Re-measured with the blended tagger (four-layer network) on the per-outlet slice: 0.5 / 0.6 / 0.7
+# give cue 69.9 / 69.8 / 69.5 and content 59.1 / 59.4 / 59.4.
 MODEL_MIN_CUE_CONFIDENCE = 0.6
 
 
