@@ -981,7 +981,7 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
             continue
         if tok.lemma_.lower() in C.WEAK_VERBS and src is None:
             continue
-        if any(m in text[s:e].lower() for s, e in cand.content for m in C.ANONYMOUS_MARKERS):
+        if any(C.mentions_anonymity(text[s:e]) for s, e in cand.content):
             continue  # "who asked not to be named" describes the source; it reports nothing
         out.append(cand)
     # Title-case headlines override what the parser made of them.
@@ -1118,8 +1118,7 @@ def _mark_anonymous(doc: Doc, text: str, att: Attribution) -> None:
         pieces.append(text[at:min(part.start, end)])
         at = max(at, part.end)
     pieces.append(text[at:end])
-    outside = " ".join(pieces).lower()
-    if any(m in outside for m in C.ANONYMOUS_MARKERS):
+    if C.mentions_anonymity(" ".join(pieces)):
         src.kind = "anonymous"
 
 

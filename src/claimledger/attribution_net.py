@@ -39,8 +39,9 @@ HIDDEN_WIDTH = 128
 # seeds each, paired) content gained +0.36 / +0.16 / +0.46 and source +0.17 / +0.03 / +0.23, while cue moved
 # +0.46 / -0.43 / +0.12, inside its seed noise (69.5-70.2 with four layers); on the one-outlet slice content
 # +0.07 / +0.01, cue -0.33 / +0.37. Eight layers were no better than six (per-outlet, seeds 0 and 1:
-# 73.9 / 69.9 / 59.7 and 73.8 / 70.0 / 59.4). A bidirectional LSTM (thinc, 64 or 128 wide) after the convolutions tagged
-# worse alone (held-out run F1 cue 65 against 68); averaging three seeds of the four-layer network gained 0.1-0.2.
+# 73.9 / 69.9 / 59.7 and 73.8 / 70.0 / 59.4). A bidirectional LSTM (thinc, 64 or 128 wide) after the
+# convolutions tagged worse alone (held-out run F1 cue 65 against 68); averaging three seeds of the
+# four-layer network gained 0.1-0.2.
 CNN_DEPTH = 6
 WINDOW = 1
 # CRF features that copy a neighbour's attributes ("-1:w=said", word pairs): the convolution sees

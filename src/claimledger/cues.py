@@ -104,6 +104,12 @@ ANONYMOUS_MARKERS = ("familiar with", "not to be named", "not be named", "anonym
                      "not authorized", "not authorised", "on condition", "unnamed", "anonymous",
                      "declined to be identified", "asked not to be identified")
 
+
+def mentions_anonymity(text: str) -> bool:
+    """Whether the text says its speaker is unnamed ("a person familiar with the talks")."""
+    low = text.lower()
+    return any(m in low for m in ANONYMOUS_MARKERS)
+
 # No-comment phrases (lemma of the verb, then a required later word).
 NO_COMMENT_VERBS = frozenset("decline refuse respond return reach say disclose specify reveal explain".split())
 

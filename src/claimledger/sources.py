@@ -64,8 +64,7 @@ def _head(span: SpacySpan):
 
 def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
     """person / organization / group / anonymous / document / unknown for a source phrase."""
-    low = span.text.lower()
-    if any(m in low for m in C.ANONYMOUS_MARKERS):
+    if C.mentions_anonymity(span.text):
         return "anonymous"
     head = _head(span)
     if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
