@@ -253,9 +253,19 @@ def run_split(reports: list[dict], gold: dict[tuple[str, str], GoldAttribution],
               ) -> tuple[dict[str, float], list[C.Claim]]:
     claims = C.build_claims(reports, embedder=embedder, use_embeddings=embedder is not None, params=params,
                             blocking=blocking)
+    return claim_scores(claims, gold), claims
+
+
+def gold_props(gold: dict[tuple[str, str], GoldAttribution]) -> dict[str, str]:
+    """'article/attribution' -> gold proposition, the keys `pairwise` compares."""
+    return {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
+
+
+def claim_scores(claims: list[C.Claim], gold: dict[tuple[str, str], GoldAttribution],
+                 bench_only: bool = False) -> dict[str, float]:
+    """`pairwise` over the board's claims."""
     groups = [[f"{e.article_id}/{e.attribution_id}" for e in c.entries] for c in claims]
-    gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
-    return pairwise(groups, gold_of), claims
+    return pairwise(groups, gold_props(gold), bench_only)
 
 
 def through_pipeline(reports: list[dict], gold: dict[tuple[str, str], GoldAttribution]
@@ -300,31 +310,32 @@ def clutter(split: str, n: int) -> list[dict]:
     if not n or not path.is_file():
         return []
     reports, total = [], 0
-    for line in path.open(encoding="utf-8"):
-        article = json.loads(line)
-        attributions = []
-        for k, a in enumerate(article["attributions"], 1):
-            if not a["content"] or not a["cue"]:
-                continue
-            pieces = [{"text": f["text"], "start": f["start"], "end": f["end"]} for f in a["content"]]
-            start, end = pieces[0]["start"], pieces[-1]["end"]
-            source = a["source"][0] if a["source"] else {"text": "", "start": 0, "end": 0}
-            cue = " ".join(f["text"] for f in a["cue"])
-            attributions.append({
-                "id": f"x{k}",
-                "source": {"text": source["text"], "start": source["start"], "end": source["end"],
-                           "name": None, "entity": None, "kind": "unknown"},
-                "cue": {"text": cue, "start": a["cue"][0]["start"], "end": a["cue"][-1]["end"],
-                        # the last word stands in for a lemma: clutter's stance is never scored
-                        "lemma": (cue.split() or [""])[-1].lower()},
-                "content": {"text": article["text"][start:end], "start": start, "end": end,
-                            "fragments": pieces if len(pieces) > 1 else []},
-                "form": "indirect", "polarity": "affirm"})
-        reports.append({"schema": "claimledger.report/1", "article": {"id": "clutter:" + article["id"]},
-                        "text": article["text"], "attributions": attributions})
-        total += len(attributions)
-        if total >= n:
-            break
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            article = json.loads(line)
+            attributions = []
+            for k, a in enumerate(article["attributions"], 1):
+                if not a["content"] or not a["cue"]:
+                    continue
+                pieces = [{"text": f["text"], "start": f["start"], "end": f["end"]} for f in a["content"]]
+                start, end = pieces[0]["start"], pieces[-1]["end"]
+                source = a["source"][0] if a["source"] else {"text": "", "start": 0, "end": 0}
+                cue = " ".join(f["text"] for f in a["cue"])
+                attributions.append({
+                    "id": f"x{k}",
+                    "source": {"text": source["text"], "start": source["start"], "end": source["end"],
+                               "name": None, "entity": None, "kind": "unknown"},
+                    "cue": {"text": cue, "start": a["cue"][0]["start"], "end": a["cue"][-1]["end"],
+                            # the last word stands in for a lemma: clutter's stance is never scored
+                            "lemma": (cue.split() or [""])[-1].lower()},
+                    "content": {"text": article["text"][start:end], "start": start, "end": end,
+                                "fragments": pieces if len(pieces) > 1 else []},
+                    "form": "indirect", "polarity": "affirm"})
+            reports.append({"schema": "claimledger.report/1", "article": {"id": "clutter:" + article["id"]},
+                            "text": article["text"], "attributions": attributions})
+            total += len(attributions)
+            if total >= n:
+                break
     return reports
 
 
@@ -344,7 +355,7 @@ def tune(reports, gold, embedder, lexical_only: bool) -> G.GroupingParams:
     """Best clustering pairwise F1 on dev over a grid (ties: the later, more conservative setting)."""
     items = C._items(reports)
     keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
-    gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
+    gold_of = gold_props(gold)
     texts = [it.match_text for it in items]
     # As G.similarity_matrix: features per distinct text, expanded back to attributions at the end.
     unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
@@ -382,7 +393,7 @@ class _DevTerms:
     def __init__(self, reports, gold, embedder, base: G.GroupingParams):
         items = C._items(reports)
         self.keys = [f"{it.article_id}/{it.attribution['id']}" for it in items]
-        self.gold_of = {f"{a}/{b}": g.prop for (a, b), g in gold.items()}
+        self.gold_of = gold_props(gold)
         self.base = G.effective_params(base, embedder)
         distinct, self.inverse = G._distinct([it.match_text for it in items])
         everything = np.arange(len(distinct))
@@ -531,8 +542,7 @@ def main() -> None:
         if extra:
             grouped, with_bench = clutter_merges(claims)
             n_extra = sum(len(r["attributions"]) for r in extra)
-            groups = [[f"{e.article_id}/{e.attribution_id}" for e in c.entries] for c in claims]
-            ours = pairwise(groups, {f"{a}/{b}": g.prop for (a, b), g in gold.items()}, bench_only=True)
+            ours = claim_scores(claims, gold, bench_only=True)
             print(f"{'':7} clutter: {n_extra} PolNeAR attributions; {grouped} end in claims of 2+, "
                   f"{with_bench} of them beside bench attributions; without clutter-clutter pairs "
                   f"P={ours['precision']:.3f} R={ours['recall']:.3f} F1={ours['f1']:.3f}")
