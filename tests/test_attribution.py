@@ -415,6 +415,20 @@ def test_did_not_respond_is_no_comment(nlp):
 
 
 @pytest.mark.parametrize("text,source,cue", [
+    ("The prefecture did not respond to questions about the timing of the alerts.", "The prefecture",
+     "did not respond to questions"),
+    ("A spokesman for the port would not comment on the matter.", "A spokesman for the port", "would not comment"),
+    ("The ministry had no immediate comment.", "The ministry", "had no immediate comment"),
+    ("Port officials did not answer questions from reporters on Monday.", "Port officials", "did not answer questions"),
+    ("The mayor said the bridge would reopen but would not comment on the cost.", "The mayor", "would not comment"),
+])
+def test_other_refusals_to_comment_are_no_comment(nlp, text, source, cue):
+    attrs, no_comment = run(nlp, text)
+    assert [(n.source.text, n.cue.text) for n in no_comment] == [(source, cue)]
+    assert all(cue not in a.cue.text for a in attrs)
+
+
+@pytest.mark.parametrize("text,source,cue", [
     ("Officials have not said how many people were evacuated.", "Officials", "have not said"),
     ("The company did not say whether it would appeal.", "The company", "did not say"),
     ("Police have not yet explained why the road was closed.", "Police", "have not yet explained"),
@@ -613,3 +627,33 @@ def test_a_content_ending_on_a_conjunction_leaves_it_to_the_next_clause(content,
     att = Attribution("a1", None, Cue("said", 5, 9, "say"), Span.of(text, start, start + len(content)))
     attribution._drop_connectives(text, att)
     assert att.content.text == kept
+
+
+def test_a_mixed_content_ends_with_its_quotation_and_does_not_lend_it_to_the_next_cue(nlp):
+    text = ('Former league chairman Alberto Quintana said the scandal was "the worst I have seen." '
+            'He urged the league to publish its findings in full.')
+    attrs, _ = run(nlp, text)
+    said, urged = by_cue(attrs, "said"), by_cue(attrs, "urged")
+    assert said.content.text == 'the scandal was "the worst I have seen."'
+    assert said.form == "mixed"
+    assert urged.content.text == "the league to publish its findings in full"
+    assert urged.form == "indirect"
+
+
+def test_who_said_inside_a_sourceless_raising_clause_is_kept(nlp):
+    text = ("Transport Minister Rui Falcao, who said last week that the government would not intervene, "
+            "appeared to soften his position on Friday.")
+    said = by_cue(run(nlp, text)[0], "said")
+    assert said.content.text.endswith("the government would not intervene")
+    assert said.source.text == "who" and said.source.name == "Rui Falcao"
+
+
+@pytest.mark.parametrize("text,cue,source,content", [
+    ("The figures were disputed by economists at the Brunmark Institute.", "were disputed",
+     "economists at the Brunmark Institute", "The figures"),
+    ("The minister's account was contradicted by two witnesses.", "was contradicted", "two witnesses",
+     "The minister's account"),
+])
+def test_a_passive_denial_with_its_agent(nlp, text, cue, source, content):
+    att = by_cue(run(nlp, text)[0], cue)
+    assert (att.source.text, att.content.text, att.polarity) == (source, content, "deny")

@@ -188,6 +188,43 @@ def test_source_resolves_to_name_and_kind(nlp, text, phrase, name, kind):
         assert found[phrase].kind == kind
 
 
+ROLES = """Chancellor Mira Dalstrom of Norrland met union leaders on Monday.
+
+The Norrlandic leader said the talks had been useful.
+
+Dorrin Foods, a snack maker based in Kellby, recalled two products on Tuesday. The health ministry said the \
+recall was voluntary. The company said no illnesses had been reported.
+
+Dr. Tomas Weiler, the agency's chief toxicologist, reviewed the samples. The toxicologist said the levels \
+were within safe limits.
+
+The regional prefecture said roads would reopen on Friday.
+
+The coach of Kellby Rovers, Ana Maris, said the team would appeal.
+
+Fishing unions in Norrland, who said the quota cuts would ruin coastal towns, welcomed the deal.
+"""
+
+
+@pytest.mark.parametrize("phrase,name,kind", [
+    pytest.param("The Norrlandic leader", "Mira Dalstrom", "person",
+                 id="a demonym and a generic role resolve to the leader named 'of' that country"),
+    pytest.param("The company", "Dorrin Foods", "organization",
+                 id="'the company' is the last business named, not the ministry in between"),
+    pytest.param("The toxicologist", "Tomas Weiler", "person",
+                 id="a role outside the lexicon resolves once the article gave it to someone"),
+    pytest.param("The regional prefecture", None, "organization", id="a prefecture is an organization"),
+    pytest.param("The coach of Kellby Rovers, Ana Maris", "Ana Maris", "person",
+                 id="the name in apposition after a prepositional phrase says who the role is"),
+    pytest.param("who", None, ANY, id="'who' after 'unions in <place>' is the unions, not the place"),
+])
+def test_roles_and_descriptions_resolve(nlp, phrase, name, kind):
+    found, _ = sources(nlp, ROLES)
+    assert found[phrase].name == name
+    if kind is not ANY:
+        assert found[phrase].kind == kind
+
+
 def test_a_lowercase_word_the_tagger_calls_a_proper_noun_is_not_a_name(nlp):
     found, _ = sources(nlp, "Ostmark's defence ministry denied that its forces were involved.")
     src = found["Ostmark's defence ministry"]

@@ -48,7 +48,7 @@ savage bash strive speculate float deride herald shrug circulate mince foresee r
 pronounce peg explore muse forward heap ridicule reaffirm arise indicate warrant trumpet extoll
 reassure spell hone sum reprise deflect veto lecture bank ratify envision mandate pounce taunt
 revise renounce utter publicize reckon append bristle foreshadow disregard laud spotlight
-empathize criticise hope refute retweet
+empathize criticise hope refute retweet contradict contest
 """.split())
 
 # Cue even with no complement of its own (its content is then a quotation or the clause it
@@ -111,7 +111,8 @@ def mentions_anonymity(text: str) -> bool:
     return any(m in low for m in ANONYMOUS_MARKERS)
 
 # No-comment phrases (lemma of the verb, then a required later word).
-NO_COMMENT_VERBS = frozenset("decline refuse respond return reach say disclose specify reveal explain".split())
+NO_COMMENT_VERBS = frozenset("decline refuse respond return reach say disclose specify reveal explain answer "
+                              "comment".split())
 
 # Raising verbs: "he seems to ...", "X is expected to ...": a sourceless attribution whose content
 # is the subject plus the infinitive.

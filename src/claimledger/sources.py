@@ -42,8 +42,17 @@ commission newspaper paper company firm bank court police army military embassy 
 union organization organisation group board team network channel station outlet magazine
 institute university parliament congress senate house cabinet kremlin pentagon regime
 street hall palace service authority regulator watchdog broadcaster tribunal coalition alliance
-federation association foundation municipality city county secretariat
+federation association foundation municipality city county secretariat prefecture league club
+operator airline carrier insurer utility lender charity manufacturer maker retailer
 """.split())
+# Nouns a story uses for the business it named earlier ("Dorrin Foods ... The company said"), when
+# the name itself does not contain them.
+BUSINESS_NOUNS = frozenset("company firm business maker manufacturer producer operator carrier airline "
+                           "insurer lender retailer supplier group utility".split())
+# Words that make an organisation's name a public body, not a business ("the company" is not the ministry).
+_PUBLIC_BODY_WORDS = frozenset("""ministry government office department agency committee council party
+administration commission court police army military embassy parliament congress senate cabinet
+authority regulator tribunal municipality city county prefecture union university""".split())
 # "The newspaper said" refers back to a masthead the NER rarely types as ORG ("Daily Courier" is
 # often PRODUCT or WORK_OF_ART); a name with one of these words is taken for a news outlet.
 MEDIA_NOUNS = frozenset("newspaper paper broadcaster magazine channel station outlet network daily tabloid".split())
@@ -103,6 +112,9 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
     return "unknown"
 
 
+_PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+
+
 def _antecedent(pronoun):
     """The noun a relative pronoun's clause hangs on; for "who", the person the parser may have missed:
     in "Rosa Quint, a hydrologist at Lanmark University, who estimated ..." the clause is attached to
@@ -110,6 +122,10 @@ def _antecedent(pronoun):
     noun = pronoun.head.head
     if pronoun.lower_ != "who":
         return noun
+    # "Fishing unions in Veskaria, who said ...": the clause hangs on the place, but "who" is the unions.
+    if noun.ent_type_ in _PLACE_TYPES and noun.dep_ == "pobj" and noun.head.head.pos_ in ("NOUN", "PROPN") \
+            and noun.head.head.ent_type_ not in _PLACE_TYPES:
+        noun = noun.head.head
     node = noun
     for _ in range(5):
         if node.lemma_.lower() in PERSON_NOUNS and node.dep_ == "appos":
@@ -120,6 +136,18 @@ def _antecedent(pronoun):
             break
         node = node.head
     return noun
+
+
+def _shares_title(words: set[str], titles: set[str]) -> bool:
+    """'the Norrlandic leader' fits 'Chancellor Dalstrom of Norrland' (and 'German' fits 'Germany'):
+    equal words, or one a stem of the other up to a demonym ending."""
+    for a in words:
+        for b in titles:
+            short, long_ = sorted((a, b), key=len)
+            if a == b or (len(short) >= 5 and long_.startswith(short[:max(4, len(short) - 3)])
+                          and len(long_) - len(short) <= 3):
+                return True
+    return False
 
 
 def _noun_and_modifiers(noun) -> set[str]:
@@ -174,7 +202,7 @@ class Resolver:
                     and doc[i - 1].lower_ not in PERSON_NOUNS and not _TITLE_RE.match(doc[i - 1].lower_):
                 i -= 1
             titles, gender = self._titles_before(i, tok)
-            appos = self._appositive_words(tok) | self._described_by(tok)
+            appos = self._appositive_words(tok) | self._described_by(tok) | self._country_after(tok)
             is_person = (tok.ent_type_ == "PERSON" or bool(gender) or bool(titles & PERSON_NOUNS)
                          or bool(appos & PERSON_NOUNS))
             if not is_person:
@@ -218,6 +246,12 @@ class Resolver:
             if c.dep_ == "appos" and c.i > head.i:
                 words |= _noun_and_modifiers(c)
         return words
+
+    @staticmethod
+    def _country_after(name) -> set[str]:
+        """'Chancellor Mira Dalstrom of Norrland': the country, which 'the Norrlandic leader' names again."""
+        return {t.lower_ for c in name.children if c.dep_ == "prep" and c.lower_ == "of"
+                for t in c.children if t.dep_ == "pobj" and t.ent_type_ == "GPE"}
 
     @staticmethod
     def _described_by(name) -> set[str]:
@@ -264,6 +298,22 @@ class Resolver:
                     return _Person(s, ent.name, eid)
             i -= 1
         return None
+
+    def _recent_business(self, before: int, noun: str) -> str | None:
+        """The last organisation named before `before` that is not a public body (for 'the company')."""
+        i = bisect.bisect_left(self.starts, before) - 1
+        while i >= 0 and before - self.mentions[i][0] <= 3000:
+            s, e, eid = self.mentions[i]
+            ent = self.entities[eid]
+            words = set(ent.name.lower().split())
+            if ent.type == "ORG" and not words & _PUBLIC_BODY_WORDS:
+                return eid
+            i -= 1
+        return None
+
+    def is_person(self, name: str | None) -> bool:
+        """Whether `name` is one of the people the article names."""
+        return name is not None and any(p.name == name for p in self.people)
 
     def _recent_entity(self, before: int, types: set[str]) -> str | None:
         i = bisect.bisect_left(self.starts, before) - 1
@@ -317,11 +367,15 @@ class Resolver:
                     None)
                 return (p.name, p.entity) if p else (None, None)
             return span.doc[i:head.i + 1].text, None
-        # "The finance minister, Petra Kovac": the name in apposition says who.
-        for c in head.children:
-            if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > head.i and c.i < span.end:
+        # "The finance minister, Petra Kovac": the name in apposition says who. The parser often hangs
+        # it on the last noun ("The coach of Kellby Rovers, Ana Maris"); a role noun then still takes it.
+        for c in span:
+            if c.dep_ != "appos" or c.pos_ != "PROPN" or c.i <= head.i:
+                continue
+            nested = c.head.i != head.i and head.lemma_.lower() in PERSON_NOUNS and head.is_ancestor(c)
+            if c.head.i == head.i or nested:
                 eid = self._entity_at(c.idx, c.idx + len(c.text))
-                if eid is not None and self.entities[eid].type in ("PERSON", "ORG"):
+                if eid is not None and self.entities[eid].type in (("PERSON",) if nested else ("PERSON", "ORG")):
                     return self.entities[eid].name, eid
         if head.pos_ == "NOUN" and span[0].lower_ in ("the", "this", "that"):
             return self._describe(span, head)
@@ -331,10 +385,17 @@ class Resolver:
         """'the German leader', 'the chancellor', 'the ministry' -> the most recent fitting referent."""
         hl = head.lemma_.lower()
         mods = {t.lower_ for t in span if t.i != head.i and t.pos_ in ("ADJ", "PROPN", "NOUN")}
-        if hl in PERSON_NOUNS:
+        if hl in PERSON_NOUNS or hl not in ORG_NOUNS:
+            # A role outside the lexicon counts once the article gave it to someone ("Dr. Tomas Weiler,
+            # the agency's chief toxicologist ... The toxicologist said").
             p = self._recent_person(span.start_char, fits=lambda p: hl in p.titles or head.lower_ in p.titles
-                                    or (hl in GENERIC_PERSON_NOUNS and bool(mods & p.titles)))
-            return (p.name, p.entity) if p else (None, None)
+                                    or (hl in GENERIC_PERSON_NOUNS and _shares_title(mods, p.titles)))
+            if p is not None or hl in PERSON_NOUNS:
+                return (p.name, p.entity) if p else (None, None)
+        if hl in BUSINESS_NOUNS:
+            eid = self._recent_business(span.start_char, hl)
+            if eid is not None:
+                return self.entities[eid].name, eid
         if hl in ORG_NOUNS:
             i = bisect.bisect_left(self.starts, span.start_char) - 1
             while i >= 0:
