@@ -50,3 +50,14 @@ def test_a_name_that_owns_a_ministry_is_a_state_whatever_the_model_says(nlp):
     # A person's office or aides leave a person a person.
     doc = nlp("German Chancellor Olaf Scholz arrived in Paris. Scholz's office said Scholz was tired.")
     assert by_name(doc)["Olaf Scholz"].type == "PERSON"
+
+
+def test_a_business_name_the_model_calls_a_person_is_an_organization(nlp):
+    text = ("The dam's operator, Harlen Hydro, did not respond to requests for comment. "
+            "Brennick Marine, a shipping company, denied the claims. "
+            "Officials at Kessel Logistics said the depot was closed. Anna Kessel said she had left.")
+    types = {e.name: e.type for e in extract(nlp(text))}
+    assert types["Harlen Hydro"] == "ORG"
+    assert types["Brennick Marine"] == "ORG"
+    assert types["Kessel Logistics"] == "ORG"
+    assert types["Anna Kessel"] == "PERSON"

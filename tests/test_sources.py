@@ -44,6 +44,7 @@ def kind_of(nlp, phrase_sentence, phrase):
     ('"The bridge is safe," the inspector said, according to the Gazette.', "the Gazette", "organization"),
     ("The Washington Post reported that the dam had cracked.", "The Washington Post", "organization"),
     ("She said the bill would pass.", "She", "person"),
+    ("Tellbridge Semiconductors said the plant would close.", "Tellbridge Semiconductors", "organization"),
 ])
 def test_source_kinds(nlp, sentence, phrase, kind):
     assert kind_of(nlp, sentence, phrase) == kind
@@ -203,6 +204,9 @@ The regional prefecture said roads would reopen on Friday.
 The coach of Kellby Rovers, Ana Maris, said the team would appeal.
 
 Fishing unions in Norrland, who said the quota cuts would ruin coastal towns, welcomed the deal.
+
+The club's appeal was rejected by the league's integrity chief, Nadia Ferro. According to Ferro, the inquiry \
+would take at least two months.
 """
 
 
@@ -217,6 +221,7 @@ Fishing unions in Norrland, who said the quota cuts would ruin coastal towns, we
     pytest.param("The coach of Kellby Rovers, Ana Maris", "Ana Maris", "person",
                  id="the name in apposition after a prepositional phrase says who the role is"),
     pytest.param("who", None, ANY, id="'who' after 'unions in <place>' is the unions, not the place"),
+    pytest.param("Ferro", "Nadia Ferro", "person", id="a surname stays a person whatever the NER labels the name"),
 ])
 def test_roles_and_descriptions_resolve(nlp, phrase, name, kind):
     found, _ = sources(nlp, ROLES)

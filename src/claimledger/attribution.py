@@ -771,8 +771,11 @@ def make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> So
     span = doc[rng[0]:rng[1]]
     name, ent = resolver.resolve(span) if resolver else (None, None)
     kind = source_kind(span, resolver.entity_type(ent) if resolver and ent else None)
-    if kind == "unknown" and resolver and resolver.is_person(name):
-        kind = "person"  # "the toxicologist", resolved to the person the article gave that role
+    if resolver and (kind == "unknown" and resolver.is_person(name)
+                     or kind == "organization" and span.root.pos_ == "PROPN" and resolver.is_person(name, described=True)):
+        # "the toxicologist", resolved to the person the article gave that role; "According to Ferro",
+        # introduced as "the league's integrity chief, Nadia Ferro" but labelled ORG by the NER.
+        kind = "person"
     return Source(span.text, span.start_char, span.end_char, name=name, entity=ent, kind=kind)
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .report import Entity, Span
+from .sources import BUSINESS_NOUNS, CORPORATE_WORDS
 
 # Numbers, dates and amounts are reported as quantities and dates, not as entities.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW",
@@ -126,6 +127,20 @@ def _ner_mentions(doc: Doc) -> list[tuple[str, str, int, int]]:
     return sorted(mentions, key=lambda m: m[2])
 
 
+def _names_a_business(doc: Doc, start: int, end: int) -> bool:
+    """A mention that ends in a corporate word or stands in apposition to a business noun ("The dam's
+    operator, Harlen Hydro"; "Brennick Marine, a shipping company")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    if len(span) > 1 and span[-1].lower_.rstrip(".") in CORPORATE_WORDS:
+        return True
+    root = span.root
+    described = [root.head] if root.dep_ == "appos" else []
+    described += [c for c in root.children if c.dep_ == "appos"]
+    return any(t.pos_ == "NOUN" and t.lemma_.lower() in BUSINESS_NOUNS for t in described)
+
+
 def extract(doc: Doc) -> list[Entity]:
     mentions = _ner_mentions(doc)
 
@@ -166,6 +181,8 @@ def extract(doc: Doc) -> list[Entity]:
             label = top
         if label == "PERSON" and cluster["name"] in polities:
             label = "GPE"
+        if label == "PERSON" and any(_names_a_business(doc, start, end) for _, _, start, end in members):
+            label = "ORG"
         entities.append(Entity(id=f"e{n}", name=cluster["name"], type=label,
                                mentions=[Span.of(text, s, e) for _, _, s, e in members]))
     return entities

@@ -49,6 +49,14 @@ operator airline carrier insurer utility lender charity manufacturer maker retai
 # the name itself does not contain them.
 BUSINESS_NOUNS = frozenset("company firm business maker manufacturer producer operator carrier airline "
                            "insurer lender retailer supplier group utility".split())
+# Last words that make a name a business ("Harlen Hydro", "Brennick Marine"), which the small model
+# often labels PERSON. Words that are also common surnames (Power, Steel) are left out.
+CORPORATE_WORDS = frozenset("""
+hydro marine foods semiconductors airlines airways motors energy holdings group partners capital systems
+technologies logistics shipping pharma pharmaceuticals industries corp corporation inc ltd llc plc ag gmbh
+company mining telecom insurance brewing railways construction chemicals electronics solutions software
+labs bancorp financial securities investments ventures enterprises resources petroleum utilities textiles
+""".split())
 # Words that make an organisation's name a public body, not a business ("the company" is not the ministry).
 _PUBLIC_BODY_WORDS = frozenset("""ministry government office department agency committee council party
 administration commission court police army military embassy parliament congress senate cabinet
@@ -97,8 +105,8 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "person"
     if hl in PERSON_NOUNS and head.pos_ == "NOUN" and head.tag_ == "NN":
         return "person"  # "Ostmark's foreign minister, Ivo Brand": the NER's ORG for the name is wrong
-    if hl in ORG_NOUNS and head.pos_ == "PROPN":
-        return "organization"  # "Downing Street", "the White House"
+    if (hl in ORG_NOUNS or head.lower_ in CORPORATE_WORDS) and head.pos_ == "PROPN":
+        return "organization"  # "Downing Street", "the White House", "Tellbridge Semiconductors"
     if head.ent_type_ in ORG_TYPES or entity_type in ORG_TYPES:
         return "organization"
     if head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in head.children):
@@ -311,9 +319,11 @@ class Resolver:
             i -= 1
         return None
 
-    def is_person(self, name: str | None) -> bool:
-        """Whether `name` is one of the people the article names."""
-        return name is not None and any(p.name == name for p in self.people)
+    def is_person(self, name: str | None, described: bool = False) -> bool:
+        """Whether `name` is one of the people the article names; with `described`, only one the text
+        itself marks as a person (a title, a role in apposition, Mr/Ms), not the NER's label alone."""
+        return name is not None and any(p.name == name and (not described or p.gender or p.titles & PERSON_NOUNS)
+                                        for p in self.people)
 
     def _recent_entity(self, before: int, types: set[str]) -> str | None:
         i = bisect.bisect_left(self.starts, before) - 1
