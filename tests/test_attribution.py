@@ -657,3 +657,13 @@ def test_who_said_inside_a_sourceless_raising_clause_is_kept(nlp):
 def test_a_passive_denial_with_its_agent(nlp, text, cue, source, content):
     att = by_cue(run(nlp, text)[0], cue)
     assert (att.source.text, att.content.text, att.polarity) == (source, content, "deny")
+
+
+@pytest.mark.parametrize("text,source", [
+    ("ORVIK, March 9 (Wire) - Prime Minister Halvard Strand said on Monday that the subsidy would stay.",
+     "Prime Minister Halvard Strand"),
+    ("PORT ALDER (Wire) -- The harbour master said the channel was clear.", "The harbour master"),
+    ("UN officials said the talks would resume.", "UN officials"),
+])
+def test_a_wire_dateline_is_not_part_of_the_source(nlp, text, source):
+    assert by_cue(run(nlp, text)[0], "said").source.text == source

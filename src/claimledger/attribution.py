@@ -765,7 +765,30 @@ def find_no_comment(doc: Doc, resolver: Resolver | None = None) -> list[NoCommen
 
 # ------------------------------------------------------------------ assembly
 
+# A wire dateline opening a paragraph: "ORVIK, March 9 (Wire) - ", "PORT ALDER (Reuters) -- ".
+_DATELINE = re.compile(r"[A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+)*,?(?: [A-Z][a-z]{2,8}\.? \d{1,2},?)?"
+                       r"(?: \([^()\n]{1,40}\))? *[-–—]{1,2} *")
+
+
+def _without_dateline(doc: Doc, rng: tuple[int, int]) -> tuple[int, int]:
+    """The source's tokens after a dateline the parser took into the subject."""
+    first = rng[0]
+    while first > 0 and "\n" not in doc[first - 1].text_with_ws and rng[0] - first < 12:
+        first -= 1
+    if first > 0 and "\n" not in doc[first - 1].text_with_ws:
+        return rng  # the source starts deep inside a line: no dateline before it
+    line = doc[first:rng[1]]
+    m = _DATELINE.match(line.text.lstrip())
+    if m is None:
+        return rng
+    end = line.start_char + (len(line.text) - len(line.text.lstrip())) + m.end()
+    if not doc[rng[0]].idx < end <= doc[rng[1] - 1].idx:
+        return rng
+    return next(i for i in range(rng[0], rng[1]) if doc[i].idx >= end), rng[1]
+
+
 def make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> Source:
+    rng = _without_dateline(doc, rng)
     if rng[1] - rng[0] > 1 and doc[rng[0]].lower_ == "even":
         rng = (rng[0] + 1, rng[1])  # "Even a top strategist said": the focus word is the writer's, not the speaker
     span = doc[rng[0]:rng[1]]
