@@ -667,3 +667,14 @@ def test_a_passive_denial_with_its_agent(nlp, text, cue, source, content):
 ])
 def test_a_wire_dateline_is_not_part_of_the_source(nlp, text, source):
     assert by_cue(run(nlp, text)[0], "said").source.text == source
+
+
+def test_a_colon_after_a_speaker_noun_attributes_and_a_colon_after_a_topic_does_not(nlp):
+    text = ("Club denies match-fixing\n\n"
+            "Betting regulator: no licensed operator had reported suspicious activity before the match.\n\n"
+            "The problem: nobody knew where the money went.\n")
+    attrs, _ = run(nlp, text)
+    colon = by_cue(attrs, ":")
+    assert colon.source.text == "Betting regulator"
+    assert colon.content.text == "no licensed operator had reported suspicious activity before the match"
+    assert all(a.source is None or a.source.text != "The problem" for a in attrs)

@@ -820,11 +820,14 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
         if left.text.lower() in _COLON_LABELS:
             continue
         qa = left.text in ("Q", "A")
-        named = all(t.is_title or t.is_upper or t.pos_ == "PROPN" or t.is_punct for t in left)
+        # "Betting regulator: no licensed operator had reported ...": a speaker noun names someone too.
+        named = all(t.is_title or t.is_upper or t.pos_ == "PROPN" or t.is_punct for t in left) \
+            or left.root.lemma_.lower() in PERSON_NOUNS | ORG_NOUNS
         headline = m.start() == 0 or "\n\n" not in text[:m.start()]
         if not qa and not (named and (headline or len(m.group(2).split()) >= 5)):
             continue
-        if any(t.pos_ in ("VERB", "AUX") or t.lower_ in ("and", "vs", "vs.", "v.") for t in left):
+        if any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("compound", "amod") or t.lower_ in ("and", "vs", "vs.", "v.")
+               for t in left):  # a verb, but not a modifier ("Betting regulator")
             continue
         colon = doc.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
         if colon is None:
