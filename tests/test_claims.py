@@ -200,6 +200,9 @@ def test_claims_command_over_a_ledger(tmp_path):
     html_out = tmp_path / "board.html"
     result = runner.invoke(main, ["claims", "--db", str(db), "--lexical", "--format", "html", "-o", str(html_out)])
     assert result.exit_code == 0 and "Olga Marek" in html_out.read_text(encoding="utf-8")
+    missing = tmp_path / "no" / "such" / "board.txt"
+    result = runner.invoke(main, ["claims", "--db", str(db), "--lexical", "-o", str(missing)])
+    assert result.exit_code == 1 and "cannot write" in result.output and "Traceback" not in result.output
 
 
 def test_claims_command_missing_db_is_one_clean_line(tmp_path):

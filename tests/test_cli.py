@@ -117,6 +117,28 @@ def test_output_file(runner, write, tmp_path, nlp):
     assert result.exit_code == 0 and json.loads(target.read_text())["text"] == "Alpha said yes."
 
 
+def test_json_of_several_inputs_stays_an_array_when_only_one_succeeds(runner, write, nlp):
+    good, empty = write("a.txt", "Alpha said yes."), write("empty.txt", "")
+    result = runner.invoke(main, ["analyze", str(good), str(empty), "--format", "json"])
+    assert result.exit_code == 1
+    assert [r["text"] for r in json.loads(result.stdout)] == ["Alpha said yes."]
+
+
+@pytest.mark.parametrize("fmt,target", [
+    ("jsonl", "missing/dir/out.jsonl"),   # a parent that does not exist
+    ("json", "."),                        # a directory
+    ("html", "taken.txt"),                # pages into a directory that is a file
+])
+def test_an_unwritable_output_is_one_line_without_traceback(runner, write, tmp_path, nlp, fmt, target):
+    a, b = write("a.txt", "Alpha said yes."), write("b.txt", "Bravo said no.")
+    (tmp_path / "taken.txt").write_text("keep me")
+    result = runner.invoke(main, ["analyze", str(a), str(b), "--format", fmt, "-o", str(tmp_path / target)])
+    assert result.exit_code != 0
+    assert "cannot write" in result.stderr and "Traceback" not in result.output + result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "taken.txt").read_text() == "keep me"
+
+
 def test_real_subprocess_on_bundled_example():
     from conftest import EXAMPLES
 

@@ -1,4 +1,5 @@
 import json
+import re
 import random
 import sys
 
@@ -63,3 +64,43 @@ def test_agrees_with_shared_scorer_on_a_perturbed_sample(eval_dir):
         for metric in ("exact", "overlap", "token"):
             for key in ("tp", "n_pred", "n_gold"):
                 assert ours[level][metric][key] == theirs[level][metric][key], (level, metric, key)
+
+
+def test_evaluate_command_reports_each_bad_row_and_scores_the_rest(tmp_path):
+    from click.testing import CliRunner
+
+    from claimledger.cli import main
+
+    text = "Ana Ruiz said the dam was safe."
+    good = {"id": "g1", "text": text, "attributions": [
+        {"source": [[0, 8]], "cue": [[9, 13]], "content": [[14, 30]]}]}
+    rows = [json.dumps(good), "{not json", json.dumps([1, 2]), json.dumps({"id": "g2", "text": 5}),
+            json.dumps({"id": "g3", "text": ""}), json.dumps({"id": "g4", "text": text, "attributions": "oops"}),
+            json.dumps({"id": "g5", "text": text, "attributions": [{"source": "abc"}]}),
+            json.dumps({"id": "g6", "text": text, "attributions": [{"cue": [[9, 400]]}]})]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    predictions = tmp_path / "predictions.jsonl"
+    predictions.write_text(json.dumps(good) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "attributions", str(gold), "--predictions", str(predictions)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    problems = [line for line in result.stderr.splitlines() if line.startswith("claimledger:")]
+    assert [line.split(":")[2] for line in problems] == [str(n) for n in range(2, 9)]
+    assert re.search(r"^cue\s+exact\s+1\.0000\s+1\.0000\s+1\.0000", result.stdout, re.M)
+
+
+def test_evaluate_command_with_nothing_to_score_or_nowhere_to_save_stops_early(tmp_path):
+    from click.testing import CliRunner
+
+    from claimledger.cli import main
+
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "attributions", str(empty)])
+    assert result.exit_code == 1 and "no gold articles" in result.stderr
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g1", "text": "Ana said so."}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "attributions", str(gold), "--save",
+                                       str(tmp_path / "missing" / "p.jsonl")])
+    assert result.exit_code == 2 and "cannot write" in result.stderr and "Traceback" not in result.output

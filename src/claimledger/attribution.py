@@ -660,8 +660,12 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: QuoteIndex, claimed: set[int]
     if not chosen:
         # 'said the scandal was "the worst I have seen."': a quotation inside the parsed clause is
         # part of this mixed content, not a quotation waiting for the next cue ('He urged ...').
-        claimed.update(q for q, (qs_, qe_) in enumerate(qs)
-                       if any(fs <= qs_ and qe_ <= fe + 2 for fs, fe in cand.content))
+        for fs, fe in cand.content:
+            q = bisect.bisect_left(quotes.starts, fs)
+            while q < len(qs) and qs[q][0] <= fe:
+                if qs[q][1] <= fe + 2:
+                    claimed.add(q)
+                q += 1
         return
     chosen.sort()
     # The quotation goes on after the cue clause ('"A," X said. "B" "C"', '"A," X said, as he
@@ -1055,14 +1059,21 @@ def drop_nested(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     """Drop a cue that sits inside another candidate's indirect content ("X said Y had told him
     that ..."): PolNeAR marks each token once, so the reported-within-reported is not annotated
     (on train such nested cues are wrong five times out of six)."""
-    spans = [(c, doc[c.cue[0]].idx) for c in cands]
+    cue_at = [doc[c.cue[0]].idx for c in cands]
+    # Content pieces that can hold another cue, by start, so each cue looks only at the pieces that
+    # can reach it (a book-length text has thousands of candidates).
+    pieces = sorted((s, e, k) for k, o in enumerate(cands) if not o.quoted and o.source is not None
+                    for s, e in o.content)
+    starts = [p[0] for p in pieces]
+    longest = max((e - s for s, e, _ in pieces), default=0)
     keep = []
-    for c, pos in spans:
+    for k, c in enumerate(cands):
+        pos = cue_at[k]
         # A nominal cue with its own possessor ("questioned Smith's claim that ...") is its own claim.
         own = c.lemma in C.NOMINAL_CUES and c.source is not None and c.head >= 0 and doc[c.head].pos_ == "NOUN"
-        outer = [o for o, _ in spans if o is not c and not o.quoted and o.source is not None
-                 and any(s <= pos < e for s, e in o.content)
-                 and not any(s <= doc[o.cue[0]].idx < e for s, e in c.content)]
+        holding = sorted({j for s, e, j in pieces[bisect.bisect_left(starts, pos - longest):bisect.bisect_right(starts, pos)]
+                          if j != k and s <= pos < e})
+        outer = [cands[j] for j in holding if not any(s <= cue_at[j] < e for s, e in c.content)]
         if own or not outer:
             keep.append(c)
         elif outer[0].lemma == "according to" and c.quoted and c.source is not None and c.cue[0] < outer[0].cue[0]:

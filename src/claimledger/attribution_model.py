@@ -15,6 +15,7 @@ with the rules.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -562,6 +563,25 @@ def _label_probabilities(crf, feats: list[list[str]], net_probs) -> np.ndarray:
     return probs
 
 
+def _tagger_inputs(doc: Doc) -> Iterator[tuple[list[Token], list[list[str]], np.ndarray | None]]:
+    """(paragraph tokens, CRF features, network probabilities or None) paragraph by paragraph, built a
+    few thousand tokens at a time: the feature strings of a book-length text would fill gigabytes."""
+    use_net = NET_WEIGHT > 0 and attribution_net.is_available()
+    net = attribution_net.load(attribution_net.MODEL_PATH) if use_net else None
+    batch: list[list[Token]] = []
+    size = 0
+    for toks in itertools.chain(paragraphs(doc), [None]):
+        if toks is not None:
+            batch.append(toks)
+            size += len(toks)
+            if size < attribution_net.BATCH_TOKENS:
+                continue
+        feats = [paragraph_features(t) for t in batch]
+        probs = attribution_net.predict_paragraphs(net, feats) if net is not None and feats else [None] * len(feats)
+        yield from zip(batch, feats, probs)
+        batch, size = [], 0
+
+
 def tag(doc: Doc) -> Tagging:
     """Tag `doc` with the shipped CRF (blended with the neural tagger when its weights are present)."""
     crf = _tagger()
@@ -569,14 +589,9 @@ def tag(doc: Doc) -> Tagging:
     cue_probability: dict[int, float] = {}
     source_probability: dict[int, float] = {}
     content_probability: dict[int, float] = {}
-    paras = list(paragraphs(doc))
-    feats = [paragraph_features(toks) for toks in paras]
-    net_probs: list = [None] * len(paras)
-    if NET_WEIGHT > 0 and paras and attribution_net.is_available():
-        net_probs = attribution_net.load(attribution_net.MODEL_PATH).predict([attribution_net.encode(f) for f in feats])
     index = attribution_net.LABEL_INDEX
     by_role = {"CUE": cue_probability, "SOURCE": source_probability, "CONTENT": content_probability}
-    for toks, f, p_net in zip(paras, feats, net_probs):
+    for toks, f, p_net in _tagger_inputs(doc):
         probs = _label_probabilities(crf, f, p_net)
         # The CRF alone decodes with its own transition weights; a blend decodes the blended marginals.
         labels = crf.tag() if p_net is None else attribution_net.decode(probs)

@@ -56,6 +56,7 @@ class Writer:
         self.fmt, self.output, self.out = fmt, output, out
         self.json_reports: list[dict] = []
         self.count = 0
+        self.many = False  # json: a list even when one report came out
         self.console = Console(file=out) if fmt == "text" else None
         self.with_claims = False  # analyze --claims: add the claims board of each article
 
@@ -102,7 +103,7 @@ class Writer:
 
     def close(self) -> None:
         if self.fmt == "json":
-            body = self.json_reports[0] if len(self.json_reports) == 1 else self.json_reports
+            body = self.json_reports[0] if len(self.json_reports) == 1 and not self.many else self.json_reports
             self.out.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -171,9 +172,15 @@ def analyze(inputs: tuple[str, ...], fmt: str, published: str | None, output: Pa
         error_line("several articles with --format html: give --output DIRECTORY")
         sys.exit(EXIT_USAGE)
 
-    out_stream = sys.stdout if output is None or fmt == "html" else open(output, "w", encoding="utf-8")
+    try:
+        out_stream = sys.stdout if output is None or fmt == "html" else open(output, "w", encoding="utf-8")
+    except OSError as exc:
+        error_line(f"{output}: cannot write ({exc.strerror or exc})")
+        sys.exit(EXIT_USAGE)
     writer = Writer(fmt, output if fmt == "html" else None, out_stream)
     writer.with_claims = with_claims
+    # The shape of --format json follows what was asked for, not how many articles survived.
+    writer.many = len(articles) > 1 or len(inputs) > 1
     progress = _progress(len(articles))
     try:
         reports = analyze_many(articles, batch_size=batch_size, on_error=fail.on_error)
@@ -189,6 +196,9 @@ def analyze(inputs: tuple[str, ...], fmt: str, published: str | None, output: Pa
         writer.close()
     except ModelError as exc:
         error_line(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    except OSError as exc:  # html pages into a directory that cannot be made or written
+        error_line(f"{exc.filename or output}: cannot write ({exc.strerror or exc})")
         sys.exit(EXIT_SOME_FAILED)
     finally:
         if out_stream is not sys.stdout:
@@ -438,22 +448,34 @@ def evaluate() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def evaluate_attributions(gold: Path, predictions: Path | None, save: Path | None, as_json: bool) -> None:
     """Precision/recall/F1 for source, cue and content (exact and overlap) on a PolNeAR-format GOLD.jsonl."""
-    from .evaluate import format_table, load_jsonl, predict_attributions, score_attributions
+    from .evaluate import (format_table, gold_problem, load_jsonl, predict_attributions, prediction_problem,
+                           score_attributions)
 
+    fail = Failures()  # a bad row is reported and left out; the others are still scored
     try:
-        gold_rows = load_jsonl(gold)
-        pred_rows = load_jsonl(predictions) if predictions else None
+        gold_rows = load_jsonl(gold, gold_problem, fail)
+        pred_rows = load_jsonl(predictions, prediction_problem, fail) if predictions else None
     except InputError as exc:
         error_line(str(exc))
         sys.exit(EXIT_SOME_FAILED)
+    if not gold_rows:
+        error_line(f"{gold}: no gold articles to score")
+        sys.exit(EXIT_SOME_FAILED)
+    try:
+        save_file = open(save, "w", encoding="utf-8") if save and pred_rows is None else None
+    except OSError as exc:  # before the analysis, not after it
+        error_line(f"{save}: cannot write ({exc.strerror or exc})")
+        sys.exit(EXIT_USAGE)
     if pred_rows is None:
         pred_rows = predict_attributions(gold_rows)
-        if save:
-            with open(save, "w", encoding="utf-8") as fh:
+        if save_file is not None:
+            with save_file:
                 for row in pred_rows:
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    save_file.write(json.dumps(row, ensure_ascii=False) + "\n")
     scores = score_attributions(gold_rows, pred_rows)
     click.echo(json.dumps(scores, indent=1) if as_json else format_table(scores))
+    if fail.count:
+        sys.exit(EXIT_SOME_FAILED)
 
 
 @main.command()
@@ -490,8 +512,12 @@ def claims(db: str, fmt: str, min_sources: int, contested_only: bool, lexical: b
         body = format_text(board)
     if output is None:
         click.echo(body, nl=False)
-    else:
+        return
+    try:
         output.write_text(body, encoding="utf-8")
+    except OSError as exc:
+        error_line(f"{output}: cannot write ({exc.strerror or exc})")
+        sys.exit(EXIT_SOME_FAILED)
 
 
 @main.command()

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from .ingest import json_problem
 from .pipeline import InputError
 
 ROLES = ("source", "cue", "content")
@@ -34,21 +35,73 @@ TOKEN = re.compile(r"\w+|[^\w\s]")
 Fragments = list[tuple[int, int]]
 
 
-def load_jsonl(path: Path) -> list[dict[str, Any]]:
+def load_jsonl(path: Path, check: Callable[[Any], str | None] | None = None,
+               on_error: Callable[[str, str], None] | None = None) -> list[dict[str, Any]]:
+    """The rows of a JSONL file. A malformed line, or a row `check` finds a problem with, goes to
+    `on_error(origin, message)` and is skipped; without `on_error` it raises InputError."""
+    def bad(origin: str, message: str) -> None:
+        if on_error is None:
+            raise InputError(origin, message)
+        on_error(origin, message)
+
     rows = []
     try:
         with open(path, encoding="utf-8") as fh:
             for number, line in enumerate(fh, start=1):
-                if line.strip():
-                    try:
-                        rows.append(json.loads(line))
-                    except json.JSONDecodeError as exc:
-                        raise InputError(f"{path}:{number}", f"malformed JSON ({exc.msg})") from None
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    bad(f"{path}:{number}", json_problem(exc))
+                    continue
+                problem = check(row) if check else None
+                if problem:
+                    bad(f"{path}:{number}", problem)
+                    continue
+                rows.append(row)
     except OSError as exc:
         raise InputError(str(path), exc.strerror or str(exc)) from None
     except UnicodeDecodeError:
         raise InputError(str(path), "not UTF-8 text") from None
     return rows
+
+
+def _attributions_problem(row: dict[str, Any], text_length: int | None) -> str | None:
+    attributions = row.get("attributions")
+    if attributions is None:
+        return None
+    if not isinstance(attributions, list):
+        return "'attributions' is not a list"
+    for k, attribution in enumerate(attributions, start=1):
+        if not isinstance(attribution, dict):
+            return f"attribution {k} is not an object"
+        try:
+            roles = roles_of(attribution)
+        except (ValueError, TypeError) as exc:
+            return f"attribution {k}: {exc}"
+        for role, frags in roles.items():
+            if any(not 0 <= s <= e or (text_length is not None and e > text_length) for s, e in frags):
+                return f"attribution {k}: {role} offsets outside the text"
+    return None
+
+
+def gold_problem(row: Any) -> str | None:
+    """Why a gold row cannot be scored (None when it can): it needs a non-empty text and readable spans."""
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    if not isinstance(row.get("text"), str):
+        return "no 'text' string"
+    if not row["text"].strip():
+        return "empty 'text'"
+    return _attributions_problem(row, len(row["text"]))
+
+
+def prediction_problem(row: Any) -> str | None:
+    """Why a predictions row cannot be scored (a report or a PolNeAR-format row)."""
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    return _attributions_problem(row, None)
 
 
 def fragments(value: Any) -> Fragments:

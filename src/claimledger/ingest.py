@@ -41,6 +41,12 @@ class InputProblem:
         return cls(exc.origin, exc.message)
 
 
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """'malformed JSON (Expecting value at column 3)': the decoder's own message ends in 'at' for some errors."""
+    reason = exc.msg[:-3] if exc.msg.endswith(" at") else exc.msg
+    return f"malformed JSON ({reason} at column {exc.colno})"
+
 def looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
@@ -125,7 +131,7 @@ def read_jsonl(lines: Iterable[bytes], origin: str, published: str | None = None
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(where, f"malformed JSON ({exc.msg} at column {exc.colno})") from None
+                raise InputError(where, json_problem(exc)) from None
             if not isinstance(record, dict):
                 raise InputError(where, "expected a JSON object with a 'text' field")
             text = record.get("text")
