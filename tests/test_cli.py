@@ -61,6 +61,7 @@ def test_jsonl_input_keeps_ids_and_reports_bad_line(runner, write, nlp):
     ("spaces.txt", "  \n\n ", "empty article"),
     ("blob.txt", bytes(range(256)) * 4, "binary file"),
     ("nav.html", "<html><body><nav>Home</nav></body></html>", "no article text"),
+    ("none.jsonl", "\n\n", "no records"),
 ])
 def test_bad_file_gives_one_line_and_exit_1(runner, write, name, content, message, nlp):
     path = write(name, content)

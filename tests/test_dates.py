@@ -205,3 +205,16 @@ def test_bench_on_shared_timebank(tmp_path):
     relaxed = float(out.split("extraction relaxed")[1].split("F1")[1].split()[0])
     value = float(out.split("value P")[1].split("F1")[1].split()[0])
     assert relaxed >= 0.85 and value >= 0.78, out
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1599-12-31"])
+def test_a_publication_date_outside_calendar_arithmetic_is_refused(value):
+    with pytest.raises(InputError, match="outside the years"):
+        dates.parse_published(value)
+
+
+def test_a_number_with_thousands_separator_is_not_read_from_its_last_digits():
+    doc = load_nlp()("Geologists said the valley was a lake 90,000 years ago.")
+    found = dates.extract(doc, "2025-01-01")
+    assert all(not m.text.startswith("000") for m in found)
+    assert all(m.resolved != "2025" for m in found)

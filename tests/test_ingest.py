@@ -104,3 +104,14 @@ def test_stdin_in_each_kind():
     lines = io.BytesIO(b'{"id": "x", "text": "From a pipe."}\n')
     articles, _ = collect(["-"], stdin=lines, stdin_kind="jsonl")
     assert articles[0].id == "x"
+
+
+def test_jsonl_metadata_that_is_not_text_is_left_out_with_a_warning(write):
+    rows = [{"id": 7, "text": "Ana said yes.", "title": 5},
+            {"id": {"a": 1}, "text": "Ben said no.", "outlet": ["x"], "url": True}]
+    path = write("meta.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n")
+    first, second = list(read_inputs([str(path)]))
+    assert (first.id, first.title) == ("7", "5") and not first.warnings
+    assert (second.id, second.outlet, second.url) == (None, None, None)
+    assert [w.split(": ", 1)[1] for w in second.warnings] == [
+        "'id' is dict, not text; left out", "'url' is bool, not text; left out", "'outlet' is list, not text; left out"]

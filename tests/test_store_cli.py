@@ -167,6 +167,24 @@ def test_reanalyze_replaces_articles_of_another_analyzer_version(runner, tmp_pat
     assert count(db_path) == 3 and count(db_path, "SELECT count(DISTINCT analyzer_version) FROM articles") == 1
 
 
+def test_an_id_that_already_names_another_text_is_refused_and_the_stored_one_kept(runner, tmp_path, nlp):
+    db_path = tmp_path / "ledger.db"
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(json.dumps({"id": "dup", "text": "The minister said wages rose."}) + "\n")
+    second.write_text(json.dumps({"id": "dup", "text": "The minister said exports fell."}) + "\n"
+                      + json.dumps({"id": "new", "text": "The mayor said the bridge was safe."}) + "\n")
+    assert runner.invoke(main, ["ingest", str(first), "--db", str(db_path)]).exit_code == 0
+    result = runner.invoke(main, ["ingest", str(second), "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"claimledger: {second}:1: id 'dup' already names another text (stored, or "
+                                     "earlier in this input); not stored (give this article its own id)")
+    assert "1 stored" in result.stdout
+    texts = dict(sqlite3.connect(db_path).execute("SELECT report_id, text FROM articles").fetchall())
+    assert texts == {"dup": "The minister said wages rose.", "new": "The mayor said the bridge was safe."}
+    again = runner.invoke(main, ["ingest", str(first), "--db", str(db_path)])
+    assert again.exit_code == 0 and "1 already stored" in again.stdout
+
+
 def test_export_formats_and_usage_errors(runner, tmp_path, articles_dir, nlp):
     import pyarrow.parquet as pq
 

@@ -260,6 +260,8 @@ def ingest(inputs: tuple[str, ...], db: str, published: str | None, stdin_format
 
     try:
         plan = ledger.plan(articles, reanalyze=reanalyze)
+        for article, reason in plan.refused:
+            fail(article.origin, reason)
         progress = _progress(len(plan.todo))
         if progress is None:
             stats = ledger.ingest([], plan=plan, reanalyze=reanalyze, commit_every=commit_every,

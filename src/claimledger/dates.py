@@ -33,6 +33,9 @@ def published_date(value: object) -> dt.date | None:
         return None
 
 
+PUBLISHED_YEARS = (1600, 2999)
+
+
 def parse_published(value: str, origin: str = "--published") -> str:
     """Validate a publication date given as YYYY-MM-DD (a time part is accepted and dropped)."""
     from .pipeline import InputError
@@ -42,9 +45,14 @@ def parse_published(value: str, origin: str = "--published") -> str:
     try:
         if rest:
             dt.time.fromisoformat(rest.rstrip("Z").split("+")[0])
-        return dt.date.fromisoformat(day).isoformat()
+        date = dt.date.fromisoformat(day)
     except ValueError:
         raise InputError(origin, f"bad publication date {value!r} (expected YYYY-MM-DD)") from None
+    if not PUBLISHED_YEARS[0] <= date.year <= PUBLISHED_YEARS[1]:
+        # Relative dates are resolved by date arithmetic, which has no year 0 or 10000.
+        raise InputError(origin, f"publication date {value!r} is outside the years "
+                                 f"{PUBLISHED_YEARS[0]}-{PUBLISHED_YEARS[1]}")
+    return date.isoformat()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,7 +133,8 @@ def rule(name: str, pattern: str) -> Callable[[Resolver], Resolver]:
     """Register a grammar rule: a case-insensitive pattern and the function resolving its match."""
 
     def register(fn: Resolver) -> Resolver:
-        RULES.append((name, re.compile(r"(?<![\w'-])(?:" + pattern + r")(?![\w-])", re.I), fn))
+        # Not inside a number: "90,000 years ago" is no "000 years ago".
+        RULES.append((name, re.compile(r"(?<![\w'-])(?<!\d[,.])(?:" + pattern + r")(?![\w-])", re.I), fn))
         RESOLVERS[name] = fn
         return fn
 
@@ -790,7 +799,10 @@ def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -
         fn = RESOLVERS[name]
         if name == "quarter" and "-quarter" in m.group(0).lower() and text[start:start + 4].lower() == "the ":
             start += 4       # "the third-quarter results": TimeML marks the modifier only
-        resolved = fn(m, anchor)
+        try:
+            resolved = fn(m, anchor)
+        except (OverflowError, ValueError):  # "in 9,000 years": past what a calendar date can hold
+            resolved = None
         taken.append((start, end))
         if resolved is None and anchor_date is not None and not include_unresolved:
             continue         # story-relative ("that week", "the following year"): nothing to place

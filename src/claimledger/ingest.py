@@ -119,6 +119,17 @@ def read_html(data: bytes, origin: str, published: str | None = None) -> Article
                     outlet=found.get("sitename") or None, published=found.get("date") or None)
 
 
+def _meta_value(value: object, field: str, where: str, warnings: list[str]) -> str | None:
+    """A record's metadata field as text: strings as they are, numbers written out (ids are often
+    numbers); anything else is left out with a warning rather than stored as Python's repr."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    warnings.append(f"{where}: '{field}' is {type(value).__name__}, not text; left out")
+    return None
+
+
 def read_jsonl(lines: Iterable[bytes], origin: str, published: str | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ArticleInput | InputProblem]:
     for number, raw in enumerate(lines, start=1):
@@ -137,7 +148,7 @@ def read_jsonl(lines: Iterable[bytes], origin: str, published: str | None = None
             text = record.get("text")
             if not isinstance(text, str):
                 raise InputError(where, "no 'text' string in this record")
-            meta = {k: (str(record[k]) if record.get(k) is not None else None)
+            meta = {k: _meta_value(record.get(k), k, where, warnings)
                     for k in ("id", "title", "url", "outlet", "published")}
             yield _article(text, where, warnings, published, **meta)
         except InputError as exc:
@@ -157,7 +168,12 @@ def read_stream(stream: BinaryIO, origin: str, kind: str, published: str | None,
                 max_bytes: int) -> Iterator[ArticleInput | InputProblem]:
     """Read one already-open input of the given kind: 'text', 'html' or 'jsonl'."""
     if kind == "jsonl":
-        yield from read_jsonl(stream, origin, published, max_bytes)
+        empty = True
+        for item in read_jsonl(stream, origin, published, max_bytes):
+            empty = False
+            yield item
+        if empty:
+            yield InputProblem(origin, "no records (the JSONL input is empty)")
         return
     data = stream.read(max_bytes + 1)
     try:
@@ -184,7 +200,8 @@ def read_inputs(paths: Iterable[str], published: str | None = None, max_bytes: i
         if path.is_dir():
             files = list(_walk(path))
             if not files:
-                yield InputProblem(given, "directory holds no .txt, .html or .jsonl files")
+                yield InputProblem(given, "directory holds no article files (" +
+                                   ", ".join(sorted(s for s in ARTICLE_SUFFIXES if s)) + ")")
             for file in files:
                 yield from _read_path(file, published, max_bytes)
         else:

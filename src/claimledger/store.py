@@ -382,6 +382,18 @@ class Ledger:
                 found.update({sha: version for sha, version in rows})
         return found
 
+    def texts_of_ids(self, ids: Iterable[str]) -> dict[str, set[str]]:
+        """report id -> the sha256s of the texts stored under it, for those of `ids` in the ledger."""
+        found: dict[str, set[str]] = {}
+        wanted = list(dict.fromkeys(ids))
+        with _guard(self.target.display), self.engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                rows = conn.execute(sa.select(articles.c.report_id, articles.c.sha256)
+                                    .where(articles.c.report_id.in_(wanted[i:i + 500])))
+                for report_id, sha in rows:
+                    found.setdefault(report_id, set()).add(sha)
+        return found
+
     def count(self, table: str = "articles") -> int:
         with _guard(self.target.display), self.engine.connect() as conn:
             return int(conn.scalar(sa.select(sa.func.count()).select_from(TABLES[table])) or 0)
@@ -445,6 +457,7 @@ class Ledger:
         started = time.perf_counter()
         shas = [text_sha256(a.text) for a in items]
         stored = self.stored_versions(shas)
+        texts_of = self.texts_of_ids(a.id for a in items if a.id)
         self.storage_seconds += time.perf_counter() - started
         current = analyzer_version()
         plan = IngestPlan()
@@ -453,6 +466,13 @@ class Ledger:
             if sha in seen:
                 plan.skipped += 1
                 continue
+            others = texts_of.setdefault(article.id, set()) - {sha} if article.id else set()
+            if others:
+                plan.refused.append((article, f"id {article.id!r} already names another text (stored, or earlier "
+                                              "in this input); not stored (give this article its own id)"))
+                continue
+            if article.id:
+                texts_of[article.id].add(sha)
             seen.add(sha)
             if sha in stored and not (reanalyze and stored[sha] != current):
                 plan.skipped += 1
@@ -548,6 +568,9 @@ class StoreResult:
 class IngestPlan:
     todo: list[ArticleInput] = field(default_factory=list)
     skipped: int = 0
+    # (article, why it is refused): an id that already names another text would make one of the two
+    # unreachable by id (web pages, claims entries, exports keyed by id).
+    refused: list[tuple[ArticleInput, str]] = field(default_factory=list)
 
 
 @dataclass
