@@ -261,13 +261,21 @@ def test_cli_batch_command(tmp_path, nlp):
                                        "--partitions", "4"])
     assert result.exit_code == 0, result.output
     assert "2 reports" in result.output and "1 errors" in result.output
+    assert f"claimledger: {source}:3: malformed JSON" in result.stderr
     assert [r["id"] for r in read_output(tmp_path / "out")] == ["art-00", "art-01"]
+    only_bad = write_jsonl(tmp_path / "bad.jsonl", ["{oops\n", "[1]\n"])
+    result = CliRunner().invoke(main, ["batch", str(only_bad), str(tmp_path / "out3"), "--workers", "0"])
+    assert result.exit_code == 1 and "0 reports" in result.stderr and "Traceback" not in result.output
+    assert len([line for line in result.stderr.splitlines() if str(only_bad) in line]) == 2
     missing = CliRunner().invoke(main, ["batch", str(tmp_path / "nope"), str(tmp_path / "out2")])
     assert missing.exit_code == 2 and "no such file" in missing.output
 
 
 def test_ingest_from_parquet_stores_batch_reports_without_reanalyzing(local_jsonl, expected, tmp_path, monkeypatch):
     from click.testing import CliRunner
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     from claimledger import pipeline
     from claimledger.cli import main
@@ -288,6 +296,19 @@ def test_ingest_from_parquet_stores_batch_reports_without_reanalyzing(local_json
     assert stored == expected
     empty = CliRunner().invoke(main, ["ingest", "--from-parquet", str(tmp_path), "--db", str(db)])
     assert empty.exit_code == 1 and "no Parquet batch output" in empty.stderr
+    # A damaged part and a part of another dataset are each one line; the good parts are still stored.
+    mixed = tmp_path / "mixed"
+    shutil.copytree(root / "out", mixed)
+    (mixed / "bucket=99").mkdir()
+    (mixed / "bucket=99" / "junk.parquet").write_bytes(b"not parquet at all")
+    pq.write_table(pa.table({"id": ["x"], "reason": ["boom"]}), mixed / "bucket=98.parquet")
+    db2 = tmp_path / "ledger2.db"
+    result = CliRunner().invoke(main, ["ingest", "--from-parquet", str(mixed), "--db", str(db2)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "20 stored" in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert lines and all("not a claimledger batch output part" in line for line in lines)
+    assert any("junk.parquet" in line for line in lines) and any("bucket=98" in line for line in lines)
 
 
 # ---------------------------------------------------------------- Spark engine

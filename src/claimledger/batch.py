@@ -611,18 +611,42 @@ def read_output(output: str | Path, errors: bool = False) -> list[dict[str, Any]
     return sorted(table.to_pylist(), key=lambda r: (r["id"], r["origin"]))
 
 
-def iter_output_reports(output: str | Path, chunk: int = 200) -> Iterator[list[dict[str, Any]]]:
-    """The report dicts of a batch output, `chunk` at a time, without loading the whole dataset."""
-    import pyarrow.dataset as ds
+def iter_output_reports(output: str | Path, chunk: int = 200,
+                        on_error: Callable[[str, str], None] | None = None) -> Iterator[list[dict[str, Any]]]:
+    """The report dicts of a batch output, `chunk` at a time, part file by part file, without loading
+    the whole dataset. A part that is not a batch output part, or a report that is not JSON, goes to
+    `on_error(origin, message)` (raised as InputError without it) and the other parts are still read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def bad(origin: str, message: str) -> None:
+        if on_error is None:
+            raise InputError(origin, message)
+        on_error(origin, message)
 
     path = Path(output)
-    if not path.is_dir() or not any(path.rglob("*.parquet")):
+    parts = sorted(path.rglob("*.parquet")) if path.is_dir() else []
+    if not parts:
         raise FileNotFoundError(f"{output}: no Parquet batch output here")
-    dataset = ds.dataset(str(path), format="parquet", partitioning="hive")
-    for batch in dataset.to_batches(columns=["report"], batch_size=chunk):
-        reports = [json.loads(text) for text in batch.column("report").to_pylist() if text]
-        if reports:
-            yield reports
+    for part in parts:
+        try:
+            batches = pq.ParquetFile(part).iter_batches(columns=["report"], batch_size=chunk)
+            for batch in batches:
+                reports = []
+                for number, text in enumerate(batch.column("report").to_pylist(), start=1):
+                    if not text:
+                        continue
+                    try:
+                        report = json.loads(text)
+                    except (TypeError, json.JSONDecodeError):
+                        bad(str(part), f"report {number} is not JSON")
+                        continue
+                    reports.append(report)
+                if reports:
+                    yield reports
+        except (pa.ArrowException, OSError, KeyError, ValueError) as exc:
+            reason = "no 'report' column" if "FieldRef" in str(exc) or isinstance(exc, KeyError) else str(exc)
+            bad(str(part), f"not a claimledger batch output part ({reason})")
 
 
 def run_batch(engine: str, input: str | Path, output: str | Path, *, master: str | None = None,

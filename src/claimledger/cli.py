@@ -293,8 +293,9 @@ def _ingest_batch_output(output: Path, db: str) -> None:
 
     ledger = _open_ledger(db, create=True)
     stored = skipped = 0
+    fail = Failures()  # a damaged part is reported; the good parts are still stored
     try:
-        for reports in iter_output_reports(output):
+        for reports in iter_output_reports(output, on_error=fail):
             result = ledger.store(reports)
             stored += result.stored
             skipped += result.skipped
@@ -303,7 +304,10 @@ def _ingest_batch_output(output: Path, db: str) -> None:
         sys.exit(EXIT_SOME_FAILED)
     finally:
         ledger.close()
-    click.echo(f"{ledger.target.display}: {stored} stored, {skipped} already stored (from {output})")
+    click.echo(f"{ledger.target.display}: {stored} stored, {skipped} already stored, {fail.count} failed "
+               f"(from {output})")
+    if fail.count:
+        sys.exit(EXIT_SOME_FAILED)
 
 
 @main.command()
@@ -399,6 +403,9 @@ def export(db: str, fmt: str, table: str | None, output: Path | None) -> None:
         ledger.close()
 
 
+BATCH_ERRORS_SHOWN = 20
+
+
 @main.command()
 @click.argument("input_path", metavar="INPUT")
 @click.argument("output", type=click.Path(file_okay=False, path_type=Path))
@@ -417,7 +424,8 @@ def batch(input_path: str, output: Path, engine: str, master: str | None, worker
           max_bytes: int | None, batch_size: int) -> None:
     """Analyze INPUT (JSONL, Parquet or a directory of articles) into the Parquet dataset OUTPUT.
 
-    Articles that fail go to OUTPUT-errors with their id and reason; they never fail the job."""
+    Articles that fail go to OUTPUT-errors with their id and reason (the first few are also said on
+    stderr); they never stop the others. The exit code is 1 when no article succeeded."""
     from .batch import run_batch
 
     try:
@@ -432,8 +440,19 @@ def batch(input_path: str, output: Path, engine: str, master: str | None, worker
     except ModelError as exc:
         error_line(str(exc))
         sys.exit(EXIT_SOME_FAILED)
+    if result.errors:
+        from .batch import read_output
+
+        # The reasons are in OUTPUT-errors; the first few go to stderr too, as every other command says them.
+        failed = read_output(result.output, errors=True) if "://" not in str(result.output) else []
+        for row in failed[:BATCH_ERRORS_SHOWN]:
+            error_line(f"{row['origin']}: {row['reason']}")
+        if len(failed) > BATCH_ERRORS_SHOWN:
+            error_line(f"... and {len(failed) - BATCH_ERRORS_SHOWN} more in {result.errors_output}")
     click.echo(f"{result.reports} reports -> {result.output}; {result.errors} errors -> {result.errors_output}",
                err=True)
+    if result.errors and not result.reports:
+        sys.exit(EXIT_SOME_FAILED)  # nothing succeeded
 
 
 @main.group()
