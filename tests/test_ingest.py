@@ -115,3 +115,10 @@ def test_jsonl_metadata_that_is_not_text_is_left_out_with_a_warning(write):
     assert (second.id, second.outlet, second.url) == (None, None, None)
     assert [w.split(": ", 1)[1] for w in second.warnings] == [
         "'id' is dict, not text; left out", "'url' is bool, not text; left out", "'outlet' is list, not text; left out"]
+
+
+def test_utf16_with_a_byte_order_mark_is_text_not_binary(write):
+    path = write("unicode.txt", "\ufeffThe minister said wages rose.".encode("utf-16-le"))
+    (article,) = list(read_inputs([str(path)]))
+    assert article.text == "The minister said wages rose."
+    assert article.warnings == [f"{path}: not UTF-8; decoded as UTF-16"]

@@ -268,6 +268,9 @@ def test_search_words_and_filters(db, hand_reports):
             ledger.search(nasty)
             ledger.search("", filters=SearchFilters(source=nasty))
         assert ledger.search("", filters=SearchFilters(source="%")) == []
+        # Punctuation alone names no word: it matches nothing rather than everything.
+        for nothing in ["-", '"', "*", "(", "%", "\\"]:
+            assert ledger.search(nothing) == [] and ledger.search(nothing, scope="articles") == []
 
 
 def test_postgresql_search_uses_a_tsvector_index(pg_url, hand_reports):

@@ -402,3 +402,16 @@ def test_wrong_postgresql_password_is_one_clear_line(runner, pg_url, articles_di
         line = one_error_line(result.stderr, sa.engine.make_url(wrong).render_as_string(hide_password=True))
         assert "password authentication failed" in line
         assert "not-the-password" not in result.output
+
+
+def test_search_of_punctuation_alone_is_a_usage_error_and_an_unknown_finding_kind_a_warning(runner, tmp_path):
+    path = tmp_path / "ledger.db"
+    from claimledger.store import Ledger
+
+    Ledger.open(str(path), create=True).close()
+    result = runner.invoke(main, ["search", "--db", str(path), "--", "-"])
+    assert result.exit_code == 2 and "no words to search for" in result.stderr
+    result = runner.invoke(main, ["search", "--db", str(path), "--finding", "nonsense"])
+    assert result.exit_code == 0
+    assert result.stderr.strip() == ("claimledger: warning: --finding 'nonsense' is not a kind the analyzer raises "
+                                     "(arithmetic, contradiction, conversion_mismatch)")

@@ -353,7 +353,7 @@ def test_upload_size_limit(fresh_db):
         # Without a Content-Length (chunked), the limit holds while reading.
         r = c.post("/api/analyze", content=(chunk for chunk in [b'{"text": "', b"x" * 200_000, b'"}']),
                    headers={"content-type": "application/json"})
-        assert r.status_code == 413 and "over the upload limit" in r.json()["detail"]
+        assert r.status_code == 413 and r.json()["detail"].endswith("over the upload limit of 1,000 bytes")
         # Under the request limit but over the article limit: refused by the form handler.
         r = c.post("/analyze", data={"text": "word " * 400})
         assert r.status_code == 413 and "over the limit" in r.text

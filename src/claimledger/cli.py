@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -15,6 +16,7 @@ from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, InputProblem, read_inputs
 from .nlp import ModelError
 from .pipeline import ArticleInput, InputError, analyze_many
+from .consistency import FINDING_KINDS
 from .report import SOURCE_KINDS, Report
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -321,7 +323,8 @@ def _ingest_batch_output(output: Path, db: str) -> None:
 @click.option("--since", type=Published(), help="Published on or after this date.")
 @click.option("--until", type=Published(), help="Published on or before this date.")
 @click.option("--outlet", help="Outlet name (any case).")
-@click.option("--finding", metavar="KIND", help="Only articles with a finding of this kind.")
+@click.option("--finding", metavar="KIND", help="Only articles with a finding of this kind ("
+              + ", ".join(FINDING_KINDS) + ").")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 def search(query: tuple[str, ...], db: str, scope: str, source: str | None, kind: str | None,
@@ -331,11 +334,18 @@ def search(query: tuple[str, ...], db: str, scope: str, source: str | None, kind
     from .search import write_results
     from .store import LedgerError, SearchFilters
 
+    text = " ".join(query)
+    if text.strip() and not re.search(r"\w", text):
+        # FTS matches words; a query of punctuation alone would silently match everything.
+        raise click.UsageError(f"the query {text!r} has no words to search for")
+    if finding and finding not in FINDING_KINDS:
+        # Imported reports may carry kinds of their own, so this is a hint, not a refusal.
+        error_line(f"warning: --finding {finding!r} is not a kind the analyzer raises ({', '.join(FINDING_KINDS)})")
     filters = SearchFilters(source=source, kind=kind, polarity=polarity, since=since, until=until,
                             outlet=outlet, finding=finding)
     ledger = _open_ledger(db, read_only=True)
     try:
-        rows = ledger.search(" ".join(query), scope=scope, filters=filters, limit=limit)
+        rows = ledger.search(text, scope=scope, filters=filters, limit=limit)
     except LedgerError as exc:
         error_line(str(exc))
         sys.exit(EXIT_SOME_FAILED)
@@ -515,6 +525,9 @@ def claims(db: str, fmt: str, min_sources: int, contested_only: bool, lexical: b
     """The contested-claims board: who asserts what, who denies it, across the ledger."""
     from .claims import build_claims, format_text, to_html
     from .store import LedgerError
+
+    if min_similarity is not None and min_similarity != min_similarity:
+        raise click.BadParameter("not a number", param_hint="'--min-similarity'")
 
     ledger = _open_ledger(db, read_only=True)
     try:

@@ -50,6 +50,10 @@ OTHER_EVENT_RE = re.compile(r"(?i)\b(?:separate|another|second|earlier|previous|
 WEEKDAY_RE = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 
 
+# Every kind of finding `check` raises (search filters by these).
+FINDING_KINDS = ("arithmetic", "contradiction", "conversion_mismatch")
+
+
 @dataclass
 class _Ctx:
     report: Report

@@ -6,6 +6,7 @@ Problems with one input never stop the others: each becomes an InputProblem nami
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
@@ -57,6 +58,12 @@ def looks_binary(data: bytes) -> bool:
 
 def decode_bytes(data: bytes, origin: str) -> tuple[str, list[str]]:
     """Decode as UTF-8, else detect the encoding; returns the text and warnings."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Word and Notepad save "Unicode" text as UTF-16 with a byte-order mark; its NULs are not binary.
+        try:
+            return data.decode("utf-16"), [f"{origin}: not UTF-8; decoded as UTF-16"]
+        except UnicodeDecodeError:
+            raise InputError(origin, "damaged UTF-16 text") from None
     if looks_binary(data):
         raise InputError(origin, "binary file, not text")
     try:

@@ -505,8 +505,10 @@ class Ledger:
 
     def search(self, query: str = "", *, scope: str = "attributions", filters: SearchFilters | None = None,
                limit: int = 50) -> list[dict[str, Any]]:
-        from .search import build_search
+        from .search import WORD, build_search
 
+        if query.strip() and not WORD.search(query):
+            return []  # punctuation alone names no word to match (and must not match everything)
         statement = build_search(query, scope=scope, filters=filters or SearchFilters(),
                                  backend=self.target.backend, limit=limit)
         try:

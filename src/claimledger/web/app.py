@@ -87,7 +87,7 @@ class Guard:
             return
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > self.max_body:
-            await _too_large(request, int(length), self.max_body)(scope, receive, send)
+            await _too_large(request, int(length), self.max_body - FORM_OVERHEAD)(scope, receive, send)
             return
         received = 0
         started = overflow = False
@@ -118,7 +118,7 @@ class Guard:
         except _TooLarge:
             pass
         if overflow and not started:
-            await _too_large(request, received, self.max_body)(scope, receive, send)
+            await _too_large(request, received, self.max_body - FORM_OVERHEAD)(scope, receive, send)
 
     def _refusal(self, request: Request) -> Response | None:
         if self.token:
@@ -163,6 +163,11 @@ def _html_escape(text: str) -> str:
     from markupsafe import escape
 
     return str(escape(text))
+
+
+# A request may exceed the upload limit by the form's own fields and multipart boundaries; the
+# message names the limit the user set, not this allowance.
+FORM_OVERHEAD = 64_000
 
 
 def human_size(n: int) -> str:
@@ -328,7 +333,7 @@ def create_app(db: str, auth_token: str | None = None, *, max_upload_bytes: int 
     app.state.ledger = ledger
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # Multipart overhead on top of the article itself.
-    app.add_middleware(Guard, token=token, max_body=max_upload_bytes + 64_000)
+    app.add_middleware(Guard, token=token, max_body=max_upload_bytes + FORM_OVERHEAD)
     _add_error_handlers(app, web)
     _add_pages(app, web, read_only)
     _add_api(app, web, read_only)
