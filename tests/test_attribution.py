@@ -394,6 +394,9 @@ def test_who_said(nlp):
     ("The government rejected claims that it had bombed the hospital.", "rejected", "deny"),  # denial cue
     ("Officials said there had been no attack on the depot.", "said", "deny"),            # "there was no X"
     ("Officials said there had been an attack on the depot.", "said", "affirm"),
+    # A quotation's point is its first sentence; a negation later on does not deny it.
+    ('"We remain at the table. We are not leaving it," the minister said.', "said", "affirm"),
+    ("The company said Mr. Weber was not involved.", "said", "deny"),   # "Mr." does not end a sentence
 ])
 def test_polarity(nlp, text, cue, polarity):
     assert by_cue(run(nlp, text)[0], cue).polarity == polarity

@@ -718,9 +718,23 @@ def polarity_of(cue_lemma: str, cue_text: str, content_text: str) -> str:
     """`deny` for denial cues and for contents that negate what they report, else `affirm`."""
     if cue_lemma in C.DENIAL_VERBS or "lying" in cue_text.lower():
         return "deny"
-    if _NEG_CONTENT.search(content_text[:80]):
+    # The main clause of the first sentence: a quotation that goes on ('"We remain at the table. We are
+    # not leaving it."') states its point first.
+    if _NEG_CONTENT.search(_first_sentence(content_text)[:80]):
         return "deny"
     return "affirm"
+
+
+_SENTENCE_END = re.compile(r"(\w*)[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z])")
+_ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt prof no vs u.s".split())
+
+
+def _first_sentence(text: str) -> str:
+    for m in _SENTENCE_END.finditer(text):
+        word = m.group(1).lower()
+        if len(word) > 1 and word not in _ABBREVIATIONS:  # "Mr. Smith", "J. Smith" go on
+            return text[:m.start() + len(m.group(1)) + 1]
+    return text
 
 
 def form_of(cand: Candidate, text: str, quotes: QuoteIndex) -> str:
