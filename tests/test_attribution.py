@@ -681,3 +681,48 @@ def test_a_colon_after_a_speaker_noun_attributes_and_a_colon_after_a_topic_does_
     assert colon.source.text == "Betting regulator"
     assert colon.content.text == "no licensed operator had reported suspicious activity before the match"
     assert all(a.source is None or a.source.text != "The problem" for a in attrs)
+
+
+def test_a_second_cue_joined_to_the_reported_clause_keeps_the_speaker(nlp):
+    text = "The mayor said the budget had been revised twice but denied that taxpayers would pay more."
+    denied = by_cue(run(nlp, text)[0], "denied")
+    assert denied.source.text == "The mayor" and denied.polarity == "deny"
+    assert denied.content.text.endswith("taxpayers would pay more")
+
+
+@pytest.mark.parametrize("text,cue,content", [
+    ("The chief executive told investors on a call that the company had no intention of selling.", "told",
+     "the company had no intention of selling"),
+    ("The engineer told lawmakers in a hearing that the bridge had been inspected.", "told",
+     "the bridge had been inspected"),
+])
+def test_a_reported_clause_hung_on_the_setting_is_the_content(nlp, text, cue, content):
+    att = by_cue(run(nlp, text)[0], cue)
+    assert att.content.text.endswith(content) and "hearing" not in att.content.text and "call" not in att.content.text
+
+
+def test_question_frames_have_no_source_and_anonymity_clauses_report_nothing(nlp):
+    text = ("Asked whether the party was united, the spokesman, Felix Orr, said it was behind the leader. "
+            "When asked about the tolls, she said they would stay. "
+            "An aide, who declined to be identified, said the minister would resign.")
+    attrs, _ = run(nlp, text)
+    asked = [a for a in attrs if a.cue.text.lower().startswith("asked")]
+    assert all(a.source is None for a in asked)
+    assert [a.source.text for a in attrs if a.cue.text == "said"] == ["the spokesman, Felix Orr", "she",
+                                                                     "An aide, who declined to be identified"]
+    assert not any(a.cue.text.startswith("declined") for a in attrs)
+
+
+def test_declined_to_say_is_no_comment(nlp):
+    attrs, no_comment = run(nlp, "The chairman declined to say whether the board had discussed his future.")
+    assert not attrs and [(n.source.text, n.cue.text) for n in no_comment] == [("The chairman", "declined to say")]
+
+
+def test_quoted_as_saying_is_one_cue_whose_speaker_is_the_one_quoted(nlp):
+    text = "The club's captain, Kofi Brandt, was quoted as saying that the players had let the manager down."
+    doc = nlp(text)
+    # The rule reading (the trained tagger, in the full analyzer, doubts passive speakers).
+    attrs, _ = attribution.extract(doc, entities.extract(doc), use_model=False)
+    (att,) = attrs
+    assert (att.source.text, att.cue.text) == ("The club's captain, Kofi Brandt", "was quoted as saying")
+    assert att.source.name == "Kofi Brandt"

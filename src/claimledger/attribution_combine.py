@@ -14,7 +14,7 @@ from spacy.tokens import Span as TokenSpan
 from . import attribution_model
 from . import cues as C
 from .attribution import (Candidate, clause_content, form_of, impersonal, make_source, merge_touching, polarity_of,
-                          source_tokens, trim_chars)
+                          question_frame, source_tokens, trim_chars)
 from .quotations import QuoteIndex
 from .report import Attribution, Cue, Source, Span
 from .sources import Resolver
@@ -51,7 +51,8 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
             continue
         if a.source is not None and support(doc, a.source, tagging.source_probability) < MODEL_MIN_RULE_SOURCE_SUPPORT:
             a.source = None
-        if a.source is None:
+        cue_span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+        if a.source is None and not (cue_span is not None and question_frame(cue_span.root)):
             a.source = source_from_tagger(doc, a, tagging.attributions, resolver)
         grow_cue(doc, text, a, tagging.cue_probability)
         grow_content(doc, text, a, tagging.content_probability)
@@ -268,8 +269,10 @@ def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribut
         if any(_overlaps(cue, r) for r in taken):
             continue
         cue_span = doc.char_span(*cue, alignment_mode="expand")
-        if cue_span is None:
-            continue
+        content_start, content_end = min(s for s, _ in t.content), max(e for _, e in t.content)
+        said = text[content_start:content_end]
+        if cue_span is None or C.asks_anonymity(text[cue[0]:cue[1]] + " " + said, said):
+            continue  # "who declined to be identified": no statement
         source = src = None
         if t.source:
             src = doc.char_span(min(s for s, _ in t.source), max(e for _, e in t.source), alignment_mode="expand")
@@ -278,7 +281,7 @@ def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribut
             # parse's reading of the cue's speaker, if it has one.
             own = source_tokens(cue_span.root, lambda char: quotes.at(char) >= 0)
             src = doc[own[0]:own[1]] if own is not None else None
-        if src is not None:
+        if src is not None and not question_frame(cue_span.root):  # the answerer did not ask
             source = make_source(doc, (src.start, src.end), resolver)
         ranges = _parsed_content(doc, text, cue_span, src, t.content, quotes)
         parts = [Span.of(text, s, e) for s, e in merge_touching(text, ranges or _close_dangling(doc, t.content))]

@@ -105,6 +105,12 @@ ANONYMOUS_MARKERS = ("familiar with", "not to be named", "not be named", "anonym
                      "declined to be identified", "asked not to be identified")
 
 
+def asks_anonymity(cue_and_content: str, content: str) -> bool:
+    """'who declined to be identified': the cue's words and its content's, read together, only say the
+    speaker is unnamed (a content that mentions anonymity by itself may report someone else's)."""
+    return mentions_anonymity(cue_and_content) and not mentions_anonymity(content)
+
+
 def mentions_anonymity(text: str) -> bool:
     """Whether the text says its speaker is unnamed ("a person familiar with the talks")."""
     low = text.lower()
