@@ -122,3 +122,11 @@ def test_utf16_with_a_byte_order_mark_is_text_not_binary(write):
     (article,) = list(read_inputs([str(path)]))
     assert article.text == "The minister said wages rose."
     assert article.warnings == [f"{path}: not UTF-8; decoded as UTF-16"]
+
+
+def test_a_plain_text_headline_becomes_the_title_and_the_text_is_kept_whole(write):
+    text = "Valdoria says shelling destroyed the dam\n\nThe government said on Tuesday that the dam had gone."
+    (article,) = list(read_inputs([str(write("dam.txt", text))]))
+    assert article.title == "Valdoria says shelling destroyed the dam" and article.text == text
+    (article,) = list(read_inputs([str(write("plain.txt", "The mayor said yes.\n\nShe left."))]))
+    assert article.title is None  # a first sentence is not a headline

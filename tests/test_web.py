@@ -218,6 +218,17 @@ def test_claims_board_shows_both_sides_with_evidence_links(client):
     assert client.get("/claims", params={"contested": "1"}).text.count('class="claim ') == 1
 
 
+def test_pages_past_the_last_and_an_empty_ledger_say_so(client, tmp_path):
+    past = client.get("/claims", params={"page": 99}).text
+    assert "No claims on page 99" in past and "No claims yet" not in past
+    assert "No articles on page 99" in client.get("/articles", params={"page": 99}).text
+    empty = tmp_path / "empty.db"
+    Ledger.open(str(empty), create=True).close()
+    with TestClient(create_app(str(empty), use_embeddings=False)) as c:
+        assert "The ledger is empty" in c.get("/articles").text
+        assert "No claims yet" in c.get("/claims").text and 'href="/analyze"' in c.get("/claims").text
+
+
 def test_findings_page_filters_by_kind_and_severity(client):
     body = client.get("/api/findings").json()
     assert body["total"] == 3 and [f["severity"] for f in body["items"]] == ["error", "warning", "info"]
@@ -514,7 +525,8 @@ def test_article_page_shows_split_quotes_as_pieces_and_who_a_quote_was_relayed_f
         relay_page = c.get("/articles/relay-1").text
         board = c.get("/claims").text
     assert "hour,&#34; \u2026 &#34;Then" in panel or "hour,&quot; \u2026 &quot;Then" in panel
-    assert "said on Friday" not in panel.split("<q>", 1)[1].split("</q>", 1)[0]
+    # The quotation carries its own marks, so the browser's <q> marks are switched off for it.
+    assert "said on Friday" not in panel.split('<q class="own">', 1)[1].split("</q>", 1)[0]
     relay_panel = relay_page.split("<aside", 1)[1]
     assert "Gazette" in relay_panel and "quoting Ana Ruiz" in relay_panel
     assert "original source, quoted by Gazette: Ana Ruiz" in relay_page

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -106,7 +107,18 @@ def _article(text: str, origin: str, warnings: list[str], published_override: st
 
 def read_text(data: bytes, origin: str, published: str | None = None) -> ArticleInput:
     text, warnings = decode_bytes(data, origin)
-    return _article(text, origin, warnings, published)
+    return _article(text, origin, warnings, published, title=headline(text))
+
+
+_HEADLINE = re.compile(r"\A[ \t]*([^\n]{3,150}?)[ \t]*\r?\n[ \t]*\r?\n\s*\S")
+
+
+def headline(text: str) -> str | None:
+    """A plain-text article's title: a short first line standing alone above the body, not a sentence."""
+    m = _HEADLINE.match(text)
+    if m is None or m.group(1).rstrip().endswith((".", ",", ";", ":")):
+        return None
+    return m.group(1).strip()
 
 
 def read_html(data: bytes, origin: str, published: str | None = None) -> ArticleInput:

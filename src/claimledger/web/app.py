@@ -256,6 +256,8 @@ class Web:
         env.filters["quantity"] = quantity_label
         env.filters["who"] = source_label
         env.filters["said"] = content_words
+        # A content that opens with its own quotation mark is shown without the browser's <q> marks.
+        env.tests["quoted"] = lambda text: str(text or "").lstrip()[:1] in "\"“‘'"
         env.globals.update(version=__version__, human_size=human_size, layers=LAYERS, severities=SEVERITIES, source_kinds=SOURCE_KINDS,
                            path_quote=path_quote)
         self.templates = Jinja2Templates(env=env)
@@ -449,7 +451,7 @@ def _inputs_from_text(text: str, title: str | None, outlet: str | None, url: str
         article = read_text(data, "pasted text", published or None)
     except InputError as exc:
         raise HTTPException(400, exc.message) from None
-    article.title, article.outlet, article.url = title or None, outlet or None, url or None
+    article.title, article.outlet, article.url = title or article.title, outlet or None, url or None
     return [article]
 
 
