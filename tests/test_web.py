@@ -218,6 +218,19 @@ def test_claims_board_shows_both_sides_with_evidence_links(client):
     assert client.get("/claims", params={"contested": "1"}).text.count('class="claim ') == 1
 
 
+def test_a_refused_paste_comes_back_filled_in_and_a_repeat_says_it_was_stored_before(fresh_db):
+    with TestClient(create_app(fresh_db, use_embeddings=False)) as c:
+        r = c.post("/analyze", data={"title": "My <draft>", "published": "2025-13-45", "text": "Ann Lee said it rained."})
+        assert r.status_code == 400 and "bad publication date" in r.text
+        assert 'value="My &lt;draft&gt;"' in r.text and ">Ann Lee said it rained.</textarea>" in r.text
+        r = c.post("/analyze", data={"text": "   "})
+        assert r.status_code == 400 and "paste a text or choose a file" in r.text and "<textarea" in r.text
+        first = c.post("/analyze", data={"text": "Ann Lee said that it rained in Lorvik all week."})
+        again = c.post("/analyze", data={"text": "Ann Lee said that it rained in Lorvik all week.", "title": "New"})
+        assert first.url.path == again.url.path and "already in the ledger" in again.text
+        assert "already in the ledger" not in first.text
+
+
 def test_pages_past_the_last_and_an_empty_ledger_say_so(client, tmp_path):
     past = client.get("/claims", params={"page": 99}).text
     assert "No claims on page 99" in past and "No claims yet" not in past
@@ -409,7 +422,7 @@ def test_analyze_pasted_text_stores_and_shows_it(fresh_db, nlp):
         assert_inert(page.text)
         # The same text again is not stored twice.
         again = c.post("/analyze", data={"text": text}, follow_redirects=False)
-        assert again.status_code == 303 and again.headers["location"] == r.headers["location"]
+        assert again.status_code == 303 and again.headers["location"] == r.headers["location"] + "?notice=already"
         bad = c.post("/analyze", data={"text": text, "published": "yesterday"})
         assert bad.status_code == 400 and "bad publication date" in bad.text
         assert c.post("/analyze", data={"text": "   "}).status_code == 400

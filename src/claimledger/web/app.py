@@ -256,6 +256,7 @@ class Web:
         env.filters["quantity"] = quantity_label
         env.filters["who"] = source_label
         env.filters["said"] = content_words
+        env.filters["finding_kind"] = lambda kind: str(kind).replace("_", " ")  # "conversion mismatch"
         # A content that opens with its own quotation mark is shown without the browser's <q> marks.
         env.tests["quoted"] = lambda text: str(text or "").lstrip()[:1] in "\"“‘'"
         env.globals.update(version=__version__, human_size=human_size, layers=LAYERS, severities=SEVERITIES, source_kinds=SOURCE_KINDS,
@@ -487,12 +488,14 @@ def _add_pages(app: FastAPI, web: Web, read_only: bool) -> None:
                         link=lambda n: p.link(page=n))
 
     @app.get("/articles/{report_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, report_id: str, focus: str = Query("", max_length=200)) -> HTMLResponse:
+    def article_page(request: Request, report_id: str, focus: str = Query("", max_length=200),
+                     notice: str = Query("", max_length=20)) -> HTMLResponse:
         report = _report(web, report_id)
         focused = {f for f in focus.split(",") if f}
         atts = {a["id"]: a for a in report.get("attributions") or []}
         return web.page(request, "article.html", report=report, a=report["article"],
-                        text_html=highlight(report, focused), focus=focused, attributions=atts)
+                        text_html=highlight(report, focused), focus=focused, attributions=atts,
+                        already=notice == "already")
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources_page(request: Request, kind: str = "", page: int = Query(1, ge=1, le=100_000)) -> HTMLResponse:
@@ -538,20 +541,27 @@ def _add_pages(app: FastAPI, web: Web, read_only: bool) -> None:
             return str(form.get(key) or "").strip()
 
         problems: list[str] = []
+        # What the user typed comes back with any problem, so a refused paste is not lost.
+        typed = {key: str(form.get(key) or "") for key in ("title", "outlet", "url", "published", "text")}
         upload = form.get("file")
-        if upload is not None and not isinstance(upload, str) and upload.filename:
-            data = await upload.read(web.max_upload + 1)
-            inputs = _inputs_from_file(upload.filename, data, field("published"), web.max_upload, problems)
-        elif field("text"):
-            inputs = _inputs_from_text(str(form.get("text")), field("title"), field("outlet"), field("url"),
-                                       field("published"), web.max_upload)
-        else:
-            raise HTTPException(400, "paste a text or choose a file to analyze")
+        try:
+            if upload is not None and not isinstance(upload, str) and upload.filename:
+                data = await upload.read(web.max_upload + 1)
+                inputs = _inputs_from_file(upload.filename, data, field("published"), web.max_upload, problems)
+            elif field("text"):
+                inputs = _inputs_from_text(str(form.get("text")), field("title"), field("outlet"), field("url"),
+                                           field("published"), web.max_upload)
+            else:
+                raise HTTPException(400, "paste a text or choose a file to analyze")
+        except HTTPException as exc:
+            return web.page(request, "analyze.html", read_only=read_only, limit=web.max_upload,
+                            done=Analyzed([], [str(exc.detail)]), typed=typed, status=exc.status_code)
         done = await run_in_threadpool(_analyze, web, inputs, problems)
         if len(done.stored) == 1 and not [p for p in done.problems if "already" not in p]:
-            return RedirectResponse(f"/articles/{path_quote(done.stored[0]['id'])}", status_code=303)
+            again = "?notice=already" if done.problems else ""
+            return RedirectResponse(f"/articles/{path_quote(done.stored[0]['id'])}{again}", status_code=303)
         return web.page(request, "analyze.html", read_only=read_only, limit=web.max_upload, done=done,
-                        status=200 if done.stored else 400)
+                        typed=typed if not done.stored else {}, status=200 if done.stored else 400)
 
 
 # ---------------------------------------------------------------------------------------------------- api
