@@ -194,7 +194,7 @@ ROLES = """Chancellor Mira Dalstrom of Norrland met union leaders on Monday.
 The Norrlandic leader said the talks had been useful.
 
 Dorrin Foods, a snack maker based in Kellby, recalled two products on Tuesday. The health ministry said the \
-recall was voluntary. The company said no illnesses had been reported.
+recall was voluntary. The company said no illnesses had been reported. The companies said they would cooperate.
 
 Dr. Tomas Weiler, the agency's chief toxicologist, reviewed the samples. The toxicologist said the levels \
 were within safe limits.
@@ -215,6 +215,7 @@ would take at least two months.
                  id="a demonym and a generic role resolve to the leader named 'of' that country"),
     pytest.param("The company", "Dorrin Foods", "organization",
                  id="'the company' is the last business named, not the ministry in between"),
+    pytest.param("The companies", None, ANY, id="'the companies' are not the one business named"),
     pytest.param("The toxicologist", "Tomas Weiler", "person",
                  id="a role outside the lexicon resolves once the article gave it to someone"),
     pytest.param("The regional prefecture", None, "organization", id="a prefecture is an organization"),
@@ -228,6 +229,13 @@ def test_roles_and_descriptions_resolve(nlp, phrase, name, kind):
     assert found[phrase].name == name
     if kind is not ANY:
         assert found[phrase].kind == kind
+
+
+def test_a_headline_role_resolves_to_the_person_named_below(nlp):
+    text = ("Opposition leader vows to scrap road tolls\n\n"
+            "Opposition leader Casimir Brandl promised on Friday to scrap the tolls.\n")
+    found, _ = sources(nlp, text)
+    assert found["Opposition leader"].name == "Casimir Brandl"
 
 
 def test_a_lowercase_word_the_tagger_calls_a_proper_noun_is_not_a_name(nlp):

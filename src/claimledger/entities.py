@@ -62,7 +62,8 @@ def _joins(short: str, long: str) -> bool:
     n = len(sw)
     for i in range(len(lw) - n + 1):
         if lw[i:i + n] == sw:
-            return i + n == len(lw) or i == 0 and n > 1
+            # "Veldt" -> "Veldt Foods": a business goes by its name without the corporate word.
+            return i + n == len(lw) or i == 0 and (n > 1 or n == len(lw) - 1 and lw[-1] in CORPORATE_WORDS)
     # An acronym: "EU" -> "European Union".
     initials = "".join(w[0] for w in lw if w not in {"of", "the", "and", "for"})
     return len(sw) == 1 and len(short) >= 2 and short.isupper() and short.lower() == initials

@@ -191,6 +191,9 @@ class Resolver:
         self.starts = [m[0] for m in mentions]
         self.people: list[_Person] = []
         self._find_people()
+        # Tokens of the first line when it stands alone (a headline), else none.
+        first_break = next((t.i for t in doc if "\n" in t.text_with_ws), len(doc))
+        self.headline_end = first_break + 1 if first_break < min(len(doc), 30) else 0
         self.people_starts = [p.start for p in self.people]
 
     def entity_type(self, eid: str | None) -> str | None:
@@ -371,11 +374,7 @@ class Resolver:
             if i == head.i and head.lower_ in PERSON_NOUNS:
                 # A title-case headline's "Minister denies ...": a title, not a name; the article
                 # names the minister below, so look back and then ahead.
-                hl = head.lower_
-                p = self._recent_person(span.start_char, fits=lambda p: hl in p.titles) or next(
-                    (p for p in self.people if span.end_char <= p.start < span.end_char + 2000 and hl in p.titles),
-                    None)
-                return (p.name, p.entity) if p else (None, None)
+                return self._titled_near(span, head.lower_)
             return span.doc[i:head.i + 1].text, None
         # "The finance minister, Petra Kovac": the name in apposition says who. The parser often hangs
         # it on the last noun ("The coach of Kellby Rovers, Ana Maris"); a role noun then still takes it.
@@ -389,7 +388,16 @@ class Resolver:
                     return self.entities[eid].name, eid
         if head.pos_ == "NOUN" and span[0].lower_ in ("the", "this", "that"):
             return self._describe(span, head)
+        if head.pos_ == "NOUN" and head.lemma_.lower() in PERSON_NOUNS and span.end <= self.headline_end:
+            # "Opposition leader vows ...": a headline's role, named in the story below.
+            return self._titled_near(span, head.lemma_.lower())
         return None, None
+
+    def _titled_near(self, span: SpacySpan, title: str) -> tuple[str | None, str | None]:
+        """The person given `title` before the span, else in the 2,000 characters after it."""
+        p = self._recent_person(span.start_char, fits=lambda p: title in p.titles) or next(
+            (p for p in self.people if span.end_char <= p.start < span.end_char + 2000 and title in p.titles), None)
+        return (p.name, p.entity) if p else (None, None)
 
     def _describe(self, span: SpacySpan, head) -> tuple[str | None, str | None]:
         """'the German leader', 'the chancellor', 'the ministry' -> the most recent fitting referent."""
@@ -402,7 +410,7 @@ class Resolver:
                                     or (hl in GENERIC_PERSON_NOUNS and _shares_title(mods, p.titles)))
             if p is not None or hl in PERSON_NOUNS:
                 return (p.name, p.entity) if p else (None, None)
-        if hl in BUSINESS_NOUNS:
+        if hl in BUSINESS_NOUNS and head.tag_ != "NNS":  # "the companies" are not the last one named
             eid = self._recent_business(span.start_char, hl)
             if eid is not None:
                 return self.entities[eid].name, eid
