@@ -130,3 +130,14 @@ def test_a_plain_text_headline_becomes_the_title_and_the_text_is_kept_whole(writ
     assert article.title == "Valdoria says shelling destroyed the dam" and article.text == text
     (article,) = list(read_inputs([str(write("plain.txt", "The mayor said yes.\n\nShe left."))]))
     assert article.title is None  # a first sentence is not a headline
+
+
+def test_a_dateline_with_a_full_date_gives_the_publication_date_unless_one_is_given(write):
+    text = "Dam holds\n\nPORT ELLERY, March 18, 2025 (Wire) - The mayor said on Monday the dam was safe."
+    path = write("dateline.txt", text)
+    (article,) = list(read_inputs([str(path)]))
+    assert article.published == "2025-03-18"
+    (article,) = list(read_inputs([str(path)], published="2025-03-20"))
+    assert article.published == "2025-03-20"
+    (article,) = list(read_inputs([str(write("short.txt", "KESTRA, March 10 (Wire) - The mayor said so."))]))
+    assert article.published is None  # no year: nothing to go on

@@ -105,9 +105,29 @@ def _article(text: str, origin: str, warnings: list[str], published_override: st
     return ArticleInput(text=text, origin=origin, warnings=warnings, published=published, **meta)
 
 
+# A wire dateline with a full date near the top: "PORT ELLERY, March 18, 2025 (Wire) -".
+_DATELINE_DATE = re.compile(r"^[ \t]*[A-Z][A-Z'. -]{1,40},[ \t]+([A-Z][a-z]{2,8})\.?[ \t]+(\d{1,2}),?[ \t]+(\d{4})\b",
+                            re.M)
+
+
+def dateline_date(text: str) -> str | None:
+    """The publication date a plain-text article states in its dateline (YYYY-MM-DD), if any."""
+    from .dates import MONTHS, PUBLISHED_YEARS
+
+    m = _DATELINE_DATE.search(text[:2000])
+    if m is None or m.group(1).lower() not in MONTHS or not PUBLISHED_YEARS[0] <= int(m.group(3)) <= PUBLISHED_YEARS[1]:
+        return None
+    try:
+        import datetime as dt
+
+        return dt.date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2))).isoformat()
+    except ValueError:
+        return None
+
+
 def read_text(data: bytes, origin: str, published: str | None = None) -> ArticleInput:
     text, warnings = decode_bytes(data, origin)
-    return _article(text, origin, warnings, published, title=headline(text))
+    return _article(text, origin, warnings, published, title=headline(text), published=dateline_date(text))
 
 
 _HEADLINE = re.compile(r"\A[ \t]*([^\n]{3,150}?)[ \t]*\r?\n[ \t]*\r?\n\s*\S")
