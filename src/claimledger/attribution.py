@@ -781,7 +781,7 @@ def polarity_of(cue_lemma: str, cue_text: str, content_text: str) -> str:
 
 
 _SENTENCE_END = re.compile(r"(\w*)[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z])")
-_ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt prof no vs u.s".split())
+_ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt prof no vs".split())
 
 
 def _first_sentence(text: str) -> str:
@@ -1130,7 +1130,8 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
 def drop_nested(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     """Drop a cue that sits inside another candidate's indirect content ("X said Y had told him
     that ..."): PolNeAR marks each token once, so the reported-within-reported is not annotated
-    (on train such nested cues are wrong five times out of six)."""
+    (on train such nested cues are wrong five times out of six). A sourceless outer candidate ("X, who
+    said ..., appeared to ...") holds nothing that would make the inner cue reported speech."""
     cue_at = [doc[c.cue[0]].idx for c in cands]
     # Content pieces that can hold another cue, by start, so each cue looks only at the pieces that
     # can reach it (a book-length text has thousands of candidates).
