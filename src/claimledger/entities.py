@@ -62,8 +62,9 @@ def _joins(short: str, long: str) -> bool:
     n = len(sw)
     for i in range(len(lw) - n + 1):
         if lw[i:i + n] == sw:
-            # "Veldt" -> "Veldt Foods": a business goes by its name without the corporate word.
-            return i + n == len(lw) or i == 0 and (n > 1 or n == len(lw) - 1 and lw[-1] in CORPORATE_WORDS)
+            # "Veldt" for "Veldt Foods" is left apart: "the Harlen dam" is not "Harlen Hydro", and a name
+            # string alone cannot tell the two uses apart.
+            return i + n == len(lw) or i == 0 and n > 1
     # An acronym: "EU" -> "European Union".
     initials = "".join(w[0] for w in lw if w not in {"of", "the", "and", "for"})
     return len(sw) == 1 and len(short) >= 2 and short.isupper() and short.lower() == initials
