@@ -130,6 +130,13 @@ def _quoted_as_saying(tok: Token) -> Token | None:
                  for x in c.children if x.dep_ == "pcomp" and x.lemma_.lower() in C.SPEECH_VERBS), None)
 
 
+def _quoting_verb(tok: Token) -> Token | None:
+    """For 'saying' of 'X was quoted as saying ...', the 'quoted' it hangs on."""
+    if tok.dep_ == "pcomp" and tok.head.lower_ == "as" and _quoted_as_saying(tok.head.head) is not None:
+        return tok.head.head
+    return None
+
+
 def cue_confirmed(tok: Token, quoted: bool) -> bool:
     """Whether the verb is a cue given what it governs (a linked quotation always confirms)."""
     lemma = tok.lemma_.lower()
@@ -142,8 +149,9 @@ def cue_span(tok: Token) -> tuple[int, int]:
     convention)."""
     start, end = tok.i, tok.i + 1
     lemma = tok.lemma_.lower()
-    if tok.dep_ == "pcomp" and tok.head.lower_ == "as" and _quoted_as_saying(tok.head.head) is not None:
-        return cue_span(tok.head.head)[0], end  # "was quoted as saying" is one cue
+    quoting = _quoting_verb(tok)
+    if quoting is not None:
+        return cue_span(quoting)[0], end  # "was quoted as saying" is one cue
     if lemma == "accord":
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "to":
@@ -309,6 +317,12 @@ def impersonal(cue_lemma: str, subject: str) -> bool:
     return subject.lower() == "it" and cue_lemma in ("seem", "appear")
 
 
+def _joined_to_reported_clause(verb: Token) -> bool:
+    """'The mayor said the bridge would reopen but would not comment': a verb without a subject of its own
+    that the parser coordinated inside a reported clause, where it may be the reporter's."""
+    return verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and not any(c.dep_ in _SUBJ_DEPS for c in verb.children)
+
+
 def _subject_speaks(verb: Token) -> bool:
     """Whether the clause's own subject could be a speaker (not a passive topic like 'the budget')."""
     subj = _subject(verb)
@@ -340,10 +354,10 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
         # "X, who said ...": PolNeAR marks the relative pronoun; the resolver names X.
         return _np_range(subj, trim_clauses=subj.i > tok.i)
     # "X was quoted as saying ...": the one quoted speaks.
-    if tok.dep_ == "pcomp" and tok.head.lower_ == "as" and tok.head.head.lemma_.lower() == "quote":
-        quoted_one = next((c for c in tok.head.head.children if c.dep_ == "nsubjpass"), None)
-        if quoted_one is not None:
-            return _np_range(quoted_one)
+    quoting = _quoting_verb(tok)
+    quoted_one = next((c for c in quoting.children if c.dep_ == "nsubjpass"), None) if quoting is not None else None
+    if quoted_one is not None:
+        return _np_range(quoted_one)
     # "X, who said ..."
     if tok.dep_ == "relcl":
         return _np_range(tok.head, stop_at=tok)
@@ -367,7 +381,7 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
         head = head.head
         # "The mayor said the budget had been revised but denied that ...": the parser joins the second
         # cue to the reported clause; its speaker is the first cue's.
-        if tok.dep_ == "conj" and head.i == tok.head.i and head.dep_ == "ccomp" and not _subject_speaks(head) \
+        if head.i == tok.head.i and _joined_to_reported_clause(tok) and not _subject_speaks(head) \
                 and head.head.lemma_.lower() in C.SPEECH_VERBS:
             head = head.head
         # "X wrote the agents knew ..., saying ...": a speech participle hung on the reported clause
@@ -827,11 +841,8 @@ def find_no_comment(doc: Doc, resolver: Resolver | None = None) -> list[NoCommen
             continue
         verb = next((t for t in span if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in C.NO_COMMENT_VERBS), span.root)
         subj = _subject(verb)  # passive too: "the mayor could not be reached"
-        if verb.dep_ == "conj" and not any(c.dep_ in _SUBJ_DEPS for c in verb.children) \
-                and verb.head.dep_ == "ccomp" and _subject(verb.head.head) is not None:
-            # "The mayor said the bridge would reopen but would not comment": the parser joins the
-            # refusal to the reported clause; it is the speaker's.
-            subj = _subject(verb.head.head)
+        if _joined_to_reported_clause(verb) and _subject(verb.head.head) is not None:
+            subj = _subject(verb.head.head)  # the refusal is the speaker's, not the reported clause's
         src = _np_range(subj) if subj is not None else source_tokens(verb)
         source = make_source(doc, src, resolver) if src else None
         out.append(NoComment(source=source, cue=Cue(m.group(), m.start(), m.end(), verb.lemma_.lower())))

@@ -51,8 +51,7 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
             continue
         if a.source is not None and support(doc, a.source, tagging.source_probability) < MODEL_MIN_RULE_SOURCE_SUPPORT:
             a.source = None
-        cue_span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
-        if a.source is None and not (cue_span is not None and question_frame(cue_span.root)):
+        if a.source is None and not _asks_a_question(doc, a.cue):
             a.source = source_from_tagger(doc, a, tagging.attributions, resolver)
         grow_cue(doc, text, a, tagging.cue_probability)
         grow_content(doc, text, a, tagging.content_probability)
@@ -80,6 +79,12 @@ MODEL_MIN_RULE_CUE_SUPPORT = 0.3
 # Nominal cues ("the assessment that ...") keep the first threshold: the tagger rarely sees a noun as a
 # cue, and the rules find them by their "that" clause, not by a bare lexicon hit.
 MODEL_MIN_NOMINAL_CUE_SUPPORT = 0.05
+
+
+def _asks_a_question(doc: Doc, cue: Cue) -> bool:
+    """'Asked whether ...': a question frame, whose asker the text does not name."""
+    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    return span is not None and question_frame(span.root)
 
 
 def _min_cue_support(cue: Cue) -> float:

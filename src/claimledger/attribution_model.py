@@ -577,7 +577,8 @@ def _tagger_inputs(doc: Doc) -> Iterator[tuple[list[Token], list[list[str]], np.
             if size < attribution_net.BATCH_TOKENS:
                 continue
         feats = [paragraph_features(t) for t in batch]
-        probs = attribution_net.predict_paragraphs(net, feats) if net is not None and feats else [None] * len(feats)
+        probs = net.predict([attribution_net.encode(f) for f in feats]) if net is not None and feats \
+            else [None] * len(feats)
         yield from zip(batch, feats, probs)
         batch, size = [], 0
 

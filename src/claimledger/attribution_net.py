@@ -195,25 +195,10 @@ def load(path: Path) -> Model:
     return model
 
 
-# Paragraphs go through the network in batches of about this many tokens: thinc keeps every layer's
-# activations until a forward pass ends, so one pass over a book-length article would take gigabytes.
+# Paragraphs go through the network in batches of about this many tokens (attribution_model builds
+# them): thinc keeps every layer's activations until a forward pass ends, so one pass over a
+# book-length article would take gigabytes.
 BATCH_TOKENS = 4000
-
-
-def predict_paragraphs(model: Model, features: list[list[list[str]]]) -> list[np.ndarray]:
-    """Label probabilities for each paragraph's CRF features, in bounded-memory batches."""
-    out: list[np.ndarray] = []
-    batch: list[Paragraph] = []
-    size = 0
-    for paragraph in features:
-        batch.append(encode(paragraph))
-        size += len(paragraph)
-        if size >= BATCH_TOKENS:
-            out += model.predict(batch)
-            batch, size = [], 0
-    if batch:
-        out += model.predict(batch)
-    return out
 
 
 def probabilities(features: list[list[str]], model: Model | None = None) -> np.ndarray:

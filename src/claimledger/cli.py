@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -13,10 +12,10 @@ from rich.console import Console
 from rich.progress import Progress
 
 from . import __version__
+from .consistency import FINDING_KINDS
 from .ingest import DEFAULT_MAX_BYTES, InputProblem, read_inputs
 from .nlp import ModelError
 from .pipeline import ArticleInput, InputError, analyze_many
-from .consistency import FINDING_KINDS
 from .report import SOURCE_KINDS, Report
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -331,11 +330,11 @@ def search(query: tuple[str, ...], db: str, scope: str, source: str | None, kind
            polarity: str | None, since: str | None, until: str | None, outlet: str | None,
            finding: str | None, fmt: str, limit: int) -> None:
     """Full-text search of the ledger (all words must match), narrowed by filters."""
-    from .search import write_results
+    from .search import WORD, write_results
     from .store import LedgerError, SearchFilters
 
     text = " ".join(query)
-    if text.strip() and not re.search(r"\w", text):
+    if text.strip() and not WORD.search(text):
         # FTS matches words; a query of punctuation alone would silently match everything.
         raise click.UsageError(f"the query {text!r} has no words to search for")
     if finding and finding not in FINDING_KINDS:

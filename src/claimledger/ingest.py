@@ -7,6 +7,7 @@ Problems with one input never stop the others: each becomes an InputProblem nami
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import json
 import os
 import re
@@ -118,8 +119,6 @@ def dateline_date(text: str) -> str | None:
     if m is None or m.group(1).lower() not in MONTHS or not PUBLISHED_YEARS[0] <= int(m.group(3)) <= PUBLISHED_YEARS[1]:
         return None
     try:
-        import datetime as dt
-
         return dt.date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2))).isoformat()
     except ValueError:
         return None

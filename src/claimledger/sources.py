@@ -310,7 +310,7 @@ class Resolver:
             i -= 1
         return None
 
-    def _recent_business(self, before: int, noun: str) -> str | None:
+    def _recent_business(self, before: int) -> str | None:
         """The last organisation named before `before` that is not a public body (for 'the company')."""
         i = bisect.bisect_left(self.starts, before) - 1
         while i >= 0 and before - self.mentions[i][0] <= 3000:
@@ -411,7 +411,7 @@ class Resolver:
             if p is not None or hl in PERSON_NOUNS:
                 return (p.name, p.entity) if p else (None, None)
         if hl in BUSINESS_NOUNS and head.tag_ != "NNS":  # "the companies" are not the last one named
-            eid = self._recent_business(span.start_char, hl)
+            eid = self._recent_business(span.start_char)
             if eid is not None:
                 return self.entities[eid].name, eid
         if hl in ORG_NOUNS:
