@@ -236,9 +236,20 @@ def test_attribution_pattern(nlp, pattern):
     # a date in the aside is when it was said, not a preposition's object the cue takes in
     ("The plan, officials said on Monday, would close two schools.", "officials",
      ["The plan", "would close two schools"]),
+    # the addressee sits in the aside too
+    ("Harbour workers, Mayor Ilse Brandt told reporters on Monday, would be paid in full.", "Mayor Ilse Brandt",
+     ["Harbour workers", "would be paid in full"]),
+    # a quotation after the aside, or inside the second side, does not cut off the first side
+    ('The governor is so careless, the senator said, that if the dam failed "nobody would be ready."', "the senator",
+     ["The governor is so careless", 'that if the dam failed "nobody would be ready."']),
+    ('No new name, he said, "hides what this levy really is."', "he",
+     ["No new name", '"hides what this levy really is."']),
+    # the parser makes the speaker after the verb the main clause's subject
+    ("Any fair reading of the accounts, said Lena Voss, an auditor at Kestrel Partners, would show a loss.",
+     "Lena Voss, an auditor at Kestrel Partners", ["Any fair reading of the accounts", "would show a loss"]),
 ])
 def test_a_parenthetical_cue_reports_both_sides_of_the_aside(nlp, text, source, parts):
-    cue = next(w for w in ("said", "say", "added") if f" {w}" in text)
+    cue = next(w for w in ("said", "say", "added", "told") if f" {w}" in text)
     a = by_cue(run(nlp, text)[0], cue)
     assert (a.cue.text, a.source.text) == (cue, source)
     assert [p.text for p in a.content_parts] == parts
@@ -254,6 +265,31 @@ def test_a_parenthetical_cue_reports_both_sides_of_the_aside(nlp, text, source, 
 ])
 def test_a_cue_followed_by_a_clause_of_its_own_is_not_an_aside(nlp, text, parts):
     a = by_cue(run(nlp, text)[0], "said")
+    assert ([p.text for p in a.content_parts] or [a.content.text]) == parts
+
+
+@pytest.mark.parametrize("text,source", [
+    # a fronted setting before a quotation is when or where it was said, not what
+    ('In a statement, the mayor said, "We will rebuild the bridge."', "the mayor"),
+    ('When asked about the strike, Ana Ruiz said, "We will rebuild the bridge."', "Ana Ruiz"),
+])
+def test_a_fronted_setting_is_not_the_first_piece_of_a_quotation(nlp, text, source):
+    a = by_cue(run(nlp, text)[0], "said")
+    assert a.source.text == source
+    assert ([p.text for p in a.content_parts] or [a.content.text]) == ['"We will rebuild the bridge."']
+
+
+@pytest.mark.parametrize("text,parts", [
+    # the relative pronoun is the reported clause's subject, a piece of its own before the source
+    ("She handed over the files, which she said represented all her work records.",
+     ["which", "represented all her work records"]),
+    ("The board struck down rules that appeals courts said discriminated against farmers.",
+     ["that", "discriminated against farmers"]),
+    # not when the clause has an object of its own ("the third week that ...")
+    ("It was the third week in a row that the Harlow poll has shown Voss in the lead.", ["Voss in the lead"]),
+])
+def test_a_relative_pronoun_before_the_source_is_part_of_the_content(nlp, text, parts):
+    a = next(a for a in run(nlp, text)[0] if a.cue.text in ("said", "has shown"))
     assert ([p.text for p in a.content_parts] or [a.content.text]) == parts
 
 
@@ -316,7 +352,9 @@ def test_mixed_indirect_with_quoted_fragment(nlp):
 def test_mixed_content_ending_in_a_quoted_fragment_keeps_its_closing_mark(nlp, open_mark, close_mark):
     text = f"The protesters, who she said were {open_mark}paid agitators{close_mark}, gathered outside the hall."
     a = by_cue(run(nlp, text)[0], "said")
-    assert a.content.text == f"were {open_mark}paid agitators{close_mark}"
+    # the relative pronoun is the reported clause's subject: a piece of its own, as PolNeAR marks it
+    assert [p.text for p in a.content_parts] == ["who", f"were {open_mark}paid agitators{close_mark}"]
+    assert a.words == f"were {open_mark}paid agitators{close_mark}"  # the words a reader and the claims board see
     assert a.form == "mixed"
 
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from . import attribution_model
 from . import cues as C
@@ -371,12 +371,15 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
         speaker = _misparsed_clause_subject(tok)
         if speaker is not None:
             return _np_range(speaker)
+    speaker = _speaker_read_as_main_subject(tok)
+    if speaker is not None:
+        return _np_range(speaker, trim_clauses=True)
     # "X said ..., adding that ...": participles and conjuncts share the governing subject, also
     # through a preposition ("X began by thanking ... and urging ...").
     head = tok
     for _ in range(4):
-        climbs = head.dep_ in _INHERIT_DEPS or (head.dep_ == "prep" and head is not tok)
-        if not climbs or head.head is head:
+        climbs = head.dep_ in _INHERIT_DEPS or (head.dep_ == "prep" and head.i != tok.i)
+        if not climbs or head.head.i == head.i:
             break
         head = head.head
         # "The mayor said the budget had been revised but denied that ...": the parser joins the second
@@ -408,6 +411,24 @@ def _misparsed_clause_subject(tok: Token) -> Token | None:
             if objs and all(t.is_punct for t in tok.doc[objs[0].right_edge.i + 1:tok.i]) \
                     and not any(x.dep_ in _SUBJ_DEPS for x in tok.children):
                 return objs[0]
+    return None
+
+
+def _speaker_read_as_main_subject(tok: Token) -> Token | None:
+    """'<A>, said Lena Voss, an auditor, would show a loss': the parser makes the speaker after the
+    aside's verb the main clause's subject; the speaker is the phrase right after the verb, between
+    the aside's commas."""
+    doc = tok.doc
+    if tok.dep_ not in ("parataxis", "ccomp") or tok.i == 0 or doc[tok.i - 1].text not in _ASIDE_COMMAS \
+            or any(c.dep_ in _SUBJ_DEPS for c in tok.children):
+        return None
+    for c in tok.head.children:
+        if c.dep_ != "nsubj" or c.left_edge.i != tok.i + 1 or not tok.i < c.right_edge.i < tok.head.i:
+            continue
+        # The parser may hang the closing comma on the phrase itself.
+        closing = c.right_edge.i if doc[c.right_edge.i].text in _ASIDE_COMMAS else c.right_edge.i + 1
+        if doc[closing].text in _ASIDE_COMMAS:
+            return c
     return None
 
 
@@ -460,15 +481,21 @@ def _parenthetical_content(tok: Token, cue: tuple[int, int], source: tuple[int, 
     sent = tok.sent
     start, end = min(cue[0], source[0]), max(cue[1], source[1])
     # The aside may carry its setting ("officials said on Monday,").
-    while end < sent.end and doc[end].head.i == tok.i and _when_or_where(doc[end]):
+    while end < sent.end and doc[end].head.i == tok.i and (
+            _when_or_where(doc[end]) or (doc[end].dep_ in ("dobj", "dative") and _addressee(doc[end]))):
         end = doc[end].right_edge.i + 1
     if start - 1 <= sent.start or end >= sent.end - 1:
         return []
     if doc[start - 1].text not in _ASIDE_COMMAS or doc[end].text not in _ASIDE_COMMAS:
         return []
-    if any(t.is_quote or t.text in ("''", "``") for t in sent):
-        return []  # quotation pieces around a cue are linked by the quotation code
     pieces = [(sent.start, start - 1), (end + 1, sent.end)]
+    if any(t.is_quote or t.text in ("''", "``") for t in doc[pieces[0][0]:pieces[0][1]]):
+        return []  # quotation pieces around a cue are linked by the quotation code
+    if any(t.is_quote or t.text in ("''", "``") for t in doc[pieces[1][0]:pieces[1][1]]) \
+            and not _subject_phrase(doc[pieces[0][0]:pieces[0][1]]):
+        # 'In a statement, X said, "..."' / 'When asked, he said, "..."': a fronted setting before a
+        # quotation is not said; 'No new name, he said, "hides ..."' starts the quoted clause.
+        return []
     if not all(any(not (t.is_punct or t.is_space) for t in doc[s:e]) for s, e in pieces):
         return []
     # "The bridge is safe, the mayor said, adding that ..." / "..., but critics disagree" / "..., which":
@@ -480,6 +507,14 @@ def _parenthetical_content(tok: Token, cue: tuple[int, int], source: tuple[int, 
     return pieces
 
 
+def _subject_phrase(span: Span) -> bool:
+    """Whether a sentence's opening words are a clause or its subject, not a setting ("In a statement",
+    "When asked", "Speaking to reporters", "Now")."""
+    top = [t for t in span if (t.head.i == t.i or not span.start <= t.head.i < span.end) and not t.is_punct]
+    return bool(top) and not any(t.dep_ in ("prep", "advcl", "advmod", "npadvmod", "mark", "intj", "cc", "agent")
+                                 or t.tag_ == "VBG" for t in top)
+
+
 def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
     """Content as token ranges for a cue headed by tok (before quotation linking)."""
     doc = tok.doc
@@ -487,9 +522,9 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
         # "According to X, <clause>" / "<clause>, according to X" / "In a poll, <clause>":
         # the clause the phrase attaches to.
         clause = tok.head
-        while clause.dep_ in ("prep",) and clause.head is not clause:
+        while clause.dep_ in ("prep",) and clause.head.i != clause.i:
             clause = clause.head
-        if clause is tok:
+        if clause.i == tok.i:
             return []
         return _subtree_minus(doc, clause, [(tok.left_edge.i, tok.right_edge.i + 1)])
     aside = _parenthetical_content(tok, cue, source)
@@ -542,9 +577,19 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
                 if c.i >= e and c.dep_ not in ("conj", "cc", "punct", "parataxis", "nsubj", "nsubjpass", "dep") \
                         and not _when_or_where(c):
                     e = max(e, c.right_edge.i + 1)
+        # "rules that courts said discriminated", "daughters, who he said were living abroad": the
+        # relative pronoun belongs to the reported clause, a piece of its own before the source.
+        # The parser often hangs the pronoun on the cue as a second subject.
+        relative = [t for t in itertools.chain(tok.children, *(c.subtree for c in comps))
+                    if t.i < cue[0] and t.tag_ in ("WDT", "WP") and t.dep_ in ("nsubj", "nsubjpass", "dobj")
+                    # "the third week that the poll has shown Trump ahead": not an argument after all
+                    and not (t.dep_ == "dobj" and sum(c.dep_ == "dobj" for c in t.head.children) > 1)]
+        pronoun = relative[:1] if tok.dep_ == "relcl" and source is not None and relative \
+            and relative[0].i < source[0] else []
+        s = max(s, cue[1])
         if source is not None and s <= source[0] < e:
             e = source[0]
-        return [(max(s, cue[1]), e)]
+        return [(t.i, t.i + 1) for t in pronoun] + [(s, e)]
     # "Holt has been criticized by opponents for her plan": the one criticized, and what for.
     passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
     agent = _agent(tok) if passive is not None else None
@@ -583,7 +628,7 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
         c = left[-1]
         return [(c.left_edge.i, c.right_edge.i + 1)]
     # "<clause>, X said, <clause>": the cue clause is a parenthetical inside the content.
-    if tok.dep_ in ("parataxis", "ccomp", "advcl") and tok.head is not tok:
+    if tok.dep_ in ("parataxis", "ccomp", "advcl") and tok.head.i != tok.i:
         parent = tok.head
         # "X met Y, as the Times reported, and he will ...": the clause coordinated after the aside
         # is the writer's own (or another source's), not what the Times reported.
@@ -726,6 +771,11 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: QuoteIndex, claimed: set[int]
             mixed_start = lead[0][0]
         chosen.append(i)
     chosen = [q for q in chosen if q not in claimed]
+    # 'No new name, he said, "hides what it is."': the unquoted start of the sentence, before the
+    # aside, is the first piece of a quotation that follows the cue clause.
+    aside = [f for f in cand.content if f[1] <= clause_s and quotes.at(f[0]) < 0
+             and gap_ok(text, f[1], clause_s, " ,—–-") and "\n" not in text[f[0]:clause_s]
+             and _subject_phrase(doc.char_span(f[0], f[1], alignment_mode="expand"))]
     if not chosen:
         # 'said the scandal was "the worst I have seen."': a quotation inside the parsed clause is
         # part of this mixed content, not a quotation waiting for the next cue ('He urged ...').
@@ -770,6 +820,9 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: QuoteIndex, claimed: set[int]
     cand.quoted = mixed_start is None
     if mixed_start is not None:
         cand.content[0] = (mixed_start, cand.content[0][1])
+    elif aside and cand.content[0][0] >= clause_e:
+        cand.content.insert(0, aside[0])
+        cand.quoted = False
 
 
 # ------------------------------------------------------------------ polarity, form, no comment

@@ -81,8 +81,17 @@ def content_words(content: dict[str, Any] | None) -> str:
     return _said(content.get("text", ""), [f.get("text", "") for f in content.get("fragments") or []])
 
 
+_RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom", "what"})
+
+
 def _said(whole: str, pieces: list[str]) -> str:
-    return FRAGMENT_JOINER.join(pieces) if len(pieces) > 1 else whole
+    if len(pieces) > 1 and pieces[0].lower() in _RELATIVE_PRONOUNS:
+        # "who … were paid agitators": the pronoun piece (kept in the offsets, as PolNeAR marks it)
+        # adds nothing to the words a reader or the claims board compares.
+        pieces = pieces[1:]
+    if len(pieces) == 1:
+        return pieces[0]
+    return FRAGMENT_JOINER.join(pieces) if pieces else whole
 
 
 @dataclass

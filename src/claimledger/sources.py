@@ -140,7 +140,7 @@ def _antecedent(pronoun):
             return node.head  # "Rosa Quint, a hydrologist ...": the name the description stands beside
         if node.ent_type_ == "PERSON" or node.lemma_.lower() in PERSON_NOUNS:
             return node
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
     return noun
@@ -343,7 +343,7 @@ class Resolver:
         """(canonical name, entity id) for a source phrase; (None, None) when the text does not say."""
         head = span.root
         low = head.lower_
-        if low in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head is not head.head:
+        if low in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
             antecedent = _antecedent(head)
             return self.resolve(span.doc[antecedent.left_edge.i:antecedent.i + 1])
         if low in PERSON_PRONOUNS:

@@ -300,6 +300,8 @@ class Ledger:
             raw = self.engine.raw_connection()
             try:
                 raw.driver_connection.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.Error as exc:  # the raw driver's errors are not SQLAlchemy's
+                raise LedgerError(self.target.display, _friendly(exc)) from None
             finally:
                 raw.close()
         with self._write() as conn:
