@@ -751,6 +751,18 @@ def test_question_frames_have_no_source_and_anonymity_clauses_report_nothing(nlp
     assert not any(a.cue.text.startswith("declined") for a in attrs)
 
 
+@pytest.mark.parametrize("description", [
+    "who declined to be identified because the talks are private.",
+    "who backs the plan, asking for anonymity to speak freely.",
+])
+def test_a_speakers_anonymity_neither_reports_anything_nor_stops_the_quotation(nlp, description):
+    text = f'"The budget is already spent," said a senior aide, {description} "Nobody wants to admit it."\n'
+    attrs, _ = run(nlp, text)
+    assert [a.cue.text for a in attrs] == ["said"]
+    assert [p.text for p in attrs[0].content_parts] == ['"The budget is already spent,"',
+                                                        '"Nobody wants to admit it."']
+
+
 def test_declined_to_say_is_no_comment(nlp):
     attrs, no_comment = run(nlp, "The chairman declined to say whether the board had discussed his future.")
     assert not attrs and [(n.source.text, n.cue.text) for n in no_comment] == [("The chairman", "declined to say")]

@@ -1170,8 +1170,8 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
             continue
         if tok.lemma_.lower() in C.WEAK_VERBS and src is None:
             continue
-        said = text[cand.content[0][0]:cand.content[-1][1]]
-        if C.mentions_anonymity(said) or C.asks_anonymity(doc[cue[0]:cue[1]].text + " " + said, said):
+        said = " ".join(text[s:e] for s, e in cand.content)  # not the envelope: it may hold the source
+        if C.mentions_anonymity(said) or C.asks_anonymity(text, tokens_chars(doc, *cue), cand.content):
             continue  # "who asked not to be named", "who declined to be identified": no statement
         out.append(cand)
     # Title-case headlines override what the parser made of them.

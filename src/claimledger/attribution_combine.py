@@ -274,9 +274,7 @@ def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribut
         if any(_overlaps(cue, r) for r in taken):
             continue
         cue_span = doc.char_span(*cue, alignment_mode="expand")
-        content_start, content_end = min(s for s, _ in t.content), max(e for _, e in t.content)
-        said = text[content_start:content_end]
-        if cue_span is None or C.asks_anonymity(text[cue[0]:cue[1]] + " " + said, said):
+        if cue_span is None or C.asks_anonymity(text, cue, t.content):
             continue  # "who declined to be identified": no statement
         source = src = None
         if t.source:

@@ -8,6 +8,8 @@ they govern a clause or a quotation ("believes that ...", not "believes in God")
 
 from __future__ import annotations
 
+import re
+
 # Which verb lemmas are cues depends on what they govern. The three lists below were derived from
 # PolNeAR *train*: a lemma is listed under a complement type when, among its verb occurrences with
 # that complement type, at least 35% head an annotated cue (and at least two do; about
@@ -105,10 +107,19 @@ ANONYMOUS_MARKERS = ("familiar with", "not to be named", "not be named", "anonym
                      "declined to be identified", "asked not to be identified")
 
 
-def asks_anonymity(cue_and_content: str, content: str) -> bool:
-    """'who declined to be identified': the cue's words and its content's, read together, only say the
-    speaker is unnamed (a content that mentions anonymity by itself may report someone else's)."""
-    return mentions_anonymity(cue_and_content) and not mentions_anonymity(content)
+def asks_anonymity(text: str, cue: tuple[int, int], content: list[tuple[int, int]]) -> bool:
+    """'who declined to be identified', 'asking for anonymity to speak freely': the cue's words and its
+    content's, read together, only say the speaker is unnamed (a content that mentions anonymity by
+    itself may report someone else's). Offsets are characters of `text`; `content` holds the content's
+    pieces (not the envelope, which may hold the source and its description)."""
+    said = " ".join(text[s:e] for s, e in content).lower()
+    # "asking for anonymity to speak freely": what was asked for is the anonymity itself
+    if _ANONYMITY_ASKED.match(text, cue[0]):
+        return True
+    return mentions_anonymity(text[cue[0]:cue[1]] + " " + said) and not mentions_anonymity(said)
+
+
+_ANONYMITY_ASKED = re.compile(r"(?:ask|request|seek|sought|grant)\w*\s+(?:for\s+)?anonymity\b", re.I)
 
 
 def mentions_anonymity(text: str) -> bool:
