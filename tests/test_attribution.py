@@ -763,6 +763,13 @@ def test_a_speakers_anonymity_neither_reports_anything_nor_stops_the_quotation(n
                                                         '"Nobody wants to admit it."']
 
 
+def test_a_speaker_relayed_by_according_to_is_the_original_source(nlp):
+    text = "According to a transcript of the hearing, Mayor Ilse Brandt said the bridge would reopen in May."
+    (att,) = run(nlp, text)[0]
+    assert (att.source.text, att.cue.text) == ("a transcript of the hearing", "According to")
+    assert att.original_source.text == "Mayor Ilse Brandt" and att.original_source.name == "Ilse Brandt"
+
+
 def test_declined_to_say_is_no_comment(nlp):
     attrs, no_comment = run(nlp, "The chairman declined to say whether the board had discussed his future.")
     assert not attrs and [(n.source.text, n.cue.text) for n in no_comment] == [("The chairman", "declined to say")]
@@ -771,8 +778,7 @@ def test_declined_to_say_is_no_comment(nlp):
 def test_quoted_as_saying_is_one_cue_whose_speaker_is_the_one_quoted(nlp):
     text = "The club's captain, Kofi Brandt, was quoted as saying that the players had let the manager down."
     doc = nlp(text)
-    # The rule reading (the trained tagger, in the full analyzer, doubts passive speakers).
-    attrs, _ = attribution.extract(doc, entities.extract(doc), use_model=False)
-    (att,) = attrs
-    assert (att.source.text, att.cue.text) == ("The club's captain, Kofi Brandt", "was quoted as saying")
-    assert att.source.name == "Kofi Brandt"
+    for use_model in (False, True):  # the trained tagger alone doubts this passive speaker
+        (att,) = attribution.extract(doc, entities.extract(doc), use_model=use_model)[0]
+        assert (att.source.text, att.cue.text) == ("The club's captain, Kofi Brandt", "was quoted as saying")
+        assert att.source.name == "Kofi Brandt"

@@ -1215,6 +1215,9 @@ def drop_nested(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
             keep.append(c)
         elif outer[0].lemma == "according to" and c.quoted and c.source is not None and c.cue[0] < outer[0].cue[0]:
             relay_quote(outer[0], c)
+        elif outer[0].lemma == "according to" and c.source is not None and outer[0].original_source is None:
+            # "According to a transcript, the mayor said ...": the transcript vouches, the mayor spoke.
+            outer[0].original_source = c.source
     return keep
 
 
