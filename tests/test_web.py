@@ -545,3 +545,18 @@ def test_article_page_shows_split_quotes_as_pieces_and_who_a_quote_was_relayed_f
     assert "original source, quoted by Gazette: Ana Ruiz" in relay_page
     assert "<safe>" not in relay_page and "&lt;safe&gt;" in relay_page
     assert '<span class="relay">quoting Ana Ruiz</span>' in board
+
+
+def test_storing_an_article_rebuilds_the_claims_board_in_the_background(fresh_db):
+    with TestClient(create_app(fresh_db, use_embeddings=False)) as c:
+        web = c.app.state.web
+        startup = web.warming
+        startup.join(timeout=120)
+        before = web._claims
+        assert before is not None and before[0] == queries.ledger_version(web.ledger)  # built at start-up
+        r = c.post("/api/analyze", json={"text": "Mayor Ann Lee said the dam had not been shelled."})
+        assert r.status_code == 200
+        assert web.warming is not startup  # no visit to Claims needed to start it
+        web.warming.join(timeout=120)
+        after = web._claims
+        assert after[0] != before[0] and after[0] == queries.ledger_version(web.ledger)

@@ -250,6 +250,7 @@ class Web:
         self._claims: tuple[Any, list[Any]] | None = None
         self._claims_lock = threading.Lock()
         self._analyze_lock = threading.Lock()
+        self.warming: threading.Thread | None = None
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                  trim_blocks=True, lstrip_blocks=True)
         env.filters["web_url"] = web_url
@@ -279,6 +280,13 @@ class Web:
             self.claims()
         except Exception:  # noqa: BLE001 - the page that needs the board reports the problem itself
             return
+
+    def warm_in_background(self) -> threading.Thread:
+        """Start rebuilding the board now, so that the next visit to Claims does not wait for it."""
+        thread = threading.Thread(target=self.warm, name="claims-board", daemon=True)
+        thread.start()
+        self.warming = thread
+        return thread
 
     def contested_articles(self) -> set[str]:
         return {e.article_id for c in self.claims() if c.status == "contested" for e in c.entries}
@@ -326,7 +334,7 @@ def create_app(db: str, auth_token: str | None = None, *, max_upload_bytes: int 
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # The claims board spans the whole ledger and takes seconds on a large one: start building it
         # now, so the first visit to Claims (or the "contested" filter) finds it ready or nearly so.
-        threading.Thread(target=web.warm, name="claims-board", daemon=True).start()
+        web.warm_in_background()
         yield
         ledger.close()
 
@@ -440,6 +448,8 @@ def _analyze(web: Web, inputs: list[ArticleInput], problems: list[str]) -> Analy
                 stored.append({"id": row.report_id, "title": row.title})
     if result is not None and result.skipped:
         problems.append(f"{result.skipped} already in the ledger (shown as stored before)")
+    if result is not None and result.skipped < len(reports):
+        web.warm_in_background()  # the ledger changed: the board a visit to Claims needs is stale
     return Analyzed(stored, problems)
 
 
