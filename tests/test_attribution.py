@@ -733,6 +733,8 @@ def test_a_second_cue_joined_to_the_reported_clause_keeps_the_speaker(nlp):
      "the company had no intention of selling"),
     ("The engineer told lawmakers in a hearing that the bridge had been inspected.", "told",
      "the bridge had been inspected"),
+    # the parser reads this "that" as a relative clause's object
+    ("Lee told reporters in a speech that taxes would rise.", "told", "taxes would rise"),
 ])
 def test_a_reported_clause_hung_on_the_setting_is_the_content(nlp, text, cue, content):
     att = by_cue(run(nlp, text)[0], cue)

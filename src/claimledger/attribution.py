@@ -542,7 +542,9 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
     if not any(c.dep_ == "ccomp" for c in comps):
         # "told investors on a call that ...", "testified at a hearing that ...": the parser hangs the
         # reported clause on the setting's noun.
-        framed = _clause_under_setting(tok, cue)
+        addressed_only = lemma in C.ADDRESSEE_VERBS and bool(comps) \
+            and all(c.dep_ in ("dobj", "dative") and _addressee(c) for c in comps)
+        framed = _clause_under_setting(tok, cue, addressed_only)
         if framed is not None:
             return [(framed.left_edge.i, framed.right_edge.i + 1)]
     if lemma in C.ADDRESSEE_VERBS and any(c.dep_ in ("ccomp", "xcomp") for c in comps):
@@ -637,15 +639,21 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
     return []
 
 
-def _clause_under_setting(tok: Token, cue: tuple[int, int]) -> Token | None:
-    """A that-clause with its own subject hanging on the object of a preposition after the cue."""
+def _clause_under_setting(tok: Token, cue: tuple[int, int], addressed_only: bool = False) -> Token | None:
+    """A that-clause with its own subject hanging on the object of a preposition after the cue.
+
+    With `addressed_only` (the cue took only who it addresses: "told reporters in a speech that taxes
+    would rise"), a "that" the parser read as the relative clause's object also opens the reported
+    clause, when the preposition's object is a setting or medium ("speech", "statement")."""
     for prep in tok.children:
         if prep.dep_ != "prep" or prep.i < cue[1]:
             continue
         for obj in prep.children:
+            setting = obj.lemma_.lower() in _SETTING_NOUNS or obj.lemma_.lower() in _MEDIUM_NOUNS
             for clause in obj.children:
-                if clause.dep_ in ("relcl", "acl", "ccomp") \
-                        and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children) \
+                opener = [m for m in clause.children if m.lower_ == "that" and m.i == clause.left_edge.i]
+                if clause.dep_ in ("relcl", "acl", "ccomp") and opener \
+                        and (opener[0].dep_ == "mark" or (addressed_only and setting and opener[0].dep_ == "dobj")) \
                         and any(c.dep_ in _SUBJ_DEPS for c in clause.children):
                     return clause
     return None
