@@ -435,6 +435,11 @@ def test_who_said(nlp):
     # A quotation's point is its first sentence; a negation later on does not deny it.
     ('"We remain at the table. We are not leaving it," the minister said.', "said", "affirm"),
     ("The company said Mr. Weber was not involved.", "said", "deny"),   # "Mr." does not end a sentence
+    # a content that calls what it answers untrue denies it
+    ('"That claim is false," the general said.', "said", "deny"),
+    ('"This is a lie invented in the capital," Erlich told reporters.', "told", "deny"),
+    # a negation after "but" is a second point, not a denial of the first
+    ("Kessler said the union had serious concerns but had not seen any proposal.", "said", "affirm"),
 ])
 def test_polarity(nlp, text, cue, polarity):
     assert by_cue(run(nlp, text)[0], cue).polarity == polarity
@@ -710,6 +715,20 @@ def test_a_wire_dateline_is_not_part_of_the_source(nlp, text, source):
     assert by_cue(run(nlp, text)[0], "said").source.text == source
 
 
+def test_the_lead_sentence_after_a_dateline_parses_as_a_sentence_of_its_own(nlp):
+    text = ("PORT ALDRIC, May 2 (Wire) - President Selma Okonkwo-Reyes promised on Thursday to phase out fuel "
+            "subsidies within two years, telling parliament that the budget could not bear them.\n\n"
+            "MERIDA FALLS, Sept 8 - The Ministry of Health of Casparia said on Friday that cases had fallen. "
+            "The ministry said 27 people had died.\n")
+    attrs = run(nlp, text)[0]
+    promised = by_cue(attrs, "promised")
+    assert promised.source.text == "President Selma Okonkwo-Reyes"
+    assert promised.content.text == "to phase out fuel subsidies within two years"
+    # the model misses the ministry's name after a dateline; the resolver still finds it for "The ministry"
+    said = [a for a in attrs if a.cue.text == "said"]
+    assert [a.source.name for a in said] == ["Ministry of Health of Casparia"] * 2
+
+
 def test_a_colon_after_a_speaker_noun_attributes_and_a_colon_after_a_topic_does_not(nlp):
     text = ("Club denies match-fixing\n\n"
             "Betting regulator: no licensed operator had reported suspicious activity before the match.\n\n"
@@ -770,6 +789,9 @@ def test_a_speaker_relayed_by_according_to_is_the_original_source(nlp):
     (att,) = run(nlp, text)[0]
     assert (att.source.text, att.cue.text) == ("a transcript of the hearing", "According to")
     assert att.original_source.text == "Mayor Ilse Brandt" and att.original_source.name == "Ilse Brandt"
+    # who a document says did something did not say it
+    (att,) = run(nlp, "According to the indictment, Gregor Vellan approved the payments in 2019.")[0]
+    assert att.source.text == "the indictment" and att.original_source is None
 
 
 def test_declined_to_say_is_no_comment(nlp):

@@ -62,3 +62,11 @@ def test_a_business_name_the_model_calls_a_person_is_an_organization(nlp):
     assert types["Brennick Marine"] == "ORG"
     assert types["Kessel Logistics"] == "ORG"
     assert types["Anna Kessel"] == "PERSON"
+
+
+def test_a_public_body_the_model_missed_is_an_organisation_but_a_title_is_not(nlp):
+    doc = nlp("MERIDA FALLS, Sept 8 - The Ministry of Health of Casparia said on Friday that cases had fallen.")
+    assert by_name(doc)["Ministry of Health of Casparia"].type == "ORG"
+    # a title before a name stays a title: "Senate Majority Leader" is no organisation
+    names = by_name(nlp("Senate Majority Leader Tom Bell said the vote would be held."))
+    assert "Senate Majority Leader" not in names and names["Tom Bell"].type == "PERSON"

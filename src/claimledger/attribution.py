@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import attribution_model
 from . import cues as C
+from .nlp import DATELINE
 from .quotations import QuoteIndex, closes_clause, ends_sentence, find_quotes, gap_ok, quote_paragraph_follows
 from .report import Attribution, Cue, Entity, NoComment, Source, Span
 from .sources import ORG_NOUNS, PERSON_NOUNS, Resolver, source_kind
@@ -841,7 +842,13 @@ _NEG_CONTENT = re.compile(
     r"\b(?:was|were|is|are|had|has|have|did|does|do|would|will|could)\s+(?:not|n't|never)\b"
     r"|\b(?:wasn't|weren't|isn't|aren't|hadn't|hasn't|haven't|didn't|doesn't|don't)\b"
     r"|\bno evidence\b|\bnever\b|\b(?:was|were|is|are) lying\b|^\W*(?:that\s+)?(?:no|not)\b"
-    r"|\bthere\s+(?:was|were|is|are|had\s+been|has\s+been|have\s+been|will\s+be)\s+no\b", re.I)
+    r"|\bthere\s+(?:was|were|is|are|had\s+been|has\s+been|have\s+been|will\s+be)\s+no\b"
+    # a content that calls what it answers untrue: "That claim is false", "This is a lie invented in ..."
+    r"|\b(?:is|was|are|were)\s+(?:a\s+|an\s+|all\s+)?(?:\w+\s+)?(?:lies?|false|untrue|baseless|groundless"
+    r"|unfounded|fabricated|fabrication|nonsense)\b"
+    r"|\b(?:pure|total|complete|utter)\s+(?:fabrication|fiction|invention|nonsense)\b", re.I)
+# "had serious concerns but had not seen any proposal": a negation after "but" is a second point, not a denial.
+_BUT = re.compile(r",?\s+but\s+", re.I)
 
 
 def polarity_of(cue_lemma: str, cue_text: str, content_text: str) -> str:
@@ -850,7 +857,7 @@ def polarity_of(cue_lemma: str, cue_text: str, content_text: str) -> str:
         return "deny"
     # The main clause of the first sentence: a quotation that goes on ('"We remain at the table. We are
     # not leaving it."') states its point first.
-    if _NEG_CONTENT.search(_first_sentence(content_text)[:80]):
+    if _NEG_CONTENT.search(_BUT.split(_first_sentence(content_text), maxsplit=1)[0][:80]):
         return "deny"
     return "affirm"
 
@@ -912,10 +919,6 @@ def find_no_comment(doc: Doc, resolver: Resolver | None = None) -> list[NoCommen
 
 # ------------------------------------------------------------------ assembly
 
-# A wire dateline opening a paragraph: "ORVIK, March 9 (Wire) - ", "PORT ALDER (Reuters) -- ".
-_DATELINE = re.compile(r"[A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+)*,?(?: [A-Z][a-z]{2,8}\.? \d{1,2},?)?"
-                       r"(?: \([^()\n]{1,40}\))? *[-–—]{1,2} *")
-
 
 def _without_dateline(doc: Doc, rng: tuple[int, int]) -> tuple[int, int]:
     """The source's tokens after a dateline the parser took into the subject."""
@@ -925,7 +928,7 @@ def _without_dateline(doc: Doc, rng: tuple[int, int]) -> tuple[int, int]:
     if first > 0 and "\n" not in doc[first - 1].text_with_ws:
         return rng  # the source starts deep inside a line: no dateline before it
     line = doc[first:rng[1]]
-    m = _DATELINE.match(line.text.lstrip())
+    m = DATELINE.match(line.text.lstrip())
     if m is None:
         return rng
     end = line.start_char + (len(line.text) - len(line.text.lstrip())) + m.end()
@@ -1223,8 +1226,10 @@ def drop_nested(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
             keep.append(c)
         elif outer[0].lemma == "according to" and c.quoted and c.source is not None and c.cue[0] < outer[0].cue[0]:
             relay_quote(outer[0], c)
-        elif outer[0].lemma == "according to" and c.source is not None and outer[0].original_source is None:
+        elif outer[0].lemma == "according to" and c.source is not None and outer[0].original_source is None \
+                and c.lemma in C.CLAUSE_CUES and (c.clausal or c.quoted):
             # "According to a transcript, the mayor said ...": the transcript vouches, the mayor spoke.
+            # Not "According to the indictment, Vellan approved the payments": what he is said to have done.
             outer[0].original_source = c.source
     return keep
 

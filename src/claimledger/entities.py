@@ -12,7 +12,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .report import Entity, Span
-from .sources import BUSINESS_NOUNS, CORPORATE_WORDS
+from .sources import BUSINESS_NOUNS, CORPORATE_WORDS, PUBLIC_BODY_WORDS
 
 # Numbers, dates and amounts are reported as quantities and dates, not as entities.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW",
@@ -97,6 +97,42 @@ def _titled_people(doc: Doc) -> list[tuple[int, int]]:
     return found
 
 
+_NAME_LINKS = frozenset({"of", "for", "and", "on"})
+
+
+def _public_bodies(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
+    """Token ranges of capitalised names of public bodies the model missed ("the Ministry of Health of
+    Casparia", "the Civil Aviation Board"): it often drops them after a dateline or in an unfamiliar
+    context. Two words at least, one of them a public body's ("Ministry", "Authority", "Board")."""
+    found = []
+    i = 0
+    while i < len(doc):
+        if not _capitalised_word(doc[i]) or i in covered or doc[i].is_sent_start and doc[i].pos_ != "PROPN":
+            i += 1
+            continue
+        end = i + 1
+        while end < len(doc) and end not in covered:
+            if _capitalised_word(doc[end]):
+                end += 1
+            elif doc[end].lower_ in _NAME_LINKS and end + 1 < len(doc) and _capitalised_word(doc[end + 1]) \
+                    and end + 1 not in covered:
+                end += 2
+            else:
+                break
+        words = [t.lower_ for t in doc[i:end]]
+        # "Senate Majority Leader", "Health Ministry spokesman": a title before a name, not a body
+        titled = any(w.rstrip(".") in TITLES for w in words)
+        if end - i >= 2 and any(w in PUBLIC_BODY_WORDS for w in words) and not titled \
+                and "\n" not in doc[i:end].text:
+            found.append((i, end))
+        i = end
+    return found
+
+
+def _capitalised_word(tok) -> bool:
+    return tok.is_alpha and tok.text[:1].isupper() and not tok.is_upper and tok.pos_ in ("PROPN", "NOUN")
+
+
 def _ner_mentions(doc: Doc) -> list[tuple[str, str, int, int]]:
     """(name, label, start_char, end_char) for named mentions, NER plus titled names."""
     titled = _titled_people(doc)
@@ -120,6 +156,9 @@ def _ner_mentions(doc: Doc) -> list[tuple[str, str, int, int]]:
         if not any(i in covered for i in range(s, e)):
             span = doc[s:e]
             mentions.append((clean_name(span.text), "PERSON", span.start_char, span.end_char))
+    for s, e in _public_bodies(doc, covered | titled_tokens):
+        span = doc[s:e]
+        mentions.append((clean_name(span.text), "ORG", span.start_char, span.end_char))
     # A surname the model missed ("Ruiz said") still belongs to the person named in full elsewhere.
     surnames = {m[0].split()[-1]: m[0] for m in mentions if m[1] == "PERSON" and len(m[0].split()) > 1}
     taken = [(m[2], m[3]) for m in mentions]
