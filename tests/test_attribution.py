@@ -794,6 +794,35 @@ def test_a_speaker_relayed_by_according_to_is_the_original_source(nlp):
     assert att.source.text == "the indictment" and att.original_source is None
 
 
+INTERVIEW = """Interview: "The river is dying," says water board chief
+
+Marta Belovska has led the Lindquist Valley Water Board since 2019. She spoke to the Valley Courier about the drought.
+
+Q: How bad is the situation on the Sella river?
+
+A: It is the worst I have seen. Flow was 35 percent below the average.
+
+Q: Will the dam be built?
+
+A: That is a decision for the regional government. I have told the minister the board opposes it.
+
+Belovska: One more thing. The water from the taps is safe.
+"""
+
+
+def test_an_interview_transcripts_answers_are_the_interviewees_and_its_questions_assert_nothing(nlp):
+    attrs = run(nlp, INTERVIEW)[0]
+    assert not any(a.source and a.source.text in ("Q", "Interview") for a in attrs)
+    answers = [a for a in attrs if a.cue.text == ":" and a.source.text == "A"]
+    assert [a.content.text[:20] for a in answers] == ["It is the worst I ha", "That is a decision f"]
+    assert all((a.source.name, a.source.kind, a.form) == ("Belovska", "person", "direct") for a in answers)
+    line = next(a for a in attrs if a.cue.text == ":" and a.source.text == "Belovska")
+    assert (line.source.kind, line.form) == ("person", "direct")
+    # "I" inside an answer is the one answering, not the last name the resolver saw
+    told = by_cue(attrs, "have told")
+    assert told.source.text == "I" and told.source.name == "Belovska"
+
+
 def test_declined_to_say_is_no_comment(nlp):
     attrs, no_comment = run(nlp, "The chairman declined to say whether the board had discussed his future.")
     assert not attrs and [(n.source.text, n.cue.text) for n in no_comment] == [("The chairman", "declined to say")]

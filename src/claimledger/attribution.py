@@ -952,24 +952,30 @@ def make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> So
     return Source(span.text, span.start_char, span.end_char, name=name, entity=ent, kind=kind)
 
 
-_COLON_HEAD = re.compile(r"^([A-Z][^\n:]{1,60}?):\s+(\S[^\n]*)$", re.M)
+_COLON_HEAD = re.compile(r"^([A-Z][^\n:]{0,60}?):\s+(\S[^\n]*)$", re.M)
 # Headline kickers ("Breaking: ...", "WATCH: ...") label the story; nobody is speaking.
 _COLON_LABELS = frozenset("""breaking wow watch look listen read update updated exclusive video photos photo
 pictures transcript opinion analysis editorial live developing alert flashback boom whoa omg bombshell
-explainer factbox timeline just in must-see revealed confirmed warning""".split()) | {"video transcript", "just in"}
+explainer factbox timeline just in must-see revealed confirmed warning interview""".split()) | {
+    "video transcript", "just in", "q&a"}
+# Interview transcripts: "Q: ..." is the interviewer's question, "A: ..." the interviewee's answer.
+QUESTION_LABEL, ANSWER_LABEL = "Q", "A"
 
 
 def colon_candidates(doc: Doc) -> list[Candidate]:
     """'Speaker: statement' lines (headlines, transcripts) whose left side names someone."""
     out = []
     text = doc.text
+    transcript = _is_transcript(text)
     for m in _COLON_HEAD.finditer(text):
         left = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
         if left is None or len(left) > 6:
             continue
         if left.text.lower() in _COLON_LABELS:
             continue
-        qa = left.text in ("Q", "A")
+        if left.text == QUESTION_LABEL:
+            continue  # a question asserts nothing; what it reports ("X says ...") is found as usual
+        qa = left.text == ANSWER_LABEL
         # "Betting regulator: no licensed operator had reported ...": a speaker noun names someone too.
         named = all(t.is_title or t.is_upper or t.pos_ == "PROPN" or t.is_punct for t in left) \
             or left.root.lemma_.lower() in PERSON_NOUNS | ORG_NOUNS
@@ -983,9 +989,15 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
         if colon is None:
             continue
         cs, ce = trim_chars(text, m.start(2), m.end(2))
+        # An answer, or a named speaker's line in a transcript, is verbatim.
+        verbatim = text[cs] in "\"“'" or qa or (not headline and transcript)
         out.append(Candidate(cue=(colon.start, colon.end), lemma=":", source=(left.start, left.end),
-                             content=[(cs, ce)], quoted=text[cs] in "\"“'", head=colon.start))
+                             content=[(cs, ce)], quoted=verbatim, head=colon.start))
     return out
+
+
+def _is_transcript(text: str) -> bool:
+    return bool(re.search(rf"(?m)^{QUESTION_LABEL}:\s", text)) and bool(re.search(rf"(?m)^{ANSWER_LABEL}:\s", text))
 
 
 def colon_quote_candidates(doc: Doc, quotes: QuoteIndex, claimed: set[int],
@@ -1287,7 +1299,48 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
         for n, a in enumerate(attributions, start=1):
             a.id = f"a{n}"
     carry_pronoun_sources(attributions, [m.start for e in entities if e.type == "PERSON" for m in e.mentions])
+    _name_the_interviewee(attributions, entities)
+    _first_person_is_the_speaker(attributions)
     return attributions, no_comment
+
+
+def _name_the_interviewee(attributions: list[Attribution], entities: list[Entity]) -> None:
+    """'A: ...' answers are the interviewee's: the one a transcript's other speaker lines name, else the
+    person the article names most often."""
+    answers = [a for a in attributions if a.cue.text == ":" and a.source and a.source.text == ANSWER_LABEL]
+    if not answers:
+        return
+    by_id = {e.id: e for e in entities}
+    speakers = [by_id[a.source.entity] for a in attributions
+                if a.cue.text == ":" and a.source and a.source.entity in by_id and a not in answers]
+    people = [e for e in entities if e.type == "PERSON"]
+    pool = speakers or people
+    if not pool:
+        return
+    chosen = max(pool, key=lambda e: (len(e.mentions), -e.mentions[0].start))
+    for a in answers:
+        a.source.name, a.source.entity, a.source.kind = chosen.name, chosen.id, "person"
+    # The other speakers of a transcript are people too, whatever type the model gave a rare name.
+    for a in attributions:
+        if a.cue.text == ":" and a.source and a.source.entity in by_id and by_id[a.source.entity].type != "ORG":
+            a.source.kind = "person"
+
+
+_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+
+
+def _first_person_is_the_speaker(attributions: list[Attribution]) -> None:
+    """'"What I can say is that ...," Belovska said': "I" inside someone's own words is that someone,
+    whatever name the resolver found nearby."""
+    verbatim = [a for a in attributions if a.form == "direct" and a.source is not None]
+    for a in attributions:
+        if a.source is None or a.source.text.lower() not in _FIRST_PERSON:
+            continue
+        outer = next((o for o in verbatim if o is not a and o.source.text.lower() not in _FIRST_PERSON
+                      and any(p.start <= a.cue.start < p.end for p in (o.content_parts or [o.content]))), None)
+        if outer is not None:
+            a.source.name = outer.source.name or outer.source.text
+            a.source.entity, a.source.kind = outer.source.entity, outer.source.kind
 
 
 # "But the plan failed, she said": the connective links the writer's sentences; it is not what was said

@@ -13,8 +13,8 @@ from spacy.tokens import Span as TokenSpan
 
 from . import attribution_model
 from . import cues as C
-from .attribution import (Candidate, clause_content, form_of, impersonal, make_source, merge_touching, polarity_of,
-                          question_frame, source_tokens, trim_chars)
+from .attribution import (ANSWER_LABEL, QUESTION_LABEL, Candidate, clause_content, form_of, impersonal, make_source,
+                          merge_touching, polarity_of, question_frame, source_tokens, trim_chars)
 from .quotations import QuoteIndex
 from .report import Attribution, Cue, Source, Span
 from .sources import Resolver
@@ -51,8 +51,9 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
             continue
         # "X was quoted as saying": the rules read the one quoted from the construction itself, which
         # PolNeAR train holds once, too rarely for the tagger to know it.
+        # Nor does it know transcripts' "A: ..." (the answer's speaker is named by the rules).
         if a.source is not None and support(doc, a.source, tagging.source_probability) < MODEL_MIN_RULE_SOURCE_SUPPORT \
-                and " quoted as " not in f" {a.cue.text} ":
+                and " quoted as " not in f" {a.cue.text} " and not (a.cue.text == ":" and a.source.text == ANSWER_LABEL):
             a.source = None
         if a.source is None and not _asks_a_question(doc, a.cue):
             a.source = source_from_tagger(doc, a, tagging.attributions, resolver)
@@ -287,6 +288,8 @@ def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribut
             # parse's reading of the cue's speaker, if it has one.
             own = source_tokens(cue_span.root, lambda char: quotes.at(char) >= 0)
             src = doc[own[0]:own[1]] if own is not None else None
+        if src is not None and src.text == QUESTION_LABEL and cue_span.text == ":":
+            continue  # an interviewer's "Q: ..." asks, it asserts nothing
         if src is not None and not question_frame(cue_span.root):  # the answerer did not ask
             source = make_source(doc, (src.start, src.end), resolver)
         ranges = _parsed_content(doc, text, cue_span, src, t.content, quotes)
