@@ -119,6 +119,23 @@ def test_a_description_with_the_name_in_apposition_resolves_to_the_name(nlp):
     assert len({s.entity for s in found.values()}) == 1
 
 
+def test_a_pronoun_goes_to_the_person_who_spoke_up_last_even_unlabelled_by_the_model(nlp):
+    text = ("Anna Berg and Clara Holt argued at the council meeting on Monday. Berg said the plan was too costly. "
+            "Holt disagreed. She said the costs were exaggerated.")
+    found, _ = sources(nlp, text)
+    assert found["Berg"].name == "Anna Berg" and found["She"].name == "Clara Holt"
+
+
+def test_they_after_a_plural_subject_is_that_group_and_an_unresolved_they_names_nobody(nlp):
+    text = ("Parents who attended the meeting were angry. They said they had not been consulted. "
+            "They said the vote should be held again.")
+    attrs = attribution.extract(nlp(text), [])[0]
+    assert [(a.source.name, a.source.kind) for a in attrs] == [("Parents who attended the meeting", "group")] * 2
+    text = "The figures were late. They said the vote should be held again."  # not a plural subject
+    (att,) = attribution.extract(nlp(text), [])[0]
+    assert att.source.name is None
+
+
 @pytest.mark.parametrize("text,pronoun,antecedent,kind", [
     ("The agency said the figures were preliminary. It added that a full report would follow in May.",
      "It", "The agency", "organization"),

@@ -1421,6 +1421,8 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
             for prior in reversed(previous):
                 if src.start - prior.end > PRONOUN_REACH:
                     break
+                if prior.name is None and prior.text.lower() in _PRONOUN_KINDS:
+                    continue  # an unresolved "they" names nobody
                 if prior.kind in _PRONOUN_KINDS[low]:
                     src.name = prior.name or prior.text
                     src.entity, src.kind = prior.entity, prior.kind

@@ -34,6 +34,7 @@ businessman banker economist billionaire father mother wife husband son daughter
 firefighter paramedic nurse surgeon physician teacher farmer worker engineer hydrologist geologist
 pilot soldier survivor victim neighbour neighbor owner shopkeeper driver student coach player
 investigator inspector detective sheriff auditor consultant bishop priest imam rabbi mp
+parent protester protestor demonstrator citizen villager patient passenger employee
 """.split())
 
 ORG_NOUNS = frozenset("""
@@ -222,12 +223,13 @@ class Resolver:
                 i -= 1
             titles, gender = self._titles_before(i, tok)
             appos = self._appositive_words(tok) | self._described_by(tok) | self._country_after(tok)
-            is_person = (tok.ent_type_ == "PERSON" or bool(gender) or bool(titles & PERSON_NOUNS)
-                         or bool(appos & PERSON_NOUNS))
-            if not is_person:
-                continue
             name_span = doc[i:tok.i + 1]
             eid = self._entity_at(name_span.start_char, name_span.end_char)
+            # A surname the model left unlabelled ("Holt disagreed.") is still the person named in full.
+            is_person = (tok.ent_type_ == "PERSON" or bool(gender) or bool(titles & PERSON_NOUNS)
+                         or bool(appos & PERSON_NOUNS) or (eid is not None and self.entities[eid].type == "PERSON"))
+            if not is_person:
+                continue
             name = self.entities[eid].name if eid else name_span.text
             person = by_name.get(name) or next((p for n, p in by_name.items()
                                                if n.split()[-1] == name.split()[-1]), None)
@@ -347,6 +349,21 @@ class Resolver:
             i -= 1
         return None
 
+    def _group_subject_before(self, pronoun) -> str | None:
+        """'Parents who attended the meeting were angry. They said ...': the plural subject of the
+        sentence before, in the same paragraph, when that sentence names no speaker of its own."""
+        sent = pronoun.sent
+        if sent.start == 0 or "\n" in self.doc[sent.start - 1].text_with_ws:
+            return None
+        before = self.doc[sent.start - 1].sent
+        root = before.root
+        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if len(subjects) != 1 or subjects[0].tag_ not in ("NNS", "NNPS") or root.lemma_.lower() in C.SPEECH_VERBS \
+                or subjects[0].lemma_.lower() not in PERSON_NOUNS:  # people, not "The figures were late"
+            return None
+        subject = subjects[0]
+        return self.doc[subject.left_edge.i:subject.right_edge.i + 1].text
+
     def resolve(self, span: SpacySpan) -> tuple[str | None, str | None]:
         """(canonical name, entity id) for a source phrase; (None, None) when the text does not say."""
         head = span.root
@@ -365,7 +382,7 @@ class Resolver:
             eid = self._recent_entity(span.start_char, ORG_TYPES - {"NORP"})
             return (self.entities[eid].name, eid) if eid else (None, None)
         if low in GROUP_PRONOUNS:
-            return None, None
+            return self._group_subject_before(head), None
         # The head is (part of) a name: "Olaf Scholz, the chancellor", "Scholz's office" is not.
         if head.pos_ == "PROPN" and head.text[:1].isupper():  # a lowercase "PROPN" is a tagging slip
             eid = self._entity_at(head.idx, head.idx + len(head.text))
