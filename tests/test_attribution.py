@@ -715,6 +715,12 @@ def test_a_wire_dateline_is_not_part_of_the_source(nlp, text, source):
     assert by_cue(run(nlp, text)[0], "said").source.text == source
 
 
+def test_a_main_verb_the_parser_read_as_a_participle_after_a_relative_clause_is_a_cue(nlp):
+    text = "Gregor Vellan, who ran the Asterby port authority until 2021, denied on Monday that he took bribes."
+    att = by_cue(run(nlp, text)[0], "denied")
+    assert att.source.name == "Gregor Vellan" and att.content.text == "that he took bribes" and att.polarity == "deny"
+
+
 def test_the_lead_sentence_after_a_dateline_parses_as_a_sentence_of_its_own(nlp):
     text = ("PORT ALDRIC, May 2 (Wire) - President Selma Okonkwo-Reyes promised on Thursday to phase out fuel "
             "subsidies within two years, telling parliament that the budget could not bear them.\n\n"

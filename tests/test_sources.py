@@ -119,6 +119,20 @@ def test_a_description_with_the_name_in_apposition_resolves_to_the_name(nlp):
     assert len({s.entity for s in found.values()}) == 1
 
 
+def test_a_headline_title_reaches_a_hyphenated_name_and_a_role_named_just_after_resolves_forward(nlp):
+    text = ("President vows to end fuel subsidies\n\n"
+            "President Selma Okonkwo-Reyes promised on Thursday to phase out fuel subsidies within two years.\n\n"
+            "The president's spokeswoman later told reporters the plan was final. The spokeswoman, Anika Holm, "
+            "added that talks would continue.")
+    found, _ = sources(nlp, text)
+    assert found["President"].name == "Selma Okonkwo-Reyes"
+    assert found["The president's spokeswoman"].name == "Anika Holm"
+    # a role whose next mention names nobody stays unresolved
+    found, _ = sources(nlp, "The spokeswoman told reporters the plan was final. The spokeswoman later "
+                            "added that Ivo Brand, the minister, would decide.")
+    assert found["The spokeswoman"].name is None
+
+
 def test_a_pronoun_goes_to_the_person_who_spoke_up_last_even_unlabelled_by_the_model(nlp):
     text = ("Anna Berg and Clara Holt argued at the council meeting on Monday. Berg said the plan was too costly. "
             "Holt disagreed. She said the costs were exaggerated.")

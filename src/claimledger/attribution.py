@@ -109,11 +109,20 @@ def _is_cue_verb(tok: Token, in_quote: bool) -> bool:
     if tok.pos_ not in ("VERB", "AUX") or in_quote or tok.lemma_.lower() not in C.SPEECH_VERBS:
         return False
     # A past participle naming or describing a noun ("a company called X", "so-called") reports nothing.
-    if tok.dep_ == "acl" and tok.tag_ == "VBN" or (tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("so-", "so")):
+    if tok.dep_ == "acl" and tok.tag_ == "VBN" and not _main_verb_read_as_participle(tok) \
+            or (tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("so-", "so")):
         return False
     if _quoted_as_saying(tok) is not None:
         return False
     return True
+
+
+def _main_verb_read_as_participle(tok: Token) -> bool:
+    """'Gregor Vellan, who ran the port until 2021, denied on Monday that he took bribes': after a
+    relative clause the parser may make the name the sentence's root and the verb its participle; a
+    participle with a that-clause of its own on a root noun is the main verb."""
+    return tok.head.dep_ == "ROOT" and tok.head.pos_ in ("PROPN", "NOUN") \
+        and any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children)
 
 
 def question_frame(tok: Token) -> bool:

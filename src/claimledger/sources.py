@@ -218,9 +218,14 @@ class Resolver:
                 continue
             # the proper-name run ending at tok, without title words
             i = tok.i
-            while i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].dep_ == "compound" \
-                    and doc[i - 1].lower_ not in PERSON_NOUNS and not _TITLE_RE.match(doc[i - 1].lower_):
-                i -= 1
+            while i > 0:
+                if i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and doc[i - 2].pos_ == "PROPN":
+                    i -= 1  # a hyphenated surname: "Okonkwo-Reyes"
+                elif doc[i - 1].pos_ == "PROPN" and doc[i - 1].dep_ == "compound" \
+                        and doc[i - 1].lower_ not in PERSON_NOUNS and not _TITLE_RE.match(doc[i - 1].lower_):
+                    i -= 1
+                else:
+                    break
             titles, gender = self._titles_before(i, tok)
             appos = self._appositive_words(tok) | self._described_by(tok) | self._country_after(tok)
             name_span = doc[i:tok.i + 1]
@@ -424,6 +429,20 @@ class Resolver:
             (p for p in self.people if span.end_char <= p.start < span.end_char + 2000 and title in p.titles), None)
         return (p.name, p.entity) if p else (None, None)
 
+    def _named_next(self, span: SpacySpan, role: str) -> tuple[str | None, str | None]:
+        """'The president's spokeswoman told reporters ... The spokeswoman, Anika Holm, added ...': a
+        role the article has given nobody yet, named in apposition to the same role soon after."""
+        doc = self.doc
+        for tok in doc[span.end:min(len(doc), span.end + 80)]:
+            if tok.lemma_.lower() != role or tok.pos_ != "NOUN" or not any(c.lower_ == "the" for c in tok.children):
+                continue
+            for c in tok.children:
+                eid = self._entity_at(c.idx, c.idx + len(c.text)) if c.dep_ == "appos" and c.pos_ == "PROPN" else None
+                if eid is not None and self.entities[eid].type == "PERSON":
+                    return self.entities[eid].name, eid
+            return None, None  # the next mention of the role names nobody: stop there
+        return None, None
+
     def _describe(self, span: SpacySpan, head) -> tuple[str | None, str | None]:
         """'the German leader', 'the chancellor', 'the ministry' -> the most recent fitting referent."""
         hl = head.lemma_.lower()
@@ -433,6 +452,8 @@ class Resolver:
             # the agency's chief toxicologist ... The toxicologist said").
             p = self._recent_person(span.start_char, fits=lambda p: hl in p.titles or head.lower_ in p.titles
                                     or (hl in GENERIC_PERSON_NOUNS and _shares_title(mods, p.titles)))
+            if p is None and hl in PERSON_NOUNS:
+                return self._named_next(span, hl)
             if p is not None or hl in PERSON_NOUNS:
                 return (p.name, p.entity) if p else (None, None)
         if hl in BUSINESS_NOUNS and head.tag_ != "NNS":  # "the companies" are not the last one named
