@@ -268,6 +268,26 @@ def test_a_cue_followed_by_a_clause_of_its_own_is_not_an_aside(nlp, text, parts)
     assert ([p.text for p in a.content_parts] or [a.content.text]) == parts
 
 
+def test_a_comment_after_the_aside_on_a_whole_clause_is_the_writers(nlp):
+    text = ("Revenue fell 6 percent to 1.9 billion euros, the company said, slightly below the 1.95 billion "
+            "euros expected by analysts.")
+    a = by_cue(run(nlp, text)[0], "said")
+    assert (a.content.text, a.content_parts) == ("Revenue fell 6 percent to 1.9 billion euros", [])
+
+
+def test_two_coordinated_speakers_are_a_group_with_no_one_name(nlp):
+    text = "The army of Valdoria and the Free Highlands Front accused each other of shelling a market."
+    a = by_cue(run(nlp, text)[0], "accused")
+    assert (a.source.kind, a.source.name, a.source.entity) == ("group", None, None)
+
+
+def test_grown_content_does_not_stop_inside_a_phrase(nlp):
+    text = ('The agency said in a statement that it was "monitoring the situation closely" and would send a team '
+            'of five experts next week.')
+    a = by_cue(run(nlp, text)[0], "said")
+    assert not a.content.text.endswith(" of")
+
+
 @pytest.mark.parametrize("text,source", [
     # a fronted setting before a quotation is when or where it was said, not what
     ('In a statement, the mayor said, "We will rebuild the bridge."', "the mayor"),
@@ -827,6 +847,12 @@ def test_an_interview_transcripts_answers_are_the_interviewees_and_its_questions
     # "I" inside an answer is the one answering, not the last name the resolver saw
     told = by_cue(attrs, "have told")
     assert told.source.text == "I" and told.source.name == "Belovska"
+
+
+def test_declining_to_give_details_is_no_comment(nlp):
+    attrs, no_comment = run(nlp, "The authority said it was reviewing the filing but declined to give further details.")
+    assert [a.cue.text for a in attrs] == ["said"]
+    assert [(n.source.text, n.cue.text) for n in no_comment] == [("The authority", "declined to give further details")]
 
 
 def test_declined_to_say_is_no_comment(nlp):

@@ -514,6 +514,13 @@ def _parenthetical_content(tok: Token, cue: tuple[int, int], source: tuple[int, 
     own_subject = any(t.dep_ in ("nsubj", "nsubjpass") and rest.start <= t.head.i < rest.end for t in rest)
     if (after.pos_ == "CCONJ" and own_subject) or after.tag_ == "VBG" or after.lower_ in _CLAUSE_OPENERS:
         return []  # but "not only A, he said, but also B" goes on with one clause
+    # "Revenue fell 6 percent, the company said, slightly below what analysts expected": after a whole
+    # clause, a phrase opening with an adverb or preposition is the writer's comment.
+    first = doc[pieces[0][0]:pieces[0][1]]
+    whole_clause = any(t.dep_ in _SUBJ_DEPS and t.head.pos_ in ("VERB", "AUX") and first.start <= t.head.i < first.end
+                       and t.head.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in first)
+    if whole_clause and after.pos_ in ("ADV", "ADP"):
+        return []
     return pieces
 
 
@@ -900,6 +907,8 @@ _NO_COMMENT = re.compile(
     r"|\b(?:could not|couldn't|cannot|can't) be reached for comment"
     r"|\b(?:would not|wouldn't|did not|didn't|will not|won't)\s+comment\b"
     r"|\b(?:declined|declines|refused|refuses)\s+to\s+(?:say|confirm|disclose|discuss|specify|elaborate|name)\b"
+    r"|\b(?:declined|declines|refused|refuses)\s+to\s+(?:give|provide|offer|release)\s+(?:any\s+|further\s+|more\s+"
+    r"|additional\s+)?(?:details|information|specifics|figures)\b"
     r"|\b(?:would not|wouldn't)\s+(?:confirm|say|disclose|discuss)\b"
     r"|\b(?:had|has|have|offered|gave)\s+no\s+(?:immediate\s+|further\s+)?comment\b"
     # "Officials have not said how many people were evacuated": a question left open, not a statement.
@@ -951,6 +960,10 @@ def make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> So
     if rng[1] - rng[0] > 1 and doc[rng[0]].lower_ == "even":
         rng = (rng[0] + 1, rng[1])  # "Even a top strategist said": the focus word is the writer's, not the speaker
     span = doc[rng[0]:rng[1]]
+    if _joins_two_speakers(span):
+        # "The army of Valdoria and the Free Highlands Front accused each other ...": two sources,
+        # neither of which may take the other's words.
+        return Source(span.text, span.start_char, span.end_char, kind="group")
     name, ent = resolver.resolve(span) if resolver else (None, None)
     kind = source_kind(span, resolver.entity_type(ent) if resolver and ent else None)
     if resolver and (kind == "unknown" and resolver.is_person(name)
@@ -959,6 +972,16 @@ def make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> So
         # introduced as "the league's integrity chief, Nadia Ferro" but labelled ORG by the NER.
         kind = "person"
     return Source(span.text, span.start_char, span.end_char, name=name, entity=ent, kind=kind)
+
+
+def _joins_two_speakers(span: Span) -> bool:
+    """Whether a source phrase coordinates two who could each speak ("X and Y"), not one name that holds
+    an "and" ("Marks and Spencer", "the Ministry of Health and Welfare")."""
+    root = span.root
+    one_name = [(e.start, e.end) for e in span.doc.ents if e.start <= root.i < e.end]
+    return any(c.dep_ == "conj" and span.start <= c.i < span.end and c.pos_ in ("PROPN", "NOUN")
+               and not any(s <= c.i < e for s, e in one_name)
+               and any(x.dep_ == "cc" and x.lower_ == "and" for x in root.children) for c in root.children)
 
 
 _COLON_HEAD = re.compile(r"^([A-Z][^\n:]{0,60}?):\s+(\S[^\n]*)$", re.M)

@@ -176,6 +176,9 @@ def grow_cue(doc: Doc, text: str, att: Attribution, probability: dict[int, float
         att.cue = Cue(text[s:e], s, e, att.cue.lemma)
 
 
+_OPENING_POS = frozenset({"ADP", "DET", "NUM", "CCONJ", "SCONJ", "AUX", "PART"})
+
+
 def grow_content(doc: Doc, text: str, att: Attribution, probability: dict[int, float]) -> None:
     """Extend each content fragment over adjacent tokens the tagger sees as content (fragments that
     come to touch are joined), never into the cue or source."""
@@ -190,6 +193,11 @@ def grow_content(doc: Doc, text: str, att: Attribution, probability: dict[int, f
         if (lo, hi) == (span.start, span.end):
             parts.append(part)
             continue
+        # Growth that stops on a word still waiting for its phrase ("would send a team of | five experts")
+        # takes the phrase: the tagger's doubt about one noun does not cut a sentence in half.
+        while hi > span.end and hi < len(doc) and doc[hi - 1].pos_ in _OPENING_POS and doc[hi - 1].right_edge.i >= hi \
+                and doc[hi - 1].right_edge.i < doc[hi - 1].sent.end:
+            hi = doc[hi - 1].right_edge.i + 1
         s, e = trim_chars(text, min(part.start, doc[lo].idx), max(part.end, doc[hi - 1].idx + len(doc[hi - 1].text)))
         parts.append(Span.of(text, s, e))
     merged: list[Span] = []
