@@ -421,6 +421,14 @@ def test_poll_opening_the_sentence_is_a_source_even_before_a_cue_verb(nlp):
     assert a.content.text == "28 percent of residents said the pier should close"
 
 
+def test_a_report_opening_the_sentence_is_the_medium_of_its_named_author(nlp):
+    text = ("In a report published on Thursday, the institute estimated that the true number of infections was "
+            "three times higher.")
+    (a,) = run(nlp, text)[0]
+    assert (a.source.text, a.cue.text) == ("the institute", "estimated")
+    assert a.content.text == "that the true number of infections was three times higher"
+
+
 def test_speech_participle_on_a_reported_clause_belongs_to_the_reporter(nlp):
     text = "Ortiz also wrote that the engineers knew the dam was weak, saying the repairs came too late."
     a = by_cue(run(nlp, text)[0], "saying")

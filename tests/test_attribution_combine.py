@@ -220,3 +220,12 @@ def test_a_content_never_stops_on_a_preposition_before_its_object(nlp):
     assert doc.text[ranges[0][0]:ranges[0][1]] == "the number of dead at 14"
     # A content already whole is left alone.
     assert combine._close_dangling(doc, [(start, start + 10)]) == [(start, start + 10)]
+
+
+def test_a_quotation_the_rules_gave_to_a_colon_is_not_reported_again_by_the_tagger(nlp):
+    text = ('Ana Ruiz laid out her plan:\n\n"We will cut the subsidy by a third next year. The rest will go the '
+            'year after.\n\n"Nobody who earns less than the average wage will pay more for fuel."\n')
+    doc = nlp(text)
+    attrs, _ = attribution.extract(doc, entities.extract(doc))
+    holding = [a for a in attrs for p in (a.content_parts or [a.content]) if "cut the subsidy" in p.text]
+    assert len(holding) == 1 and holding[0].form == "direct" and holding[0].source.text == "Ana Ruiz"

@@ -1138,6 +1138,16 @@ _IN_SOURCE_NOUNS = frozenset("poll polls survey surveys study report exit analys
 _IN_SOURCE_NOUNS_LATER = frozenset("poll polls survey surveys".split())
 
 
+def _authored_by_speaker(verb: Token) -> bool:
+    """'In a report published on Thursday, the institute estimated ...': the report is the medium of a
+    named speaker's cue, not a source of its own as the poll of 'In a poll, 28 percent said ...' is."""
+    subject = _subject(verb)
+    return subject is not None and subject.ent_type_ not in ("PERCENT", "CARDINAL", "QUANTITY") \
+        and not any(c.dep_ == "nummod" for c in subject.children) and subject.pos_ in ("PROPN", "NOUN") \
+        and (subject.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") or subject.lemma_.lower() in ORG_NOUNS
+             or subject.lemma_.lower() in PERSON_NOUNS)
+
+
 def in_phrase_cues(doc: Doc) -> list[Token]:
     """'In a (new) poll, <clause>' / '<clause> in the latest survey': the preposition is the cue, its
     object the source, the clause it modifies the content."""
@@ -1194,7 +1204,8 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
 
     # "Voters said in a poll that ..." is the verb's attribution, the poll only its medium; a poll
     # opening the sentence ("In a poll, 28 percent said ...") is a source of its own.
-    in_cues = [t for t in in_phrase_cues(doc) if t.i == t.sent.start or t.head.i not in head_ids]
+    in_cues = [t for t in in_phrase_cues(doc) if t.head.i not in head_ids
+               or (t.i == t.sent.start and not _authored_by_speaker(t.head))]
     for tok in heads + in_cues:
         cue = cue_span(tok) if tok.lower_ != "in" else (tok.i, tok.i + 1)
         gov = _governing(tok)

@@ -278,6 +278,8 @@ def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribut
     taken += [(a.source.start, a.source.end) for a in attributions if a.source]
     taken += [(p.start, p.end) for a in attributions for p in (a.content_parts or [a.content])]
     taken += no_comment
+    direct_contents = [(p.start, p.end) for a in attributions if a.form == "direct"
+                       for p in (a.content_parts or [a.content])]
     added: list[Attribution] = []
     for t in tagged:
         if not t.cue or not t.content:
@@ -302,6 +304,11 @@ def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribut
             source = make_source(doc, (src.start, src.end), resolver)
         ranges = _parsed_content(doc, text, cue_span, src, t.content, quotes)
         parts = [Span.of(text, s, e) for s, e in merge_touching(text, ranges or _close_dangling(doc, t.content))]
+        # 'X laid out her plan:' before quoted paragraphs the rules gave to X's colon: the quotation is
+        # reported once, by the rules' attribution.
+        parts = [p for p in parts if not any(s <= p.start and p.end <= e for s, e in direct_contents)]
+        if not parts:
+            continue
         content = Span.of(text, parts[0].start, parts[-1].end)
         lemma = cue_span.root.lemma_.lower()
         quoted = all(quotes.at(p.start) >= 0 and quotes.at(p.end - 1) >= 0 for p in parts)
