@@ -199,3 +199,16 @@ def test_bench_meets_targets():
     assert scores[("newsquant", "value")] >= 92
     assert scores[("newsquant", "value+unit")] >= 86
     assert scores[("recognizers_currency", "value+unit")] >= 80
+
+
+@pytest.mark.parametrize("text,quantity,unit", [
+    ("Infections were at least three times higher than reported.", "at least three times", "times"),
+    ("Costs were five times as high as planned.", "five times", "times"),
+    ("The rate is 2.5 times the national average.", "2.5 times", "times"),
+    # how often something happened is still a count
+    ("She has visited the library three times in October.", "three times", "count"),
+])
+def test_n_times_a_comparison_is_a_factor_not_a_count_of_times(nlp, text, quantity, unit):
+    q = by_text(q_of(nlp, text))[quantity]
+    assert q.unit == unit and (q.dimension == "ratio") == (unit == "times")
+    assert q.counts is None if unit == "times" else q.counts == "time"

@@ -986,6 +986,9 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
             q.unit, q.dimension, q.unit_name, q.has_unit = "fraction", "ratio", "fraction", True
         q.bound, q.start = _bound(text, q.start)
         q.end = max(q.end, q.extras.get("counted_end", q.end)) if q.unit == "count" and q.counts else q.end
+        if q.unit == "count" and text[q.start:q.end].endswith(" times") and _TIMES_COMPARED.match(text, q.end):
+            # "three times higher", "five times as many": a factor, not a count of "times"
+            q.unit, q.unit_name, q.dimension, q.counts, q.kind = "times", "times", "ratio", None, "multiplier"
         out.append(q)
     _ellipsis(sc, out)
     _changes(sc, out)
@@ -1116,6 +1119,10 @@ def _changes(sc: _Scanner, qs: list[Q]) -> None:
                 if q2.unit is None:
                     _share_unit(q, q2)
                 q.extras["to_of"] = q2
+
+
+_TIMES_COMPARED = re.compile(r"\s+(?:higher|more|larger|greater|bigger|lower|smaller|faster|slower|"
+                             r"longer|as|the)\b", re.I)
 
 
 def _multipliers(text: str, qs: list[Q]) -> list[Q]:
