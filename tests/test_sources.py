@@ -42,6 +42,9 @@ def kind_of(nlp, phrase_sentence, phrase):
      "A senior aide who asked not to be named", "anonymous"),
     ("A Pentagon statement said two soldiers were hurt.", "A Pentagon statement", "document"),
     ("Court filings show the firm owed millions.", "Court filings", "document"),
+    ("Fares rose, according to data from the consultancy Ferris & Lowe.", "data from the consultancy Ferris & Lowe",
+     "document"),
+    ("Local hospital staff said at least 23 people were killed.", "Local hospital staff", "group"),
     ("Satellite images reviewed by analysts show new craters.", "Satellite images reviewed by analysts", "document"),
     # a masthead, whatever the NER makes of it; a capitalised "Post" is a name, not a document
     ('"The bridge is safe," the inspector said, according to the Gazette.', "the Gazette", "organization"),

@@ -88,6 +88,9 @@ _UNNAMED_INSIDERS = re.compile(r"\b(?:person|people|someone|individuals?|officia
                                r"involved in|who (?:has|have) seen)\b", re.I)
 
 
+_COLLECTIVE_PEOPLE = frozenset("staff crew personnel workforce faculty clergy".split())
+
+
 def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
     """person / organization / group / anonymous / document / unknown for a source phrase."""
     if C.mentions_anonymity(span.text) or _UNNAMED_INSIDERS.search(span.text):
@@ -105,7 +108,7 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "organization" if entity_type in ORG_TYPES else "unknown"
     if hl in ("source", "insider") or head.lower_ in ("sources", "insiders"):
         return "anonymous"
-    if hl in C.DOCUMENT_NOUNS and head.pos_ != "PROPN":
+    if (hl in C.DOCUMENT_NOUNS or head.lower_ in C.DOCUMENT_NOUNS) and head.pos_ != "PROPN":  # "data" -> "datum"
         return "document"  # a capitalised "Post" or "Report" is a name ("the Washington Post")
     if head.pos_ == "PROPN" and head.lower_ in MEDIA_NAME_WORDS and any(c.lower_ == "the" for c in head.children):
         return "organization"  # "the Gazette", "The Daily Courier": a masthead, whatever the NER called it
@@ -118,6 +121,8 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "organization"  # "Downing Street", "the White House", "Tellbridge Semiconductors"
     if head.ent_type_ in ORG_TYPES or entity_type in ORG_TYPES:
         return "organization"
+    if hl in _COLLECTIVE_PEOPLE:
+        return "group"  # "local hospital staff", "the crew"
     if head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in head.children):
         if hl in ORG_NOUNS:
             return "organization"
