@@ -51,6 +51,9 @@ def test_parse_published_kept():
     ("The shop opens next Tuesday.", "next Tuesday", "2025-03-25"),
     ("The council voted Wednesday to close the bridge.", "Wednesday", "2025-03-19"),
     ("The ferry sank on Sunday night near the coast.", "Sunday night", "2025-03-16"),
+    # "since" the day of publication is since that morning, not a week; an earlier weekday is this week's
+    ("Rescuers have searched the river since Wednesday morning.", "Wednesday morning", "2025-03-19"),
+    ("Rescuers have searched the river since Monday.", "Monday", "2025-03-17"),
 ])
 def test_weekdays_by_tense(nlp, sentence, mention, value):
     assert resolve(nlp, sentence)[mention] == value

@@ -136,6 +136,30 @@ def test_a_headline_title_reaches_a_hyphenated_name_and_a_role_named_just_after_
     assert found["The spokeswoman"].name is None
 
 
+def test_a_business_noun_before_a_name_makes_it_a_business_and_the_company_resolves_to_it(nlp):
+    text = ('Home appliance maker Nexora said sales rose. "We acted fast," chief executive Marcus Lindqvist wrote '
+            'in the post. Buyers will get a refund, the company said.')
+    found, ents = sources(nlp, text)
+    assert (found["Home appliance maker Nexora"].name, found["Home appliance maker Nexora"].kind) == \
+        ("Nexora", "organization")
+    assert found["chief executive Marcus Lindqvist"].kind == "person"
+    assert found["the company"].name == "Nexora"
+
+
+def test_a_later_description_of_an_anonymous_source_stays_anonymous(nlp):
+    text = "A nurse at the clinic, who asked not to be named, said supplies were low. The nurse said staff were exhausted."
+    found, _ = sources(nlp, text)
+    assert found["The nurse"].kind == "anonymous"
+    assert found["The nurse"].name == "A nurse at the clinic, who asked not to be named"
+
+
+def test_a_described_ministry_keeps_its_country(nlp):
+    text = ("The Dalmarian Foreign Ministry said 200 buses were stuck. The Korvish Foreign Ministry disagreed. "
+            "The Dalmarian ministry said the border was closed.")
+    found, _ = sources(nlp, text)
+    assert found["The Dalmarian ministry"].name == "Dalmarian Foreign Ministry"
+
+
 def test_a_pronoun_goes_to_the_person_who_spoke_up_last_even_unlabelled_by_the_model(nlp):
     text = ("Anna Berg and Clara Holt argued at the council meeting on Monday. Berg said the plan was too costly. "
             "Holt disagreed. She said the costs were exaggerated.")

@@ -1482,4 +1482,13 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
                     "he", "she") and src.start - prior.end <= PRONOUN_REACH // 2 \
                     and not any(prior.end <= m < src.start for m in person_mentions):
                 src.name, src.entity, src.kind = prior.text, None, prior.kind
+        elif src.name is None and low.startswith("the ") and len(low.split()) == 2:
+            # "A nurse at the clinic, who asked not to be named, said ... The nurse said ...": the same
+            # unnamed source, still anonymous.
+            noun = low.split()[1]
+            prior = next((p for p in reversed(previous) if p.name is None and p.kind == "anonymous"
+                          and noun in re.findall(r"[a-z]+", p.text.lower())[:4]
+                          and src.start - p.end <= PRONOUN_REACH), None)
+            if prior is not None:
+                src.name, src.kind = prior.text, prior.kind
         previous.append(src)

@@ -306,8 +306,10 @@ def _weekday(m: re.Match, a: Anchor) -> str | None:
     want = WEEKDAYS[m["wd"].lower().rstrip(".")]
     rel = re.sub(r"^(?:the|this)\s+", "", re.sub(r"\s+", " ", (m["rel"] or "").lower()))
     have = a.date.weekday()
-    if rel in ("last", "past", "previous") or a.prep == "since":
+    if rel in ("last", "past", "previous"):
         delta = -((have - want) % 7 or 7)
+    elif a.prep == "since":
+        delta = -((have - want) % 7)   # "since Tuesday" in Tuesday's paper: since this morning, not a week
     elif rel in ("next", "coming", "upcoming", "following") or a.prep in FORWARD_WORDS:
         delta = (want - have) % 7 or 7
     elif want == have:

@@ -79,6 +79,7 @@ TITLES = {
     "captain", "capt", "adm", "admiral", "envoy", "premier", "leader", "lawmaker", "congressman",
     "congresswoman", "councillor", "councilman", "councilwoman", "prosecutor", "attorney", "officer",
     "economist", "analyst", "deputy", "colonel", "sergeant", "lieutenant", "rabbi", "imam", "bishop",
+    "executive", "coach", "manager", "founder",
 }
 
 
@@ -179,6 +180,8 @@ def _names_a_business(doc: Doc, start: int, end: int) -> bool:
     root = span.root
     described = [root.head] if root.dep_ == "appos" else []
     described += [c for c in root.children if c.dep_ == "appos"]
+    # "Home appliance maker Nexora": a business noun set before the name, like a title before a person's
+    described += [c for c in root.children if c.dep_ == "compound" and c.i < span.start]
     return any(t.pos_ == "NOUN" and t.lemma_.lower() in BUSINESS_NOUNS for t in described)
 
 

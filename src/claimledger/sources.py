@@ -466,12 +466,16 @@ class Resolver:
             if eid is not None:
                 return self.entities[eid].name, eid
         if hl in ORG_NOUNS:
+            # "The Dalmarian ministry" is no other country's ministry: a capitalised modifier must fit the name.
+            proper = {t.lower_ for t in span if t.i != head.i and t.text[:1].isupper() and t.pos_ in ("ADJ", "PROPN")
+                      and t.i > span.start}
             i = bisect.bisect_left(self.starts, span.start_char) - 1
             while i >= 0:
                 s, _, eid = self.mentions[i]
                 ent = self.entities[eid]
                 words = set(ent.name.lower().split())
-                if ent.type in ORG_TYPES and (hl in words or head.lower_ in words):
+                if ent.type in ORG_TYPES and (hl in words or head.lower_ in words) \
+                        and (not proper or _shares_title(proper, words)):
                     return ent.name, eid
                 if hl in MEDIA_NOUNS and ent.type in ORG_TYPES | {"PRODUCT", "WORK_OF_ART"} \
                         and words & MEDIA_NAME_WORDS:
