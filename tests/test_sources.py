@@ -146,6 +146,20 @@ def test_a_business_noun_before_a_name_makes_it_a_business_and_the_company_resol
     assert found["the company"].name == "Nexora"
 
 
+@pytest.mark.parametrize("text", [
+    # a hospital the model calls a person is no antecedent
+    'Dr. Paul Weiss, a surgeon at Riverside General Hospital who was not involved, said the data were '
+    'encouraging. "The sample was small," he said.',
+    # nor is a person named inside someone's quotation
+    'Harlow coach Paul Weiss said the ban was too long. "Marco made an error, but four games is harsh," the coach '
+    'told reporters. He said the club would appeal.',
+])
+def test_a_pronoun_source_skips_institutions_and_people_named_inside_quotes(nlp, text):
+    found, _ = sources(nlp, text)
+    pronoun = found.get("he") or found["He"]
+    assert pronoun.name == "Paul Weiss"
+
+
 def test_a_later_description_of_an_anonymous_source_stays_anonymous(nlp):
     text = "A nurse at the clinic, who asked not to be named, said supplies were low. The nurse said staff were exhausted."
     found, _ = sources(nlp, text)

@@ -12,7 +12,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .report import Entity, Span
-from .sources import BUSINESS_NOUNS, CORPORATE_WORDS, PUBLIC_BODY_WORDS
+from .sources import BUSINESS_NOUNS, CORPORATE_WORDS, INSTITUTION_WORDS, PUBLIC_BODY_WORDS
 
 # Numbers, dates and amounts are reported as quantities and dates, not as entities.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW",
@@ -170,12 +170,12 @@ def _ner_mentions(doc: Doc) -> list[tuple[str, str, int, int]]:
 
 
 def _names_a_business(doc: Doc, start: int, end: int) -> bool:
-    """A mention that ends in a corporate word or stands in apposition to a business noun ("The dam's
-    operator, Harlen Hydro"; "Brennick Marine, a shipping company")."""
+    """A mention that ends in a corporate or institution's word or stands in apposition to a business noun
+    ("The dam's operator, Harlen Hydro"; "Brennick Marine, a shipping company"; "Riverside General Hospital")."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
-    if len(span) > 1 and span[-1].lower_.rstrip(".") in CORPORATE_WORDS:
+    if len(span) > 1 and span[-1].lower_.rstrip(".") in CORPORATE_WORDS | INSTITUTION_WORDS:
         return True
     root = span.root
     described = [root.head] if root.dep_ == "appos" else []

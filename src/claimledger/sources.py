@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from . import cues as C
+from .quotations import QuoteIndex, find_quotes
 from .report import Entity
 
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "i": None, "me": None}
@@ -58,6 +59,9 @@ technologies logistics shipping pharma pharmaceuticals industries corp corporati
 company mining telecom insurance brewing railways construction chemicals electronics solutions software
 labs bancorp financial securities investments ventures enterprises resources petroleum utilities textiles
 """.split())
+# Last words of institutions' names, which the model also calls people ("Riverside General Hospital").
+INSTITUTION_WORDS = frozenset("""hospital clinic university college school institute foundation centre center
+museum academy library laboratory observatory""".split())
 # Words that make an organisation's name a public body, not a business ("the company" is not the ministry).
 PUBLIC_BODY_WORDS = frozenset("""ministry government office department agency committee council party
 administration commission court police army military embassy parliament congress senate cabinet
@@ -186,6 +190,9 @@ class _Person:
     entity: str | None
     titles: set[str] = field(default_factory=set)
     gender: str | None = None
+    # Named inside a quotation ('"Marco made an error," the coach said. He said ...'): talked about, not
+    # a speaker a later pronoun source would stand for.
+    quoted: bool = False
 
 
 class Resolver:
@@ -217,6 +224,7 @@ class Resolver:
 
     def _find_people(self) -> None:
         doc = self.doc
+        quotes = QuoteIndex(find_quotes(doc.text))
         by_name: dict[str, _Person] = {}
         for tok in doc:
             if tok.pos_ != "PROPN" or (tok.dep_ == "compound" and tok.head.pos_ == "PROPN"):
@@ -235,10 +243,11 @@ class Resolver:
             appos = self._appositive_words(tok) | self._described_by(tok) | self._country_after(tok)
             name_span = doc[i:tok.i + 1]
             eid = self._entity_at(name_span.start_char, name_span.end_char)
-            # A surname the model left unlabelled ("Holt disagreed.") is still the person named in full.
+            # A surname the model left unlabelled ("Holt disagreed.") is still the person named in full; a name
+            # ending in an institution's or a business's word ("Riverside General Hospital") is none.
             is_person = (tok.ent_type_ == "PERSON" or bool(gender) or bool(titles & PERSON_NOUNS)
                          or bool(appos & PERSON_NOUNS) or (eid is not None and self.entities[eid].type == "PERSON"))
-            if not is_person:
+            if not is_person or name_span[-1].lower_ in CORPORATE_WORDS | INSTITUTION_WORDS:
                 continue
             name = self.entities[eid].name if eid else name_span.text
             person = by_name.get(name) or next((p for n, p in by_name.items()
@@ -247,7 +256,7 @@ class Resolver:
                 person = _Person(name_span.start_char, name, eid)
                 by_name[name] = person
             self.people.append(_Person(name_span.start_char, person.name, person.entity or eid,
-                                       person.titles, person.gender))
+                                       person.titles, person.gender, quoted=quotes.at(name_span.start_char) >= 0))
             person.titles |= titles | appos
             person.gender = person.gender or gender
             self.people[-1].gender = person.gender
@@ -382,7 +391,8 @@ class Resolver:
             antecedent = _antecedent(head)
             return self.resolve(span.doc[antecedent.left_edge.i:antecedent.i + 1])
         if low in PERSON_PRONOUNS:
-            p = self._recent_person(span.start_char, PERSON_PRONOUNS[low]) or self._named_subject(span.start_char)
+            p = self._recent_person(span.start_char, PERSON_PRONOUNS[low], fits=lambda p: not p.quoted) \
+                or self._named_subject(span.start_char)
             if p is not None and PERSON_PRONOUNS[low] and p.gender is None:
                 for q in self.people:  # agreement learned from use: "he" fixes the gender
                     if q.name == p.name:
