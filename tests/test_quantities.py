@@ -212,3 +212,13 @@ def test_n_times_a_comparison_is_a_factor_not_a_count_of_times(nlp, text, quanti
     q = by_text(q_of(nlp, text))[quantity]
     assert q.unit == unit and (q.dimension == "ratio") == (unit == "times")
     assert q.counts is None if unit == "times" else q.counts == "time"
+
+
+@pytest.mark.parametrize("text,quantity,unit", [
+    ("The panel fined the player 5,000 pounds.", "5,000 pounds", "GBP"),
+    ("The boxer weighed 208 pounds.", "208 pounds", "lb"),
+    # a money word earlier in the sentence, with another amount in between, says nothing of this one
+    ("The bag cost 20 pounds and weighed 3 pounds.", "3 pounds", "lb"),
+])
+def test_pounds_after_a_money_word_are_sterling_and_otherwise_weight(nlp, text, quantity, unit):
+    assert by_text(q_of(nlp, text))[quantity].unit == unit

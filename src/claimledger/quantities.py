@@ -705,7 +705,7 @@ class _Scanner:
     def _false_currency_word(self, name: str, q: Q) -> bool:
         """'pound(s)' is money only with a scale or sterling; 'real', 'won', 'mark' need a money clue."""
         if name in ("pound", "pounds"):
-            return not q.extras.get("scaled")
+            return not q.extras.get("scaled") and not _MONEY_BEFORE.search(self.text, max(0, q.start - 40), q.start)
         if name in ("real", "won", "rand", "kip", "franc", "lira", "peso", "dong", "shilling", "riyal", "lari"):
             return not q.extras.get("scaled") and name in ("real", "won", "dong", "kip")
         return False
@@ -1121,6 +1121,10 @@ def _changes(sc: _Scanner, qs: list[Q]) -> None:
                 q.extras["to_of"] = q2
 
 
+# Words before an amount that make "pounds" money, not weight ("fined him 8,000 pounds", "a salary of 900 pounds").
+_MONEY_BEFORE = re.compile(r"\b(?:fined?|fines|paid|pays?|cost|costs|worth|spent|spends?|salary|wages?|fees?|prices?|"
+                           r"priced|charged|raised|awarded|compensation|damages|budget|bill|bonus|owed|owes|donated|"
+                           r"sold for|bought for|rent|refund|grant|loan|debt|tax|taxes)\b[^.;\n\d]{0,30}$", re.I)
 _TIMES_COMPARED = re.compile(r"\s+(?:higher|more|larger|greater|bigger|lower|smaller|faster|slower|"
                              r"longer|as|the)\b", re.I)
 
