@@ -857,6 +857,19 @@ def test_an_interview_transcripts_answers_are_the_interviewees_and_its_questions
     assert told.source.text == "I" and told.source.name == "Belovska"
 
 
+def test_a_source_putting_a_toll_at_a_figure_is_an_attribution(nlp):
+    attrs = run(nlp, "The Health Ministry put the number of dead at 40. She put the book on the table.")[0]
+    assert [(a.source.text, a.cue.text, a.content.text) for a in attrs] == [
+        ("The Health Ministry", "put", "the number of dead at 40")]
+
+
+def test_who_a_report_cites_is_its_original_source(nlp):
+    attrs = run(nlp, "Local media reported 55 dead, citing hospital staff.")[0]
+    reported = by_cue(attrs, "reported")
+    assert reported.original_source.text == "hospital staff" and reported.original_source.kind == "group"
+    assert by_cue(attrs, "citing").content.text == "hospital staff"   # PolNeAR's own cue, kept
+
+
 def test_declining_to_give_details_is_no_comment(nlp):
     attrs, no_comment = run(nlp, "The authority said it was reviewing the filing but declined to give further details.")
     assert [a.cue.text for a in attrs] == ["said"]

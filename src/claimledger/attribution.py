@@ -206,6 +206,8 @@ def find_cues(doc: Doc, quotes: QuoteIndex) -> list[Token]:
                 heads.append(tok)
         elif tok.pos_ == "VERB" and _that_clause(tok) and quotes.closed_at(tok.idx) < 0:
             heads.append(tok)  # any verb reporting a that-clause ("X conceded that ...")
+        elif puts_a_figure(tok) and quotes.closed_at(tok.idx) < 0:
+            heads.append(tok)
     return heads
 
 
@@ -532,9 +534,24 @@ def _subject_phrase(span: Span) -> bool:
                                  or t.tag_ == "VBG" for t in top)
 
 
+_FIGURE_NOUNS = frozenset("number toll figure count cost total estimate tally death".split())
+
+
+def puts_a_figure(tok: Token) -> bool:
+    """'The ministry put the number of dead at 40': a source stating a figure, the figure being the
+    object and its "at" phrase (conflicting tolls are what an editor checks first)."""
+    return tok.lemma_.lower() in ("put", "place") and tok.pos_ == "VERB" \
+        and any(c.dep_ == "dobj" and c.lemma_.lower() in _FIGURE_NOUNS for c in tok.children) \
+        and any(c.dep_ == "prep" and c.lower_ == "at" for c in tok.children)
+
+
 def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
     """Content as token ranges for a cue headed by tok (before quotation linking)."""
     doc = tok.doc
+    if puts_a_figure(tok):
+        at = next(c for c in tok.children if c.dep_ == "prep" and c.lower_ == "at")
+        figure = next(c for c in tok.children if c.dep_ == "dobj")
+        return [(figure.left_edge.i, at.right_edge.i + 1)]
     if tok.lower_ in ("according", "in") and tok.pos_ in ("VERB", "ADP"):
         # "According to X, <clause>" / "<clause>, according to X" / "In a poll, <clause>":
         # the clause the phrase attaches to.
@@ -1232,7 +1249,8 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
                                               if c[1] > c[0]])
         if not cand.content:
             continue
-        if tok.pos_ in ("VERB", "AUX") and tok.lower_ != "according" and not cue_confirmed(tok, cand.quoted):
+        if tok.pos_ in ("VERB", "AUX") and tok.lower_ != "according" and not cue_confirmed(tok, cand.quoted) \
+                and not puts_a_figure(tok):
             continue
         if tok.lemma_.lower() in C.WEAK_VERBS and src is None:
             continue
@@ -1344,7 +1362,23 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
     carry_pronoun_sources(attributions, [m.start for e in entities if e.type == "PERSON" for m in e.mentions])
     _name_the_interviewee(attributions, entities)
     _first_person_is_the_speaker(attributions)
+    _cited_is_the_original_source(doc, attributions, resolver)
     return attributions, no_comment
+
+
+def _cited_is_the_original_source(doc: Doc, attributions: list[Attribution], resolver: Resolver) -> None:
+    """'Local media reported 55 dead, citing hospital staff': the staff are where the media's figure came
+    from. PolNeAR marks "citing" as a cue of its own, so that attribution stays; the report it backs
+    gets the cited as its original source."""
+    for citing in attributions:
+        if citing.source is None or not citing.cue.text.lower().startswith("citing"):
+            continue
+        backed = next((a for a in attributions if a is not citing and a.source is not None
+                       and (a.source.start, a.source.end) == (citing.source.start, citing.source.end)
+                       and a.cue.start < citing.cue.start and a.original_source is None), None)
+        span = doc.char_span(citing.content.start, citing.content.end, alignment_mode="expand")
+        if backed is not None and span is not None:
+            backed.original_source = make_source(doc, (span.start, span.end), resolver)
 
 
 def _name_the_interviewee(attributions: list[Attribution], entities: list[Entity]) -> None:

@@ -97,7 +97,7 @@ def _min_cue_support(cue: Cue) -> float:
 
 # Cues the rules find by structure, not by lexicon (a speaker's colon, "In a poll, ...", "according to"):
 # the check is for lexicon words, and these patterns are the issue's own.
-STRUCTURAL_CUES = frozenset({":", "in", "according to"})
+STRUCTURAL_CUES = frozenset({":", "in", "according to", "put"})  # "put": only 'put the toll at N' (rules)
 # Likewise a rule source the tagger gives less than a 5% chance of being a source is removed (the
 # attribution stays, unattributed, or takes the tagger's source): on the same held-out slice these were
 # expletive "it" ("it appears that"), the object or a neighbouring clause's subject taken for a
