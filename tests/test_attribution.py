@@ -352,6 +352,13 @@ def test_an_unnamed_source_whose_clause_explains_the_anonymity_is_anonymous(nlp,
     assert a.source.text.lower() == "a senior official" and a.source.kind == kind
 
 
+def test_a_restating_noun_after_a_reported_clause_is_not_content_and_its_denial_stays(nlp):
+    attrs = run(nlp, "The mayor said the river had been dredged, a claim the water board disputed.")[0]
+    assert by_cue(attrs, "said").content.text == "the river had been dredged"
+    disputed = by_cue(attrs, "disputed")
+    assert (disputed.source.text, disputed.polarity) == ("the water board", "deny")
+
+
 def test_a_restating_appositive_is_not_content_and_its_own_denial_stays(nlp):
     attrs = run(nlp, "The rebels claimed responsibility for the ambush, a claim the army rejected.")[0]
     assert by_cue(attrs, "claimed").content.text == "responsibility for the ambush"

@@ -150,7 +150,9 @@ def _quoting_verb(tok: Token) -> Token | None:
 def cue_confirmed(tok: Token, quoted: bool) -> bool:
     """Whether the verb is a cue given what it governs (a linked quotation always confirms)."""
     lemma = tok.lemma_.lower()
-    return quoted or lemma in _CUE_SETS[complement_type(tok)] or _that_clause(tok)
+    # "a claim the water board disputed": the noun the clause hangs on is what is disputed
+    restating = tok.dep_ == "relcl" and tok.head.lemma_.lower() in C.NOMINAL_CUES and lemma in C.SPEECH_VERBS
+    return quoted or lemma in _CUE_SETS[complement_type(tok)] or _that_clause(tok) or restating
 
 
 def cue_span(tok: Token) -> tuple[int, int]:
@@ -729,7 +731,8 @@ def cut_trailing(doc: Doc, frag: tuple[int, int]) -> tuple[int, int]:
         if doc[i - 1].text != ",":
             continue
         # "..., a claim the army rejected": the writer naming what was said, not more of it.
-        restated = t.dep_ == "det" and t.head.dep_ in ("appos", "npadvmod") and t.head.lemma_.lower() in C.NOMINAL_CUES
+        restated = t.dep_ == "det" and t.head.dep_ in ("appos", "npadvmod", "dobj") \
+            and t.head.lemma_.lower() in C.NOMINAL_CUES
         if (t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp", "acl") and not s <= t.head.i < i) or \
                 (t.lower_ in ("which", "who") and t.head.dep_ == "relcl") or restated:
             clause = t if t.tag_ == "VBG" else t.head
