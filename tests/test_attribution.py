@@ -268,6 +268,12 @@ def test_a_cue_followed_by_a_clause_of_its_own_is_not_an_aside(nlp, text, parts)
     assert ([p.text for p in a.content_parts] or [a.content.text]) == parts
 
 
+def test_a_relative_clause_before_the_cue_is_part_of_what_was_said(nlp):
+    text = "The project was paid for by the Elm Trust, which had no say in the results, the authors said."
+    a = by_cue(run(nlp, text)[0], "said")
+    assert a.content.text == "The project was paid for by the Elm Trust, which had no say in the results"
+
+
 def test_a_comment_after_the_aside_on_a_whole_clause_is_the_writers(nlp):
     text = ("Revenue fell 6 percent to 1.9 billion euros, the company said, slightly below the 1.95 billion "
             "euros expected by analysts.")

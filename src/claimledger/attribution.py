@@ -746,7 +746,10 @@ def clause_content(doc: Doc, text: str, tok: Token, cue: tuple[int, int], source
     """The content the parse gives the cue headed by tok, as character ranges before quotation linking:
     its fragments, each ended before a nested cue among `head_ids` and before trailing commentary, and
     kept within the cue's paragraph."""
-    frags = [cut_trailing(doc, cut_nested(doc, f, tok, head_ids)) for f in content_fragments(tok, cue, source)]
+    # Commentary trails a content after its cue; before the cue ("<clause>, which ..., the authors said")
+    # the whole sentence up to the cue is what was said.
+    frags = [cut_nested(doc, f, tok, head_ids) for f in content_fragments(tok, cue, source)]
+    frags = [f if f[1] <= cue[0] else cut_trailing(doc, f) for f in frags]
     clipped = (clip_paragraph(text, *tokens_chars(doc, s, e), anchor=tok.idx) for s, e in frags if e > s)
     return [c for c in clipped if c[1] > c[0]]
 
