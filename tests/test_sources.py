@@ -45,6 +45,9 @@ def kind_of(nlp, phrase_sentence, phrase):
     ("Fares rose, according to data from the consultancy Ferris & Lowe.", "data from the consultancy Ferris & Lowe",
      "document"),
     ("Local hospital staff said at least 23 people were killed.", "Local hospital staff", "group"),
+    ("Minutes of the meeting show that the board rejected the plan.", "Minutes of the meeting", "document"),
+    ("A readout of the call said the leaders spoke for an hour.", "A readout of the call", "document"),
+    ("According to the council tally, turnout was high.", "the council tally", "document"),
     ("Satellite images reviewed by analysts show new craters.", "Satellite images reviewed by analysts", "document"),
     # a masthead, whatever the NER makes of it; a capitalised "Post" is a name, not a document
     ('"The bridge is safe," the inspector said, according to the Gazette.', "the Gazette", "organization"),

@@ -99,6 +99,7 @@ DOCUMENT_NOUNS = frozenset("""
 statement report filing filings document documents memo letter poll survey study analysis image
 images video email emails record records transcript release tweet post data documents audit
 review paper article editorial study research ruling complaint indictment lawsuit affidavit
+minutes readout petition tally rules regulations statistics results findings forecast projections
 """.split())
 
 # Anonymity markers: "a person familiar with", "who asked not to be named".

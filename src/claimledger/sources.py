@@ -112,7 +112,8 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "organization" if entity_type in ORG_TYPES else "unknown"
     if hl in ("source", "insider") or head.lower_ in ("sources", "insiders"):
         return "anonymous"
-    if (hl in C.DOCUMENT_NOUNS or head.lower_ in C.DOCUMENT_NOUNS) and head.pos_ != "PROPN":  # "data" -> "datum"
+    # "data" lemmatises to "datum"; a lowercase "PROPN" ("the council tally") is a tagging slip
+    if (hl in C.DOCUMENT_NOUNS or head.lower_ in C.DOCUMENT_NOUNS) and (head.pos_ != "PROPN" or head.text.islower()):
         return "document"  # a capitalised "Post" or "Report" is a name ("the Washington Post")
     if head.pos_ == "PROPN" and head.lower_ in MEDIA_NAME_WORDS and any(c.lower_ == "the" for c in head.children):
         return "organization"  # "the Gazette", "The Daily Courier": a masthead, whatever the NER called it
