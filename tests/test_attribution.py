@@ -268,6 +268,11 @@ def test_a_cue_followed_by_a_clause_of_its_own_is_not_an_aside(nlp, text, parts)
     assert ([p.text for p in a.content_parts] or [a.content.text]) == parts
 
 
+def test_a_second_that_clause_the_parser_hung_on_the_main_verb_goes_on_with_the_first(nlp):
+    text = 'The bank held rates, saying growth was "slowing gradually" but that risks remained.'
+    assert by_cue(run(nlp, text)[0], "saying").content.text == 'growth was "slowing gradually" but that risks remained'
+
+
 def test_a_relative_clause_before_the_cue_is_part_of_what_was_said(nlp):
     text = "The project was paid for by the Elm Trust, which had no say in the results, the authors said."
     a = by_cue(run(nlp, text)[0], "said")

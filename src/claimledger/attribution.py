@@ -615,6 +615,12 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
                 if c.i >= e and c.dep_ not in ("conj", "cc", "punct", "parataxis", "nsubj", "nsubjpass", "dep") \
                         and not _when_or_where(c):
                     e = max(e, c.right_edge.i + 1)
+        # "saying growth was slowing but that risks remained": a second that-clause, which the parser
+        # may hang on the main verb, goes on with the first.
+        while e + 1 < len(doc) and doc[e].dep_ == "cc" and doc[e].lower_ in ("and", "but") \
+                and doc[e + 1].lower_ == "that" and doc[e + 1].dep_ == "mark" and doc[e + 1].head.dep_ == "conj" \
+                and doc[e + 1].head.i > e:
+            e = doc[e + 1].head.right_edge.i + 1
         # "rules that courts said discriminated", "daughters, who he said were living abroad": the
         # relative pronoun belongs to the reported clause, a piece of its own before the source.
         # The parser often hangs the pronoun on the cue as a second subject.
