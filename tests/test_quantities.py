@@ -222,3 +222,14 @@ def test_n_times_a_comparison_is_a_factor_not_a_count_of_times(nlp, text, quanti
 ])
 def test_pounds_after_a_money_word_are_sterling_and_otherwise_weight(nlp, text, quantity, unit):
     assert by_text(q_of(nlp, text))[quantity].unit == unit
+
+
+@pytest.mark.parametrize("text,quantity,counts", [
+    ("Local media reported 55 dead and 120 injured.", "55 dead", "dead"),
+    ("Local media reported 55 dead and 120 injured.", "120 injured", "injured"),
+    ("Two missing children were found.", "Two missing children", "child"),
+    # "postal" is no ZIP code
+    ("About 12,000 postal votes remain to be counted.", "About 12,000 postal votes", "vote"),
+])
+def test_a_toll_counts_people_by_their_state_and_postal_votes_are_counted(nlp, text, quantity, counts):
+    assert by_text(q_of(nlp, text))[quantity].counts == counts

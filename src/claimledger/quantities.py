@@ -280,7 +280,7 @@ INDEX_BEFORE_RE = re.compile(r"(?:\bS\s?&?\s?P|\bsp|FTSE|Stoxx|STOXX|Nasdaq|NASD
                              r"MSCI|Hang Seng|KOSPI|Sensex|Nifty|Topix|TOPIX|AEX|IBEX|SMI|OMX)(?:/\w+)?\s$", re.I)
 ADDRESS_AFTER_RE = re.compile(r"^\s(?:[A-Z0-9][\w.]*\s){0,3}(?:St|Street|Rd|Road|Ave|Avenue|Way|Blvd|Boulevard|Drive|"
                               r"Dr|Lane|Ln|Place|Pl|Court|Ct|Terrace|Hwy|Parkway|Square|Close|Crescent)\b\.?")
-ZIP_AFTER_RE = re.compile(r"^\s(?:ZIP|zip|Zip|postcode|postal)\b")
+ZIP_AFTER_RE = re.compile(r"^\s(?:ZIP|zip|Zip|postcode|postal code)\b")  # not "12,000 postal votes"
 BLOCKED_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?|\b\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?|"
                         r"\(?\b\d{3}\)?[ .-]\d{3}[.-]\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\+\d{1,3}[ -]\d[\d -]{6,}\d")
 ID_WORD_BEFORE_RE = re.compile(r"\b(?:category|Category|No\.?|number|Section|section|Row|row|Unit|unit|Room|room|Flight|flight|"
@@ -750,6 +750,13 @@ class _Scanner:
         if tok is None:
             return
         doc = self.doc
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and nxt.lower_ in CASUALTY_WORDS and nxt.pos_ in ("ADJ", "VERB", "NOUN") \
+                and not (nxt.i + 1 < len(doc) and doc[nxt.i + 1].pos_ in ("NOUN", "PROPN")):  # "two missing children"
+            # "55 dead and 120 injured": a toll counts the people it names by their state
+            q.counts, q.unit, q.dimension, q.unit_name, q.has_unit = nxt.lower_, "count", "count", nxt.lower_, True
+            q.extras["counted_end"] = nxt.idx + len(nxt.text)
+            return
         head = None
         if tok.dep_ in ("nummod", "quantmod", "compound", "amod") and tok.head.i > tok.i \
                 and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i - tok.i <= 5:
@@ -803,6 +810,8 @@ class _Scanner:
         q.has_unit = True
 
 
+# States a casualty toll counts people by ("55 dead", "120 injured").
+CASUALTY_WORDS = frozenset("dead injured wounded missing killed displaced homeless hurt".split())
 # Nouns that follow a number without being what it counts.
 COUNT_STOP = {"%", "percent", "time", "way", "bit", "couple", "pair", "thing", "kind", "sort", "type", "part",
               "yesterday", "today", "tomorrow", "pm", "am", "one", "other", "others"}
