@@ -273,6 +273,11 @@ def test_a_second_that_clause_the_parser_hung_on_the_main_verb_goes_on_with_the_
     assert by_cue(run(nlp, text)[0], "saying").content.text == 'growth was "slowing gradually" but that risks remained'
 
 
+def test_a_pseudo_cleft_reports_the_clause_after_its_copula(nlp):
+    att = by_cue(run(nlp, "What she told me was that the dam would hold.")[0], "told")
+    assert (att.source.text, att.content.text) == ("she", "that the dam would hold")
+
+
 def test_a_relative_clause_before_the_cue_is_part_of_what_was_said(nlp):
     text = "The project was paid for by the Elm Trust, which had no say in the results, the authors said."
     a = by_cue(run(nlp, text)[0], "said")

@@ -550,6 +550,11 @@ def puts_a_figure(tok: Token) -> bool:
 def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
     """Content as token ranges for a cue headed by tok (before quotation linking)."""
     doc = tok.doc
+    if tok.dep_ == "csubj" and tok.head.lemma_ == "be" and any(c.lower_ == "what" and c.i < tok.i for c in tok.children):
+        # "What I can say is that the board was not asked": the clause after "is" is what was said
+        said = [c for c in tok.head.children if c.dep_ in ("ccomp", "attr") and c.i > tok.head.i]
+        if said:
+            return [(said[0].left_edge.i, said[0].right_edge.i + 1)]
     if puts_a_figure(tok):
         at = next(c for c in tok.children if c.dep_ == "prep" and c.lower_ == "at")
         figure = next(c for c in tok.children if c.dep_ == "dobj")
