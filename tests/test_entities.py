@@ -70,3 +70,10 @@ def test_a_public_body_the_model_missed_is_an_organisation_but_a_title_is_not(nl
     # a title before a name stays a title: "Senate Majority Leader" is no organisation
     names = by_name(nlp("Senate Majority Leader Tom Bell said the vote would be held."))
     assert "Senate Majority Leader" not in names and names["Tom Bell"].type == "PERSON"
+
+
+def test_a_title_case_headlines_verb_is_not_part_of_the_name(nlp):
+    names = by_name(nlp("Millbrook Council Approves Parking Fee Rise Despite Petition\n\n"
+                        "The Millbrook Council voted on Monday to raise fees.\n"))
+    assert "Millbrook Council" in names and not any("Approves" in n for n in names)
+    assert [m.text for m in names["Millbrook Council"].mentions] == ["Millbrook Council"] * 2

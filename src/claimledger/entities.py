@@ -42,6 +42,9 @@ def _mention_bounds(ent: SpacySpan) -> tuple[int, int]:
         start += 1
     if end - start > 1 and ent.doc[end - 1].tag_ == "POS":
         end -= 1
+    # A title-case headline's verb the model read into the name ("Millbrook Council Approves ...").
+    while end - start > 1 and ent.doc[end - 1].tag_ in ("VBZ", "VBD", "VBP"):
+        end -= 1
     span = ent.doc[start:end]
     return span.start_char, span.end_char
 
@@ -147,10 +150,10 @@ def _ner_mentions(doc: Doc) -> list[tuple[str, str, int, int]]:
             if label not in MERGEABLE:
                 continue
             label = "PERSON"  # the small model often calls "Olaf Scholz" an ORG after a title
-        name = clean_name(ent.text)
+        start, end = _mention_bounds(ent)
+        name = clean_name(doc.text[ent.start_char:end])
         if not name or not re.search(r"[A-Za-z]", name):
             continue
-        start, end = _mention_bounds(ent)
         mentions.append((name, label, start, end))
     covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     for s, e in titled:
