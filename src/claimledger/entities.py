@@ -142,6 +142,7 @@ def _ner_mentions(doc: Doc) -> list[tuple[str, str, int, int]]:
     titled = _titled_people(doc)
     titled_tokens = {i for s, e in titled for i in range(s, e)}
     mentions: list[tuple[str, str, int, int]] = []
+    text = doc.text  # spaCy rebuilds doc.text from every token on each access
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
@@ -151,7 +152,7 @@ def _ner_mentions(doc: Doc) -> list[tuple[str, str, int, int]]:
                 continue
             label = "PERSON"  # the small model often calls "Olaf Scholz" an ORG after a title
         start, end = _mention_bounds(ent)
-        name = clean_name(doc.text[ent.start_char:end])
+        name = clean_name(text[ent.start_char:end])
         if not name or not re.search(r"[A-Za-z]", name):
             continue
         mentions.append((name, label, start, end))
