@@ -107,11 +107,11 @@ _NAME_LINKS = frozenset({"of", "for", "and", "on"})
 def _public_bodies(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
     """Token ranges of capitalised names of public bodies the model missed ("the Ministry of Health of
     Casparia", "the Civil Aviation Board"): it often drops them after a dateline or in an unfamiliar
-    context. Two words at least, one of them a public body's ("Ministry", "Authority", "Board")."""
+    context. Two words at least, one of them a public body's ("Ministry", "Authority", "Council")."""
     found = []
     i = 0
     while i < len(doc):
-        if not _capitalised_word(doc[i]) or i in covered or doc[i].is_sent_start and doc[i].pos_ != "PROPN":
+        if not _capitalised_word(doc[i]) or i in covered or (doc[i].is_sent_start and doc[i].pos_ != "PROPN"):
             i += 1
             continue
         end = i + 1
