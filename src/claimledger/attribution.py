@@ -1344,7 +1344,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
         return [], []  # rules read the parse; an unparsed Doc yields nothing rather than guesses
     text = doc.text
     quotes = QuoteIndex(find_quotes(text))
-    resolver = Resolver(doc, entities)
+    resolver = Resolver(doc, entities, quotes)
     no_comment = find_no_comment(doc, resolver)
     nc_ranges = [(n.cue.start, n.cue.end) for n in no_comment]
     attributions: list[Attribution] = []

@@ -12,7 +12,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .report import Entity, Span
-from .sources import BUSINESS_NOUNS, CORPORATE_WORDS, INSTITUTION_WORDS, PUBLIC_BODY_WORDS
+from .sources import BUSINESS_NOUNS, ORGANISATION_NAME_ENDS, PUBLIC_BODY_WORDS
 
 # Numbers, dates and amounts are reported as quantities and dates, not as entities.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW",
@@ -137,12 +137,11 @@ def _capitalised_word(tok) -> bool:
     return tok.is_alpha and tok.text[:1].isupper() and not tok.is_upper and tok.pos_ in ("PROPN", "NOUN")
 
 
-def _ner_mentions(doc: Doc) -> list[tuple[str, str, int, int]]:
+def _ner_mentions(doc: Doc, text: str) -> list[tuple[str, str, int, int]]:
     """(name, label, start_char, end_char) for named mentions, NER plus titled names."""
     titled = _titled_people(doc)
     titled_tokens = {i for s, e in titled for i in range(s, e)}
     mentions: list[tuple[str, str, int, int]] = []
-    text = doc.text  # spaCy rebuilds doc.text from every token on each access
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
@@ -179,7 +178,7 @@ def _names_a_business(doc: Doc, start: int, end: int) -> bool:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
-    if len(span) > 1 and span[-1].lower_.rstrip(".") in CORPORATE_WORDS | INSTITUTION_WORDS:
+    if len(span) > 1 and span[-1].lower_.rstrip(".") in ORGANISATION_NAME_ENDS:
         return True
     root = span.root
     described = [root.head] if root.dep_ == "appos" else []
@@ -190,7 +189,8 @@ def _names_a_business(doc: Doc, start: int, end: int) -> bool:
 
 
 def extract(doc: Doc) -> list[Entity]:
-    mentions = _ner_mentions(doc)
+    text = doc.text  # spaCy rebuilds doc.text from every token on each access
+    mentions = _ner_mentions(doc, text)
 
     # Longest names first become cluster heads, so short mentions find their full form
     # wherever it occurs in the article.
@@ -211,7 +211,6 @@ def extract(doc: Doc) -> list[Entity]:
         clusters[target]["labels"][label] += 1
         assignment[i] = target
 
-    text = doc.text  # spaCy rebuilds doc.text from every token on each access
     # "Ostmark's defence ministry": only a state has a ministry or an embassy, whatever the model says.
     # The name is matched as written: the model often leaves that possessive mention unlabelled.
     polities = {t.text for t in doc if t.dep_ == "poss" and t.head.lemma_.lower() in _STATE_BODIES}

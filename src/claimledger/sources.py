@@ -62,6 +62,8 @@ labs bancorp financial securities investments ventures enterprises resources pet
 # Last words of institutions' names, which the model also calls people ("Riverside General Hospital").
 INSTITUTION_WORDS = frozenset("""hospital clinic university college school institute foundation centre center
 museum academy library laboratory observatory""".split())
+# Last words that make a name an organisation's, whatever the model says.
+ORGANISATION_NAME_ENDS = CORPORATE_WORDS | INSTITUTION_WORDS
 # Words that make an organisation's name a public body, not a business ("the company" is not the ministry).
 PUBLIC_BODY_WORDS = frozenset("""ministry government office department agency committee council party
 administration commission court police army military embassy parliament congress senate cabinet
@@ -205,14 +207,15 @@ class Resolver:
     banker"), or a speech verb they are the subject of.
     """
 
-    def __init__(self, doc: Doc, entities: list[Entity]):
+    def __init__(self, doc: Doc, entities: list[Entity], quotes: QuoteIndex | None = None):
+        """`quotes`: the doc's quotations, when the caller has found them already."""
         self.doc = doc
         self.entities = {e.id: e for e in entities}
         mentions = sorted((m.start, m.end, e.id) for e in entities for m in e.mentions)
         self.mentions = mentions
         self.starts = [m[0] for m in mentions]
         self.people: list[_Person] = []
-        self._find_people()
+        self._find_people(quotes if quotes is not None else QuoteIndex(find_quotes(doc.text)))
         # Tokens of the first line when it stands alone (a headline), else none.
         first_break = next((t.i for t in doc if "\n" in t.text_with_ws), len(doc))
         self.headline_end = first_break + 1 if first_break < min(len(doc), 30) else 0
@@ -223,9 +226,8 @@ class Resolver:
 
     # -------------------------------------------------------------- people
 
-    def _find_people(self) -> None:
+    def _find_people(self, quotes: QuoteIndex) -> None:
         doc = self.doc
-        quotes = QuoteIndex(find_quotes(doc.text))
         by_name: dict[str, _Person] = {}
         for tok in doc:
             if tok.pos_ != "PROPN" or (tok.dep_ == "compound" and tok.head.pos_ == "PROPN"):
@@ -248,7 +250,7 @@ class Resolver:
             # ending in an institution's or a business's word ("Riverside General Hospital") is none.
             is_person = (tok.ent_type_ == "PERSON" or bool(gender) or bool(titles & PERSON_NOUNS)
                          or bool(appos & PERSON_NOUNS) or (eid is not None and self.entities[eid].type == "PERSON"))
-            if not is_person or name_span[-1].lower_ in CORPORATE_WORDS | INSTITUTION_WORDS:
+            if not is_person or name_span[-1].lower_ in ORGANISATION_NAME_ENDS:
                 continue
             name = self.entities[eid].name if eid else name_span.text
             person = by_name.get(name) or next((p for n, p in by_name.items()
