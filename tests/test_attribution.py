@@ -102,6 +102,34 @@ def test_a_cue_that_only_describes_the_speaker_does_not_cut_a_split_quote(nlp, m
     assert [p.text for p in a.content_parts] == ['"The bridge is safe,"', '"We checked every bolt."']
 
 
+@pytest.mark.parametrize("middle,joins", [
+    ('Mayor Lena Brook said on Radio Norda\'s "Morning Meeting with Tom Hale."', True),
+    ('Mayor Lena Brook said, calling the plan "a lifeline."', True),
+    ('Mayor Lena Brook said on "Today." Her rival called it', False)])
+def test_a_title_inside_the_cue_sentence_does_not_stop_the_quote_going_on(nlp, middle, joins):
+    text = f'"The plant will stay open," {middle} "The council will not give in."\n'
+    a = next(a for a in run(nlp, text)[0] if a.source and "Lena Brook" in a.source.text)
+    pieces = [p.text for p in a.content_parts] or [a.content.text]
+    assert pieces[0] == '"The plant will stay open,"'
+    assert pieces[1:] == (['"The council will not give in."'] if joins else [])
+
+
+def test_a_title_before_the_speaker_does_not_end_the_sentence_between_quotes(nlp):
+    # "Mr." after a quotation is not a sentence end, so the quotation before "Mr. Elkins said" is his.
+    text = ("''I know one thing for sure,'' Mr. Elkins said. ''I won't be voting for the mayor.''\n\n"
+            "The count starts on Monday.\n")
+    [a] = run(nlp, text)[0]
+    assert a.source.text == "Mr. Elkins"
+    assert [p.text for p in a.content_parts] == ["''I know one thing for sure,''", "''I won't be voting for the mayor.''"]
+
+
+def test_a_quotation_set_off_by_dashes_is_an_aside_in_the_writers_sentence(nlp):
+    text = ("Neither farmer was impressed by the minister - ''She has never milked a cow,'' Mr. Elkins said - "
+            "but they would not back the mayor either.\n")
+    a = by_cue(run(nlp, text)[0], "said")
+    assert a.content.text == "''She has never milked a cow,''"
+
+
 @pytest.mark.parametrize("middle", ["Voss said. Brand disagreed:", "Voss said, adding,"])
 def test_a_quote_introduced_anew_is_not_a_continuation(nlp, middle):
     text = f'"The bridge is safe," {middle} "It will need new bolts."\n'

@@ -51,3 +51,11 @@ def test_a_quote_paragraph_follows_only_the_rest_of_the_cue_sentence():
     other = '"A," she said. Then he asked.\n\n"B."\n'
     assert not quote_paragraph_follows(other, other.index("said") + 4,
                                        (other.index('"B'), other.index('."') + 2))
+
+
+def test_a_closing_mark_typed_as_an_opener_opens():
+    # Some layouts set a quotation that starts mid-sentence with a closing mark before its ellipsis.
+    text = ("\u201d \u2026 the harbour was never safe,\u201d she said. \u201cWe told them twice.\u201d\n\n"
+            "A stray closer after a word\u201d is ignored.")
+    spans = [text[s:e] for s, e, _ in find_quotes(text)]
+    assert spans == ["\u201d \u2026 the harbour was never safe,\u201d", "\u201cWe told them twice.\u201d"]

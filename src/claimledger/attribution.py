@@ -19,7 +19,8 @@ from spacy.tokens import Doc, Span, Token
 from . import attribution_model
 from . import cues as C
 from .nlp import DATELINE
-from .quotations import QuoteIndex, closes_clause, ends_sentence, find_quotes, gap_ok, quote_paragraph_follows
+from .quotations import (ABBREVIATIONS, QuoteIndex, closes_clause, ends_a_sentence_in, ends_sentence, find_quotes,
+                         gap_ok, quote_paragraph_follows)
 from .report import Attribution, Cue, Entity, NoComment, Source, Span
 from .sources import ORG_NOUNS, PERSON_NOUNS, Resolver, source_kind
 
@@ -824,8 +825,11 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: QuoteIndex, claimed: set[int]
             and i not in chosen and "\n" not in text[qs[i][1]:clause_s]:
         # 'The people here "deserve someone ...," said X': the parsed clause starts before the
         # quotation in the same paragraph, so the content is mixed: clause start to quote end.
+        # A quotation set off by a dash ('Neither man was impressed - "Born rich," Mr. Elkins said -')
+        # is an aside: the words before it are the writer's.
         lead = [f for f in cand.content if f[0] < qs[i][0] <= f[1] + 1 and f[1] <= clause_s
-                and quotes.at(f[0]) < 0 and "\n" not in text[f[0]:qs[i][0]]]
+                and quotes.at(f[0]) < 0 and "\n" not in text[f[0]:qs[i][0]]
+                and not text[f[0]:qs[i][0]].rstrip().endswith(("-", "—", "–"))]
         if lead and i not in claimed and not chosen:
             mixed_start = lead[0][0]
         chosen.append(i)
@@ -863,11 +867,16 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: QuoteIndex, claimed: set[int]
             continue
         if nq[0] < cursor or "\n" in gap or len(gap) > 250:
             break
-        if nq[1] - nq[0] < 30 and not gap.rstrip().endswith((".", ":")):
-            k += 1  # a title or scare quote inside the cue sentence ('on CNN's "State of the Union"')
+        runs_in = gap.strip(" .,;\t") and not gap.rstrip().endswith((".", ",", ";"))
+        if (nq[1] - nq[0] < 30 and not gap.rstrip().endswith((".", ":"))) \
+                or (runs_in and not gap.rstrip().endswith(":") and not re.search(r"[.!?]", text[cursor - 3:nq[0]])):
+            # A title or scare quote inside the cue sentence ('said on CNN's "State of the Union."'):
+            # skip it, and look for the speaker's next quotation after it.
+            k += 1
+            cursor = nq[1]
             continue
-        if gap.strip(" .,;\t") and not gap.rstrip().endswith((".", ",", ";")):
-            break  # words running into the quote, or introducing it with a colon: someone else's
+        if runs_in:
+            break  # words running into the quote after the sentence ended, or a colon: someone else's
         if cue_after is not None and (cue_after(nq[1]) or cue_after(cursor, nq[0])):
             break
         chosen.append(k)
@@ -913,13 +922,12 @@ def polarity_of(cue_lemma: str, cue_text: str, content_text: str) -> str:
 
 
 _SENTENCE_END = re.compile(r"(\w*)[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z])")
-_ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt prof no vs".split())
 
 
 def _first_sentence(text: str) -> str:
     for m in _SENTENCE_END.finditer(text):
         word = m.group(1).lower()
-        if len(word) > 1 and word not in _ABBREVIATIONS:  # "Mr. Smith", "J. Smith" go on
+        if len(word) > 1 and word not in ABBREVIATIONS:  # "Mr. Smith", "J. Smith" go on
             return text[:m.start() + len(m.group(1)) + 1]
     return text
 
@@ -1228,7 +1236,7 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
         if k == len(head_chars):
             return False
         between = text[char:head_chars[k]]
-        if len(between) >= 60 or "\n" in between or re.search(r"[.!?]\s", between):
+        if len(between) >= 60 or "\n" in between or ends_a_sentence_in(between):
             return False
         # '"... a coal base." While critics welcomed the plan, ...': after a quotation that ends its
         # sentence, a cue with its own complement starts a statement of its own.

@@ -47,7 +47,7 @@ def find_quotes(text: str) -> list[tuple[int, int, bool]]:
                 continue
             mark = m.group()
             if open_at is None:
-                if mark in _CLOSERS:
+                if mark in _CLOSERS and not _closer_opens(text, m.start(), m.end(), ps):
                     continue  # a stray closer
                 open_at = m.start()
             else:
@@ -67,6 +67,17 @@ def find_quotes(text: str) -> list[tuple[int, int, bool]]:
                 quotes.append((open_at, pe, False))
                 open_at = None
     return [q for q in quotes if q[1] - q[0] > 2]
+
+
+def _closer_opens(text: str, start: int, end: int, para_start: int) -> bool:
+    """Whether a closing mark, with no quotation open, is an opener typed the wrong way round:
+    at the start of its paragraph, or after a space and right against the next word or an ellipsis
+    ('” … they are so not like him,” she said')."""
+    before = text[para_start:start]
+    after = text[end:end + 2]
+    if not before.strip():
+        return True
+    return before[-1:].isspace() and (after[:1].isalnum() or after.lstrip(" ")[:1] == "…")
 
 
 class QuoteIndex:
@@ -102,10 +113,25 @@ def quote_paragraph_follows(text: str, cursor: int, quote: tuple[int, int]) -> b
     rest_of_sentence, between = gap[:nl], gap[nl:]
     if between.strip() or between.count("\n") > 2 or len(rest_of_sentence) > 200 \
             or QUOTE_MARK.search(rest_of_sentence) or rest_of_sentence.strip(" \t").endswith((",", ";", ":")) \
-            or re.search(r"[.!?]\s+\S", rest_of_sentence):  # only the rest of the cue's own sentence
+            or ends_a_sentence_in(rest_of_sentence.rstrip()):  # only the rest of the cue's own sentence
         return False
     line_end = text.find("\n", e)
     return not text[e:len(text) if line_end < 0 else line_end].strip(" .\t")
+
+
+# Words whose full stop does not end a sentence ("Mr. Elkins said", "Gov. Ruiz").
+ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt prof no vs".split())
+_STOP = re.compile(r"(\w*)([.!?])[\"”’']?\s")
+
+
+def ends_a_sentence_in(text: str) -> bool:
+    """Whether a sentence ends somewhere in `text`: a stop before a space, not an initial ("J.") or
+    a title ("Mr.")."""
+    for m in _STOP.finditer(text):
+        word = m.group(1).lower()
+        if m.group(2) != "." or not (len(word) == 1 or word in ABBREVIATIONS):
+            return True
+    return False
 
 
 def closes_clause(text: str, end: int) -> bool:
