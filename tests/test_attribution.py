@@ -176,6 +176,9 @@ def test_unclosed_quote_does_not_swallow_article(nlp):
     a = by_cue(attrs, "said")  # the second paragraph is still analysed
     assert any("respond on Monday" in x.content.text for x in attrs)
     assert a is not None
+    # the unclosed quotation ends before its own cue, not at the paragraph's end
+    leader = next(x for x in attrs if x.source and x.source.text == "the union leader")
+    assert leader.content.text == '"We are not leaving'
 
 
 # ------------------------------------------------------------------ indirect speech, simple non-verbal cues

@@ -884,13 +884,25 @@ def link_quotes(doc: Doc, cand: Candidate, quotes: QuoteIndex, claimed: set[int]
         cursor = nq[1]
     for q in chosen:
         claimed.add(q)
-    cand.content = [qs[q] for q in chosen]
+    cand.content = [_cut_before_clause(text, qs[q], clause_s) if q in quotes.unclosed else qs[q] for q in chosen]
     cand.quoted = mixed_start is None
     if mixed_start is not None:
         cand.content[0] = (mixed_start, cand.content[0][1])
     elif aside and cand.content[0][0] >= clause_e:
         cand.content.insert(0, aside[0])
         cand.quoted = False
+
+
+def _cut_before_clause(text: str, quote: tuple[int, int], clause_s: int) -> tuple[int, int]:
+    """An unclosed quotation that runs over its own cue ('"There was no warning, said Kessel, who ...')
+    ends before the cue clause."""
+    s, e = quote
+    if not s < clause_s < e:
+        return quote
+    end = clause_s
+    while end > s + 1 and text[end - 1] in " ,;:—–-\t":
+        end -= 1
+    return s, end
 
 
 # ------------------------------------------------------------------ polarity, form, no comment
