@@ -360,6 +360,19 @@ def test_a_relative_pronoun_before_the_source_is_part_of_the_content(nlp, text, 
     assert ([p.text for p in a.content_parts] or [a.content.text]) == parts
 
 
+@pytest.mark.parametrize("text,outer,inner", [
+    ("They cited the case of Red Fox, a group of hackers who officials say is tied to a foreign spy service.",
+     "the case of Red Fox", ["who", "is tied to a foreign spy service"]),
+    # the relative pronoun as the speaker ("the book she wrote") is description: nothing is cut
+    ("Lena Voss said the book she wrote had changed her life.", "the book she wrote had changed her life", None),
+])
+def test_a_statement_in_a_relative_clause_ends_the_outer_content(nlp, text, outer, inner):
+    attrs = run(nlp, text)[0]
+    assert attrs[0].content.text == outer
+    said = [a for a in attrs[1:] if a.cue.text == "say"]
+    assert ([p.text for p in said[0].content_parts] if said else None) == inner
+
+
 def test_a_clause_coordinated_after_an_as_aside_is_not_the_asides_content(nlp):
     text = ("Ivo Brand also met the mayor that day, as the Gazette reported on Tuesday, and he will help "
             "prepare her debates, according to two aides.")

@@ -1307,16 +1307,18 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
         if extra.cue[0] not in taken and extra.content:
             out.append(extra)
             taken.add(extra.cue[0])
-    out = drop_nested(doc, out)
+    out = drop_nested(doc, out, text)
     out.sort(key=lambda c: c.cue[0])
     return out
 
 
-def drop_nested(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+def drop_nested(doc: Doc, cands: list[Candidate], text: str) -> list[Candidate]:
     """Drop a cue that sits inside another candidate's indirect content ("X said Y had told him
     that ..."): PolNeAR marks each token once, so the reported-within-reported is not annotated
     (on train such nested cues are wrong five times out of six). A sourceless outer candidate ("X, who
-    said ..., appeared to ...") holds nothing that would make the inner cue reported speech."""
+    said ..., appeared to ...") holds nothing that would make the inner cue reported speech. A relative
+    clause with its own speaker and clause ("hackers who officials say are tied to ...") is kept, and the
+    outer content ends before it."""
     cue_at = [doc[c.cue[0]].idx for c in cands]
     # Content pieces that can hold another cue, by start, so each cue looks only at the pieces that
     # can reach it (a book-length text has thousands of candidates).
@@ -1334,6 +1336,9 @@ def drop_nested(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         outer = [cands[j] for j in holding if not any(s <= cue_at[j] < e for s, e in c.content)]
         if own or not outer:
             keep.append(c)
+        elif c.head >= 0 and c.source is not None and doc[c.head].dep_ == "relcl" \
+                and _relative_statement(doc[c.head]) and _cut_before_relative(doc, text, outer[0], doc[c.head]):
+            keep.append(c)
         elif outer[0].lemma == "according to" and c.quoted and c.source is not None and c.cue[0] < outer[0].cue[0]:
             relay_quote(outer[0], c)
         elif outer[0].lemma == "according to" and c.source is not None and outer[0].original_source is None \
@@ -1342,6 +1347,33 @@ def drop_nested(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
             # Not "According to the indictment, Vellan approved the payments": what he is said to have done.
             outer[0].original_source = c.source
     return keep
+
+
+def _relative_statement(verb: Token) -> bool:
+    """'a gap that engineers say renders the wall moot', 'hackers who officials say are tied to ...':
+    a relative clause whose verb has its own speaker and clause is a statement of its own. With the
+    relative pronoun as subject ('experts who say ...', 'the book she wrote') it stays description."""
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return bool(subj) and not any(c.lower_ in ("who", "that", "which") for c in subj) \
+        and any(c.dep_ == "ccomp" for c in verb.children)
+
+
+def _cut_before_relative(doc: Doc, text: str, outer: Candidate, verb: Token) -> bool:
+    """'cited the case of Red Fox, a group of hackers who officials say is tied to ...': the outer
+    content ends before the appositive (or the relative clause) that holds another statement."""
+    antecedent = verb.head
+    while antecedent.dep_ == "pobj" and antecedent.head.dep_ == "prep":
+        antecedent = antecedent.head.head  # "a group of hackers who ...": the group
+    start = antecedent.left_edge.i if antecedent.dep_ == "appos" else verb.left_edge.i
+    cut = doc[start].idx
+    for k, (s, e) in enumerate(outer.content):
+        if s < cut < e:
+            end = trim_chars(text, s, cut)[1]
+            if end - s < 2:
+                return False
+            outer.content[k] = (s, end)
+            return True
+    return False
 
 
 def relay_quote(according: Candidate, quote: Candidate) -> None:
