@@ -126,12 +126,41 @@ def test_only_denials_make_a_denied_claim():
     assert claim.proposition == "Troops crossed the Kestrian border."
 
 
+def entry(source, text, kind, article, start, stance="asserts", named=False):
+    return C.ClaimEntry(source, text, kind, f"a{start}", article, None, "c", start, start + 1, "said", stance,
+                        named=named)
+
+
 def test_same_anonymous_phrase_in_two_articles_counts_twice():
-    e1 = C.ClaimEntry("officials", "officials", "anonymous", "a1", "k1", None, "c", 0, 1, "said", "asserts")
-    e2 = C.ClaimEntry("officials", "officials", "anonymous", "a1", "k2", None, "c", 0, 1, "said", "asserts")
-    n1 = C.ClaimEntry("Olga Marek", "the minister", "person", "a2", "k1", None, "c", 0, 1, "said", "asserts")
-    n2 = C.ClaimEntry("Olga Marek", "Marek", "person", "a2", "k2", None, "c", 0, 1, "said", "asserts")
+    e1, e2 = entry("officials", "officials", "anonymous", "k1", 0), entry("officials", "officials", "anonymous", "k2", 0)
+    n1 = entry("Olga Marek", "the minister", "person", "k1", 5, named=True)
+    n2 = entry("Olga Marek", "Marek", "person", "k2", 5, named=True)
     assert len(C.Claim("c", "p", asserts=[e1, e2, n1, n2]).sources) == 3
+
+
+def test_source_counting_merges_a_surname_and_counts_one_span_once():
+    full = entry("Ilse Marrow", "Governor Ilse Marrow", "person", "k1", 0, named=True)
+    surname = entry("Marrow", "Marrow", "person", "k2", 0, named=True)
+    # the extractor gave one span two sources: it is one statement
+    twice = entry("opposition councillors", "opposition councillors", "group", "k1", 0)
+    office1, office2 = entry("Her office", "Her office", "organization", "k1", 9), \
+        entry("Her office", "Her office", "organization", "k2", 9)
+    body1, body2 = entry("the Tavir Water Authority", "the Tavir Water Authority", "organization", "k1", 20), \
+        entry("the Tavir Water Authority", "the Tavir Water Authority", "organization", "k2", 20)
+    claim = C.Claim("c", "p", asserts=[full, surname, twice, office1, office2, body1, body2])
+    assert sorted(claim.sources) == sorted(["ilse marrow", "k1\x00her office", "k2\x00her office",
+                                            "the tavir water authority"])
+    assert claim.to_dict()["source_names"] == ["Her office", "Her office", "Ilse Marrow", "the Tavir Water Authority"]
+
+
+def test_one_source_on_both_sides_is_contested_but_ranked_below_a_dispute():
+    alone = C.Claim("x", "p", asserts=[entry("Petra Halloway", "She", "person", "k1", 0, named=True)],
+                    denies=[entry("Petra Halloway", "Halloway", "person", "k2", 0, "denies", named=True)])
+    dispute = C.Claim("y", "q", asserts=[entry("Anselm Rook", "Rook", "person", "k1", 3, named=True)],
+                      denies=[entry("Petra Halloway", "Halloway", "person", "k2", 3, "denies", named=True)])
+    assert alone.status == dispute.status == C.CONTESTED
+    assert not alone.opposed and dispute.opposed and alone.to_dict()["opposed"] is False
+    assert [c.id for c in C.rank([alone, dispute])] == ["y", "x"]
 
 
 def test_average_linkage_does_not_chain():
@@ -202,7 +231,7 @@ def test_claims_command_over_a_ledger(tmp_path):
     assert result.exit_code == 0 and "Olga Marek" in html_out.read_text(encoding="utf-8")
     missing = tmp_path / "no" / "such" / "board.txt"
     result = runner.invoke(main, ["claims", "--db", str(db), "--lexical", "-o", str(missing)])
-    assert result.exit_code == 1 and "cannot write" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and "cannot write" in result.output and "Traceback" not in result.output
 
 
 def test_claims_command_missing_db_is_one_clean_line(tmp_path):
@@ -214,17 +243,27 @@ def test_claims_command_missing_db_is_one_clean_line(tmp_path):
 def test_analyze_with_claims_adds_claims_list(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("The interior ministry said on Monday that Russian shelling had destroyed the Kherna dam. "
-                    "Defence Minister Olga Marek denied that her forces had shelled the dam.\n", encoding="utf-8")
+                    "Defence Minister Olga Marek denied that her forces had shelled the dam. "
+                    '"We never fired on the dam," Marek said. "Nobody kept the wall in repair."\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["analyze", str(path), "--format", "json", "--claims",
                                        "--published", "2025-03-02"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert isinstance(report["claims"], list)
+    assert any("fragments" in e["content"] for c in report["claims"] for e in c["asserts"] + c["denies"])
     # What the board finds depends on the extractor; every entry must point at real text.
     for claim in report["claims"]:
         for entry in claim["asserts"] + claim["denies"]:
             c = entry["content"]
             assert report["text"][c["start"]:c["end"]] == c["text"]
+            for f in c.get("fragments", []):  # a content split around its cue: its pieces, and the words shown
+                assert c["start"] <= f["start"] < f["end"] <= c["end"]
+                assert report["text"][f["start"]:f["end"]] in c["shown"]
+            cue = entry["cue_span"]
+            assert report["text"][cue["start"]:cue["end"]] == entry["cue"]
+    page = tmp_path / "a.html"
+    result = CliRunner().invoke(main, ["analyze", str(path), "--format", "html", "--claims", "-o", str(page)])
+    assert result.exit_code == 0 and "<h2>Claims</h2>" in page.read_text(encoding="utf-8")
 
 
 def _brute_force_average_linkage(sim, threshold):
@@ -472,7 +511,7 @@ def test_a_relayed_quote_names_whom_its_source_quotes():
     assert entry.quoting == "Mara <Holt>" and entry.to_dict()["quoting"] == "Mara <Holt>"
     assert "the <Gazette>, quoting Mara <Holt> [organization]" in C.format_text([claim])
     page = C.to_html([claim])
-    assert "quoting</span> Mara &lt;Holt&gt;" in page and "<Holt>" not in page
+    assert "the &lt;Gazette&gt;, quoting Mara &lt;Holt&gt;" in page and "<Holt>" not in page
     plain = C.build_claims(DAM_REPORTS, use_embeddings=False)[0].entries[0]
     assert plain.quoting is None and "quoting" not in plain.to_dict() and "quoting" not in plain.who
 
@@ -546,3 +585,22 @@ def test_bench_clutter_from_polnear_format(tmp_path, monkeypatch):
     grouped, beside = bench.clutter_merges(claims)
     in_two = [e for c in claims if len(c.entries) > 1 for e in c.entries if e.article_id == "clutter:n1"]
     assert grouped == len(in_two) and beside <= grouped
+
+
+def test_the_proposition_is_a_sentence_of_its_own():
+    # Three wordings of one statement: the phrase and the pronoun-led clause lose to the plain sentence,
+    # even though they are shorter.
+    report = article("p1", "2025-04-08",
+                     ("The council", "organization", "said", "the shelling of the Orlen dam wall", None, "say"),
+                     ("The governor", "person", "said", "it shelled the Orlen dam wall", None, "say"),
+                     ("The police", "organization", "said", "shelling had hit the Orlen dam wall hard", None, "say"))
+    [claim] = C.build_claims([report], use_embeddings=False)
+    assert claim.proposition == "Shelling had hit the Orlen dam wall hard."
+
+
+def test_the_proposition_stops_at_a_second_statement():
+    report = article("p2", "2025-04-08",
+                     ("The mine", "organization", "said", "the tunnel passed an inspection in March and that "
+                      "the collapse was caused by the rock", None, "say"))
+    [claim] = C.build_claims([report], use_embeddings=False)
+    assert claim.proposition == "The tunnel passed an inspection in March."

@@ -89,3 +89,26 @@ def test_spreading_against_contained():
     assert st.stance_toward("say", "said", "the blaze was under control by noon", prop).label == st.ASSERTS
     assert st.stance_toward("say", "said", "the fire is raging out of control",
                             "The fire is still spreading").label == st.ASSERTS
+
+
+@pytest.mark.parametrize("lemma,cue,content,expected", [
+    # a cue that withholds ("does not mention", "did not confirm") denies; "did not deny" asserts
+    ("mention", "does not mention", "any damage from shelling", st.DENIES),
+    ("confirm", "did not confirm", "that shelling had destroyed the dam", st.DENIES),
+    ("deny", "did not deny", "that her forces shelled the dam", st.ASSERTS),
+    # "nothing wrong" says no once
+    ("say", "said", "the army had done nothing wrong at the dam", st.DENIES),
+])
+def test_negated_cues_and_nothing_wrong(lemma, cue, content, expected):
+    assert st.stance_toward(lemma, cue, content, DAM).label == expected
+
+
+def test_an_antonym_about_another_named_thing_does_not_deny():
+    prop = "The Orlen dam above Breska was breached on Sunday"
+    other = st.stance_toward("insist", "insisted", "the smaller Kessel dam downstream was intact", prop)
+    same = st.stance_toward("insist", "insisted", "the Orlen dam was intact", prop)
+    assert other.label == st.ASSERTS and not other.reasons
+    assert same.label == st.DENIES and same.reasons == ["antonym (damage)"]
+    # a name opening one text still counts as shared
+    assert st.stance_toward("say", "said", "Okafor remained eligible to run at the Olympics",
+                            "Okafor would be barred from the Games").label == st.DENIES

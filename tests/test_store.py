@@ -420,3 +420,29 @@ def test_bad_targets_are_refused_with_one_line(tmp_path):
     except LedgerError as exc:
         err = str(exc)
     assert err is not None and "secret-pw" not in err and "\n" not in err
+
+
+def test_a_lock_met_at_once_while_opening_is_retried(tmp_path, monkeypatch):
+    # Two processes creating one SQLite file can meet a lock SQLite reports without waiting for it.
+    real_open, calls = Ledger._open.__func__, []
+
+    def flaky(cls, db, create, read_only):
+        calls.append(db)
+        if len(calls) < 3:
+            raise LedgerError(db, "database is locked")
+        return real_open(cls, db, create, read_only)
+
+    monkeypatch.setattr(Ledger, "_open", classmethod(flaky))
+    with Ledger.open(str(tmp_path / "l.db"), create=True) as ledger:
+        assert ledger.count() == 0
+    assert len(calls) == 3
+    calls.clear()
+
+    def broken(cls, db, create, read_only):
+        calls.append(db)
+        raise LedgerError(db, "not an SQLite database; left untouched")
+
+    monkeypatch.setattr(Ledger, "_open", classmethod(broken))
+    with pytest.raises(LedgerError, match="not an SQLite database"):
+        Ledger.open(str(tmp_path / "x.db"))
+    assert len(calls) == 1  # anything but a lock is reported at once

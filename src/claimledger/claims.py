@@ -25,6 +25,7 @@ from .grouping import EMBEDDING_PARAMS, LEXICAL_PARAMS, WORD_RE, Blocking, Group
 from .report import content_words
 
 CONTESTED, ASSERTED, DENIED = "contested", "asserted", "denied"
+UNATTRIBUTED = "(unattributed)"
 
 
 @dataclass
@@ -44,6 +45,11 @@ class ClaimEntry:
     stance: str                 # asserts | denies
     reasons: list[str] = field(default_factory=list)
     quoting: str | None = None  # whom the source relays ("the judge said, according to the Post")
+    named: bool = False         # the source resolved to a name (else only its phrase is known)
+    fragments: list[tuple[int, int]] = field(default_factory=list)  # a content split around its cue
+    cue_start: int | None = None
+    cue_end: int | None = None
+    span_text: str | None = None  # the article's text[start:end] (`content` joins split pieces with "…")
 
     @property
     def who(self) -> str:
@@ -52,11 +58,18 @@ class ClaimEntry:
         return f"{who}, quoting {self.quoting}" if self.quoting else who
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "source_text": self.source_text, "source_kind": self.source_kind,
-                "attribution_id": self.attribution_id, "article_id": self.article_id,
-                "published": self.published,
-                "content": {"text": self.content, "start": self.start, "end": self.end},
-                "cue": self.cue, "stance": self.stance, "reasons": list(self.reasons),
+        attributed = self.source_text != UNATTRIBUTED
+        content: dict[str, Any] = {"text": self.content if self.span_text is None else self.span_text,
+                                   "start": self.start, "end": self.end}
+        if self.fragments:
+            content["fragments"] = [{"start": s, "end": e} for s, e in self.fragments]
+            content["shown"] = self.content
+        return {"source": self.source if attributed else None, "source_text": self.source_text if attributed else None,
+                "source_kind": self.source_kind, "attribution_id": self.attribution_id,
+                "article_id": self.article_id, "published": self.published, "content": content,
+                "cue": self.cue, "cue_span": None if self.cue_start is None else {"start": self.cue_start,
+                                                                                  "end": self.cue_end},
+                "stance": self.stance, "reasons": list(self.reasons),
                 **({"quoting": self.quoting} if self.quoting else {})}
 
 
@@ -81,7 +94,26 @@ class Claim:
 
     @property
     def sources(self) -> set[str]:
-        return {_source_key(e) for e in self.entries}
+        return set(_source_keys(self.entries).values())
+
+    @property
+    def source_names(self) -> list[str]:
+        """One name per counted source: the longest way the claim's entries name it."""
+        keys = _source_keys(self.entries)
+        longest: dict[str, str] = {}
+        for e in self.entries:
+            if id(e) in keys and len(e.source) > len(longest.get(keys[id(e)], "")):
+                longest[keys[id(e)]] = e.source
+        return sorted(longest.values())
+
+    @property
+    def opposed(self) -> bool:
+        """Contested by two different sources, not one source on both sides (a grouping slip, or a
+        source changing its account: worth a look, but not a dispute between sources)."""
+        keys = _source_keys(self.entries)
+        asserting = {keys[id(e)] for e in self.asserts if id(e) in keys}
+        denying = {keys[id(e)] for e in self.denies if id(e) in keys}
+        return any(a != d for a in asserting for d in denying)
 
     @property
     def articles(self) -> set[str]:
@@ -96,15 +128,39 @@ class Claim:
         if self.proposition_from:
             origin = {"article_id": self.proposition_from[0], "attribution_id": self.proposition_from[1]}
         return {"id": self.id, "proposition": self.proposition, "proposition_from": origin, "status": self.status,
-                "sources": len(self.sources), "articles": len(self.articles), "latest": self.latest or None,
+                "opposed": self.opposed, "sources": len(self.sources), "source_names": self.source_names,
+                "articles": len(self.articles), "latest": self.latest or None,
                 "asserts": [e.to_dict() for e in self.asserts], "denies": [e.to_dict() for e in self.denies]}
 
 
+_PROPER_WORD = re.compile(r"\s[A-Z]")
+
+
 def _source_key(entry: ClaimEntry) -> str:
-    # Unnamed sources ("a senior official") are only known to be the same within one article.
-    if entry.source_text != entry.source or entry.source_kind not in ("anonymous", "unknown", "group"):
+    if entry.named:
         return entry.source.lower()
+    # An unnamed phrase is one source across articles only when it names a body ("the Tavir Water
+    # Authority"); "Her office", "the company" or "a senior official" are known to be the same only
+    # within one article.
+    if _PROPER_WORD.search(entry.source_text) and entry.source_kind not in ("anonymous", "unknown"):
+        return entry.source_text.lower()
     return f"{entry.article_id}\x00{entry.source_text.lower()}"
+
+
+def _source_keys(entries: list[ClaimEntry]) -> dict[int, str]:
+    """Each entry's source key (by `id(entry)`) for counting sources: a surname alone ("Marrow") is the
+    full name given elsewhere in the claim ("Ilse Marrow"); one content span of one article counts once
+    however many sources the extractor gave it; unattributed entries count for nothing."""
+    keys: dict[int, str] = {}
+    spans: set[tuple[str, int, int]] = set()
+    for e in entries:
+        span = (e.article_id, e.start, e.end)
+        if e.source_text == UNATTRIBUTED or span in spans:
+            continue
+        spans.add(span)
+        keys[id(e)] = _source_key(e)
+    full = {k.rsplit(" ", 1)[-1]: k for k in sorted(set(keys.values())) if " " in k and "\x00" not in k}
+    return {i: full.get(k, k) if " " not in k else k for i, k in keys.items()}
 
 
 # ------------------------------------------------------------------ items: attributions with context
@@ -141,39 +197,60 @@ def _entry(item: _Item, stance: st.Stance) -> ClaimEntry:
     source = a.get("source") or {}
     content = a.get("content") or {}
     cue = a.get("cue") or {}
-    source_text = source.get("text") or "(unattributed)"
+    source_text = source.get("text") or UNATTRIBUTED
     relayed = a.get("original_source") or {}
+    fragments = [(int(f["start"]), int(f["end"])) for f in content.get("fragments") or ()]
     return ClaimEntry(
         source=source.get("name") or source_text, source_text=source_text,
         source_kind=source.get("kind") or "unknown", attribution_id=str(a.get("id", "")),
         article_id=item.article_id, published=item.published, content=content_words(content),
         start=int(content.get("start", 0)), end=int(content.get("end", 0)), cue=cue.get("text", ""),
-        stance=stance.label, reasons=stance.reasons, quoting=relayed.get("name") or relayed.get("text"))
+        stance=stance.label, reasons=stance.reasons, quoting=relayed.get("name") or relayed.get("text"),
+        named=bool(source.get("name")), fragments=fragments if len(fragments) > 1 else [],
+        cue_start=cue.get("start"), cue_end=cue.get("end"), span_text=content.get("text"))
 
 
-def _proposition_index(group: list[int], items: list[_Item], centrality: np.ndarray) -> int:
-    """The clearest affirmative member: no denial cue or negation, in the reporter's words rather than a
-    quote (quotes say "I" and "we"), most central, then shortest."""
+def _proposition_index(group: list[int], items: list[_Item], centrality: np.ndarray,
+                       clauses: dict[int, bool]) -> int:
+    """The clearest affirmative member: no denial cue or negation, a sentence of its own (a finite verb,
+    no pronoun to open it) rather than a phrase ("the findings", "taking any money"), in the reporter's
+    words rather than a quote (quotes say "I" and "we"), most central, then shortest."""
     position = {i: x for x, i in enumerate(group)}
 
-    def rank(i: int) -> tuple[int, int, int, float, int]:
+    def rank(i: int) -> tuple[int, int, int, int, float, int]:
         a = items[i].attribution
         cue = a.get("cue") or {}
         own = st.intrinsic(cue.get("lemma"), cue.get("text", ""), content_words(a.get("content")))
         quoted = a.get("form") == "direct" or bool(_FIRST_PERSON.search(items[i].core))
         # "The dam is intact" is affirmative in form but the denying side of "destroyed"/"intact".
         contrary = sum(side < 0 for side in st.antonym_classes(items[i].core).values())
-        return (0 if own.polarity > 0 and not own.reasons else 1, contrary, int(quoted),
+        unclear = int(not clauses.get(i, True)) + int(bool(_OPENING_PRONOUN.match(items[i].core)))
+        return (0 if own.polarity > 0 and not own.reasons else 1, contrary, unclear, int(quoted),
                 -float(centrality[position[i]]),
                 len(items[i].core))
     return min(group, key=rank)
 
 
 _FIRST_PERSON = re.compile(r"\b(?:I|we|us|our|my|me|you|your)\b", re.I)
+_OPENING_PRONOUN = re.compile(r"\W*(?:it|its|he|his|she|her|they|their|them|this|these|those|there)\b", re.I)
+_FINITE_TAGS = frozenset(("VBD", "VBZ", "VBP", "MD"))
+
+
+def _finite_clauses(texts: list[str]) -> list[bool]:
+    """Whether each text has a finite verb (tagger only: a few thousand short texts a second)."""
+    from .nlp import load_nlp
+
+    nlp = load_nlp()
+    with nlp.select_pipes(enable=["tok2vec", "tagger"]):
+        return [any(t.tag_ in _FINITE_TAGS for t in doc) for doc in nlp.pipe(texts, batch_size=256)]
+
+
+# Where a content goes on to a second statement: a quotation split around its cue, "X and that Y".
+_SECOND_STATEMENT = re.compile(r"\s+\u2026\s+|,?\s+and\s+that\s+")
 
 
 def _proposition_text(core: str) -> str:
-    text = core.strip().rstrip(",;:").strip()
+    text = _SECOND_STATEMENT.split(core, maxsplit=1)[0].strip().strip("\"“”").rstrip(",;:").strip()
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
@@ -219,9 +296,12 @@ def build_claims(reports: Iterable[dict[str, Any]], min_sources: int = 1, contes
         base = params or (EMBEDDING_PARAMS if embedder is not None else LEXICAL_PARAMS)
         params = dataclasses.replace(base, min_raw=min_similarity)
     groups, centrality = group_items(items, embedder, params, blocking)
+    # Only a claim of several members has a proposition to choose.
+    several = [i for g in groups if len(g) > 1 for i in g]
+    clauses = dict(zip(several, _finite_clauses([items[i].core for i in several]))) if several else {}
     claims: list[Claim] = []
     for group, central in zip(groups, centrality):
-        ref = _proposition_index(group, items, central)
+        ref = _proposition_index(group, items, central, clauses)
         proposition = items[ref].core
         claim = Claim(id="", proposition=_proposition_text(proposition),
                       proposition_from=(items[ref].article_id, str(items[ref].attribution.get("id", ""))))
@@ -240,9 +320,10 @@ def build_claims(reports: Iterable[dict[str, Any]], min_sources: int = 1, contes
 
 
 def rank(claims: list[Claim]) -> list[Claim]:
-    """Contested first, then by number of distinct sources, then most recent first."""
+    """Contested first (two different sources on opposite sides before one source on both), then by
+    number of distinct sources, then most recent first."""
     by_recency = sorted(claims, key=lambda c: (c.latest, c.id), reverse=True)
-    return sorted(by_recency, key=lambda c: (c.status != CONTESTED, -len(c.sources)))
+    return sorted(by_recency, key=lambda c: (c.status != CONTESTED, not c.opposed, -len(c.sources)))
 
 
 def claims_for_report(report: dict[str, Any], use_embeddings: bool = True) -> list[dict[str, Any]]:
@@ -252,8 +333,27 @@ def claims_for_report(report: dict[str, Any], use_embeddings: bool = True) -> li
 
 # ------------------------------------------------------------------ rendering
 
+def _said(e: ClaimEntry) -> str:
+    """The content as shown between our own quotation marks: a direct quote loses its own."""
+    text = e.content
+    if len(text) > 1 and text[0] in "\"“" and text[-1] in "\"”":
+        text = text[1:-1]
+    return f"\u201c{text}\u201d"
+
+
+def _where(e: ClaimEntry) -> str:
+    return f"{e.published + ' ' if e.published else ''}{e.article_id} @{e.start}-{e.end}"
+
+
+def _status_label(c: Claim) -> str:
+    if c.status == CONTESTED and not c.opposed:
+        return f"{c.status}, one source on both sides"
+    return c.status
+
+
 def _entry_line(e: ClaimEntry) -> str:
-    return f"{e.who} [{e.source_kind}] {e.cue}: \u201c{e.content}\u201d  \u2014 {e.article_id} @{e.start}-{e.end}"
+    why = f"  (why: {'; '.join(e.reasons)})" if e.reasons else ""
+    return f"{e.who} [{e.source_kind}] {e.cue}: {_said(e)}{why}  \u2014 {_where(e)}"
 
 
 def _count(n: int, word: str) -> str:
@@ -265,7 +365,7 @@ def format_text(claims: list[Claim]) -> str:
         return "No claims.\n"
     lines: list[str] = []
     for c in claims:
-        lines.append(f"[{c.status.upper()}] {c.proposition}  ({_count(len(c.sources), 'source')}, "
+        lines.append(f"[{_status_label(c).upper()}] {c.proposition}  ({_count(len(c.sources), 'source')}, "
                      f"{_count(len(c.articles), 'article')}, latest {c.latest or 'undated'}; {c.id})")
         for label, entries in (("asserts", c.asserts), ("denies", c.denies)):
             for e in entries:
@@ -274,28 +374,39 @@ def format_text(claims: list[Claim]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def to_html(claims: list[Claim], title: str = "Contested claims") -> str:
+_HTML_STYLE = ("<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}"
+               "section.claim{border:1px solid #ccc;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}"
+               ".contested{border-left:6px solid #c0392b}.asserted{border-left:6px solid #2e86c1}"
+               ".denied{border-left:6px solid #7d3c98}.side{display:grid;grid-template-columns:1fr 1fr;gap:1rem}"
+               "li{margin:.3rem 0}.meta{color:#555;font-size:.85em}</style>")
+
+
+def claims_section(claims: list[Claim]) -> str:
+    """The board as an HTML fragment (one <section> per claim), for a page of its own or an article's."""
     esc = html.escape
-    parts = [f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{esc(title)}</title>",
-             "<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}"
-             "section{border:1px solid #ccc;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}"
-             ".contested{border-left:6px solid #c0392b}.asserted{border-left:6px solid #2e86c1}"
-             ".denied{border-left:6px solid #7d3c98}.side{display:grid;grid-template-columns:1fr 1fr;gap:1rem}"
-             "li{margin:.3rem 0}.meta{color:#555;font-size:.85em}</style></head><body>",
-             f"<h1>{esc(title)}</h1><p>{len(claims)} claims</p>"]
+    by_status = {s: sum(c.status == s for c in claims) for s in (CONTESTED, ASSERTED, DENIED)}
+    parts = [f"<p class=\"meta\">{_count(len(claims), 'claim')}: "
+             + ", ".join(f"{n} {s}" for s, n in by_status.items()) + "</p>"]
     for c in claims:
-        parts.append(f"<section class=\"{c.status}\" id=\"{esc(c.id)}\"><h2>{esc(c.proposition)}</h2>"
-                     f"<p class=\"meta\">{c.status} \u00b7 {_count(len(c.sources), 'source')} \u00b7 "
+        parts.append(f"<section class=\"claim {c.status}\" id=\"{esc(c.id)}\"><h2>{esc(c.proposition)}</h2>"
+                     f"<p class=\"meta\">{esc(_status_label(c))} \u00b7 {_count(len(c.sources), 'source')} \u00b7 "
                      f"{_count(len(c.articles), 'article')}"
                      f" \u00b7 latest {esc(c.latest or 'undated')}</p><div class=\"side\">")
         for label, entries in (("Asserts", c.asserts), ("Denies", c.denies)):
+            if not entries:
+                continue
             parts.append(f"<div><h3>{label} ({len(entries)})</h3><ul>")
             for e in entries:
-                quoting = f" <span class=\"meta\">quoting</span> {esc(e.quoting)}" if e.quoting else ""
-                parts.append(f"<li><b>{esc(e.source)}</b>{quoting} <span class=\"meta\">{esc(e.source_kind)}</span> "
-                             f"{esc(e.cue)}: \u201c{esc(e.content)}\u201d <span class=\"meta\">{esc(e.article_id)} "
-                             f"{e.start}\u2013{e.end}</span></li>")
+                why = f" <span class=\"meta\">why: {esc('; '.join(e.reasons))}</span>" if e.reasons else ""
+                parts.append(f"<li><b>{esc(e.who)}</b> <span class=\"meta\">{esc(e.source_kind)}</span> "
+                             f"{esc(e.cue)}: {esc(_said(e))}{why} <span class=\"meta\">{esc(_where(e))}</span></li>")
             parts.append("</ul></div>")
         parts.append("</div></section>")
-    parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def to_html(claims: list[Claim], title: str = "Claims board") -> str:
+    esc = html.escape
+    return "\n".join([f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{esc(title)}</title>",
+                      _HTML_STYLE + "</head><body>", f"<h1>{esc(title)}</h1>", claims_section(claims),
+                      "</body></html>"])

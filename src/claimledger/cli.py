@@ -93,6 +93,11 @@ class Writer:
         from .render import to_html
 
         page = to_html(report)
+        if self.with_claims:
+            from .claims import build_claims, claims_section
+
+            board = claims_section(build_claims([report.to_dict()]))
+            page = page.replace("</body>", f"<h2>Claims</h2>\n{board}\n</body>", 1)
         if self.output is None:
             self.out.write(page)
         elif self.output.suffix.lower() in (".html", ".htm") and self.count == 1:
@@ -163,7 +168,7 @@ def input_options(fn):  # type: ignore[no-untyped-def]
               help="Write here instead of stdout (for html with several articles: a directory).")
 @input_options
 @click.option("--claims", "with_claims", is_flag=True,
-              help="Add each article's claims (propositions with asserting and denying sources); json/jsonl/text.")
+              help="Add each article's claims (propositions with asserting and denying sources).")
 def analyze(inputs: tuple[str, ...], fmt: str, published: str | None, output: Path | None,
             stdin_format: str, max_bytes: int, batch_size: int, with_claims: bool) -> None:
     """Analyze articles: FILE, DIRECTORY, .jsonl or '-' for stdin."""
@@ -550,7 +555,7 @@ def claims(db: str, fmt: str, min_sources: int, contested_only: bool, lexical: b
         output.write_text(body, encoding="utf-8")
     except OSError as exc:
         error_line(f"{output}: cannot write ({exc.strerror or exc})")
-        sys.exit(EXIT_SOME_FAILED)
+        sys.exit(EXIT_USAGE)  # as for analyze: a place we cannot write to is the caller's to fix
 
 
 @main.command()

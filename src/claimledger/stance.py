@@ -39,6 +39,8 @@ _NEGATION = re.compile(
 _NOT_NEGATION = re.compile(
     r"\bno (?:question|doubt)\b|\bnot only\b|\bnot just\b|\bno sooner\b|\bno matter\b|\bnothing but\b",
     re.I)
+# "had done nothing wrong" says no once: the "wrong" after it is what is denied, not a second negation.
+_NOTHING_WRONG = re.compile(r"\b(nothing|no)\s+(?:\w+\s+)?wrong\b", re.I)
 
 # Pairs of word classes that contradict each other in news. Entries are lowercase words or phrases,
 # matched on word boundaries with optional inflection (see _class_pattern). The first class is the
@@ -119,9 +121,17 @@ def cue_denies(cue_lemma: str | None, cue_text: str) -> bool:
     return bool(_DENIAL_CUE_TEXT.search(cue_text or ""))
 
 
+# "The report does not mention any damage", "did not confirm": the source withholds what follows.
+_NEGATED_CUE = re.compile(r"\b(?:not|never)\b|n't\b", re.I)
+
+
+def cue_negated(cue_text: str) -> bool:
+    return bool(_NEGATED_CUE.search(cue_text or ""))
+
+
 def negations(text: str) -> list[str]:
     """The negation markers in a text, after removing phrases that only look negative."""
-    cleaned = _NOT_NEGATION.sub(" ", text)
+    cleaned = _NOTHING_WRONG.sub(r"\1", _NOT_NEGATION.sub(" ", text))
     return [m.group(0).lower() for m in _NEGATION.finditer(cleaned)]
 
 
@@ -178,6 +188,8 @@ def intrinsic(cue_lemma: str | None, cue_text: str, content: str) -> Stance:
     polarity, reasons = 1, []
     if cue_denies(cue_lemma, cue_text):
         polarity, reasons = -polarity, reasons + [f"cue '{cue_text}'"]
+    if cue_negated(cue_text):  # "did not deny that ..." asserts it
+        polarity, reasons = -polarity, reasons + [f"negated cue '{cue_text}'"]
     for marker in content_negations(content):
         polarity, reasons = -polarity, reasons + [f"'{marker}' in content"]
     return Stance(polarity, reasons)
@@ -196,9 +208,29 @@ def stance_toward(cue_lemma: str | None, cue_text: str, content: str, propositio
     prop_neg = content_negations(proposition)
     if prop_neg:
         polarity, reasons = -polarity, reasons + [f"proposition is negative ('{prop_neg[0]}')"]
-    for name in antonym_flip(content, proposition):
-        polarity, reasons = -polarity, reasons + [f"antonym ({name})"]
+    if not names_differ(content, proposition):
+        for name in antonym_flip(content, proposition):
+            polarity, reasons = -polarity, reasons + [f"antonym ({name})"]
     return Stance(polarity, reasons)
+
+
+_NAME = re.compile(r"\b[A-Z][\w'’-]+")
+_NOT_NAMES = frozenset("I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+                       "June July August September October November December".split())
+
+
+def _names(text: str) -> tuple[set[str], set[str]]:
+    """Capitalised words: those inside the text (names), and all of them (the first may be a name too)."""
+    found = [(m.start(), m.group()) for m in _NAME.finditer(text) if m.group() not in _NOT_NAMES]
+    opening = len(text) - len(text.lstrip("\"“‘' "))
+    return {w for at, w in found if at > opening}, {w for _, w in found}
+
+
+def names_differ(content: str, proposition: str) -> bool:
+    """Whether both texts name things and share no capitalised word: "the Kessel dam was intact" says
+    nothing against "the Orlen dam was breached", so their antonyms do not oppose them."""
+    (mine, mine_all), (theirs, theirs_all) = _names(content), _names(proposition)
+    return bool(mine and theirs) and not mine_all & theirs_all
 
 
 def attribution_stance(attribution: dict, proposition: str) -> Stance:

@@ -237,7 +237,7 @@ def _sqlite_engine(target: Target, read_only: bool) -> Engine:
     return engine
 
 
-def _retryable(exc: BaseException) -> bool:
+def _retryable(exc: BaseException | str) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     return "database is locked" in text or "database is busy" in text or "deadlock detected" in text \
         or "could not serialize" in text
@@ -255,6 +255,25 @@ class Ledger:
 
     @classmethod
     def open(cls, db: str, create: bool = False, read_only: bool = False) -> Ledger:
+        """Open (and with `create`, make) a ledger. Two processes opening a new SQLite file together can
+        meet a lock that SQLite reports at once instead of waiting for it (changing the journal mode,
+        reading a file another process is turning into WAL): that is retried like a locked write."""
+        delay = 0.05
+        for attempt in range(WRITE_RETRIES):
+            began = time.monotonic()
+            try:
+                return cls._open(db, create, read_only)
+            except LedgerError as exc:
+                # A lock held past the busy timeout is someone's long transaction: say so, do not wait again.
+                waited = time.monotonic() - began >= 1.0
+                if not _retryable(exc.message) or waited or attempt == WRITE_RETRIES - 1:
+                    raise
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def _open(cls, db: str, create: bool, read_only: bool) -> Ledger:
         target = parse_target(db)
         if target.path is not None:
             _check_sqlite_file(target, create=create, write=not read_only)
