@@ -373,6 +373,30 @@ def test_a_statement_in_a_relative_clause_ends_the_outer_content(nlp, text, oute
     assert ([p.text for p in said[0].content_parts] if said else None) == inner
 
 
+def test_called_for_someone_to_act_inside_an_as_clause_is_its_own_content(nlp):
+    # the parser reads "for" as the mark of an infinitive clause hung on "called"
+    text = ("The mayor insisted on Wednesday that she had never accepted a payment, as opposition councillors "
+            "called for her to step aside.")
+    attrs = run(nlp, text)[0]
+    called = next(a for a in attrs if a.cue.text.startswith("called"))
+    assert called.source.text == "opposition councillors" and called.content.text == "her to step aside"
+    assert by_cue(attrs, "insisted").content.text == "that she had never accepted a payment"
+
+
+@pytest.mark.parametrize("text,source,content", [
+    ("The mayor of Dunmere took 2.4 million crowns in bribes from the firm, the city's anti-corruption "
+     "prosecutor alleged on Monday.", "the city's anti-corruption prosecutor",
+     "The mayor of Dunmere took 2.4 million crowns in bribes from the firm"),
+    # a participle naming something is still no cue
+    ("The deal went to a firm called Brask, the paper's editor wrote.", "the paper's editor",
+     "The deal went to a firm called Brask"),
+])
+def test_a_speaker_the_parser_hung_on_the_clause_as_an_appositive(nlp, text, source, content):
+    # the parser reads "<clause>, the prosecutor alleged" as "the prosecutor (who was) alleged"
+    [a] = run(nlp, text)[0]
+    assert (a.source.text, a.content.text) == (source, content)
+
+
 def test_a_clause_coordinated_after_an_as_aside_is_not_the_asides_content(nlp):
     text = ("Ivo Brand also met the mayor that day, as the Gazette reported on Tuesday, and he will help "
             "prepare her debates, according to two aides.")

@@ -604,3 +604,28 @@ def test_the_proposition_stops_at_a_second_statement():
                       "the collapse was caused by the rock", None, "say"))
     [claim] = C.build_claims([report], use_embeddings=False)
     assert claim.proposition == "The tunnel passed an inspection in March."
+
+
+@pytest.mark.parametrize("answer,lemma,side", [
+    (("The army", "organization", "disputed", "that account", None, "dispute"), "dispute", "denies"),
+    (("The army", "organization", "said", "that was not true", None, "say"), "say", "denies"),
+    (("The army", "organization", "said", "that account was correct", None, "say"), "say", "asserts"),
+])
+def test_an_anaphoric_answer_joins_the_statement_it_answers(answer, lemma, side):
+    # "X disputed that account" states nothing alone: it is grouped with what it answers and takes its side.
+    report = article("n1", "2025-04-08",
+                     ("The governor", "person", "said", "shelling had destroyed the Orlen dam", None, "say"), answer)
+    [claim] = C.build_claims([report], use_embeddings=False)
+    assert claim.proposition == "Shelling had destroyed the Orlen dam."
+    [entry] = [e for e in claim.entries if e.source == "The army"]
+    assert entry.stance == side and entry.content == answer[3]
+    assert entry.reasons[-1] == "answers \u201cshelling had destroyed the Orlen dam\u201d"
+
+
+def test_an_answer_to_a_denial_asserts():
+    report = article("n2", "2025-04-08",
+                     ("The army", "organization", "said", "its guns had not fired on the Orlen dam", None, "say"),
+                     ("The governor", "person", "said", "that was false", None, "say"))
+    [claim] = C.build_claims([report], use_embeddings=False)
+    sides = {e.source: e.stance for e in claim.entries}
+    assert sides["The governor"] != sides["The army"]

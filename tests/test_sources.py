@@ -309,6 +309,9 @@ def test_roles_and_descriptions_resolve(nlp, phrase, name, kind):
     pytest.param("The Dalmarian Foreign Ministry said 200 buses were stuck. The Korvish Foreign Ministry disagreed. "
                  "The Dalmarian ministry said the border was closed.",
                  "The Dalmarian ministry", "Dalmarian Foreign Ministry", id="a described ministry keeps its country"),
+    pytest.param("The panel, appointed by the Northern Engineering Institute, said the wall was sound. "
+                 "The Valley Defence Council welcomed the findings. The group said it had been cleared.",
+                 "The group", "Valley Defence Council", id="a group may be a council, the last organisation named"),
 ])
 def test_a_phrase_resolves_to_the_name_the_article_gives_it(nlp, text, phrase, name):
     found, _ = sources(nlp, text)

@@ -111,6 +111,7 @@ def _is_cue_verb(tok: Token, in_quote: bool) -> bool:
         return False
     # A past participle naming or describing a noun ("a company called X", "so-called") reports nothing.
     if tok.dep_ == "acl" and tok.tag_ == "VBN" and not _main_verb_read_as_participle(tok) \
+            and not _speaker_after_clause(tok) \
             or (tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("so-", "so")):
         return False
     if _quoted_as_saying(tok) is not None:
@@ -124,6 +125,23 @@ def _main_verb_read_as_participle(tok: Token) -> bool:
     participle with a that-clause of its own on a root noun is the main verb."""
     return tok.head.dep_ == "ROOT" and tok.head.pos_ in ("PROPN", "NOUN") \
         and any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children)
+
+
+def _speaker_after_clause(tok: Token) -> bool:
+    """'<clause>, the city's prosecutor alleged on Monday.': the parser may hang the speaker on the
+    clause as an appositive and read the verb as its participle ('the prosecutor (who was) alleged').
+    A clause cue closing the sentence after a comma and a speaker noun, with nothing of its own but
+    when or where, is the main verb."""
+    doc, head = tok.doc, tok.head
+    if tok.dep_ != "acl" or tok.lemma_.lower() not in C.CLAUSE_CUES or head.i > tok.i \
+            or head.left_edge.i == 0 or doc[head.left_edge.i - 1].text != "," \
+            or any(c.dep_ not in ("prep", "npadvmod", "advmod", "punct") for c in tok.children):
+        return False
+    end = tok.right_edge.i + 1
+    if end < len(doc) and not (doc[end].is_punct and doc[end].text in ".!?") and not doc[end].is_space:
+        return False
+    lemma = head.lemma_.lower()
+    return lemma in PERSON_NOUNS or lemma in ORG_NOUNS or head.ent_type_ in ("PERSON", "ORG", "NORP")
 
 
 def question_frame(tok: Token) -> bool:
@@ -648,6 +666,13 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
             (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "as", "of") and c.i > agent.i), None)
         pieces = [(passive.left_edge.i, passive.right_edge.i + 1)]
         return pieces + ([(why.i, why.right_edge.i + 1)] if why is not None else [])
+    # "as councillors called for her to step aside": the parser may read "for" as the mark of an
+    # infinitive clause of the cue's own; that clause after "for" is what is called for.
+    for c in tok.children:
+        mark = next((m for m in c.children if m.dep_ == "mark" and m.lower_ == "for"), None)
+        if c.dep_ == "advcl" and mark is not None and mark.i == cue[1] - (doc[cue[1] - 1].lower_ == "for") \
+                and (lemma, "for") in _CUE_PREPS:
+            return [(mark.i + 1, c.right_edge.i + 1)]
     # "said yes", "said so": a one-word answer is the content.
     short = [c for c in tok.children if c.i >= cue[1] and c.lower_ in ("yes", "no", "so")]
     if short:
@@ -677,6 +702,9 @@ def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] 
     if left:
         c = left[-1]
         return [(c.left_edge.i, c.right_edge.i + 1)]
+    if _speaker_after_clause(tok):
+        # "<clause>, the prosecutor alleged on Monday.": the clause before the speaker's comma.
+        return [(tok.sent.start, tok.head.left_edge.i - 1)]
     # "<clause>, X said, <clause>": the cue clause is a parenthetical inside the content.
     if tok.dep_ in ("parataxis", "ccomp", "advcl") and tok.head.i != tok.i:
         parent = tok.head

@@ -171,6 +171,7 @@ class _Item:
     article_id: str
     published: str | None
     core: str
+    answers: str | None = None  # an anaphoric answer ("disputed that account"): the statement it answers
 
     @property
     def match_text(self) -> str:
@@ -178,16 +179,51 @@ class _Item:
         return st.without_negation(self.core)
 
 
+# A content that only points back at what was said before it: "disputed that account", "said that was
+# not true", "rejected the allegations", "called it a lie".
+_ANAPHORIC = re.compile(
+    r"^\W*(?:that|this|it|those|these|the|such)\s+"
+    r"(?:(?:account|claims?|version|reports?|allegations?|accusations?|charges?|characteri[sz]ation|description"
+    r"|assertions?|statements?|suggestions?|figures?|numbers?|story|stories)\b\W*$"
+    r"|(?:(?:claims?|account|report|allegations?|story)\s+)?(?:is|was|are|were)\s+(?:not\s+|simply\s+|completely\s+)*"
+    r"(?:true|false|untrue|correct|incorrect|wrong|accurate|inaccurate|a\s+lie|lies|nonsense|baseless|unfounded)\b)"
+    r"|^\W*(?:it|that|this)\W*$",
+    re.I)
+
+
+def _answered(attributions: list[dict[str, Any]], k: int) -> dict[str, Any] | None:
+    """The statement an anaphoric content answers: the nearest earlier attribution of another source."""
+    me = attributions[k]
+    who = ((me.get("source") or {}).get("name") or (me.get("source") or {}).get("text") or "").lower()
+    at = int((me.get("cue") or {}).get("start", 0))
+    for other in reversed(attributions[:k]):
+        content = other.get("content") or {}
+        said = content_words(content)
+        their = ((other.get("source") or {}).get("name") or (other.get("source") or {}).get("text") or "").lower()
+        if int(content.get("end", 0)) <= at and their != who and not _ANAPHORIC.search(said) \
+                and len(WORD_RE.findall(st.core(said))) >= 2:
+            return other
+    return None
+
+
 def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
     items: list[_Item] = []
     for report in reports:
         article = report.get("article") or {}
-        for attribution in report.get("attributions") or []:
+        attributions = sorted(report.get("attributions") or [], key=lambda a: int((a.get("cue") or {}).get("start", 0)))
+        for k, attribution in enumerate(attributions):
             content = content_words(attribution.get("content"))
-            proposition = st.core(content)
+            proposition, answers = st.core(content), None
+            if _ANAPHORIC.search(content):
+                # Grouped by what it answers; its side still comes from its own cue and words.
+                answered = _answered(attributions, k)
+                if answered is not None:
+                    answers = content_words(answered.get("content"))
+                    proposition = st.core(answers)
             if len(WORD_RE.findall(proposition)) < 2:  # "No." or a lone name states nothing to group
                 continue
-            items.append(_Item(attribution, str(article.get("id", "")), article.get("published"), proposition))
+            items.append(_Item(attribution, str(article.get("id", "")), article.get("published"), proposition,
+                               answers))
     return items
 
 # ------------------------------------------------------------------ claims
@@ -309,8 +345,14 @@ def build_claims(reports: Iterable[dict[str, Any]], min_sources: int = 1, contes
             a = items[i].attribution
             cue = a.get("cue") or {}
             # The full content, frame included: "no evidence that X" denies X.
-            stance = st.stance_toward(cue.get("lemma"), cue.get("text", ""),
-                                      content_words(a.get("content")), proposition)
+            said = content_words(a.get("content"))
+            stance = st.stance_toward(cue.get("lemma"), cue.get("text", ""), said, proposition)
+            if items[i].answers is not None:
+                # "said that was not true": the side of the statement it answers, turned by its verdict.
+                answered = st.stance_toward(None, "", items[i].answers, proposition)
+                verdict = st.intrinsic(cue.get("lemma"), cue.get("text", ""), said)
+                stance = st.Stance(answered.polarity * verdict.polarity,
+                                   verdict.reasons + answered.reasons + [f"answers \u201c{items[i].answers}\u201d"])
             entry = _entry(items[i], stance)
             (claim.asserts if stance.polarity > 0 else claim.denies).append(entry)
         claim.id = _claim_id(claim.entries)

@@ -68,6 +68,7 @@ ORGANISATION_NAME_ENDS = CORPORATE_WORDS | INSTITUTION_WORDS
 PUBLIC_BODY_WORDS = frozenset("""ministry government office department agency committee council party
 administration commission court police army military embassy parliament congress senate cabinet
 authority regulator tribunal municipality city county prefecture union university""".split())
+_NOT_A_GROUP = PUBLIC_BODY_WORDS - {"council", "committee", "union", "party", "commission"}
 # "The newspaper said" refers back to a masthead the NER rarely types as ORG ("Daily Courier" is
 # often PRODUCT or WORK_OF_ART); a name with one of these words is taken for a news outlet.
 MEDIA_NOUNS = frozenset("newspaper paper broadcaster magazine channel station outlet network daily tabloid".split())
@@ -342,14 +343,15 @@ class Resolver:
             i -= 1
         return None
 
-    def _recent_business(self, before: int) -> str | None:
-        """The last organisation named before `before` that is not a public body (for 'the company')."""
+    def _recent_business(self, before: int, excluded: frozenset[str] = PUBLIC_BODY_WORDS) -> str | None:
+        """The last organisation named before `before` that is not a public body (for 'the company'), or
+        not one of the `excluded` kinds."""
         i = bisect.bisect_left(self.starts, before) - 1
         while i >= 0 and before - self.mentions[i][0] <= 3000:
             s, e, eid = self.mentions[i]
             ent = self.entities[eid]
             words = set(ent.name.lower().split())
-            if ent.type == "ORG" and not words & PUBLIC_BODY_WORDS:
+            if ent.type == "ORG" and not words & excluded:
                 return eid
             i -= 1
         return None
@@ -475,7 +477,9 @@ class Resolver:
             if p is not None or hl in PERSON_NOUNS:
                 return (p.name, p.entity) if p else (None, None)
         if hl in BUSINESS_NOUNS and head.tag_ != "NNS":  # "the companies" are not the last one named
-            eid = self._recent_business(span.start_char)
+            # "The Valley Defence Council ... The group said": a group may be a council, a union or a
+            # party, but not a ministry or a court.
+            eid = self._recent_business(span.start_char, _NOT_A_GROUP if hl == "group" else PUBLIC_BODY_WORDS)
             if eid is not None:
                 return self.entities[eid].name, eid
         if hl in ORG_NOUNS:
