@@ -152,6 +152,15 @@ def grow_cue(doc: Doc, text: str, att: Attribution, probability: dict[int, float
         return
     taken = [(p.start, p.end) for p in (att.content_parts or [att.content])] + _speaker_ranges(att)
     lo, hi = _grown(doc, span.start, span.end, probability, CUE_GROW, taken, words_only=True)
+    # A grown prepositional phrase cut off before its end ("said on ABC's", "said in a press", "said in
+    # an interview | with X") keeps none of the phrase; one whose object is the content ("asking for X",
+    # "regards as X") is the cue's own.
+    starts = {p.start for p in (att.content_parts or [att.content])}
+    for i in range(span.end, hi if span.root.pos_ == "VERB" else span.end):
+        if doc[i].pos_ == "ADP" and doc[i].right_edge.i >= hi \
+                and not (i == hi - 1 and (hi == len(doc) or doc[hi].idx in starts)):
+            hi = i
+            break
     # A growth that stops inside a phrase ("explained through a", "said at one") keeps none of it.
     while hi > span.end and doc[hi - 1].pos_ in CUE_TRIM_POS:
         hi -= 1
@@ -167,7 +176,6 @@ def grow_cue(doc: Doc, text: str, att: Attribution, probability: dict[int, float
     # object is not content: "in" left out 190 times, kept 3; "on" 93 / 10; "of" 34 / 0; "at" 54 / 0;
     # but "to" is kept 351 times to 52 ("responded to"), and "as" whatever follows ("labeled as").
     # Counted for verbs; a noun keeps its preposition ("claim of").
-    starts = {p.start for p in (att.content_parts or [att.content])}
     while hi > span.end and span.root.pos_ == "VERB" and doc[hi - 1].pos_ == "ADP" \
             and doc[hi - 1].lower_ not in ("to", "as") and (hi == len(doc) or doc[hi].idx not in starts):
         hi -= 1
