@@ -191,16 +191,19 @@ _ANAPHORIC = re.compile(
     re.I)
 
 
+def _speaker(attribution: dict[str, Any]) -> str:
+    source = attribution.get("source") or {}
+    return (source.get("name") or source.get("text") or "").lower()
+
+
 def _answered(attributions: list[dict[str, Any]], k: int) -> dict[str, Any] | None:
     """The statement an anaphoric content answers: the nearest earlier attribution of another source."""
     me = attributions[k]
-    who = ((me.get("source") or {}).get("name") or (me.get("source") or {}).get("text") or "").lower()
     at = int((me.get("cue") or {}).get("start", 0))
     for other in reversed(attributions[:k]):
         content = other.get("content") or {}
         said = content_words(content)
-        their = ((other.get("source") or {}).get("name") or (other.get("source") or {}).get("text") or "").lower()
-        if int(content.get("end", 0)) <= at and their != who and not _ANAPHORIC.search(said) \
+        if int(content.get("end", 0)) <= at and _speaker(other) != _speaker(me) and not _ANAPHORIC.search(said) \
                 and len(WORD_RE.findall(st.core(said))) >= 2:
             return other
     return None
