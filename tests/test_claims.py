@@ -629,3 +629,28 @@ def test_an_answer_to_a_denial_asserts():
     [claim] = C.build_claims([report], use_embeddings=False)
     sides = {e.source: e.stance for e in claim.entries}
     assert sides["The governor"] != sides["The army"]
+
+
+def test_choosing_a_proposition_leaves_the_shared_pipeline_whole():
+    # The web UI analyses an article while it warms the board in another thread: reading the tags
+    # of many contents must not switch the shared pipeline's parser off meanwhile.
+    import threading
+
+    from claimledger.nlp import load_nlp
+
+    nlp = load_nlp()
+    names = list(nlp.pipe_names)
+    stop = threading.Event()
+
+    def tag_forever():
+        while not stop.is_set():
+            C._finite_clauses(["the findings", "Shelling hit the dam"] * 50)
+
+    worker = threading.Thread(target=tag_forever)
+    worker.start()
+    try:
+        seen = {tuple(nlp.pipe_names) for _ in range(2000)}
+    finally:
+        stop.set()
+        worker.join()
+    assert seen == {tuple(names)}

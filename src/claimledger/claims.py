@@ -280,8 +280,12 @@ def _finite_clauses(texts: list[str]) -> list[bool]:
     from .nlp import load_nlp
 
     nlp = load_nlp()
-    with nlp.select_pipes(enable=["tok2vec", "tagger"]):
-        return [any(t.tag_ in _FINITE_TAGS for t in doc) for doc in nlp.pipe(texts, batch_size=256)]
+    # The two components are run by hand: `select_pipes` would change the shared pipeline for every
+    # thread, and the web UI analyses an article while it warms the board in the background.
+    docs: Iterable[Any] = (nlp.make_doc(t) for t in texts)
+    for name in ("tok2vec", "tagger"):
+        docs = nlp.get_pipe(name).pipe(docs, batch_size=256)
+    return [any(t.tag_ in _FINITE_TAGS for t in doc) for doc in docs]
 
 
 # Where a content goes on to a second statement: a quotation split around its cue, "X and that Y".
