@@ -221,7 +221,36 @@ def factor(rng: random.Random) -> Item:
     return Item("arithmetic", tmpl.format(b=f"{good:,}"), tmpl.format(b=f"{bad:,}"), "2024-06-01")
 
 
-MAKERS = [conversion, conversion, unit_conversion, change, totals, contradiction, factor]
+def points(rng: random.Random) -> Item:
+    """A rate's change stated in percentage points or basis points (polls, jobless rates, interest rates)."""
+    a = rng.randrange(10, 700) / 10
+    b = round(a + rng.choice([-1, 1]) * rng.randrange(3, 90) / 10, 1)
+    diff = abs(b - a)
+    verb = "rose" if b > a else "fell"
+    if rng.random() < 0.5:
+        good, bad = f"{diff:.1f} percentage points", f"{diff + rng.choice([1.0, 2.0, -0.5 * diff]):.1f} percentage points"
+        thing = rng.choice(["Support for the plan", "The jobless rate", "Turnout"])
+    else:
+        good, bad = f"{diff * 100:.0f} basis points", f"{diff * 100 + rng.choice([25, 50, -10]):.0f} basis points"
+        thing = rng.choice(["The policy rate", "The ten-year yield"])
+    tmpl = f"{thing} {verb} from {a:.1f}% to {b:.1f}% last year, {'a gain' if b > a else 'a drop'} of {{x}}."
+    return Item("arithmetic", tmpl.format(x=good), tmpl.format(x=bad), "2024-06-01")
+
+
+def converted_change(rng: random.Random) -> Item:
+    """Wire copy gives the new figure's conversion in parentheses between the two ends of a change."""
+    day = dt.date(2016, 1, 1) + dt.timedelta(days=rng.randrange(0, 3200))
+    before = rng.randrange(12, 95) / 10
+    after = round(before * rng.uniform(1.1, 1.6), 1)
+    usd = sig(cur.convert(after * 1e9, "EUR", "USD", day), 2)
+    pct = (after - before) / before * 100
+    wrong = pct * rng.choice([0.5, 1.6, 2.0]) if pct >= 8 else pct + 10
+    tmpl = (f"{rng.choice(SUBJECTS)}'s revenue climbed to {after:.1f} billion euros ({money(usd, 'USD', 1)}) "
+            f"from {before:.1f} billion euros, an increase of {{x}}.")
+    return Item("arithmetic", tmpl.format(x=f"{pct:.0f}%"), tmpl.format(x=f"{wrong:.0f}%"), day.isoformat())
+
+
+MAKERS = [conversion, conversion, unit_conversion, change, totals, contradiction, factor, points, converted_change]
 
 
 def main() -> None:

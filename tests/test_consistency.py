@@ -63,6 +63,28 @@ def test_change_with_wrong_difference():
     assert findings("The herd shrank from 2,350 to 618 animals, a loss of 1,732 animals.") == []
 
 
+@pytest.mark.parametrize("text,suggestion,right", [
+    ("Support rose from 34% to 41%, a gain of 9 percentage points.", "7 percentage points",
+     "Support rose from 34% to 41%, a gain of 7 percentage points."),
+    ("The policy rate rose from 4.25% to 4.50%, an increase of 50 basis points.", "25 basis points",
+     "The policy rate rose from 4.25% to 4.50%, an increase of 25 basis points."),
+    ("Unemployment rose from 8.0% to 6.0%, a rise of 2 percentage points.", "2 percentage points",  # direction
+     "Unemployment fell from 8.0% to 6.0%, a drop of 2 percentage points."),
+])
+def test_change_in_points_is_checked(text, suggestion, right):
+    (f,) = findings(text)
+    assert f.kind == "arithmetic" and f.suggestion == suggestion
+    assert findings(right) == []
+
+
+def test_a_conversion_between_the_ends_of_a_change_does_not_hide_it():
+    (f,) = findings("Revenue climbed to €3.8 billion ($4.1 billion) from €3.5 billion, an increase of 12%.",
+                    "2025-05-14")
+    assert f.kind == "arithmetic" and f.suggestion == "9%"
+    assert findings("Sales rose from 349 million euros (US$391 million) to 412 million euros (US$461 million), "
+                    "an increase of 18%.", "2025-05-14") == []
+
+
 def test_parts_above_total():
     (f,) = findings("A total of 12 people died, including 8 children and 6 women.")
     assert f.kind == "arithmetic" and len(f.evidence) == 3

@@ -13,6 +13,7 @@ from claimledger import currency as cur
     ("euros", "EUR"), ("Australian dollars", "AUD"), ("roubles", "RUB"), ("rubles", "RUB"),
     ("hryvnias", "UAH"), ("yuan", "CNY"), ("pounds sterling", "GBP"), ("Swiss francs", "CHF"),
     ("US dollars", "USD"), ("dollars", "$"), ("widgets", None),
+    ("kronor", "SEK"), ("Norwegian kroner", "NOK"), ("Danish kroner", "DKK"),
 ])
 def test_code_for_name(name, code):
     assert cur.code_for_name(name) == code
@@ -25,6 +26,9 @@ def test_bare_dollar_reading_from_outlet_and_context():
     reading = cur.resolve_dollar(None, canadian)
     assert reading.code == "CAD" and "Canada" in reading.guess
     assert cur.resolve_dollar(None, "The firm will pay.").code == "USD"
+    # wire style: the first amount names the dollar, later ones are a bare "$"
+    assert cur.resolve_dollar(None, "Maple Rail earned C$12.4 billion. It spent $8.9 billion.").code == "CAD"
+    assert cur.resolve_dollar(None, "It paid $5 million. A unit paid C$2 million.").code == "USD"
 
 
 def test_ecb_conversion_uses_the_date():

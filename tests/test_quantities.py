@@ -228,3 +228,22 @@ def test_n_times_a_comparison_is_a_factor_not_a_count_of_times(nlp, text, quanti
 ])
 def test_what_an_amount_is_follows_the_words_around_it(nlp, text, quantity, field, value):
     assert getattr(by_text(q_of(nlp, text))[quantity], field) == value
+
+
+@pytest.mark.parametrize("text,unit", [
+    ("The watchdog imposed a fine of 45 million kronor on the bank.", "SEK"),
+    ("The fund paid 700 million Norwegian kroner for the stake.", "NOK"),
+    ("The ferry line lost 5 million Danish kroner last year.", "DKK"),
+    ("The bank set aside Sfr 80 million for fines.", "CHF"),
+])
+def test_nordic_and_swiss_currency_names(nlp, text, unit):
+    [q] = q_of(nlp, text)
+    assert q.unit == unit and q.dimension == "currency"
+
+
+def test_a_change_is_linked_past_a_conversion_in_parentheses(nlp):
+    qs = q_of(nlp, "Revenue climbed to €3.8 billion ($4.1 billion) from €3.5 billion, an increase of 9%.")
+    got = by_text(qs)
+    change = got["€3.8 billion"].change
+    assert change["type"] == "from_to" and change["from"] == got["€3.5 billion"].id
+    assert got["$4.1 billion"].change is None

@@ -231,7 +231,9 @@ def _changes(ctx: _Ctx, qs: list[Quantity]) -> None:
                         f"{got:.2f}, but the text says {f.text!r}", [a, b, f], suggestion=f"{got:.1f} times")
         for s in stated:
             direction = (s.change or {}).get("direction")
-            if s.unit == "%":
+            if s.unit in ("pp", "bp") and a.unit == "%" and b.unit == "%":
+                _points(ctx, a, b, s, direction)
+            elif s.unit == "%":
                 ok_rel = abs(abs(actual_pct) - s.value) <= max(PCT_TOLERANCE, 0.05 * s.value)
                 ok_abs = a.unit == "%" and abs(abs(b.value - a.value) - s.value) <= 0.05 + 0.01 * s.value
                 wrong_dir = direction and ((direction == "up") != (b.value > a.value)) and b.value != a.value
@@ -249,6 +251,24 @@ def _changes(ctx: _Ctx, qs: list[Quantity]) -> None:
                         f"from {fmt_amount(a.value, None)} to {fmt_amount(b.value, None)} is a difference of "
                         f"{fmt_amount(diff, None)}, but the text says {s.text!r}", [a, b, s],
                         suggestion=fmt_amount(diff, _base(b.unit)[0]))
+
+
+def _points(ctx: _Ctx, a: Quantity, b: Quantity, stated: Quantity, direction: str | None) -> None:
+    """'from 34% to 41%, a gain of 9 percentage points', 'from 4.25% to 4.50%, up 50 basis points': the
+    stated change in points is the difference of the two rates."""
+    diff = b.value - a.value
+    points = stated.value / 100 if stated.unit == "bp" else stated.value
+    # Rounding: basis points are quoted exactly (a quarter-point step is 25); "9 points" may round 8.6,
+    # "8.6 points" only 8.55 to 8.65.
+    decimals = len(f"{stated.value:g}".partition(".")[2])
+    slack = 0.025 if stated.unit == "bp" else 0.5 * 10 ** -decimals + 1e-9
+    wrong_dir = direction and ((direction == "up") != (diff > 0)) and diff != 0
+    if abs(abs(diff) - points) <= slack and not wrong_dir:
+        return
+    said = f"{abs(diff) * 100:.0f} basis points" if stated.unit == "bp" else f"{abs(diff):.3g} percentage points"
+    ctx.add("arithmetic", "error",
+            f"from {fmt_amount(a.value, None)}% to {fmt_amount(b.value, None)}% is a {'rise' if diff > 0 else 'fall'} "
+            f"of {said}, but the text says {stated.text!r}", [a, b, stated], suggestion=said)
 
 
 def _last_digit(v: float) -> float:

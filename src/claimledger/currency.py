@@ -44,7 +44,7 @@ NAME_TO_CODE = {
     "shekel": "ILS", "new shekel": "ILS", "israeli shekel": "ILS", "rupee": "INR", "indian rupee": "INR",
     "sri lankan rupee": "LKR", "pakistani rupee": "PKR", "danish krone": "DKK", "danish crown": "DKK",
     "swedish krona": "SEK", "swedish kronor": "SEK", "swedish crown": "SEK", "norwegian krone": "NOK",
-    "norwegian crown": "NOK", "swiss franc": "CHF", "franc": "CHF", "turkish lira": "TRY", "lira": "TRY",
+    "norwegian crown": "NOK", "norwegian kroner": "NOK", "danish kroner": "DKK", "kronor": "SEK", "swiss franc": "CHF", "franc": "CHF", "turkish lira": "TRY", "lira": "TRY",
     "rouble": "RUB", "ruble": "RUB", "russian rouble": "RUB", "russian ruble": "RUB", "hryvnia": "UAH",
     "hryvnias": "UAH", "hryvnas": "UAH", "hryvna": "UAH", "won": "KRW", "south korean won": "KRW",
     "korean won": "KRW", "rand": "ZAR", "south african rand": "ZAR", "kuna": "HRK", "lari": "GEL",
@@ -63,6 +63,7 @@ PREFIX_SYMBOLS = {
     "Mex$": "MXN", "MXN$": "MXN", "MX$": "MXN", "R$": "BRL", "€": "EUR", "£": "GBP", "¥": "JPY",
     "Y=": "JPY", "₹": "INR", "₽": "RUB", "₴": "UAH", "₩": "KRW", "₪": "ILS", "₺": "TRY", "₾": "GEL",
     "₭": "LAK", "₿": "BTC", "元": "CNY", "ரூ": "LKR", "Rs.": "INR", "Rs": "INR", "RM": "MYR", "$": "$",
+    "SFr.": "CHF", "SFr": "CHF", "Sfr.": "CHF", "Sfr": "CHF",
     # "PS" is how "£" comes out of some ASCII news feeds; only read right before a digit (see quantities).
     "PS": "GBP",
 }
@@ -94,12 +95,22 @@ class DollarReading:
     guess: str | None
 
 
+# The first dollar mark of an article, with its national prefix if it has one ("C$", "A$", "US$").
+_FIRST_DOLLAR = re.compile(r"(?<![A-Za-z])(C|CA|Cdn|CDN|A|AU|NZ|HK|S|SG|NT|US|U\.S\.)?\s?\$(?=\s?\d)")
+
+
 def resolve_dollar(outlet: str | None = None, text: str = "") -> DollarReading:
     """Which dollar a bare `$` means: the outlet's country, else a clear majority in the article, else USD."""
     if outlet:
         for pat, code in OUTLET_DOLLAR:
             if pat.search(outlet):
                 return DollarReading(code, f"bare $ read as {code} from outlet {outlet!r}")
+    first = _FIRST_DOLLAR.search(text)
+    if first and first.group(1):
+        code = PREFIX_SYMBOLS.get(first.group(0).replace(" ", ""))
+        if code not in (None, "$", "USD"):
+            # Wire style: the first amount says "C$", later ones a bare "$" in the same currency.
+            return DollarReading(code, f"bare $ read as {code}: the article's first dollar amount is {first.group(0)!r}")
     counts = {code: len(pat.findall(text)) for pat, code in CONTEXT_DOLLAR}
     us = len(re.findall(r"\bU\.?S\.?\b|\bAmerican\b|\bWashington\b", text))
     best = max(counts, key=counts.get) if counts else None

@@ -1095,6 +1095,20 @@ def _link(frm: Q, to: Q, ids: dict[int, str], written: str) -> None:
     to.change = dict(change)
 
 
+# A conversion or aside in parentheses between the two ends of a change: "to €3.8 billion ($4.3 billion) from".
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+
+
+def _next_outside_parentheses(text: str, qs: list[Q], n: int) -> int | None:
+    """The index of the quantity after qs[n], past any set in parentheses after it ("€3.8 billion
+    ($4.3 billion) from €3.5 billion": the conversion is not the other end of the change)."""
+    for k in range(n + 1, len(qs)):
+        between = text[qs[n].end:qs[k].start]
+        if between.count("(") <= between.count(")"):
+            return k
+    return None
+
+
 def _changes(sc: _Scanner, qs: list[Q]) -> None:
     """Mark 'fell by 12%', 'a 60% drop', and link 'to X from Y' pairs."""
     text = sc.text
@@ -1110,18 +1124,19 @@ def _changes(sc: _Scanner, qs: list[Q]) -> None:
         if m2 and q.unit in ("%", "pp", "bp"):
             q.change = {"type": "by", "direction": "up" if m2.group("up") else "down"}
             continue
-        if n + 1 < len(qs) and FROM_BEFORE_RE.search(before) and "from_of" not in q.extras:
-            q2 = qs[n + 1]
-            gap = text[q.end:q2.start]
+        k = _next_outside_parentheses(text, qs, n)
+        if k is not None and FROM_BEFORE_RE.search(before) and "from_of" not in q.extras:
+            q2 = qs[k]
+            gap = _PARENTHESIS.sub("", text[q.end:q2.start])
             if q2.change is None and (q2.unit == q.unit or q2.unit is None) and q.unit is not None and \
                     re.match(r"^(?:\s[\w-]+){0,4}?,?\s(?:to)\s(?:(?:about|around|some|nearly|almost)\s)?$", gap):
                 if q2.unit is None:
                     _share_unit(q, q2)
                 q.extras["from_of"] = q2     # "from 20 miles per gallon in 2008 to 29 mpg"
                 continue
-        if n + 1 < len(qs) and TO_BEFORE_RE.search(before):
-            q2 = qs[n + 1]
-            gap = text[q.end:q2.start]
+        if k is not None and TO_BEFORE_RE.search(before):
+            q2 = qs[k]
+            gap = _PARENTHESIS.sub("", text[q.end:q2.start])
             if q2.change is None and re.match(r"^(?:\s[\w-]+){0,2}?,?(?:\s(?:up|down))?\s(?:from)\s"
                                                r"(?:(?:about|around|some|nearly|almost)\s)?$", gap) \
                     and (q2.unit == q.unit or q2.unit is None):
