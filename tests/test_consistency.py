@@ -138,3 +138,25 @@ def test_findings_benchmark_meets_targets():
     recall = float(out.split("recall on injected slips:")[1].split("%")[0])
     alarms = float(out.split("false alarms per 100 clean items:")[1].split()[0])
     assert recall >= 90 and alarms <= 1
+
+
+@pytest.mark.parametrize("text,flagged", [
+    ("Highs of 38C (90F) are expected.", True),           # 100.4F: a scale with an offset, not 10%
+    ("Highs of 38C (100F) are expected.", False),
+    ("The lake froze at 0C (50F).", True),                 # zero is a temperature like any other
+    ("Water freezes at 32F (0C).", False),
+    ("Temperatures were 2.14F (1.19C) higher than average.", False),  # a difference: no offset
+    ("The trail runs 40 miles (56 km).", True),            # exact factors: 13% is no rounding
+    ("The trail runs 40 miles (64 km).", False),
+    ("Winds reached 60 mph (100 km/h).", False),           # rounded to its last digit
+    ("It is 2 miles (3 km) long.", False),
+])
+def test_unit_conversions_allow_rounding_only(text, flagged):
+    assert bool(findings(text)) == flagged
+
+
+def test_a_bare_dollar_converting_another_dollar_is_the_us_dollar():
+    report = analyze("The province expects revenue of A$6.7bn (about $4.2bn) this year.", published="2025-01-01")
+    assert [q.unit for q in report.quantities][:2] == ["AUD", "USD"] and report.findings == []
+    (f,) = findings("The province expects revenue of A$6.7bn (about $4.2 million) this year.", "2025-01-01")
+    assert f.kind == "conversion_mismatch" and f.severity == "error"

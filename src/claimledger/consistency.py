@@ -26,7 +26,9 @@ from .dates import published_date
 from .report import Finding, Quantity, Report, Span
 
 SLIP_TOLERANCE = math.log10(1.35)     # how close to an exact power of 1000 a ratio must be to call it a slip
-WARN_RATIO = 0.15                     # relative error beyond which a conversion is flagged
+WARN_RATIO = 0.15                     # relative error beyond which a currency conversion is flagged
+UNIT_RATIO = 0.05                     # the same for a unit conversion (exact factors; rounding only)
+TEMPERATURE_SLACK = 1.5               # degrees a converted temperature may be off
 PCT_TOLERANCE = 1.0                   # percentage points of slack for rounding in stated changes
 
 SHORT_TO_PINT = {short: expr for _, expr, short, _ in UNIT_TABLE}
@@ -128,20 +130,27 @@ def _expected(ctx: _Ctx, a: Quantity, b: Quantity) -> tuple[float, str] | None:
     sa, sb = SHORT_TO_PINT.get(ua), SHORT_TO_PINT.get(ub)
     if sa and sb and a.dimension == b.dimension:
         out = convert_units(a.value, sa, sb)
-        if out is not None and a.dimension == "temperature":
+        text = ctx.report.text
+        if out is not None and a.dimension == "temperature" \
+                and _COMPARED.search(text[max(0, a.start - 40):min(len(text), b.end + 40)]):
             # "2.14degF (1.19deg C) higher": a difference converts without the offset
             delta = convert_units(a.value, sa.replace("degree_", "delta_degree_"),
                                   sb.replace("degree_", "delta_degree_"))
-            if delta is not None and b.value and abs(b.value / delta - 1) < abs(b.value / out - 1):
+            if delta is not None:
                 return delta, "temperature difference"
         return (out, "unit conversion") if out is not None else None
     return None
 
 
+# Words that make a temperature a difference ("2F (1.1C) warmer than average", "a rise of 3C").
+_COMPARED = re.compile(r"\b(?:higher|lower|warmer|colder|cooler|hotter|rise|rose|risen|increase|increased|drop"
+                       r"|dropped|fell|fallen|above|below|more|less|up|down)\b", re.I)
+
+
 def _conversions(ctx: _Ctx, qs: list[Quantity]) -> None:
     text = ctx.report.text
     for a, b in zip(qs, qs[1:]):
-        if a.value is None or b.value is None or a.value == 0 or b.value == 0:
+        if a.value is None or b.value is None or (a.value == 0 or b.value == 0) and a.dimension != "temperature":
             continue
         if not CONVERSION_GAP_RE.match(text[a.end:b.start]):
             continue
@@ -149,9 +158,9 @@ def _conversions(ctx: _Ctx, qs: list[Quantity]) -> None:
         if exp is None:
             continue
         expected, how = exp
-        if expected == 0:
+        if expected == 0 and a.dimension != "temperature":
             continue
-        ratio = b.value / expected
+        ratio = b.value / expected if expected and b.value else 1.0  # 0C is 32F: no ratio, only a difference
         lg = math.log10(abs(ratio))
         k = round(lg / 3) * 3
         if k != 0 and abs(lg - k) < SLIP_TOLERANCE:
@@ -160,13 +169,31 @@ def _conversions(ctx: _Ctx, qs: list[Quantity]) -> None:
                     f"{a.text!r} is about {fmt_amount(expected, _base(b.unit)[0])} ({how}), but the text gives "
                     f"{b.text!r}: off by a factor of {10 ** abs(k):,.0f}{_slip_words(b.text, -k)}",
                     [a, b], suggestion=fmt_amount(intended, _base(b.unit)[0]))
-        elif abs(ratio - 1) > WARN_RATIO and b.bound not in ("more_than", "less_than", "at_least", "at_most") \
+        elif _off(a, b, expected) and b.bound not in ("more_than", "less_than", "at_least", "at_most") \
                 and (ctx.date is not None or a.dimension != "currency"):
             # without a publication date the rate may be years off: only factor-1000 slips are safe to call
             ctx.add("conversion_mismatch", "warning",
                     f"{a.text!r} is about {fmt_amount(expected, _base(b.unit)[0])} ({how}); the text's "
-                    f"{b.text!r} is {abs(ratio - 1) * 100:.0f}% {'higher' if ratio > 1 else 'lower'}",
+                    f"{b.text!r} is {_how_far(b.value, expected, a.dimension)}",
                     [a, b], suggestion=fmt_amount(expected, _base(b.unit)[0]))
+
+
+def _how_far(written: float, expected: float, dimension: str | None) -> str:
+    if dimension == "temperature" or not expected:
+        return f"{abs(written - expected):.3g} degrees {'higher' if written > expected else 'lower'}"
+    return f"{abs(written / expected - 1) * 100:.0f}% {'higher' if written > expected else 'lower'}"
+
+
+def _off(a: Quantity, b: Quantity, expected: float) -> bool:
+    """Whether a conversion is off by more than rounding explains. Exchange rates drift between the
+    rate the writer used and the day's ECB rate (15%); unit factors are exact, so a unit conversion
+    may be off by 5% or half its last digit ("60 mph (100 km/h)"), and a temperature, whose scales
+    have an offset, by a degree and a half ("38C (100F)")."""
+    if a.dimension == "currency":
+        return abs(b.value / expected - 1) > WARN_RATIO
+    if a.dimension == "temperature":
+        return abs(b.value - expected) > TEMPERATURE_SLACK
+    return abs(b.value - expected) > max(UNIT_RATIO * abs(expected), 0.5 * _last_digit(b.value))
 
 
 def _slip_words(written: str, k: int) -> str:

@@ -1000,6 +1000,7 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
             q.unit, q.unit_name, q.dimension, q.counts, q.kind = "times", "times", "ratio", None, "multiplier"
         out.append(q)
     _ellipsis(sc, out)
+    _converted_dollars(text, out)
     _changes(sc, out)
     out += _multipliers(text, out)
     out.sort(key=lambda q: q.start)
@@ -1081,6 +1082,20 @@ def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
             _share_unit(donor, q)
             if donor.unit == "count":
                 q.extras["inherited"] = True
+
+
+_CONVERTED_TO = re.compile(r"^\s*(?:\(\s*|,?\s*or\s+)(?:(?:about|around|roughly|some|approximately|nearly|almost)\s+)?$",
+                           re.I)
+
+
+def _converted_dollars(text: str, qs: list[Q]) -> None:
+    """'A$6.7bn (about $4.3bn)': a bare $ converting an amount in another dollar is not that dollar
+    (nobody converts A$ into A$), so it is the US dollar."""
+    for a, b in zip(qs, qs[1:]):
+        if b.unit_guess and a.unit == b.unit and a.unit_guess is None and a.dimension == "currency" \
+                and a.unit != "USD" and _CONVERTED_TO.match(text[a.end:b.start]):
+            b.unit, b.unit_name = "USD", cur.readable("USD")
+            b.unit_guess = f"bare $ read as USD: it converts {text[a.start:a.end]!r}"
 
 
 def _link(frm: Q, to: Q, ids: dict[int, str], written: str) -> None:
