@@ -160,3 +160,13 @@ def test_a_bare_dollar_converting_another_dollar_is_the_us_dollar():
     assert [q.unit for q in report.quantities][:2] == ["AUD", "USD"] and report.findings == []
     (f,) = findings("The province expects revenue of A$6.7bn (about $4.2 million) this year.", "2025-01-01")
     assert f.kind == "conversion_mismatch" and f.severity == "error"
+
+
+@pytest.mark.parametrize("text", [
+    "Of the 240 seats in the assembly, the Civic Union won 131, the Labour Front 78 and the Greens 39.",
+    "Of the 3.6 million tonnes, 2.1 million came from the northern plains and 1.9 million from the south.",
+])
+def test_elided_parts_of_a_whole_are_added_up(text):
+    (f,) = findings(text)
+    assert f.kind == "arithmetic" and "more than the stated total" in f.message
+    assert findings(text.replace("39.", "29.").replace("1.9 million", "1.4 million")) == []

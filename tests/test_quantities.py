@@ -247,3 +247,15 @@ def test_a_change_is_linked_past_a_conversion_in_parentheses(nlp):
     change = got["€3.8 billion"].change
     assert change["type"] == "from_to" and change["from"] == got["€3.5 billion"].id
     assert got["$4.1 billion"].change is None
+
+
+def test_a_list_with_its_verb_left_out_keeps_the_numbers_after_names(nlp):
+    got = by_text(q_of(nlp, "Of the 240 seats, the Civic Union won 131, the Labour Front 78 and the Greens 39."))
+    assert {"131", "78", "39"} <= set(got) and got["39"].counts == "seat"
+    # a number that is part of a name stays out
+    assert [q.text for q in q_of(nlp, "The S&P 500 rose 2%, and the Nasdaq 100 fell.")] == ["2%"]
+
+
+def test_a_bare_part_takes_the_mass_of_its_whole(nlp):
+    got = by_text(q_of(nlp, "Of the 3.6 million tonnes, 2.1 million came from the north and 1.9 million from the south."))
+    assert got["2.1 million"].unit == got["3.6 million tonnes"].unit

@@ -323,8 +323,8 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
         after = total.end + (has_parts.end() if has_parts else 0)
         parts = [p for p in qs[n + 1:] if after <= p.start < s1 and p.value is not None and p.range is None
                  and p.change is None and _same_kind(
-                     total, p, bare_ok=bool(of_the) and bool(re.match(r"\s(?:were|are|was|is|had|have|has)\b",
-                                                                       text[p.end:p.end + 6])))]
+                     total, p, bare_ok=bool(of_the) and (p.unit == "count" or bool(re.match(
+                         r"\s(?:were|are|was|is|had|have|has)\b", text[p.end:p.end + 6]))))]
         if not parts:
             continue
         if total.bound in ("more_than", "at_least", "about"):
@@ -365,7 +365,9 @@ def _same_kind(total: Quantity, part: Quantity, bare_ok: bool = False) -> bool:
         if part.unit is None and part.dimension is None:
             return bare_ok           # "Of the 120 people hurt, 80 were children"
         if part.dimension != "count" or not re.search(r"\d[\d,.]*\s*-?\s*[A-Za-z]", part.text):
-            return False             # a bare number that only borrowed its unit is no evidence of a part
+            # A bare number that only borrowed its unit is no evidence of a part, unless the sentence
+            # opened on the whole: "Of the 240 seats, the Union won 131, the Front 78 and the Greens 39".
+            return bare_ok and part.counts == total.counts
         return part.counts == total.counts or (total.counts in GROUPS and part.counts in PEOPLE) or \
             total.counts in BROAD
     return bool(total.unit) and _base(part.unit)[0] == _base(total.unit)[0] and part.dimension == total.dimension

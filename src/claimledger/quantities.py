@@ -851,6 +851,24 @@ def _is_propn_name(scanner: _Scanner, q: Q) -> bool:
     return bool(re.match(r"^[A-Z][A-Za-z]*&[A-Z]", prev.text))
 
 
+def _list_item_after_name(scanner: _Scanner, q: Q, before: list[Q]) -> bool:
+    """'the Civic Union won 131 seats, the Labour Front 78 seats and the Greens 39': in a list whose
+    verb is left out, a number after a name is that name's count, like the first one in the sentence."""
+    tok = scanner.token(q.start)
+    if tok is None or not before:
+        return False
+    first = before[-1]
+    first_tok = scanner.token(first.start)
+    if first_tok is None or first_tok.sent.start != tok.sent.start or first.kind != "digits" \
+            or first.unit not in (None, "count") or (q.counts and first.counts and q.counts != first.counts):
+        return False
+    name = tok.doc[tok.i - 1]
+    while name.i > 0 and tok.doc[name.i - 1].pos_ in ("PROPN", "DET") and tok.doc[name.i - 1].i > first_tok.i:
+        name = tok.doc[name.i - 1]
+    opener = scanner.text[first.end:name.idx]
+    return bool(re.search(r"(?:,|\band)\s*$", opener))
+
+
 def _age(scanner: _Scanner, q: Q) -> bool:
     """'Senard, 65, now faces...': a bare number set off by commas after a person's name is an age."""
     t = scanner.text
@@ -983,7 +1001,7 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
         if q.kind != "range" and q.unit in (None, "count") and q.change is None:
             if q.kind == "digits" and YEAR_RE.match(raw.strip()):
                 continue
-            if _is_propn_name(sc, q):
+            if _is_propn_name(sc, q) and not _list_item_after_name(sc, q, out):
                 continue
         if q.kind == "words" and not q.has_unit:
             continue                      # bare "two", "one": pronouns and fragments more often than amounts
@@ -1041,7 +1059,8 @@ def _link_by_changes(sc: _Scanner, qs: list[Q], ids: dict[int, str]) -> None:
 
 def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
     """'435 homes by open sale and 187 by tender': a bare number takes the unit of its neighbour in the
-    same sentence (the previous one outside parentheses, else a following one), counts and money only."""
+    same sentence (the previous one outside parentheses, else a following one): counts, money, mass,
+    area and volume ("of the 3.6 million tonnes, 2.1 million came from the north")."""
     text = sc.text
 
     def sent(q: Q):
@@ -1049,7 +1068,8 @@ def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
         return tok.sent.start if tok is not None else None
 
     def donor_ok(d: Q) -> bool:
-        return d.has_unit and d.unit not in ("%", "pp", "bp", "yr") and d.dimension in ("count", "currency") \
+        return d.has_unit and d.unit not in ("%", "pp", "bp", "yr") \
+            and d.dimension in ("count", "currency", "mass", "area", "volume") \
             and d.kind != "range" and d.change is None or (d.has_unit and d.unit_name == "point")
 
     for n, q in enumerate(qs):
