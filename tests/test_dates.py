@@ -160,7 +160,7 @@ def test_unparsed_doc_does_not_crash():
 
 def test_story_relative_offsets_are_not_resolved_against_publication(nlp):
     got = resolve(nlp, "The storm hit on March 3 and the river peaked two days later.")
-    assert got == {"March 3": "2025-03-03"}
+    assert got == {"March 3": "2025-03-03", "two days later": "2025-03-05"}   # from March 3, not publication
 
 
 def test_story_relative_mentions_only_on_request(nlp):
@@ -221,3 +221,24 @@ def test_a_number_with_thousands_separator_is_not_read_from_its_last_digits():
     found = dates.extract(doc, "2025-01-01")
     assert all(not m.text.startswith("000") for m in found)
     assert all(m.resolved != "2025" for m in found)
+
+
+def test_story_relative_days_count_from_the_last_day_the_story_named(nlp):
+    got = resolve(nlp, "The quake struck on Wednesday. Rescuers arrived the following day. A day earlier, a "
+                       "smaller tremor shook the town. Two days later the roads reopened. The minister came ten "
+                       "days before the vote.", "2025-11-20")
+    assert got["Wednesday"] == "2025-11-19" and got["the following day"] == "2025-11-20"
+    assert got["A day earlier"] == "2025-11-18"   # from Wednesday, not from another story-relative day
+    assert got["Two days later"] == "2025-11-21"
+    assert "days before" not in " ".join(got)       # "ten days before the vote" has its own anchor
+    # with no day named before it, nothing is placed
+    assert "the following day" not in resolve(nlp, "Rescuers arrived the following day.", "2025-11-20")
+
+
+def test_a_dateline_day_is_the_story_day(nlp):
+    got = resolve(nlp, "MARLOW BAY, March 7 - The minister said today the bridge would open tomorrow. "
+                       "The cabinet met yesterday.\n", "2025-03-10")
+    assert (got["today"], got["tomorrow"], got["yesterday"]) == ("2025-03-07", "2025-03-08", "2025-03-06")
+    # a dateline far from publication (an archive page) is not taken as the story's day
+    assert resolve(nlp, "MARLOW BAY, March 7 - The minister said today it would open.\n", "2025-06-10")["today"] \
+        == "2025-06-10"

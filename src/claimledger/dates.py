@@ -333,6 +333,27 @@ def _day_word(m: re.Match, a: Anchor) -> str | None:
     return (a.date + dt.timedelta(days=delta)).isoformat()
 
 
+@rule("story_day", r"(?:the\s+)?(?P<word>following\s+day|next\s+day|previous\s+day|same\s+day"
+      r"|day\s+(?:after|before)(?=\s*(?:[,.;:)]|$)))"   # not "the day before the vote": that is its own anchor
+      r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<unit>days?|weeks?)\s+"
+      r"(?P<dir>later|earlier|afterwards?|before(?=\s*(?:[,.;:)]|$)))")
+def _story_day(m: re.Match, a: Anchor) -> str | None:
+    """'the following day', 'two days later', 'a day earlier': counted from a day the story named before
+    (see `extract`), not from publication; alone it places nothing."""
+    return None
+
+
+def story_shift(m: re.Match) -> int:
+    """Days from the story's last named day for a `story_day` match."""
+    if m["word"]:
+        word = re.sub(r"\s+", " ", m["word"].lower())
+        return {"following day": 1, "next day": 1, "day after": 1, "day before": -1, "previous day": -1,
+                "same day": 0}[word]
+    n = _count(m["n"].lower()) or 1
+    days = n * (7 if m["unit"].lower().startswith("week") else 1)
+    return days if m["dir"].lower() in ("later", "after", "afterward", "afterwards") else -days
+
+
 @rule("part_of_day", r"(?P<word>tonight|this\s+(?:morning|afternoon|evening)|last\s+night)")
 def _part_of_day(m: re.Match, a: Anchor) -> str | None:
     if a.date is None:
@@ -780,6 +801,36 @@ def _quarterly(doc: Doc, text: str, start: int) -> bool:
     return bool(QUARTERLY_RE.search(doc[first:sent.end].text) and COMPARISON_RE.search(sent.text))
 
 
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATELINE_DAY = re.compile(r"(?:^|\n)[A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+)*, (?P<month>[A-Z][a-z]{2,8})\.? (?P<day>\d{1,2}),?"
+                           r"(?: \([^()\n]{1,40}\))? *[-–—]")
+
+
+def _dateline_day(text: str, published: dt.date | None) -> dt.date | None:
+    """'MARLOW BAY, March 7 - The minister said today ...': the story's own day, when its dateline gives
+    one in the week before publication (a story put online a day or two late still means March 7 by
+    'today')."""
+    m = _DATELINE_DAY.search(text[:400])
+    if m is None or published is None:
+        return None
+    try:
+        month = _month_num(m["month"])
+        day = dt.date(_year_for(month, int(m["day"]), published, "past"), month, int(m["day"]))
+    except (KeyError, ValueError):
+        return None
+    return day if dt.timedelta(0) <= published - day <= dt.timedelta(days=7) else None
+
+
+def _from_story_day(before: list[DateMention], start: int, days: int) -> str | None:
+    """The day `days` from the last day the story named in the 600 characters before `start`."""
+    for mention in reversed(before):
+        if start - mention.end > 600:
+            break
+        if mention.resolved and _DAY.match(mention.resolved):
+            return (dt.date.fromisoformat(mention.resolved) + dt.timedelta(days=days)).isoformat()
+    return None
+
+
 def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -> list[DateMention]:
     """Date expressions in `doc`, each resolved against the publication date (YYYY-MM-DD or None).
 
@@ -791,8 +842,10 @@ def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -
     # A bad date is the user's to fix: parse_published raises the pipeline's InputError for it.
     anchor_date = dt.date.fromisoformat(parse_published(published, "published")) if published else None
     text = doc.text
+    anchor_date = _dateline_day(text, anchor_date) or anchor_date
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    story: set[int] = set()  # starts of story-relative mentions: they never anchor another
     for start, end, name, m in _find(doc, text):
         before = re.search(r"(as\s+soon\s+as|ahead\s+of|[A-Za-z]+)\W*$", text[max(0, start - 20):start])
         anchor = Anchor(date=anchor_date, tense=tense_at(doc, start, end),
@@ -805,6 +858,9 @@ def extract(doc: Doc, published: str | None, include_unresolved: bool = False) -
             resolved = fn(m, anchor)
         except (OverflowError, ValueError):  # "in 9,000 years": past what a calendar date can hold
             resolved = None
+        if name == "story_day":
+            resolved = _from_story_day([d for d in mentions if d.start not in story], start, story_shift(m))
+            story.add(start)
         taken.append((start, end))
         if resolved is None and anchor_date is not None and not include_unresolved:
             continue         # story-relative ("that week", "the following year"): nothing to place
