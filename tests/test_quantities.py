@@ -259,3 +259,14 @@ def test_a_list_with_its_verb_left_out_keeps_the_numbers_after_names(nlp):
 def test_a_bare_part_takes_the_mass_of_its_whole(nlp):
     got = by_text(q_of(nlp, "Of the 3.6 million tonnes, 2.1 million came from the north and 1.9 million from the south."))
     assert got["2.1 million"].unit == got["3.6 million tonnes"].unit
+
+
+def test_a_step_on_a_scale_is_no_count(nlp):
+    got = by_text(q_of(nlp, "A magnitude 6.4 earthquake struck the coast, followed by a 5.1 aftershock."))
+    assert got["6.4"].counts is None and got["6.4"].unit is None
+
+
+@pytest.mark.parametrize("text", ["For tickets, call 0161 555 0199 before Friday.",
+                                  "Call +44 20 7946 0958 or 555-867-5309 for details."])
+def test_phone_numbers_are_not_amounts(nlp, text):
+    assert q_of(nlp, text) == []

@@ -784,6 +784,9 @@ class _Scanner:
             head = head.head                    # "11 member trade agreement"
         if head.lemma_.lower() in COUNT_STOP or (head.i + 1 < len(doc) and doc[head.i + 1].tag_ == "POS"):
             return                              # "one of the nation's largest companies": not the nation
+        if _SCALE_BEFORE.search(self.text[max(0, q.start - 12):q.start]):
+            q.extras["rating"] = True           # "a magnitude 6.4 earthquake", "a level 3 alert": a rating, not a count
+            return
         hit = match_unit(head.text, 0, glued=False)
         if hit and hit[0] == len(head.text) and len(head.text) > 3:
             # "One US fluid ounce": a unit with modifiers in between is still a measure, not a count
@@ -1003,6 +1006,8 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
                 continue
             if _is_propn_name(sc, q) and not _list_item_after_name(sc, q, out):
                 continue
+            if _in_phone_number(text, q):
+                continue
         if q.kind == "words" and not q.has_unit:
             continue                      # bare "two", "one": pronouns and fragments more often than amounts
         if q.kind == "fraction" and not q.has_unit and not q.extras.get("scaled") \
@@ -1073,7 +1078,7 @@ def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
             and d.kind != "range" and d.change is None or (d.has_unit and d.unit_name == "point")
 
     for n, q in enumerate(qs):
-        if q.has_unit or q.kind != "digits" or q.value is None:
+        if q.has_unit or q.kind != "digits" or q.value is None or q.extras.get("rating"):
             continue
         before = text[max(0, q.start - 12):q.start]
         if re.search(r"(?i)\b(?:of|is|was|be|are|were|up|down)\s$", before) or \
@@ -1106,6 +1111,21 @@ def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
 
 _CONVERTED_TO = re.compile(r"^\s*(?:\(\s*|,?\s*or\s+)(?:(?:about|around|roughly|some|approximately|nearly|almost)\s+)?$",
                            re.I)
+
+
+# "call 0161 555 0199", "+44 20 7946 0958", "555-867-5309": digits to dial, not amounts.
+_PHONE = re.compile(r"(?<![\d,.])(?:\+\d{1,3}[ -]?)?\(?0\d{1,4}\)?(?:[ -]\d{2,4}){2,3}(?![\d,.])"
+                    r"|(?<![\d,.])\+\d{1,3}(?:[ -]\d{1,4}){2,4}(?![\d,.])|\b\d{3}[-.]\d{3}[-.]\d{4}\b")
+
+
+def _in_phone_number(text: str, q: Q) -> bool:
+    window_start = max(0, q.start - 20)
+    return any(m.start() + window_start <= q.start and q.end <= m.end() + window_start
+               for m in _PHONE.finditer(text[window_start:q.end + 20]))
+
+
+# A number naming a step on a scale, not a count of what follows it.
+_SCALE_BEFORE = re.compile(r"\b(?:magnitude|category|level|grade|phase|stage|force)\s$", re.I)
 
 
 def _converted_dollars(text: str, qs: list[Q]) -> None:
