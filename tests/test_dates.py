@@ -242,3 +242,13 @@ def test_a_dateline_day_is_the_story_day(nlp):
     # a dateline far from publication (an archive page) is not taken as the story's day
     assert resolve(nlp, "MARLOW BAY, March 7 - The minister said today it would open.\n", "2025-06-10")["today"] \
         == "2025-06-10"
+
+
+@pytest.mark.parametrize("sentence,published,mention,value", [
+    ("Forecasters warned that winds could reach 60 mph by Thursday.", "2025-07-22", "Thursday", "2025-07-24"),
+    ("By Thursday, the toll had risen to 40.", "2025-07-22", "Thursday", "2025-07-17"),   # past narrative
+    ("Bids are due on Friday.", "2025-12-29", "Friday", "2026-01-02"),
+    ("Bids are due on Sept 8.", "2025-03-04", "Sept 8", "2025-09-08"),
+])
+def test_deadlines_and_schedules_look_ahead(nlp, sentence, published, mention, value):
+    assert resolve(nlp, sentence, published)[mention] == value

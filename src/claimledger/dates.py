@@ -312,6 +312,8 @@ def _weekday(m: re.Match, a: Anchor) -> str | None:
         delta = -((have - want) % 7)   # "since Tuesday" in Tuesday's paper: since this morning, not a week
     elif rel in ("next", "coming", "upcoming", "following") or a.prep in FORWARD_WORDS:
         delta = (want - have) % 7 or 7
+    elif a.prep == "by" and a.tense != "past" and want != have:
+        delta = (want - have) % 7    # "could reach 60 mph by Thursday": a deadline ahead
     elif want == have:
         delta = 0            # news says "Friday" for the day of publication itself
     elif a.tense == "future" or rel == "this" and want > have:
@@ -661,6 +663,9 @@ def _clause_tense(verb) -> str | None:
         return "future"
     if verb.lemma_.lower() in PLANNING_LEMMAS:
         return "future"          # "planned a rally on Saturday", "has scheduled a hearing Thursday"
+    if verb.lemma_ == "be" and verb.tag_ in ("VBZ", "VBP") and any(
+            c.dep_ in ("acomp", "attr") and c.lemma_.lower() in FUTURE_LEMMAS for c in verb.children):
+        return "future"          # "bids are due on Friday", "the vote is set for Sept 8"
     if words & MODALS:
         # "would be traveling Thursday", "might come Tuesday": not yet happened, unless perfect.
         return "past" if words & {"have", "'ve"} else "future"
