@@ -170,3 +170,11 @@ def test_elided_parts_of_a_whole_are_added_up(text):
     (f,) = findings(text)
     assert f.kind == "arithmetic" and "more than the stated total" in f.message
     assert findings(text.replace("39.", "29.").replace("1.9 million", "1.4 million")) == []
+
+
+def test_an_archive_date_outside_the_rates_held_gives_no_rate_warning():
+    text = "The carmaker posted an operating loss of 48.6 billion yen ($340 million) for the year."
+    assert findings(text, "1899-01-01") == [] and findings(text, "2031-06-01") == []
+    # a factor-1000 slip is still a slip, and the message says which rate stood in
+    (f,) = findings(text.replace("$340 million", "$340,000"), "1899-01-01")
+    assert f.severity == "error" and "nearest rate held; none for 1899-01-01" in f.message

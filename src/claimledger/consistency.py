@@ -126,6 +126,8 @@ def _expected(ctx: _Ctx, a: Quantity, b: Quantity) -> tuple[float, str] | None:
             return None
         if ub == "GBX":
             out *= 100
+        if ctx.date and not (cur.rate_covered(ua, when) and cur.rate_covered(vb_unit, when)):
+            return out, f"nearest rate held; none for {when.isoformat()}"
         return out, f"ECB rate of {when.isoformat()}" if ctx.date else "latest ECB rate (no publication date)"
     sa, sb = SHORT_TO_PINT.get(ua), SHORT_TO_PINT.get(ub)
     if sa and sb and a.dimension == b.dimension:
@@ -170,8 +172,9 @@ def _conversions(ctx: _Ctx, qs: list[Quantity]) -> None:
                     f"{b.text!r}: off by a factor of {10 ** abs(k):,.0f}{_slip_words(b.text, -k)}",
                     [a, b], suggestion=fmt_amount(intended, _base(b.unit)[0]))
         elif _off(a, b, expected) and b.bound not in ("more_than", "less_than", "at_least", "at_most") \
-                and (ctx.date is not None or a.dimension != "currency"):
-            # without a publication date the rate may be years off: only factor-1000 slips are safe to call
+                and (ctx.date is not None and not how.startswith("nearest") or a.dimension != "currency"):
+            # without a publication date, or one outside the rates held, the rate may be years off: only
+            # factor-1000 slips are safe to call
             ctx.add("conversion_mismatch", "warning",
                     f"{a.text!r} is about {fmt_amount(expected, _base(b.unit)[0])} ({how}); the text's "
                     f"{b.text!r} is {_how_far(b.value, expected, a.dimension)}",

@@ -181,6 +181,21 @@ def usd_rate(code: str, date: dt.date) -> float | None:
     return _extra_usd(code, date.year)
 
 
+def rate_covered(code: str, date: dt.date, slack_days: int = 31) -> bool:
+    """Whether `date` lies within (a month of) the rates held for `code`: outside, the nearest rate
+    stands in, which says little about an archive story's exchange rate."""
+    if code == "USD":
+        return True
+    conv = _converter()
+    extra = RATES_EXTRA.get(code)
+    if code in conv.currencies and (not extra or date.year < min(extra)):
+        first, last = conv.bounds[code]
+        return first - dt.timedelta(days=slack_days) <= date <= last + dt.timedelta(days=slack_days)
+    if not extra:
+        return False
+    return 0 in extra or min(extra) <= date.year <= max(extra)
+
+
 def convert(amount: float, src: str, dst: str, date: dt.date | None = None) -> float | None:
     """`amount` of `src` in `dst` at the rate of `date` (today if None), else None when a rate is unknown."""
     if src == dst:
