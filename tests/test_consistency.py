@@ -178,3 +178,17 @@ def test_an_archive_date_outside_the_rates_held_gives_no_rate_warning():
     # a factor-1000 slip is still a slip, and the message says which rate stood in
     (f,) = findings(text.replace("$340 million", "$340,000"), "1899-01-01")
     assert f.severity == "error" and "nearest rate held; none for 1899-01-01" in f.message
+
+
+@pytest.mark.parametrize("text,right,suggestion", [
+    ("It will cut 2,300 jobs, or about 9% of its workforce of 31,000.",
+     "It will cut 2,300 jobs, or about 7% of its workforce of 31,000.", "7%"),
+    ("Of the 40 members, 12 voted against, or 45%.", "Of the 40 members, 12 voted against, or 30%.", "30%"),
+    ("About 2.3 million of the 3.4 million registered voters, or 81%, cast a ballot.",
+     "About 2.3 million of the 3.4 million registered voters, or 68%, cast a ballot.", "68%"),
+])
+def test_a_share_of_a_named_whole_is_checked(text, right, suggestion):
+    (f,) = findings(text)
+    assert f.kind == "arithmetic" and f.suggestion == suggestion
+    assert findings(right) == []
+    assert findings("Sales rose to 400 units, or 12% more than last year.") == []  # a change, not a share

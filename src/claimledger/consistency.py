@@ -6,8 +6,9 @@ Three checks over the extracted quantities (no extra models; the report's text a
   A ratio near 10^±3, 10^±6, 10^±9 is a thousand/million/billion slip (error, with the intended figure as
   suggestion); more than 15% off otherwise is a warning (stale rate, wrong currency); else nothing.
   Without a publication date only the slips are reported: today's rate can be far from the article's.
-- arithmetic: a change "from A to B" next to a stated percentage or difference that does not follow,
-  and parts that add up to more than the total they are said to be part of.
+- arithmetic: a change "from A to B" next to a stated percentage, difference or number of percentage or
+  basis points that does not follow; parts that add up to more than the total they are said to be part of;
+  a share "N, or P%" of a whole the sentence names that is not P%.
 - contradiction: the same counted thing ("people ... killed") with two different values in one article.
 """
 
@@ -76,6 +77,7 @@ def check(report: Report) -> list[Finding]:
     _conversions(ctx, qs)
     _changes(ctx, qs)
     _totals(ctx, qs)
+    _shares(ctx, qs)
     _contradictions(ctx, qs)
     return ctx.findings
 
@@ -347,6 +349,53 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
             ctx.add("arithmetic", "error",
                     f"the parts add up to {fmt_amount(s, None)}, more than the stated total {stated}",
                     [*group, *parts], suggestion=f"check the total or the parts (sum {fmt_amount(s, None)})")
+
+
+# "2,300 jobs, or about 9% of its workforce of 31,000"; "Of the 40 members, 12 voted against, or 45%".
+_OR_SHARE = re.compile(r"^(?:\s+[a-z][\w'-]*){0,4}\s*,\s*or\s+(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+"
+                       r"|just\s+)?$|^\s*,?\s*or\s+$")
+_SHARE_OF_WHOLE = re.compile(r"^\s+of\s+(?:its|their|the|his|her|our|a)?\s*(?:[\w-]+\s+){0,3}?of\s+"
+                             r"(?:about\s+|around\s+|some\s+|nearly\s+|roughly\s+)?$", re.I)
+_WHOLE_BEFORE = re.compile(r"(?:^|\W)of\s+the\s+$", re.I)
+
+
+def _shares(ctx: _Ctx, qs: list[Quantity]) -> None:
+    """A share given as 'N, or P%' of a whole named in the sentence: is N really P% of it?"""
+    text = ctx.report.text
+    for k, pct in enumerate(qs):
+        if pct.unit != "%" or pct.value is None or k == 0 or pct.change is not None:
+            continue
+        part = qs[k - 1]
+        if part.unit == "%" or not part.value or part.range is not None or not _OR_SHARE.match(text[part.end:pct.start]):
+            continue
+        s0, s1 = _sentence_bounds(text, pct.start)
+        whole = None
+        after = next((q for q in qs[k + 1:] if q.start < s1), None)
+        if k >= 2 and qs[k - 2].start >= s0 and qs[k - 2].unit != "%" \
+                and re.fullmatch(r"\s+of\s+the\s+", text[qs[k - 2].end:part.start]):
+            part, whole = qs[k - 2], part          # "2.3 million of the 3.4 million voters, or 81%"
+        elif after is not None and _SHARE_OF_WHOLE.match(text[pct.end:after.start]):
+            whole = after                          # "9% of its workforce of 31,000"
+        else:
+            for w in reversed(qs[:k - 1]):         # "Of the 40 members, 12 ...", "2.3 million of the 3.4 million"
+                if w.start < s0:
+                    break
+                if _WHOLE_BEFORE.search(text[max(s0, w.start - 9):w.start]) or \
+                        _WHOLE_BEFORE.search(text[max(s0, part.end):w.start]):
+                    whole = w
+                    break
+        if whole is None or not whole.value or whole.unit == "%" or whole.range is not None \
+                or not (0 < part.value < whole.value):
+            continue
+        if part.dimension != whole.dimension and whole.dimension is not None and part.dimension is not None:
+            continue
+        actual = part.value / whole.value * 100
+        # a share rounds to its last digit; "about" allows a point more
+        slack = max(1.0, 0.1 * pct.value) if pct.bound != "exact" else max(0.5, 0.05 * pct.value)
+        if abs(actual - pct.value) > slack:
+            ctx.add("arithmetic", "error",
+                    f"{part.text!r} of {whole.text!r} is {actual:.1f}%, but the text says {pct.text!r}",
+                    [part, pct, whole], suggestion=f"{actual:.0f}%")
 
 
 PEOPLE = {"person", "people", "child", "woman", "man", "adult", "girl", "boy", "student", "soldier", "civilian",
