@@ -47,6 +47,9 @@ def kind_of(nlp, phrase_sentence, phrase):
     ("Local hospital staff said at least 23 people were killed.", "Local hospital staff", "group"),
     ("Minutes of the meeting show that the board rejected the plan.", "Minutes of the meeting", "document"),
     ("A readout of the call said the leaders spoke for an hour.", "A readout of the call", "document"),
+    ("A preliminary assessment released on Wednesday said the wall was sound.",
+     "A preliminary assessment released on Wednesday", "document"),
+    ("The three-member panel said the break began at the base.", "The three-member panel", "organization"),
     ("According to the council tally, turnout was high.", "the council tally", "document"),
     ("Satellite images reviewed by analysts show new craters.", "Satellite images reviewed by analysts", "document"),
     # a masthead, whatever the NER makes of it; a capitalised "Post" is a name, not a document

@@ -100,6 +100,7 @@ statement report filing filings document documents memo letter poll survey study
 images video email emails record records transcript release tweet post data documents audit
 review paper article editorial study research ruling complaint indictment lawsuit affidavit
 minutes readout petition tally rules regulations statistics results findings forecast projections
+assessment evaluation estimate estimates bulletin
 """.split())
 
 # Anonymity markers: "a person familiar with", "who asked not to be named".

@@ -45,7 +45,7 @@ union organization organisation group board team network channel station outlet 
 institute university parliament congress senate house cabinet kremlin pentagon regime
 street hall palace service authority regulator watchdog broadcaster tribunal coalition alliance
 federation association foundation municipality city county secretariat prefecture league club
-operator airline carrier insurer utility lender charity manufacturer maker retailer
+operator airline carrier insurer utility lender charity manufacturer maker retailer panel
 """.split())
 # Nouns a story uses for the business it named earlier ("Dorrin Foods ... The company said"), when
 # the name itself does not contain them.
