@@ -192,3 +192,17 @@ def test_a_share_of_a_named_whole_is_checked(text, right, suggestion):
     assert f.kind == "arithmetic" and f.suggestion == suggestion
     assert findings(right) == []
     assert findings("Sales rose to 400 units, or 12% more than last year.") == []  # a change, not a share
+
+
+@pytest.mark.parametrize("text,flagged", [
+    ("The quake killed at least 112 people on Tuesday. By Wednesday evening the death toll stood at 87, "
+     "officials said.", True),
+    ("At least 112 people died in the quake. Officials later put the number of dead at 96.", True),
+    ("The quake killed at least 112 people on Tuesday. By Wednesday evening the death toll stood at 140.", False),
+    ("The quake killed at least 112 people. In a separate flood, 87 people died.", False),
+])
+def test_a_death_toll_below_an_earlier_minimum_is_flagged(text, flagged):
+    got = findings(text)
+    assert bool(got) == flagged
+    if flagged:
+        assert got[0].kind == "contradiction" and "below the earlier minimum" in got[0].message

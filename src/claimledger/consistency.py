@@ -496,3 +496,30 @@ def _contradictions(ctx: _Ctx, qs: list[Quantity]) -> None:
                         f"{noun} count ({verb}…)", [first, other],
                         suggestion="check which figure is current, or say why it changed")
                 break
+    _toll_below_minimum(ctx, qs)
+
+
+# A sentence about another event: its toll is not this one's.
+_ANOTHER_EVENT = re.compile(r"(?i)\b(?:separate|another|second|other|last\s+year|earlier\s+this\s+year|in\s+\d{4})\b")
+
+
+def _toll_below_minimum(ctx: _Ctx, qs: list[Quantity]) -> None:
+    """'killing at least 112 people' ... 'the death toll stood at 87': a toll may rise, but a later figure
+    below an earlier minimum needs saying why (tolls are otherwise left out as updates)."""
+    text = ctx.report.text
+    deaths = [q for q in qs if q.unit == "count" and q.value is not None and q.range is None and q.change is None
+              and (q.counts == "dead" or _verb_near(text, q) in ("kill", "die"))]
+    reported = {(f.evidence[0].start, f.evidence[1].start) for f in ctx.findings if f.kind == "contradiction"}
+    for k, low in enumerate(deaths):
+        s_low = _sentence_bounds(text, low.start)
+        if _ANOTHER_EVENT.search(text[s_low[0]:s_low[1]]):
+            continue
+        for floor in deaths[:k]:
+            s_floor = _sentence_bounds(text, floor.start)
+            if s_floor == s_low or floor.bound not in ("at_least", "more_than") or low.value >= floor.value \
+                    or (floor.start, low.start) in reported or _ANOTHER_EVENT.search(text[s_floor[0]:s_floor[1]]):
+                continue
+            ctx.add("contradiction", "warning",
+                    f"{floor.text!r} and later {low.text!r}: the later death toll is below the earlier minimum",
+                    [floor, low], suggestion="check which figure is current, or say why it was revised down")
+            return

@@ -778,6 +778,11 @@ class _Scanner:
                     if head.pos_ != "NOUN" or head.tag_ not in ("NNS", "NN", "NNPS"):
                         head = None
         if head is None:
+            tally = _TALLY_BEFORE.search(self.text[max(0, q.start - 60):q.start])
+            if tally and not (nxt is not None and nxt.pos_ == "NOUN"):
+                # "the death toll stood at 87", "put the number of dead at 14": the count the tally names
+                what = (tally["what"] or ("dead" if tally["death"] else "toll")).lower()
+                q.counts, q.unit, q.dimension, q.unit_name, q.has_unit = what, "count", "count", what, True
             return
         while head.dep_ == "compound" and head.head.i > head.i and head.head.i - head.i <= 2 \
                 and head.head.pos_ == "NOUN":
@@ -1122,6 +1127,13 @@ def _in_phone_number(text: str, q: Q) -> bool:
     window_start = max(0, q.start - 20)
     return any(m.start() + window_start <= q.start and q.end <= m.end() + window_start
                for m in _PHONE.finditer(text[window_start:q.end + 20]))
+
+
+# A tally named before its number: "the death toll stood at 87", "the number of dead at 14".
+_TALLY_BEFORE = re.compile(r"(?:\b(?:(?P<death>death|casualty)\s+)?(?:toll|tally)|\bnumber\s+of\s+"
+                           r"(?P<what>dead|deaths|victims|casualties|injured|missing|wounded))\b[^.;\d]{0,30}?"
+                           r"\b(?:at|to|of|reached|hit)\s+(?:about\s+|around\s+|some\s+|nearly\s+|at\s+least\s+)?$",
+                           re.I)
 
 
 # A number naming a step on a scale, not a count of what follows it.
