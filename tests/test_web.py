@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 from html.parser import HTMLParser
 from urllib.parse import quote
 
@@ -212,6 +213,11 @@ def test_claims_board_shows_both_sides_with_evidence_links(client):
     html = client.get("/claims").text
     assert 'href="/articles/lorvik-1?focus=a2#t-a2"' in html and 'href="/articles/lorvik-2?focus=a1#t-a1"' in html
     assert "<h3>Asserts (1)</h3>" in html and "<h3>Denies (2)</h3>" in html
+    # why each denial is a denial, as the JSON gives it
+    reasons = [r for e in top["denies"] for r in e["reasons"]]
+    assert reasons and all(escape(f"why: {'; '.join(e['reasons'])}") in html.replace("&#39;", "&#x27;")
+                           for e in top["denies"] if e["reasons"])
+    assert top["opposed"] is True and "one source on both sides" not in html.split("</h2>")[0]
     only = client.get("/api/claims", params={"contested": "1"}).json()
     assert [c["status"] for c in only["items"]] == ["contested"]
     assert len(client.get("/api/claims", params={"per_page": 1, "page": 2}).json()["items"]) == 1
