@@ -270,3 +270,15 @@ def test_a_step_on_a_scale_is_no_count(nlp):
                                   "Call +44 20 7946 0958 or 555-867-5309 for details."])
 def test_phone_numbers_are_not_amounts(nlp, text):
     assert q_of(nlp, text) == []
+
+
+@pytest.mark.parametrize("text,quantity,value,unit", [
+    ("The tower is 300 m tall.", "300 m", 300, "m"),
+    ("He won the 800 m race.", "800 m", 800, "m"),
+    ("The peak is 8,000 ft (2,438 m) high.", "2,438 m", 2438, "m"),
+    ("The firm raised $300 m last year.", "$300 m", 300e6, "USD"),     # with money, "m" is million
+    ("The ship sailed 500 nautical miles.", "500 nautical miles", 500, "nmi"),
+])
+def test_spaced_metres_money_millions_and_nautical_miles(nlp, text, quantity, value, unit):
+    got = by_text(q_of(nlp, text))[quantity]
+    assert (got.value, got.unit) == (value, unit)

@@ -60,6 +60,7 @@ UNIT_TABLE: list[tuple[tuple[str, ...], str, str, str]] = [
      "micrometer", "µm", "micrometre"),
     (("nanometres", "nanometers", "nanometre", "nanometer", "nm"), "nanometer", "nm", "nanometre"),
     (("metres", "meters", "metre", "meter"), "meter", "m", "metre"),
+    (("nautical miles", "nautical mile", "nmi"), "nautical_mile", "nmi", "nautical mile"),
     (("miles", "mile", "mi"), "mile", "mi", "mile"),
     (("feet", "foot", "ft"), "foot", "ft", "foot"),
     (("inches", "inch", "in.", "″", '"'), "inch", "in", "inch"),
@@ -517,8 +518,8 @@ class _Scanner:
         m = SCALE_RE.match(t, pos)
         if m and q.value is not None:
             w = m.group("w")
-            if len(w) <= 2 and w not in ("bn", "mn", "tn") and m.group("sp") == " ":
-                return pos               # "5 m" is five metres, "3 b" is unclear
+            if len(w) <= 2 and w not in ("bn", "mn", "tn") and m.group("sp") == " " and q.dimension != "currency":
+                return pos               # "5 m" is five metres, "3 b" is unclear; "$300 m" is money
             if w in ("m", "M") and not q.unit and self._metre_reading(pos + len(m.group("sp")) + 1):
                 return pos
             if w in ("b", "T") and not q.unit:
@@ -678,6 +679,10 @@ class _Scanner:
         hy = re.match(r"\s?-\s?|\s", t[pos:pos + 3])
         upos = pos + hy.end() if hy else pos
         hit = match_unit(t, upos, glued=glued and upos == pos)
+        if hit is None and not q.unit and upos > pos and re.match(r"m(?![A-Za-z])", t[upos:upos + 2]) \
+                and (_METRES_AFTER.match(t, upos + 1)
+                     or re.search(r"(?:ft|feet|foot|yards?|miles?)\s?\(\s?$", t[max(0, q.start - 12):q.start])):
+            hit = (upos + 1, "meter", "m", "metre")   # "300 m tall", "the 800 m race": metres, though spaced
         if hit and not self._false_unit(q, upos, hit):
             end, expr, short, name = hit
             q.unit, q.unit_name, q.pint, q.has_unit = short, name, expr, True
@@ -1127,6 +1132,11 @@ def _in_phone_number(text: str, q: Q) -> bool:
     window_start = max(0, q.start - 20)
     return any(m.start() + window_start <= q.start and q.end <= m.end() + window_start
                for m in _PHONE.finditer(text[window_start:q.end + 20]))
+
+
+# What makes a spaced "m" metres ("300 m tall", "12 m wide", "800 m race", "2,438 m (8,000 ft)").
+_METRES_AFTER = re.compile(r"[\s-]?(?:long|high|tall|wide|deep|away|below|above|freestyle|sprint|race|hurdles|relay"
+                           r"|dash|run|length|height|depth)\b|\s?\(\s?[\d.,]+\s?(?:ft|feet|foot|yards?)\b", re.I)
 
 
 # A tally named before its number: "the death toll stood at 87", "the number of dead at 14".
