@@ -282,3 +282,13 @@ def test_phone_numbers_are_not_amounts(nlp, text):
 def test_spaced_metres_money_millions_and_nautical_miles(nlp, text, quantity, value, unit):
     got = by_text(q_of(nlp, text))[quantity]
     assert (got.value, got.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("text,unit", [
+    ("Farmers get up to 150 euros per hectare.", "EUR/hectare"),
+    ("Rooms cost $200 a night.", "USD/night"),
+    ("Tolls are 0.20 euros per km.", "EUR/km"),
+])
+def test_money_per_unit_keeps_its_rate(nlp, text, unit):
+    [q] = q_of(nlp, text)
+    assert q.unit == unit

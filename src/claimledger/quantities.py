@@ -264,7 +264,9 @@ DOLLAR_TAG_RE = re.compile(r"\s(?P<t>Cdn|CDN|CAD|US|U\.S\.|USD|AUD|NZD|HKD)(?![A
 MINOR_RE = re.compile(r"[\s-]?(?P<m>cents?|pence|penny|pennies|sen|satoshis?|p)(?![A-Za-z])")
 PER_RE = re.compile(r"(?:\s?/\s?|\s(?:per|a|an|each)[\s-]|\sa-|\s?-\s?a\s?-\s?|-per-)(?P<d>share|year|annum|month|day|week|hour|barrel|"
                     r"gallon|litre|liter|dozen|gram|ounce|kilo|kg|tonne|ton|square foot|sq ft|square metre|"
-                    r"square meter|sq m|sqm|person|head|game|minute|century)\b(?!\s(?:earlier|ago|before|later|after|on))", re.I)
+                    r"square meter|sq m|sqm|person|head|game|minute|century|hectare|acre|night|passenger|"
+                    r"seat|ticket|vote|household|resident|student|employee|kilometre|kilometer|km|mile|"
+                    r"metre|meter)\b(?!\s(?:earlier|ago|before|later|after|on))", re.I)
 PER_TIME = {"annum": "year"}
 
 YEAR_RE = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
