@@ -292,3 +292,10 @@ def test_spaced_metres_money_millions_and_nautical_miles(nlp, text, quantity, va
 def test_money_per_unit_keeps_its_rate(nlp, text, unit):
     [q] = q_of(nlp, text)
     assert q.unit == unit
+
+
+def test_money_lost_is_a_result_unless_the_sentence_gives_the_change(nlp):
+    [loss] = q_of(nlp, "The carmaker posted an operating loss of 48.6 billion yen.")
+    assert loss.change is None
+    got = by_text(q_of(nlp, "The budget shrank from 6,190 to 5,468 million euros, a loss of 722 million euros."))
+    assert got["722 million euros"].change["type"] == "by"

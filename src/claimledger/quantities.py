@@ -1188,6 +1188,11 @@ def _next_outside_parentheses(text: str, qs: list[Q], n: int) -> int | None:
     return None
 
 
+def _sentence_text(sc: _Scanner, q: Q) -> str:
+    tok = sc.token(q.start)
+    return tok.sent.text if tok is not None else sc.text[max(0, q.start - 200):q.end + 200]
+
+
 def _changes(sc: _Scanner, qs: list[Q]) -> None:
     """Mark 'fell by 12%', 'a 60% drop', and link 'to X from Y' pairs."""
     text = sc.text
@@ -1196,7 +1201,12 @@ def _changes(sc: _Scanner, qs: list[Q]) -> None:
             continue
         before = text[max(0, q.start - 40):q.start]
         m = CHANGE_BEFORE_RE.search(before)
-        if m and (q.unit in ("%", "pp", "bp") or re.search(r"(?i)\s(?:by|of)\s*$", m.group(0))):
+        # "an operating loss of 48.6 billion yen", "lost $2 million": money lost is a result, not a change of it,
+        # unless the sentence gives the change ("shrank from 6,190 to 5,468 million euros, a loss of 722 million")
+        result = q.dimension == "currency" and m is not None \
+            and re.search(r"(?i)\b(?:loss of|lost|lose|loses)\b", m.group(0)) \
+            and not re.search(r"(?i)\bfrom\b[^.;]*\bto\b", _sentence_text(sc, q))
+        if m and not result and (q.unit in ("%", "pp", "bp") or re.search(r"(?i)\s(?:by|of)\s*$", m.group(0))):
             q.change = {"type": "by", "direction": "up" if m.group("up") else "down"}
             continue
         m2 = RELATIVE_NOUN_AFTER_RE.match(text[q.end:q.end + 15])
