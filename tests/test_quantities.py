@@ -299,3 +299,11 @@ def test_money_lost_is_a_result_unless_the_sentence_gives_the_change(nlp):
     assert loss.change is None
     got = by_text(q_of(nlp, "The budget shrank from 6,190 to 5,468 million euros, a loss of 722 million euros."))
     assert got["722 million euros"].change["type"] == "by"
+
+
+def test_a_span_of_estimates_is_a_range_not_a_change(nlp):
+    [q] = q_of(nlp, "Estimates range from 3,000 to 4,000 deaths.")
+    assert q.range == (3000, 4000) and q.change is None
+    rose = q_of(nlp, "Sales rose from 3,000 to 4,000 units.")
+    assert rose[0].change["type"] == "from_to"
+    assert q_of(nlp, "The team was 2-0 down at half time.") == []   # a score stays out

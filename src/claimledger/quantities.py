@@ -984,13 +984,17 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
                 if q2.has_unit:
                     _share_unit(q2, q)
             before = text[max(0, q.start - 30):q.start]
-            if conn == "to" and FROM_BEFORE_RE.search(before):
+            # "estimates range from 3,000 to 4,000": a span of values, not a change over time
+            spanned = conn == "to" and re.search(r"(?i)\b(?:ranges?|ranged|ranging|anywhere)\s+from\s$", before)
+            counted_span = conn in ("-", "\u2013") and q2.counts and q.value is not None and q2.value is not None \
+                and 10 <= q.value < q2.value    # "3,000-4,000 people": not a score ("2-0") or an address
+            if conn == "to" and FROM_BEFORE_RE.search(before) and not spanned:
                 q.extras["from_of"] = q2
                 qs += [q, q2]
             elif conn == "or" or (conn == "and" and not BETWEEN_BEFORE_RE.search(before)):
                 qs += [q, q2]
             elif conn in ("-", "\u2013", "\u2014") and not BETWEEN_BEFORE_RE.search(before) and \
-                    (q2.unit in (None, "count")):
+                    (q2.unit in (None, "count")) and not counted_span:
                 last_end = q2.end          # "2-0 down", "a 5-5 ruling", "16-18 Industrial Avenue": scores, addresses
                 continue
             else:
