@@ -307,3 +307,13 @@ def test_a_span_of_estimates_is_a_range_not_a_change(nlp):
     rose = q_of(nlp, "Sales rose from 3,000 to 4,000 units.")
     assert rose[0].change["type"] == "from_to"
     assert q_of(nlp, "The team was 2-0 down at half time.") == []   # a score stays out
+
+
+@pytest.mark.parametrize("text,quantity,unit", [
+    ("The Greens fell 3 points to 12%.", "3 points", "pp"),
+    ("Turnout reached 68.4%, up 9.1 points from 63.3%.", "9.1 points", "pp"),
+    ("The Greens fell from 15% to 12%, a drop of 3 points.", "3 points", "pp"),
+    ("The index fell 30 points, or 1.2%.", "30 points", "count"),   # index points, not percentage points
+])
+def test_points_that_move_a_percentage_are_percentage_points(nlp, text, quantity, unit):
+    assert by_text(q_of(nlp, text))[quantity].unit == unit

@@ -1041,6 +1041,7 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
     _ellipsis(sc, out)
     _converted_dollars(text, out)
     _changes(sc, out)
+    _points_of_percentages(sc, out)
     out += _multipliers(text, out)
     out.sort(key=lambda q: q.start)
     result: list[Quantity] = []
@@ -1190,6 +1191,29 @@ def _next_outside_parentheses(text: str, qs: list[Q], n: int) -> int | None:
         if between.count("(") <= between.count(")"):
             return k
     return None
+
+
+def _points_of_percentages(sc: _Scanner, qs: list[Q]) -> None:
+    """'fell 3 points to 12%', 'a drop of 3 points' after 'from 15% to 12%': a change of a percentage
+    counted in points is in percentage points."""
+    for q in qs:
+        if q.unit != "count" or q.counts != "point" or (q.change or {}).get("type", "by") != "by":
+            continue
+        # The points move a percentage given right after them ("3 points to 12%", "up 9.1 points from
+        # 63.3%") or linked to them as a from/to pair; not "fell 30 points, or 1.2%" (index points).
+        after = next((o for o in qs if o.start >= q.end), None)
+        next_to = after is not None and after.unit == "%" and re.fullmatch(
+            r"\s+(?:to|from)\s+(?:about\s+|around\s+|nearly\s+)?", sc.text[q.end:after.start])
+        tok = sc.token(q.start)
+        lead = sc.text[tok.sent.start_char if tok is not None else max(0, q.start - 120):q.start]
+        if not next_to and not re.search(r"(?i)\bfrom\s+[\d.]+\s?(?:%|percent)\s+to\s+[\d.]+\s?(?:%|percent)", lead):
+            continue
+        moved = CHANGE_BEFORE_RE.search(sc.text[max(0, q.start - 40):q.start])
+        if q.change is None and moved is None:
+            continue
+        q.unit, q.unit_name, q.dimension, q.counts, q.pint = "pp", "percentage point", "percentage", None, None
+        if q.change is None:
+            q.change = {"type": "by", "direction": "up" if moved.group("up") else "down"}
 
 
 def _sentence_text(sc: _Scanner, q: Q) -> str:
