@@ -257,13 +257,9 @@ def share(rng: random.Random) -> Item:
     pct = part / whole * 100
     wrong = pct + rng.choice([-1, 1]) * max(4.0, 0.3 * pct)
     wrong = wrong if wrong > 0 else pct + 6
-    form = rng.randrange(3)
-    if form == 0:
-        tmpl = f"The firm will cut {part:,} jobs, or {{x}} of its workforce of {whole:,}, by next year."
-    elif form == 1:
-        tmpl = f"Of the {whole:,} members, {part:,} voted against the plan, or {{x}}."
-    else:
-        tmpl = f"Some {part:,} of the {whole:,} registered voters, or {{x}}, cast a ballot."
+    tmpl = rng.choice([f"The firm will cut {part:,} jobs, or {{x}} of its workforce of {whole:,}, by next year.",
+                       f"Of the {whole:,} members, {part:,} voted against the plan, or {{x}}.",
+                       f"Some {part:,} of the {whole:,} registered voters, or {{x}}, cast a ballot."])
     return Item("arithmetic", tmpl.format(x=f"{pct:.0f}%"), tmpl.format(x=f"{wrong:.0f}%"), "2024-06-01")
 
 
