@@ -307,6 +307,8 @@ def test_a_span_of_estimates_is_a_range_not_a_change(nlp):
     rose = q_of(nlp, "Sales rose from 3,000 to 4,000 units.")
     assert rose[0].change["type"] == "from_to"
     assert q_of(nlp, "The team was 2-0 down at half time.") == []   # a score stays out
+    [dykes] = q_of(nlp, "About 3\u20134 dykes broke.")                # an en-dash span of a plural noun
+    assert dykes.range == (3, 4) and dykes.counts == "dyke"
 
 
 @pytest.mark.parametrize("text,quantity,unit", [

@@ -986,8 +986,10 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
             before = text[max(0, q.start - 30):q.start]
             # "estimates range from 3,000 to 4,000": a span of values, not a change over time
             spanned = conn == "to" and re.search(r"(?i)\b(?:ranges?|ranged|ranging|anywhere)\s+from\s$", before)
-            counted_span = conn in ("-", "\u2013") and q2.counts and q.value is not None and q2.value is not None \
-                and 10 <= q.value < q2.value    # "3,000-4,000 people": not a score ("2-0") or an address
+            after = sc.token(q2.end + 1) if q2.end < len(text) and text[q2.end:q2.end + 1] == " " else None
+            counted_span = conn in ("-", "\u2013") and q.value is not None and q2.value is not None \
+                and q.value < q2.value and after is not None and after.tag_ == "NNS"
+            # "3,000-4,000 people", "3–4 dykes": not a score ("2-0 down", "a 3-2 win") or an address
             if conn == "to" and FROM_BEFORE_RE.search(before) and not spanned:
                 q.extras["from_of"] = q2
                 qs += [q, q2]
