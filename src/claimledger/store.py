@@ -237,6 +237,17 @@ def _sqlite_engine(target: Target, read_only: bool) -> Engine:
     return engine
 
 
+def _attempts() -> Iterator[bool]:
+    """WRITE_RETRIES tries, each yielding whether it is the last; between tries a jittered pause that
+    doubles each time (from 0.05 s up to 2 s), so that competing writers do not retry in step."""
+    delay = 0.05
+    for attempt in range(WRITE_RETRIES):
+        if attempt:
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 2.0)
+        yield attempt == WRITE_RETRIES - 1
+
+
 def _retryable(exc: BaseException | str) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     return "database is locked" in text or "database is busy" in text or "deadlock detected" in text \
@@ -258,18 +269,15 @@ class Ledger:
         """Open (and with `create`, make) a ledger. Two processes opening a new SQLite file together can
         meet a lock that SQLite reports at once instead of waiting for it (changing the journal mode,
         reading a file another process is turning into WAL): that is retried like a locked write."""
-        delay = 0.05
-        for attempt in range(WRITE_RETRIES):
+        for last in _attempts():
             began = time.monotonic()
             try:
                 return cls._open(db, create, read_only)
             except LedgerError as exc:
                 # A lock held past the busy timeout is someone's long transaction: say so, do not wait again.
                 waited = time.monotonic() - began >= 1.0
-                if not _retryable(exc.message) or waited or attempt == WRITE_RETRIES - 1:
+                if not _retryable(exc.message) or waited or last:
                     raise
-            time.sleep(delay * (1 + random.random()))
-            delay = min(delay * 2, 2.0)
         raise AssertionError("unreachable")
 
     @classmethod
@@ -375,18 +383,15 @@ class Ledger:
 
     def _run_write(self, work: Callable[[Connection], Any]) -> Any:
         """Run `work` in one write transaction, retrying when another writer holds the lock."""
-        delay = 0.05
-        for attempt in range(WRITE_RETRIES):
+        for last in _attempts():
             try:
                 with self._write() as conn:
                     return work(conn)
             except OperationalError as exc:
-                if not _retryable(exc) or attempt == WRITE_RETRIES - 1:
+                if not _retryable(exc) or last:
                     raise LedgerError(self.target.display, _friendly(exc)) from None
             except DBAPIError as exc:
                 raise LedgerError(self.target.display, _friendly(exc)) from None
-            time.sleep(delay * (1 + random.random()))
-            delay = min(delay * 2, 2.0)
         raise AssertionError("unreachable")
 
     # -- reading state -------------------------------------------------------------------------
