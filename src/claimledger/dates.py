@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from .nlp import DATELINE
 from .report import DateMention
 
 
@@ -807,16 +808,17 @@ def _quarterly(doc: Doc, text: str, start: int) -> bool:
 
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATELINE_DAY = re.compile(r"(?:^|\n)[A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+)*, (?P<month>[A-Z][a-z]{2,8})\.? (?P<day>\d{1,2}),?"
-                           r"(?: \([^()\n]{1,40}\))? *[-–—]")
-
-
 def _dateline_day(text: str, published: dt.date | None) -> dt.date | None:
     """'MARLOW BAY, March 7 - The minister said today ...': the story's own day, when its dateline gives
     one in the week before publication (a story put online a day or two late still means March 7 by
     'today')."""
-    m = _DATELINE_DAY.search(text[:400])
-    if m is None or published is None:
+    if published is None:
+        return None
+    head = text[:400]
+    lines = [0] + [i + 1 for i, ch in enumerate(head) if ch == "\n"]
+    m = next((m for m in (DATELINE.match(head, start) for start in lines)
+              if m is not None and m["month"] and head[m.start("month") - 2:m.start("month")] == ", "), None)
+    if m is None:
         return None
     try:
         month = _month_num(m["month"])
