@@ -546,8 +546,7 @@ class _Scanner:
         rest = self.text[pos:pos + 40]
         if re.match(r"^\s?\(\s?[\d.,]+\s?(?:ft|feet|foot|yards?|in)\b", rest):
             return True
-        if re.match(r"^[\s-]?(?:long|high|tall|wide|deep|away|below|above|freestyle|sprint|race|"
-                     r"hurdles|relay|dash|run|length|height|depth)\b", rest, re.I):
+        if re.match(rf"^[\s-]?{_METRE_WORDS}", rest, re.I):
             return True
         return not re.match(r"^\s?(?:of\b|[a-zA-Z(])", rest)
 
@@ -1132,6 +1131,11 @@ _CONVERTED_TO = re.compile(r"^\s*(?:\(\s*|,?\s*or\s+)(?:(?:about|around|roughly|
                            re.I)
 
 
+# Words after a number and "m" that make the "m" metres ("400m-long", "the 800 m race").
+_METRE_WORDS = (r"(?:long|high|tall|wide|deep|away|below|above|freestyle|sprint|race|hurdles|relay|dash|run|length"
+                r"|height|depth)\b")
+
+
 # "call 0161 555 0199", "+44 20 7946 0958", "555-867-5309": digits to dial, not amounts.
 _PHONE = re.compile(r"(?<![\d,.])(?:\+\d{1,3}[ -]?)?\(?0\d{1,4}\)?(?:[ -]\d{2,4}){2,3}(?![\d,.])"
                     r"|(?<![\d,.])\+\d{1,3}(?:[ -]\d{1,4}){2,4}(?![\d,.])|\b\d{3}[-.]\d{3}[-.]\d{4}\b")
@@ -1144,8 +1148,7 @@ def _in_phone_number(text: str, q: Q) -> bool:
 
 
 # What makes a spaced "m" metres ("300 m tall", "12 m wide", "800 m race", "2,438 m (8,000 ft)").
-_METRES_AFTER = re.compile(r"[\s-]?(?:long|high|tall|wide|deep|away|below|above|freestyle|sprint|race|hurdles|relay"
-                           r"|dash|run|length|height|depth)\b|\s?\(\s?[\d.,]+\s?(?:ft|feet|foot|yards?)\b", re.I)
+_METRES_AFTER = re.compile(rf"[\s-]?{_METRE_WORDS}|\s?\(\s?[\d.,]+\s?(?:ft|feet|foot|yards?)\b", re.I)
 
 
 # A tally named before its number: "the death toll stood at 87", "the number of dead at 14".
