@@ -148,10 +148,8 @@ def build_reports(rows: list[GoldAttribution], dates: dict[str, str]) -> tuple[l
     """Report dicts, one per article, and the gold row of each (article id, attribution id)."""
     from claimledger.nlp import load_nlp
 
-    try:
-        from claimledger.attribution import polarity_of
-    except ImportError:  # the extractor is optional here: the board does not read `polarity`
-        polarity_of = None
+    from claimledger.attribution import polarity_of
+    from claimledger.report import Cue, Span
     nlp = load_nlp()
     by_article: dict[str, list[GoldAttribution]] = defaultdict(list)
     for g in rows:
@@ -175,12 +173,18 @@ def build_reports(rows: list[GoldAttribution], dates: dict[str, str]) -> tuple[l
                 "cue": {"text": g.cue, "start": base + k0, "end": base + k1, "lemma": lemma},
                 "content": {"text": content, "start": base + c0, "end": base + c1},
                 "form": "direct" if g.content.startswith('"') else "indirect",
-                "polarity": polarity_of(lemma, g.cue, content) if polarity_of else "affirm",
+                "polarity": "affirm",  # set below, once the article text is whole
             })
             gold[(article_id, f"a{n}")] = g
+        text = text.rstrip()
+        doc = nlp(text)
+        for a in attributions:  # as the extractor would mark it (the board itself does not read it)
+            cue, content = a["cue"], a["content"]
+            a["polarity"] = polarity_of(doc, Cue(cue["text"], cue["start"], cue["end"], cue["lemma"]),
+                                        [Span.of(text, content["start"], content["end"])])
         reports.append({"schema": "claimledger.report/1",
                         "article": {"id": article_id, "published": dates.get(article_id)},
-                        "text": text.rstrip(), "attributions": attributions})
+                        "text": text, "attributions": attributions})
     return reports, gold
 
 

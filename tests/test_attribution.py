@@ -559,6 +559,21 @@ def test_who_said(nlp):
     ('"This is a lie invented in the capital," Erlich told reporters.', "told", "deny"),
     # a negation after "but" is a second point, not a denial of the first
     ("Kessler said the union had serious concerns but had not seen any proposal.", "said", "affirm"),
+    # only the main clause counts: not a side clause, nor a report inside the report
+    ('"The deal was done in March, they just did not want a fuss," the aide said.', "said", "affirm"),
+    ('Okoro said her uncle had told her that girls "could not fix engines".', "said", "affirm"),
+    ("The clerk said the claim that the ballots were lost was not true.", "said", "deny"),
+    ('"I think the ceasefire is not holding," the envoy said.', "said", "deny"),  # a hedge frames the statement
+    # a negation inside a quoted fragment is the content's own
+    ('The mayor said the council was "not aware of any complaint".', "said", "deny"),
+    # a cue that names the claim untrue, or that pushes it back, denies it
+    ('The ministry branded the report "false and malicious".', "branded", "deny"),
+    ("Ortiz described the allegations as baseless.", "described", "deny"),
+    ("The airline pushed back against claims that it had skipped inspections.", "pushed back", "deny"),
+    # a content whose own verb denies, on someone's behalf
+    ("Her lawyer said her client denies every charge.", "said", "deny"),
+    # a cue set inside the clause it reports: the clause around it is read whole
+    ("The bridge, the engineer said, had not been inspected since May.", "said", "deny"),
 ])
 def test_polarity(nlp, text, cue, polarity):
     assert by_cue(run(nlp, text)[0], cue).polarity == polarity

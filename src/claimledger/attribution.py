@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from . import attribution_model
 from . import cues as C
 from .nlp import DATELINE
-from .quotations import (ABBREVIATIONS, QuoteIndex, closes_clause, ends_a_sentence_in, ends_sentence, find_quotes,
+from .quotations import (QuoteIndex, closes_clause, ends_a_sentence_in, ends_sentence, find_quotes,
                          gap_ok, quote_paragraph_follows)
 from .report import Attribution, Cue, Entity, NoComment, Source, Span
 from .sources import ORG_NOUNS, PERSON_NOUNS, Resolver, source_kind
@@ -935,41 +935,74 @@ def _cut_before_clause(text: str, quote: tuple[int, int], clause_s: int) -> tupl
 
 # ------------------------------------------------------------------ polarity, form, no comment
 
-# A content that negates what it reports, near its start (the main clause): "were not involved",
-# "found no evidence that", "never happened", "was lying about".
-_NEG_CONTENT = re.compile(
-    r"\b(?:was|were|is|are|had|has|have|did|does|do|would|will|could)\s+(?:not|n't|never)\b"
-    r"|\b(?:wasn't|weren't|isn't|aren't|hadn't|hasn't|haven't|didn't|doesn't|don't)\b"
-    r"|\bno evidence\b|\bnever\b|\b(?:was|were|is|are) lying\b|^\W*(?:that\s+)?(?:no|not)\b"
-    r"|\bthere\s+(?:was|were|is|are|had\s+been|has\s+been|have\s+been|will\s+be)\s+no\b"
-    # a content that calls what it answers untrue: "That claim is false", "This is a lie invented in ..."
-    r"|\b(?:is|was|are|were)\s+(?:a\s+|an\s+|all\s+)?(?:\w+\s+)?(?:lies?|false|untrue|baseless|groundless"
-    r"|unfounded|fabricated|fabrication|nonsense)\b"
-    r"|\b(?:pure|total|complete|utter)\s+(?:fabrication|fiction|invention|nonsense)\b", re.I)
-# "had serious concerns but had not seen any proposal": a negation after "but" is a second point, not a denial.
-_BUT = re.compile(r",?\s+but\s+", re.I)
+# Words that call what they answer untrue: as its complement ("That claim is false", "This is a lie
+# invented in ...") or as what a naming cue calls it ("branded the report 'false'", "described the
+# claims as baseless", "called the account 'pure fiction'").
+_FALSITY = re.compile(r"\b(?:lies?|false|untrue|baseless|groundless|unfounded|fabricated|fabrications?|nonsense"
+                      r"|fiction|invention|rubbish|bogus|fake)\b", re.I)
+_NAMING_CUES = frozenset("call brand describe label term characterize characterise".split())
+# Cue phrases that deny whatever their lemma is ("pushed back against claims", "poured cold water on").
+_DENYING_CUE_TEXT = re.compile(r"\blying\b|\bpush(?:ed|es|ing)? back\b|\bpour(?:ed|s|ing)? cold water\b", re.I)
+_NEGATIVE_WORDS = frozenset("no nobody nothing none neither nowhere never no-one noone".split())
 
 
-def polarity_of(cue_lemma: str, cue_text: str, content_text: str) -> str:
-    """`deny` for denial cues and for contents that negate what they report, else `affirm`."""
-    if cue_lemma in C.DENIAL_VERBS or "lying" in cue_text.lower():
+def polarity_of(doc: Doc, cue: Cue, content: list[Span]) -> str:
+    """`deny` for denial cues and for contents whose main clause negates what it reports, else `affirm`.
+
+    Only the main clause of the content's first sentence counts: a negation in a side clause ("it is
+    over, they just didn't want a fuss"), after "but", inside a report within the report ("her teachers
+    had told her women 'did not build things'") or in a quotation's later sentences is not a denial."""
+    cue_lemma = cue.lemma or ""
+    if cue_lemma in C.DENIAL_VERBS or _DENYING_CUE_TEXT.search(cue.text):
         return "deny"
-    # The main clause of the first sentence: a quotation that goes on ('"We remain at the table. We are
-    # not leaving it."') states its point first.
-    if _NEG_CONTENT.search(_BUT.split(_first_sentence(content_text), maxsplit=1)[0][:80]):
+    if not content:
+        return "affirm"
+    if cue_lemma in _NAMING_CUES and _FALSITY.search(" ".join(p.text for p in content)):
         return "deny"
-    return "affirm"
+    span = doc.char_span(content[0].start, content[-1].end, alignment_mode="expand")
+    if span is None or not len(span):
+        return "affirm"
+    # "Hume, she said, had not replied": the pieces read as one clause, the cue between them left out.
+    first = span[0].sent
+    tokens = [t for t in span if t.i < first.end and any(p.start <= t.idx < p.end for p in content)
+              and not cue.start <= t.idx < cue.end]
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    return "deny" if any(_negates(_opening_clause(r)) for r in roots if not r.is_punct) else "affirm"
 
 
-_SENTENCE_END = re.compile(r"(\w*)[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z])")
+_HEDGES = frozenset("think believe feel suppose guess".split())
 
 
-def _first_sentence(text: str) -> str:
-    for m in _SENTENCE_END.finditer(text):
-        word = m.group(1).lower()
-        if len(word) > 1 and word not in ABBREVIATIONS:  # "Mr. Smith", "J. Smith" go on
-            return text[:m.start() + len(m.group(1)) + 1]
-    return text
+def _opening_clause(root: Token) -> Token:
+    """'"The deal was done in March, they just did not want a fuss"': the parser makes the later clause
+    the root and the first its complement; the statement is the clause that opens it."""
+    while True:
+        earlier = [c for c in root.children if c.dep_ == "ccomp" and c.i < root.i]
+        if not earlier and root.lemma_ in _HEDGES and not any(c.dep_ == "neg" for c in root.children) \
+                and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in root.children):
+            # "I think the plan is not working": the hedge frames the statement, which is the clause after it
+            earlier = [c for c in root.children if c.dep_ == "ccomp"]
+        if not earlier:
+            return root
+        root = earlier[0]
+
+
+def _negates(root: Token) -> bool:
+    """Whether a clause's main word is negated: "were not involved", "found no evidence that", "there had
+    been no attack", "nobody was hurt", "That claim is false", "was lying", "his client denies the charges"."""
+    if root.lemma_.lower() in C.DENIAL_VERBS or (root.lower_ == "lying" and any(c.dep_ == "aux" for c in root.children)):
+        return True
+    for c in root.children:
+        if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never"):
+            return True
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "npadvmod") and (
+                c.lower_ in _NEGATIVE_WORDS or any(d.dep_ in ("det", "neg") and d.lower_ == "no" for d in c.children)):
+            return True
+        if c.dep_ in ("acomp", "attr") and root.lemma_ == "be" and (
+                _FALSITY.fullmatch(c.lower_) or any(d.dep_ == "neg" for d in c.children)):
+            return True  # "That claim is false"; 'was "not aware of any wrongdoing"'
+    return False
 
 
 def form_of(cand: Candidate, text: str, quotes: QuoteIndex) -> str:
@@ -1037,8 +1070,23 @@ def _without_dateline(doc: Doc, rng: tuple[int, int]) -> tuple[int, int]:
     return next(i for i in range(rng[0], rng[1]) if doc[i].idx >= end), rng[1]
 
 
+# A live blog's time stamp opening the line ("15:10 Opposition councillor Bashir Lindqvist said ...").
+_CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}$")
+_CLOCK_SUFFIX = frozenset("am pm a.m. p.m. gmt bst cet cest utc et edt est pt".split())
+
+
+def _without_time_stamp(doc: Doc, rng: tuple[int, int]) -> tuple[int, int]:
+    start, end = rng
+    if end - start < 2 or not _CLOCK.match(doc[start].text):
+        return rng
+    start += 1
+    while end - start > 1 and doc[start].lower_ in _CLOCK_SUFFIX:
+        start += 1
+    return start, end
+
+
 def make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> Source:
-    rng = _without_dateline(doc, rng)
+    rng = _without_time_stamp(doc, _without_dateline(doc, rng))
     if rng[1] - rng[0] > 1 and doc[rng[0]].lower_ == "even":
         rng = (rng[0] + 1, rng[1])  # "Even a top strategist said": the focus word is the writer's, not the speaker
     span = doc[rng[0]:rng[1]]
@@ -1441,7 +1489,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
             cue=Cue(cue_text, cs, ce, cand.lemma),
             content=content,
             form=form_of(cand, text, quotes),
-            polarity=polarity_of(cand.lemma, cue_text, content.text),
+            polarity="affirm",
             content_parts=parts if len(parts) > 1 else [],
             original_source=make_source(doc, cand.original_source, resolver) if cand.original_source else None))
     if use_model and attribution_model.is_available():
@@ -1451,12 +1499,13 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
     for a in attributions:
         _drop_connectives(text, a)
         _mark_anonymous(doc, text, a)
+        a.polarity = polarity_of(doc, a.cue, a.content_parts or [a.content])
     notes = [(m.start(), m.end()) for m in _EDITORS_NOTE.finditer(text)]
     if notes:
         attributions = [a for a in attributions if not any(s <= a.cue.start < e for s, e in notes)]
         for n, a in enumerate(attributions, start=1):
             a.id = f"a{n}"
-    carry_pronoun_sources(attributions, [m.start for e in entities if e.type == "PERSON" for m in e.mentions])
+    carry_pronoun_sources(attributions, [p.start for p in resolver.people if not p.quoted])
     _name_the_interviewee(attributions, entities)
     _first_person_is_the_speaker(attributions)
     _cited_is_the_original_source(doc, attributions, resolver)
@@ -1578,6 +1627,15 @@ _PRONOUN_KINDS = {"it": ("organization", "document"), "they": ("group", "organiz
 _PARTITIVE = re.compile(r"(?:one|two|three|some|many|most|several|both|each|all|none) of (?:them|those|these)$")
 
 
+_DESCRIPTION_END = re.compile(r",|\s+(?:who|whom|whose|which|that)\s", re.I)
+
+
+def described_as(phrase: str) -> str:
+    """'A man who lives on Mill Lane, who did not want to be named' -> 'A man': the words a later "he"
+    stands for, as a name, without the clauses that described him."""
+    return _DESCRIPTION_END.split(phrase, maxsplit=1)[0].strip() or phrase
+
+
 def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list[int] = ()) -> None:
     """Pronoun sources the resolver could not settle from names alone.
 
@@ -1598,7 +1656,7 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
                 if prior.name is None and prior.text.lower() in _PRONOUN_KINDS:
                     continue  # an unresolved "they" names nobody
                 if prior.kind in _PRONOUN_KINDS[low]:
-                    src.name = prior.name or prior.text
+                    src.name = prior.name or described_as(prior.text)
                     src.entity, src.kind = prior.entity, prior.kind
                     break
         elif _PARTITIVE.match(low) and src.kind == "unknown":
@@ -1612,7 +1670,7 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
             if prior.name is None and prior.kind in ("person", "anonymous") and prior.text.lower() not in (
                     "he", "she") and src.start - prior.end <= PRONOUN_REACH // 2 \
                     and not any(prior.end <= m < src.start for m in person_mentions):
-                src.name, src.entity, src.kind = prior.text, None, prior.kind
+                src.name, src.entity, src.kind = described_as(prior.text), None, prior.kind
         elif src.name is None and low.startswith("the ") and len(low.split()) == 2:
             # "A nurse at the clinic, who asked not to be named, said ... The nurse said ...": the same
             # unnamed source, still anonymous.
@@ -1621,5 +1679,5 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
                           and noun in re.findall(r"[a-z]+", p.text.lower())[:4]
                           and src.start - p.end <= PRONOUN_REACH), None)
             if prior is not None:
-                src.name, src.kind = prior.text, prior.kind
+                src.name, src.kind = described_as(prior.text), prior.kind
         previous.append(src)

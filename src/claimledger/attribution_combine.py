@@ -14,7 +14,7 @@ from spacy.tokens import Span as TokenSpan
 from . import attribution_model
 from . import cues as C
 from .attribution import (ANSWER_LABEL, QUESTION_LABEL, Candidate, clause_content, form_of, impersonal, make_source,
-                          merge_touching, polarity_of, question_frame, source_tokens, trim_chars)
+                          merge_touching, question_frame, source_tokens, trim_chars)
 from .quotations import QuoteIndex
 from .report import Attribution, Cue, Source, Span
 from .sources import Resolver
@@ -324,7 +324,7 @@ def merge_model(doc: Doc, attributions: list[Attribution], tagged: list[attribut
                          content=[(p.start, p.end) for p in parts])
         added.append(Attribution(
             id="", source=source, cue=Cue(text[cue[0]:cue[1]], cue[0], cue[1], lemma), content=content,
-            form=form_of(cand, text, quotes), polarity=polarity_of(lemma, text[cue[0]:cue[1]], content.text),
+            form=form_of(cand, text, quotes), polarity="affirm",  # set by extract once the content is final
             content_parts=parts if len(parts) > 1 else []))
         taken.append(cue)
     merged = sorted(attributions + added, key=lambda a: a.cue.start)

@@ -100,13 +100,15 @@ statement report filing filings document documents memo letter poll survey study
 images video email emails record records transcript release tweet post data documents audit
 review paper article editorial study research ruling complaint indictment lawsuit affidavit
 minutes readout petition tally rules regulations statistics results findings forecast projections
-assessment evaluation estimate estimates bulletin
+assessment evaluation estimate estimates bulletin notice notices picture pictures photo photos photograph
+photographs footage
 """.split())
 
 # Anonymity markers: "a person familiar with", "who asked not to be named".
 ANONYMOUS_MARKERS = ("familiar with", "not to be named", "not be named", "anonymity",
                      "not authorized", "not authorised", "on condition", "unnamed", "anonymous",
-                     "declined to be identified", "asked not to be identified")
+                     "declined to be identified", "asked not to be identified", "want to be named",
+                     "wish to be named", "want to be identified", "wish to be identified")
 
 
 def asks_anonymity(text: str, cue: tuple[int, int], content: list[tuple[int, int]]) -> bool:

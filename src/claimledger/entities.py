@@ -27,10 +27,16 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _STATE_BODIES = frozenset("ministry embassy consulate parliament legislature".split())
 
 
+# "Ms Brill" and "Sir Anselm Rookwood" are Ana Brill and Anselm Rookwood: an honorific is no part of the
+# name a later mention must match.
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|sir|dame|lord|lady|prof)\.?\s+(?=\S)", re.I)
+
+
 def clean_name(text: str) -> str:
-    """The name a mention spells, without a leading article, possessive or stray punctuation."""
+    """The name a mention spells, without a leading article, honorific, possessive or stray punctuation."""
     name = " ".join(text.split())
     name = _LEADING.sub("", name)
+    name = _HONORIFIC.sub("", name)
     name = _POSSESSIVE.sub("", name)
     return name.strip(" \t\n.,;:\"“”‘’'()[]-–—")
 
@@ -45,6 +51,11 @@ def _mention_bounds(ent: SpacySpan) -> tuple[int, int]:
     # A title-case headline's verb the model read into the name ("Millbrook Council Approves ...").
     while end - start > 1 and ent.doc[end - 1].tag_ in ("VBZ", "VBD", "VBP"):
         end -= 1
+    # "Ana Brill" when the model took only "Brill": a capitalised given name compounded onto the mention.
+    while start > 0 and ent.doc[start - 1].pos_ == "PROPN" and ent.doc[start - 1].dep_ == "compound" \
+            and ent.doc[start - 1].head.i in range(start, end) and ent.doc[start - 1].is_title \
+            and not ent.doc[start - 1].ent_type_ and ent.doc[start - 1].lower_.rstrip(".") not in TITLES:
+        start -= 1
     span = ent.doc[start:end]
     return span.start_char, span.end_char
 
@@ -151,7 +162,7 @@ def _ner_mentions(doc: Doc, text: str) -> list[tuple[str, str, int, int]]:
                 continue
             label = "PERSON"  # the small model often calls "Olaf Scholz" an ORG after a title
         start, end = _mention_bounds(ent)
-        name = clean_name(text[ent.start_char:end])
+        name = clean_name(text[min(start, ent.start_char):end])
         if not name or not re.search(r"[A-Za-z]", name):
             continue
         mentions.append((name, label, start, end))
@@ -186,6 +197,17 @@ def _names_a_business(doc: Doc, start: int, end: int) -> bool:
     # "Home appliance maker Nexora": a business noun set before the name, like a title before a person's
     described += [c for c in root.children if c.dep_ == "compound" and c.i < span.start]
     return any(t.pos_ == "NOUN" and t.lemma_.lower() in BUSINESS_NOUNS for t in described)
+
+
+def _titled_by_apposition(doc: Doc, start: int, end: int) -> bool:
+    """'The minister, Sanna Holt, said': a name in apposition to a person's title is a person's."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or span[-1].lower_ in ORGANISATION_NAME_ENDS:
+        return False
+    root = span.root
+    described = [root.head] if root.dep_ == "appos" else []
+    described += [c for c in root.children if c.dep_ == "appos"]
+    return any(t.pos_ in ("NOUN", "PROPN") and t.lower_ in TITLES and not t.ent_type_ for t in described)
 
 
 def extract(doc: Doc) -> list[Entity]:
@@ -230,6 +252,8 @@ def extract(doc: Doc) -> list[Entity]:
             label = "GPE"
         if label == "PERSON" and any(_names_a_business(doc, start, end) for _, _, start, end in members):
             label = "ORG"
+        elif label in MERGEABLE - {"PERSON"} and any(_titled_by_apposition(doc, start, end) for _, _, start, end in members):
+            label = "PERSON"
         entities.append(Entity(id=f"e{n}", name=cluster["name"], type=label,
                                mentions=[Span.of(text, s, e) for _, _, s, e in members]))
     return entities

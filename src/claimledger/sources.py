@@ -34,7 +34,7 @@ frontrunner front-runner congressman congresswoman mp host anchor moderator colu
 businessman banker economist billionaire father mother wife husband son daughter actor star head
 firefighter paramedic nurse surgeon physician teacher farmer worker engineer hydrologist geologist
 pilot soldier survivor victim neighbour neighbor owner shopkeeper driver student coach player
-investigator inspector detective sheriff auditor consultant bishop priest imam rabbi mp
+investigator inspector detective sheriff auditor consultant bishop priest imam rabbi mp correspondent
 parent protester protestor demonstrator citizen villager patient passenger employee
 """.split())
 
@@ -45,7 +45,8 @@ union organization organisation group board team network channel station outlet 
 institute university parliament congress senate house cabinet kremlin pentagon regime
 street hall palace service authority regulator watchdog broadcaster tribunal coalition alliance
 federation association foundation municipality city county secretariat prefecture league club
-operator airline carrier insurer utility lender charity manufacturer maker retailer panel
+operator airline carrier insurer utility lender charity manufacturer maker retailer panel force trust
+developer label
 """.split())
 # Nouns a story uses for the business it named earlier ("Dorrin Foods ... The company said"), when
 # the name itself does not contain them.
@@ -58,6 +59,7 @@ hydro marine foods semiconductors airlines airways motors energy holdings group 
 technologies logistics shipping pharma pharmaceuticals industries corp corporation inc ltd llc plc ag gmbh
 company mining telecom insurance brewing railways construction chemicals electronics solutions software
 labs bancorp financial securities investments ventures enterprises resources petroleum utilities textiles
+properties electrical developments estates
 """.split())
 # Last words of institutions' names, which the model also calls people ("Riverside General Hospital").
 INSTITUTION_WORDS = frozenset("""hospital clinic university college school institute foundation centre center
@@ -97,10 +99,28 @@ _UNNAMED_INSIDERS = re.compile(r"\b(?:person|people|someone|individuals?|officia
 
 _COLLECTIVE_PEOPLE = frozenset("staff crew personnel workforce faculty clergy".split())
 
+# "A friend of the prince", "a former colleague of the director": someone the story describes only by
+# whom they know, which is how a desk counts an anonymous source.
+_UNNAMED_RELATION = re.compile(r"(?:an?|one|another|two|three|several|some)\s+(?:\w+\s+){0,2}?(?:friend|colleague|"
+                               r"relative|acquaintance|confidant|confidante|neighbou?r|associate)s?\s+of\b", re.I)
+# Determiners that count people: "several backbench Conservatives" are people, whatever party they name.
+_QUANTIFIERS = frozenset("several some many few two three four five six dozens hundreds most".split())
+
+
+def _names_a_title(span: SpacySpan, head) -> bool:
+    """'The Morning Clarion', 'The Clarion': a capitalised name after "the" is a masthead, a firm or a body,
+    not a person ("the Rev. Ann Lowe" has her title; "the German leader" is no name)."""
+    if head.pos_ != "PROPN" or span[0].lower_ != "the" or head.i <= span.start:
+        return False
+    words = span.doc[span.start + 1:head.i + 1]
+    return all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.text.endswith(".")
+               and t.lower_ not in PERSON_NOUNS and not _TITLE_RE.match(t.lower_) for t in words)
+
 
 def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
     """person / organization / group / anonymous / document / unknown for a source phrase."""
-    if C.mentions_anonymity(span.text) or _UNNAMED_INSIDERS.search(span.text):
+    if C.mentions_anonymity(span.text) or _UNNAMED_INSIDERS.search(span.text) or (
+            _UNNAMED_RELATION.match(span.text) and not any(t.ent_type_ == "PERSON" for t in span)):
         return "anonymous"
     head = _head(span)
     if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
@@ -120,6 +140,11 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "document"  # a capitalised "Post" or "Report" is a name ("the Washington Post")
     if head.pos_ == "PROPN" and head.lower_ in MEDIA_NAME_WORDS and any(c.lower_ == "the" for c in head.children):
         return "organization"  # "the Gazette", "The Daily Courier": a masthead, whatever the NER called it
+    if _names_a_title(span, head):
+        return "organization"
+    if head.tag_ in ("NNS", "NNPS") and hl not in ORG_NOUNS and any(
+            c.lower_ in _QUANTIFIERS for c in head.children if c.dep_ in ("det", "amod", "nummod")):
+        return "group"  # "Several backbench Conservatives", "two senior EU diplomats"
     # The entity's type was settled over every mention in the article; a token's own label is a fallback.
     if entity_type == "PERSON" or (head.ent_type_ == "PERSON" and entity_type not in ORG_TYPES):
         return "person"
@@ -421,13 +446,29 @@ class Resolver:
             i = head.i
             while i > span.start and span.doc[i - 1].pos_ == "PROPN" and span.doc[i - 1].dep_ == "compound":
                 i -= 1
+            if head.lower_ in PERSON_NOUNS:
+                # "The Health Minister, Ana Brill, said": a capitalised title, with the name beside it.
+                named = self._apposed_name(span, head)
+                if named[1] is not None:
+                    return named
             if i == head.i and head.lower_ in PERSON_NOUNS:
                 # A title-case headline's "Minister denies ...": a title, not a name; the article
                 # names the minister below, so look back and then ahead.
                 return self._titled_near(span, head.lower_)
             return span.doc[i:head.i + 1].text, None
-        # "The finance minister, Petra Kovac": the name in apposition says who. The parser often hangs
-        # it on the last noun ("The coach of Kellby Rovers, Ana Maris"); a role noun then still takes it.
+        named = self._apposed_name(span, head)
+        if named[1] is not None:
+            return named
+        if head.pos_ == "NOUN" and span[0].lower_ in ("the", "this", "that"):
+            return self._describe(span, head)
+        if head.pos_ == "NOUN" and head.lemma_.lower() in PERSON_NOUNS and span.end <= self.headline_end:
+            # "Opposition leader vows ...": a headline's role, named in the story below.
+            return self._titled_near(span, head.lemma_.lower())
+        return None, None
+
+    def _apposed_name(self, span: SpacySpan, head) -> tuple[str | None, str | None]:
+        """'The finance minister, Petra Kovac': the name in apposition says who. The parser often hangs
+        it on the last noun ("The coach of Kellby Rovers, Ana Maris"); a role noun then still takes it."""
         for c in span:
             if c.dep_ != "appos" or c.pos_ != "PROPN" or c.i <= head.i:
                 continue
@@ -436,11 +477,6 @@ class Resolver:
                 eid = self._entity_at(c.idx, c.idx + len(c.text))
                 if eid is not None and self.entities[eid].type in (("PERSON",) if nested else ("PERSON", "ORG")):
                     return self.entities[eid].name, eid
-        if head.pos_ == "NOUN" and span[0].lower_ in ("the", "this", "that"):
-            return self._describe(span, head)
-        if head.pos_ == "NOUN" and head.lemma_.lower() in PERSON_NOUNS and span.end <= self.headline_end:
-            # "Opposition leader vows ...": a headline's role, named in the story below.
-            return self._titled_near(span, head.lemma_.lower())
         return None, None
 
     def _titled_near(self, span: SpacySpan, title: str) -> tuple[str | None, str | None]:
