@@ -994,3 +994,11 @@ def test_quoted_as_saying_is_one_cue_whose_speaker_is_the_one_quoted(nlp):
         (att,) = attribution.extract(doc, entities.extract(doc), use_model=use_model)[0]
         assert (att.source.text, att.cue.text) == ("The club's captain, Kofi Brandt", "was quoted as saying")
         assert att.source.name == "Kofi Brandt"
+
+
+def test_an_outlet_quoting_someone_as_saying_relays_that_speaker(nlp):
+    attrs, _ = run(nlp, "The Ostmark Herald quoted a senior official as saying the border would reopen on Monday.")
+    (att,) = attrs
+    assert att.source.text == "The Ostmark Herald"
+    assert att.original_source.text == "a senior official"
+    assert att.content.text == "the border would reopen on Monday"

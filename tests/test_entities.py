@@ -77,3 +77,12 @@ def test_a_title_case_headlines_verb_is_not_part_of_the_name(nlp):
                         "The Millbrook Council voted on Monday to raise fees.\n"))
     assert "Millbrook Council" in names and not any("Approves" in n for n in names)
     assert [m.text for m in names["Millbrook Council"].mentions] == ["Millbrook Council"] * 2
+
+
+def test_titles_and_honorifics_stay_out_of_a_persons_name(nlp):
+    doc = nlp("Councillor Mira Falk opened the hearing. The Energy Minister, Tove Marklund, spoke next. "
+              "Ms Marklund said Ms Falk had been right.")
+    names = by_name(doc)
+    assert "Mira Falk" in names and "Councillor Mira Falk" not in names
+    marklund = names["Tove Marklund"]
+    assert [m.text for m in marklund.mentions] == ["Tove Marklund", "Ms Marklund"]

@@ -364,3 +364,29 @@ def test_a_live_blogs_time_stamp_is_not_part_of_the_source(nlp):
     found, _ = sources(nlp, text)
     assert "Opposition councillor Bashir Lindqvist" in found
     assert "The port authority's chief engineer" in found
+
+
+def test_who_after_a_noun_with_a_name_in_apposition_is_that_name(nlp):
+    found, _ = sources(nlp, "The closure was confirmed on Monday by her brother, Tomas Rell, who said the frost "
+                            "had spared the vines.")
+    assert found["who"].name == "Tomas Rell"
+
+
+def test_a_pronoun_inside_the_clause_it_reports_is_not_the_person_that_clause_names(nlp):
+    found, _ = sources(nlp, "Councillor Mira Falk said she had written to the landlord twice. Osgood, she said, "
+                            "had not replied.")
+    assert found["she"].name == "Mira Falk"
+
+
+@pytest.mark.parametrize("sentence,phrase", [
+    ("The Dutch daily Volkskrant reported that the port would close.", "The Dutch daily Volkskrant"),
+    ("The shipping company Marrow said the strike had ended.", "The shipping company Marrow"),
+])
+def test_a_name_after_a_press_or_business_noun_is_an_organisation(nlp, sentence, phrase):
+    assert kind_of(nlp, sentence, phrase) == "organization"
+
+
+def test_the_paper_resolved_to_a_newspaper_is_its_newsroom_not_a_document(nlp):
+    found, _ = sources(nlp, "The Norrland Tidende reported that the mine would close. The paper said 300 jobs "
+                            "would go.")
+    assert found["The paper"].name == "Norrland Tidende" and found["The paper"].kind == "organization"

@@ -22,7 +22,7 @@ from .nlp import DATELINE
 from .quotations import (QuoteIndex, closes_clause, ends_a_sentence_in, ends_sentence, find_quotes,
                          gap_ok, quote_paragraph_follows)
 from .report import Attribution, Cue, Entity, NoComment, Source, Span
-from .sources import ORG_NOUNS, PERSON_NOUNS, Resolver, source_kind
+from .sources import MEDIA_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, Resolver, source_kind
 
 # ------------------------------------------------------------------ candidates
 
@@ -1096,6 +1096,8 @@ def make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> So
         return Source(span.text, span.start_char, span.end_char, kind="group")
     name, ent = resolver.resolve(span) if resolver else (None, None)
     kind = source_kind(span, resolver.entity_type(ent) if resolver and ent else None)
+    if kind == "document" and ent is not None and span.root.lemma_.lower() in MEDIA_NOUNS:
+        kind = "organization"  # "The paper said", resolved to the newspaper named before: its newsroom speaks
     if resolver and (kind == "unknown" and resolver.is_person(name)
                      or kind == "organization" and span.root.pos_ == "PROPN" and resolver.is_person(name, described=True)):
         # "the toxicologist", resolved to the person the article gave that role; "According to Ferro",
@@ -1509,7 +1511,47 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
     _name_the_interviewee(attributions, entities)
     _first_person_is_the_speaker(attributions)
     _cited_is_the_original_source(doc, attributions, resolver)
+    _speaker_outside_own_words(doc, attributions, resolver)
+    _relayed_speaker(doc, attributions, resolver)
     return attributions, no_comment
+
+
+_AS_SAYING = re.compile(r"\s+as (?:saying|telling \w+|writing|stating)\s+(?:that\s+)?", re.I)
+
+
+def _relayed_speaker(doc: Doc, attributions: list[Attribution], resolver: Resolver) -> None:
+    """'The Clarion quoted a senior nurse as saying patients were moved': the outlet relays what the nurse
+    said. The nurse, whom a desk counts, becomes the original source, and the content is what was said
+    (whether the cue took the nurse in or the content did)."""
+    for a in attributions:
+        if a.original_source is not None or a.content_parts:
+            continue
+        cue = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+        verb = next((t for t in cue if t.lemma_.lower() in ("quote", "cite")), None) if cue is not None else None
+        if verb is None:
+            continue
+        m = _AS_SAYING.search(doc.text, verb.idx + len(verb.text), a.content.end)
+        if m is None or m.end() >= a.content.end or not (m.start() < a.cue.end or m.start() >= a.content.start):
+            continue
+        speaker = doc.char_span(verb.idx + len(verb.text), m.start(), alignment_mode="contract")
+        if speaker is None or not len(speaker) or len(speaker) > 12:
+            continue
+        a.original_source = make_source(doc, (speaker.start, speaker.end), resolver)
+        if m.start() >= a.content.start:
+            a.content = Span.of(doc.text, m.end(), a.content.end)
+            a.polarity = polarity_of(doc, a.cue, [a.content])
+
+
+def _speaker_outside_own_words(doc: Doc, attributions: list[Attribution], resolver: Resolver) -> None:
+    """'Hume, she said, had not replied': a pronoun set inside the clause it reports is not the person
+    that clause is about; its antecedent comes before the clause."""
+    for a in attributions:
+        src = a.source
+        if src is None or src.text.lower() not in PERSON_PRONOUNS or not a.content.start < src.start < a.content.end:
+            continue
+        span = doc.char_span(src.start, src.end)
+        if span is not None:
+            src.name, src.entity = resolver.resolve(span, before=a.content.start)
 
 
 def _cited_is_the_original_source(doc: Doc, attributions: list[Attribution], resolver: Resolver) -> None:

@@ -97,6 +97,14 @@ TITLES = {
 }
 
 
+def _without_titles(name: str) -> str:
+    """'Councillor Mira Falk' -> 'Mira Falk': a person's name without the titles the model took into it."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def _titled_people(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of capitalised names that follow a title word."""
     found = []
@@ -165,6 +173,8 @@ def _ner_mentions(doc: Doc, text: str) -> list[tuple[str, str, int, int]]:
         name = clean_name(text[min(start, ent.start_char):end])
         if not name or not re.search(r"[A-Za-z]", name):
             continue
+        if label == "PERSON":
+            name = _without_titles(name)
         mentions.append((name, label, start, end))
     covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     for s, e in titled:

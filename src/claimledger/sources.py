@@ -77,6 +77,7 @@ MEDIA_NOUNS = frozenset("newspaper paper broadcaster magazine channel station ou
 MEDIA_NAME_WORDS = frozenset("""
 times post news herald journal gazette tribune daily telegraph guardian chronicle observer express mail
 star sun globe standard independent courier record review press reuters bbc cnn radio tv television
+zeitung gazeta gazzetta corriere diario tidende tidning dagblad dagbladet krant courant
 """.split())
 
 # Nouns that a description may use for any titled person ("the German leader").
@@ -140,6 +141,9 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "document"  # a capitalised "Post" or "Report" is a name ("the Washington Post")
     if head.pos_ == "PROPN" and head.lower_ in MEDIA_NAME_WORDS and any(c.lower_ == "the" for c in head.children):
         return "organization"  # "the Gazette", "The Daily Courier": a masthead, whatever the NER called it
+    if head.pos_ == "PROPN" and any(c.lemma_.lower() in MEDIA_NOUNS | BUSINESS_NOUNS for c in head.children
+                                    if c.dep_ in ("compound", "amod", "nmod") and c.i < head.i and c.text.islower()):
+        return "organization"  # "The Polish daily Rzeczpospolita", "the mining company Quorvel"
     if _names_a_title(span, head):
         return "organization"
     if head.tag_ in ("NNS", "NNPS") and hl not in ORG_NOUNS and any(
@@ -413,16 +417,20 @@ class Resolver:
         subject = subjects[0]
         return self.doc[subject.left_edge.i:subject.right_edge.i + 1].text
 
-    def resolve(self, span: SpacySpan) -> tuple[str | None, str | None]:
-        """(canonical name, entity id) for a source phrase; (None, None) when the text does not say."""
+    def resolve(self, span: SpacySpan, before: int | None = None) -> tuple[str | None, str | None]:
+        """(canonical name, entity id) for a source phrase; (None, None) when the text does not say.
+        `before`: where a pronoun's antecedent must end, when not at the phrase itself."""
         head = span.root
         low = head.lower_
         if low in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
             antecedent = _antecedent(head)
-            return self.resolve(span.doc[antecedent.left_edge.i:antecedent.i + 1])
+            # "her son, Daniel Hobb, who said ...": the name in apposition comes with the noun
+            end = max([antecedent.i] + [c.i for c in antecedent.children if c.dep_ == "appos" and c.i < head.i])
+            return self.resolve(span.doc[antecedent.left_edge.i:end + 1])
         if low in PERSON_PRONOUNS:
-            p = self._recent_person(span.start_char, PERSON_PRONOUNS[low], fits=lambda p: not p.quoted) \
-                or self._named_subject(span.start_char)
+            at = span.start_char if before is None else before
+            p = self._recent_person(at, PERSON_PRONOUNS[low], fits=lambda p: not p.quoted) \
+                or self._named_subject(at)
             if p is not None and PERSON_PRONOUNS[low] and p.gender is None:
                 for q in self.people:  # agreement learned from use: "he" fixes the gender
                     if q.name == p.name:
