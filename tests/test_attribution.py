@@ -1002,3 +1002,17 @@ def test_an_outlet_quoting_someone_as_saying_relays_that_speaker(nlp):
     assert att.source.text == "The Ostmark Herald"
     assert att.original_source.text == "a senior official"
     assert att.content.text == "the border would reopen on Monday"
+
+
+def test_a_subject_noun_the_parser_made_the_root_is_the_speaker_not_the_clause_after_it(nlp):
+    # "after the hearing said" is read as a clause of "report"; the report is the source
+    attrs, _ = run(nlp, "A report released by the agency after the hearing said turnout had fallen.")
+    (att,) = attrs
+    assert att.source.text == "A report released by the agency"
+    assert att.content.text == "turnout had fallen"
+
+
+def test_a_cue_followed_only_by_a_time_reports_nothing(nlp):
+    assert run(nlp, "Voss replied the same evening.")[0] == []
+    (att,) = run(nlp, "Voss replied on Tuesday evening that the deal was off.")[0]
+    assert att.content.text == "that the deal was off"

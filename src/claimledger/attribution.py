@@ -376,6 +376,9 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
         objs = [x for x in tok.children if x.dep_ == "pobj"]
         return _np_range(objs[0]) if objs else None
     subj = _subject(tok)
+    headless = _verbless_sentence_subject(tok)
+    if headless is not None:
+        return headless
     if subj is not None:
         if impersonal(tok.lemma_.lower(), subj.text):
             return None
@@ -433,6 +436,23 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
         if subj is not None and subj.dep_ != "nsubjpass":
             return _np_range(subj, trim_clauses=subj.i > head.i)
     return None
+
+
+_SUBORDINATORS = frozenset("after before when while since until once as because".split())
+
+
+def _verbless_sentence_subject(tok: Token) -> tuple[int, int] | None:
+    """'A statement issued by Brenmoor Water after the press conference said ...': with no verb left for
+    the sentence, the parser makes the subject noun its root and reads "after ... said" as a clause of
+    it. The speaker is that noun's phrase, up to the subordinator."""
+    head = tok.head
+    if tok.dep_ != "advcl" or head.dep_ != "ROOT" or head.pos_ not in ("NOUN", "PROPN") or head.i > tok.i:
+        return None
+    mark = next((c for c in tok.children if c.dep_ == "mark" and c.lower_ in _SUBORDINATORS and c.i < tok.i), None)
+    if mark is None or mark.i <= head.i:
+        return None
+    s, _ = _np_range(head)
+    return s, mark.i
 
 
 def _misparsed_clause_subject(tok: Token) -> Token | None:
@@ -1503,8 +1523,10 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
         _mark_anonymous(doc, text, a)
         a.polarity = polarity_of(doc, a.cue, a.content_parts or [a.content])
     notes = [(m.start(), m.end()) for m in _EDITORS_NOTE.finditer(text)]
-    if notes:
-        attributions = [a for a in attributions if not any(s <= a.cue.start < e for s, e in notes)]
+    kept = [a for a in attributions if not any(s <= a.cue.start < e for s, e in notes)
+            and not (a.form == "indirect" and _ONLY_A_TIME.fullmatch(a.content.text))]
+    if len(kept) < len(attributions):
+        attributions = kept
         for n, a in enumerate(attributions, start=1):
             a.id = f"a{n}"
     carry_pronoun_sources(attributions, [p.start for p in resolver.people if not p.quoted])
@@ -1658,6 +1680,13 @@ def _mark_anonymous(doc: Doc, text: str, att: Attribution) -> None:
 # An editor's note is the outlet speaking about its own story ("Editor's note: X, who has repeatedly
 # pledged to ..."), boilerplate that no source said: PolNeAR train leaves 14 of its 16 notes unannotated.
 _EDITORS_NOTE = re.compile(r"^[ \t]*editor[’']?s[ \t\xa0]*note\b[^\n]*", re.I | re.M)
+
+
+# "Stavness replied the same evening.": a cue with only a time after it said nothing the story reports.
+_ONLY_A_TIME = re.compile(
+    r"(?:on |in |at |by |early |late |later )?(?:the |that |this |last |next )?(?:same |following |previous |next )?"
+    r"(?:morning|afternoon|evening|night|day|week|weekend|month|year|(?:mon|tues|wednes|thurs|fri|satur|sun)day)s?"
+    r"(?: (?:morning|afternoon|evening|night))?\W*", re.I)
 
 
 # A pronoun source takes the previous speaker of its kind only this close (characters: a paragraph or two).
