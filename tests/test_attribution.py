@@ -564,6 +564,8 @@ def test_who_said(nlp):
     ('Okoro said her uncle had told her that girls "could not fix engines".', "said", "affirm"),
     ("The clerk said the claim that the ballots were lost was not true.", "said", "deny"),
     ('"I think the ceasefire is not holding," the envoy said.', "said", "deny"),  # a hedge frames the statement
+    # a contrast after the point ("X, not Y") affirms X
+    ("The chairman said the levy was an investment, not a tax.", "said", "affirm"),
     # a negation inside a quoted fragment is the content's own
     ('The mayor said the council was "not aware of any complaint".', "said", "deny"),
     # a cue that names the claim untrue, or that pushes it back, denies it
@@ -1016,3 +1018,11 @@ def test_a_cue_followed_only_by_a_time_reports_nothing(nlp):
     assert run(nlp, "Voss replied the same evening.")[0] == []
     (att,) = run(nlp, "Voss replied on Tuesday evening that the deal was off.")[0]
     assert att.content.text == "that the deal was off"
+
+
+def test_a_speaker_the_parser_hung_on_the_opening_phrase_is_still_the_source(nlp):
+    # "the head of the union, Samuel Achebe" read as appositives of "Times Radio"
+    (att,) = run(nlp, "In an interview with Times Radio, the head of the union, Samuel Achebe, said the strike "
+                      "would go ahead.")[0]
+    assert att.source.text == "the head of the union, Samuel Achebe"
+    assert att.source.name == "Samuel Achebe"

@@ -185,6 +185,8 @@ def test_rule_cue_grows_over_words_the_tagger_counts_as_cue(nlp, monkeypatch):
     # a prepositional phrase grown only in part ("on Radio Norda's | morning show") is none of the cue's
     ("The chancellor said on Radio Norda's morning show that the bridge would reopen.", "said"),
     ("The chancellor said in an interview with Radio Norda that the bridge would reopen.", "said"),
+    # a number that ends its phrase is the phrase's own ("with Channel | 5" is whole)
+    ("The chancellor said on Channel 5 that the bridge would reopen.", "said on Channel 5"),
 ])
 def test_a_grown_cue_does_not_stop_inside_a_phrase(nlp, monkeypatch, text, cue):
     from claimledger import attribution_model
@@ -193,7 +195,7 @@ def test_a_grown_cue_does_not_stop_inside_a_phrase(nlp, monkeypatch, text, cue):
     doc = nlp(text)
     cue_words = {"said": 0.95, "at": 0.6, "a": 0.6, "rally": 0.6, "one": 0.6, "relented": 0.6, "and": 0.6,
                  "asking": 0.95, "about": 0.6, "on": 0.6, "Radio": 0.6, "Norda": 0.6, "'s": 0.6, "in": 0.6,
-                 "an": 0.6, "interview": 0.6}
+                 "an": 0.6, "interview": 0.6, "Channel": 0.6, "5": 0.6}
     monkeypatch.setattr(attribution_model, "tag", lambda d: Tagging(
         [], {t.i: cue_words.get(t.text, 0.0) for t in d}, {t.i: 0.9 for t in d}))
     assert attribution.extract(doc, entities.extract(doc))[0][0].cue.text == cue

@@ -69,6 +69,10 @@ def kind_of(nlp, phrase_sentence, phrase):
     ("A notice posted on the gate said the park was closed.", "A notice posted on the gate", "document"),
     ("The trust said no patient had been harmed.", "The trust", "organization"),
     ("Marsh Hollow Properties said the tenants could stay.", "Marsh Hollow Properties", "organization"),
+    # a sentence's capitalised first word is no name
+    ("Guidance issued on Monday says clinics should stay open.", "Guidance issued on Monday", "document"),
+    ("One commuter wrote that the train was late.", "One commuter", "person"),  # one is no group
+    ("The prosecution said the knife had been found in the car.", "The prosecution", "organization"),
 ])
 def test_source_kinds(nlp, sentence, phrase, kind):
     assert kind_of(nlp, sentence, phrase) == kind
@@ -390,3 +394,21 @@ def test_the_paper_resolved_to_a_newspaper_is_its_newsroom_not_a_document(nlp):
     found, _ = sources(nlp, "The Norrland Tidende reported that the mine would close. The paper said 300 jobs "
                             "would go.")
     assert found["The paper"].name == "Norrland Tidende" and found["The paper"].kind == "organization"
+
+
+def test_he_goes_on_with_the_speaker_not_with_the_person_the_speaker_talked_about(nlp):
+    found, _ = sources(nlp, "Tomas Rell said that Greta Lind had resigned on Friday. He added that the board "
+                            "would meet on Monday.")
+    assert found["He"].name == "Tomas Rell"
+    # someone named between the two statements is the nearer antecedent again
+    found, _ = sources(nlp, "Tomas Rell said that Pavel Lind was wrong. Lind disagreed. He said the costs were "
+                            "exaggerated.")
+    assert found["He"].name == "Pavel Lind"
+
+
+def test_a_name_closing_the_source_phrase_says_who_it_is(nlp):
+    doc = nlp("The Fisheries Agency said stocks were stable. The firm that runs the hatchery, Norvale, did not "
+              "respond to a request for comment.")
+    _, no_comment = attribution.extract(doc, entities.extract(doc))
+    (nc,) = no_comment
+    assert nc.source.name == "Norvale"

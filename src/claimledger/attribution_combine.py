@@ -161,8 +161,9 @@ def grow_cue(doc: Doc, text: str, att: Attribution, probability: dict[int, float
                 and not (i == hi - 1 and (hi == len(doc) or doc[hi].idx in starts)):
             hi = i
             break
-    # A growth that stops inside a phrase ("explained through a", "said at one") keeps none of it.
-    while hi > span.end and doc[hi - 1].pos_ in CUE_TRIM_POS:
+    # A growth that stops inside a phrase ("explained through a", "said at one") keeps none of it; one
+    # that ends a phrase ("with Channel 5") is whole.
+    while hi > span.end and doc[hi - 1].pos_ in CUE_TRIM_POS and doc[hi - 1].head.i >= hi - 1:
         hi -= 1
         while hi > span.end and doc[hi - 1].pos_ == "ADP":
             hi -= 1

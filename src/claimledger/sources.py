@@ -35,7 +35,7 @@ businessman banker economist billionaire father mother wife husband son daughter
 firefighter paramedic nurse surgeon physician teacher farmer worker engineer hydrologist geologist
 pilot soldier survivor victim neighbour neighbor owner shopkeeper driver student coach player
 investigator inspector detective sheriff auditor consultant bishop priest imam rabbi mp correspondent
-parent protester protestor demonstrator citizen villager patient passenger employee
+parent protester protestor demonstrator citizen villager patient passenger employee dispatcher user
 """.split())
 
 ORG_NOUNS = frozenset("""
@@ -46,7 +46,7 @@ institute university parliament congress senate house cabinet kremlin pentagon r
 street hall palace service authority regulator watchdog broadcaster tribunal coalition alliance
 federation association foundation municipality city county secretariat prefecture league club
 operator airline carrier insurer utility lender charity manufacturer maker retailer panel force trust
-developer label
+developer label prosecution defence defense
 """.split())
 # Nouns a story uses for the business it named earlier ("Dorrin Foods ... The company said"), when
 # the name itself does not contain them.
@@ -137,7 +137,10 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
     if hl in ("source", "insider") or head.lower_ in ("sources", "insiders"):
         return "anonymous"
     # "data" lemmatises to "datum"; a lowercase "PROPN" ("the council tally") is a tagging slip
-    if (hl in C.DOCUMENT_NOUNS or head.lower_ in C.DOCUMENT_NOUNS) and (head.pos_ != "PROPN" or head.text.islower()):
+    # A sentence's first word is capitalised whatever it is ("Guidance published on Tuesday says ...").
+    if (hl in C.DOCUMENT_NOUNS or head.lower_ in C.DOCUMENT_NOUNS) and (
+            head.pos_ != "PROPN" or head.text.islower()
+            or head.is_sent_start and not any(c.pos_ == "PROPN" for c in head.children)):
         return "document"  # a capitalised "Post" or "Report" is a name ("the Washington Post")
     if head.pos_ == "PROPN" and head.lower_ in MEDIA_NAME_WORDS and any(c.lower_ == "the" for c in head.children):
         return "organization"  # "the Gazette", "The Daily Courier": a masthead, whatever the NER called it
@@ -160,7 +163,7 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "organization"
     if hl in _COLLECTIVE_PEOPLE:
         return "group"  # "local hospital staff", "the crew"
-    if head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in head.children):
+    if head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" and c.lower_ not in ("one", "1") for c in head.children):
         if hl in ORG_NOUNS:
             return "organization"
         return "group"
@@ -168,6 +171,8 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "organization"
     if hl in PERSON_NOUNS or head.pos_ == "PROPN":
         return "person"
+    if head.tag_ == "NN" and any(c.dep_ == "nummod" and c.lower_ in ("one", "1") for c in head.children):
+        return "person"  # "One commuter wrote ...": one of some people
     return "unknown"
 
 
@@ -467,6 +472,9 @@ class Resolver:
         named = self._apposed_name(span, head)
         if named[1] is not None:
             return named
+        named = self._closing_name(span)
+        if named[0] is not None:
+            return named
         if head.pos_ == "NOUN" and span[0].lower_ in ("the", "this", "that"):
             return self._describe(span, head)
         if head.pos_ == "NOUN" and head.lemma_.lower() in PERSON_NOUNS and span.end <= self.headline_end:
@@ -486,6 +494,19 @@ class Resolver:
                 if eid is not None and self.entities[eid].type in (("PERSON",) if nested else ("PERSON", "ORG")):
                     return self.entities[eid].name, eid
         return None, None
+
+    def _closing_name(self, span: SpacySpan) -> tuple[str | None, str | None]:
+        """'The company that runs the plant, Clearspring': a name set off by a comma at the end of the
+        phrase says who, however the parser hung it."""
+        i = len(span)
+        while i > 0 and span[i - 1].pos_ == "PROPN" and span[i - 1].text[:1].isupper():
+            i -= 1
+        if i == len(span) or i < 2 or span[i - 1].text != ",":
+            return None, None
+        eid = self._entity_at(span[i].idx, span[-1].idx + len(span[-1].text))
+        if eid is None:
+            return span[i:].text, None  # a name the model missed is still the name the text gives
+        return self.entities[eid].name, eid
 
     def _titled_near(self, span: SpacySpan, title: str) -> tuple[str | None, str | None]:
         """The person given `title` before the span, else in the 2,000 characters after it."""
