@@ -412,3 +412,15 @@ def test_a_name_closing_the_source_phrase_says_who_it_is(nlp):
     _, no_comment = attribution.extract(doc, entities.extract(doc))
     (nc,) = no_comment
     assert nc.source.name == "Norvale"
+
+
+@pytest.mark.parametrize("text,phrase,name", [
+    # a role owned the way the article first gave it to someone
+    ("The regulator's chief inspector, Tobias Okonkwo-Reyes, visited the plant on Monday. Its chief inspector "
+     "said the pumps had failed.", "Its chief inspector", "Tobias Okonkwo-Reyes"),
+    # the body named before its noun
+    ("The GMB union said members would strike from Monday.", "The GMB union", "GMB"),
+])
+def test_owned_roles_and_named_bodies_resolve(nlp, text, phrase, name):
+    found, _ = sources(nlp, text)
+    assert found[phrase].name == name

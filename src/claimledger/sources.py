@@ -475,7 +475,17 @@ class Resolver:
         named = self._closing_name(span)
         if named[0] is not None:
             return named
+        if head.pos_ == "NOUN" and head.lemma_.lower() in ORG_NOUNS:
+            # "The GMB union", "the Veltra Air press office": the body named before its noun
+            for c in head.children:
+                eid = self._entity_at(c.idx, c.idx + len(c.text)) if c.dep_ == "compound" and c.pos_ == "PROPN" else None
+                if eid is not None and self.entities[eid].type in ORG_TYPES - {"GPE", "NORP", "LOC"}:
+                    return self.entities[eid].name, eid
         if head.pos_ == "NOUN" and span[0].lower_ in ("the", "this", "that"):
+            return self._describe(span, head)
+        if head.pos_ == "NOUN" and span[0].lower_ in ("its", "his", "her", "their") and head.lemma_.lower() in PERSON_NOUNS:
+            # "the regulator's chief inspector, Tobias Okonkwo-Reyes ... Its chief inspector said": the role
+            # the article gave someone, owned the same way
             return self._describe(span, head)
         if head.pos_ == "NOUN" and head.lemma_.lower() in PERSON_NOUNS and span.end <= self.headline_end:
             # "Opposition leader vows ...": a headline's role, named in the story below.
