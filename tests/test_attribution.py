@@ -1026,3 +1026,11 @@ def test_a_speaker_the_parser_hung_on_the_opening_phrase_is_still_the_source(nlp
                       "would go ahead.")[0]
     assert att.source.text == "the head of the union, Samuel Achebe"
     assert att.source.name == "Samuel Achebe"
+
+
+def test_a_refusal_to_comment_reported_by_its_speaker_is_theirs_and_denies_nothing(nlp):
+    attrs, no_comment = run(nlp, "The developer said it would not comment on the leaked plans.")
+    (att,) = attrs
+    assert att.polarity == "affirm"
+    (nc,) = no_comment
+    assert nc.source.text == "The developer"

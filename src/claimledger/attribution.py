@@ -9,6 +9,7 @@ Every offset is a character offset into `doc.text`.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Collection
@@ -1564,10 +1565,27 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
     _cited_is_the_original_source(doc, attributions, resolver)
     _speaker_outside_own_words(doc, attributions, resolver)
     _relayed_speaker(doc, attributions, resolver)
+    _refusal_reported_by_its_speaker(attributions, no_comment)
     return attributions, no_comment
 
 
 _AS_SAYING = re.compile(r"\s+as (?:saying|telling \w+|writing|stating)\s+(?:that\s+)?", re.I)
+
+
+_REFERRING_PRONOUNS = frozenset("it he she they we".split())
+
+
+def _refusal_reported_by_its_speaker(attributions: list[Attribution], no_comment: list[NoComment]) -> None:
+    """'The firm said it would not comment on the documents': the refusal is the firm's (not that of an
+    unresolved "it"), and the statement that reports it denies nothing."""
+    for nc in no_comment:
+        outer = next((a for a in attributions if a.source is not None
+                      and any(p.start <= nc.cue.start < p.end for p in a.content_parts or [a.content])), None)
+        if outer is None:
+            continue
+        outer.polarity = "affirm"
+        if nc.source is None or nc.source.text.lower() in _REFERRING_PRONOUNS:
+            nc.source = dataclasses.replace(outer.source)
 
 
 def _relayed_speaker(doc: Doc, attributions: list[Attribution], resolver: Resolver) -> None:
