@@ -45,6 +45,8 @@ def prediction(doc, article_id: str) -> dict:
     attrs, _ = attribution.extract(doc, entities.extract(doc))
     out = []
     for a in attrs:
+        if a.within:  # PolNeAR annotates no statement reported within another's
+            continue
         d = a.to_dict()
         if a.content_parts:
             d["content"] = [p.to_dict() for p in a.content_parts]

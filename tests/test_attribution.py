@@ -1034,3 +1034,19 @@ def test_a_refusal_to_comment_reported_by_its_speaker_is_theirs_and_denies_nothi
     assert att.polarity == "affirm"
     (nc,) = no_comment
     assert nc.source.text == "The developer"
+
+
+def test_a_statement_reported_within_another_is_kept_and_linked_to_it(nlp):
+    attrs, _ = run(nlp, "Fishermen said the harbour master had told them the quay would reopen in May.")
+    outer = by_cue(attrs, "said")
+    inner = by_cue(attrs, "had told")
+    assert outer.within is None and outer.content.text == "the harbour master had told them the quay would reopen in May"
+    assert inner.within == outer.id
+    assert (inner.source.text, inner.content.text) == ("the harbour master", "the quay would reopen in May")
+    assert inner.to_dict()["within"] == outer.id and "within" not in outer.to_dict()
+
+
+def test_a_pronoun_reported_within_is_not_the_one_reporting(nlp):
+    attrs, _ = run(nlp, "Judge Ana Morel said he had once told her that he would never retire.")
+    inner = by_cue(attrs, "had once told")
+    assert inner.within is not None and inner.source.name != "Ana Morel"

@@ -654,3 +654,12 @@ def test_choosing_a_proposition_leaves_the_shared_pipeline_whole():
         stop.set()
         worker.join()
     assert seen == {tuple(names)}
+
+
+def test_a_statement_reported_within_another_is_counted_once_by_the_story_s_own_attribution():
+    report = article("w1", "2025-01-01",
+                     ("The ministry", "organization", "denied", "troops crossed the Kestrian border", None, "deny"),
+                     ("A spokesman", "anonymous", "said", "troops crossed the Kestrian border", None, "say"))
+    report["attributions"][1]["within"] = report["attributions"][0]["id"]
+    (claim,) = C.build_claims([report], use_embeddings=False)
+    assert [e.source for e in claim.denies] == ["The ministry"] and not claim.asserts

@@ -104,3 +104,11 @@ def test_evaluate_command_with_nothing_to_score_or_nowhere_to_save_stops_early(t
     result = CliRunner().invoke(main, ["evaluate", "attributions", str(gold), "--save",
                                        str(tmp_path / "missing" / "p.jsonl")])
     assert result.exit_code == 2 and "cannot write" in result.stderr and "Traceback" not in result.output
+
+
+def test_statements_reported_within_another_are_left_out_as_polnear_annotates_none():
+    inner = {"id": "a9", "within": "a1", "source": {"start": 58, "end": 60}, "cue": {"start": 61, "end": 64},
+             "content": {"start": 65, "end": 70}}
+    plain = score_attributions(GOLD, GOLD)
+    with_inner = score_attributions(GOLD, [{"id": "a", "attributions": GOLD[0]["attributions"] + [inner]}])
+    assert with_inner == plain

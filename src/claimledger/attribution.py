@@ -1349,8 +1349,9 @@ def in_phrase_cues(doc: Doc) -> list[Token]:
     return out
 
 
-def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
-    """All attribution candidates of a parsed doc, in token terms, quotations linked."""
+def candidates(doc: Doc, quotes: QuoteIndex | None = None, nested: list[Candidate] | None = None) -> list[Candidate]:
+    """All attribution candidates of a parsed doc, in token terms, quotations linked; statements reported
+    inside another's content go to `nested` when given (see `drop_nested`)."""
     text = doc.text
     if quotes is None:
         quotes = QuoteIndex(find_quotes(text))
@@ -1434,18 +1435,19 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None) -> list[Candidate]:
         if extra.cue[0] not in taken and extra.content:
             out.append(extra)
             taken.add(extra.cue[0])
-    out = drop_nested(doc, out, text)
+    out = drop_nested(doc, out, text, nested)
     out.sort(key=lambda c: c.cue[0])
     return out
 
 
-def drop_nested(doc: Doc, cands: list[Candidate], text: str) -> list[Candidate]:
+def drop_nested(doc: Doc, cands: list[Candidate], text: str, nested: list[Candidate] | None = None) -> list[Candidate]:
     """Drop a cue that sits inside another candidate's indirect content ("X said Y had told him
     that ..."): PolNeAR marks each token once, so the reported-within-reported is not annotated
     (on train such nested cues are wrong five times out of six). A sourceless outer candidate ("X, who
     said ..., appeared to ...") holds nothing that would make the inner cue reported speech. A relative
     clause with its own speaker and clause ("hackers who officials say are tied to ...") is kept, and the
-    outer content ends before it."""
+    outer content ends before it. The dropped statements that have a speaker and a clause of their own
+    go to `nested`, when given: a reader still wants to know who is reported to have said them."""
     cue_at = [doc[c.cue[0]].idx for c in cands]
     # Content pieces that can hold another cue, by start, so each cue looks only at the pieces that
     # can reach it (a book-length text has thousands of candidates).
@@ -1473,6 +1475,8 @@ def drop_nested(doc: Doc, cands: list[Candidate], text: str) -> list[Candidate]:
             # "According to a transcript, the mayor said ...": the transcript vouches, the mayor spoke.
             # Not "According to the indictment, Vellan approved the payments": what he is said to have done.
             outer[0].original_source = c.source
+        elif nested is not None and c.source is not None and (c.clausal or c.quoted) and c.content:
+            nested.append(c)
     return keep
 
 
@@ -1517,6 +1521,44 @@ def _cue_lemma(tok: Token) -> str:
     return tok.lemma_.lower()
 
 
+def _attribution_of(doc: Doc, cand: Candidate, ident: str, resolver: Resolver, quotes: QuoteIndex) -> Attribution:
+    text = doc.text
+    cs, ce = tokens_chars(doc, *cand.cue)
+    parts = [Span.of(text, s, e) for s, e in cand.content]
+    return Attribution(
+        id=ident, source=make_source(doc, cand.source, resolver) if cand.source else None,
+        cue=Cue(text[cs:ce], cs, ce, cand.lemma),
+        content=Span.of(text, parts[0].start, parts[-1].end),
+        form=form_of(cand, text, quotes),
+        polarity="affirm",  # set once the content is final
+        content_parts=parts if len(parts) > 1 else [],
+        original_source=make_source(doc, cand.original_source, resolver) if cand.original_source else None)
+
+
+def _add_nested(doc: Doc, attributions: list[Attribution], inner: list[Candidate], resolver: Resolver,
+                quotes: QuoteIndex, no_comment: list[tuple[int, int]]) -> None:
+    """'Residents said the mayor had told them the road would reopen': the mayor's statement, reported
+    within the residents', is added with `within` naming the attribution that reports it. PolNeAR
+    annotates none of these, so evaluation leaves them out (`report.outermost`)."""
+    for cand in inner:
+        cs, ce = tokens_chars(doc, *cand.cue)
+        if any(s <= cs < e for s, e in no_comment) or any(a.cue.start < ce and cs < a.cue.end for a in attributions):
+            continue
+        outer = next((a for a in attributions if a.within is None and a.source is not None
+                      and any(p.start <= cs < p.end for p in a.content_parts or [a.content])), None)
+        if outer is None:
+            continue
+        a = _attribution_of(doc, cand, f"a{len(attributions) + 1}", resolver, quotes)
+        a.within = outer.id
+        if a.source is not None and a.source.name == outer.source.name and a.source.text.lower() in PERSON_PRONOUNS:
+            # "Castellanos said he had once told her ...": whoever "he" is, he is not the one telling it
+            a.source.name = a.source.entity = None
+        _drop_connectives(doc.text, a)
+        _mark_anonymous(doc, doc.text, a)
+        a.polarity = polarity_of(doc, a.cue, a.content_parts or [a.content])
+        attributions.append(a)
+
+
 def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[list[Attribution], list[NoComment]]:
     """Attributions and no-comment records of a parsed Doc (needs the dependency parse)."""
     if not doc.has_annotation("DEP"):
@@ -1527,22 +1569,12 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
     no_comment = find_no_comment(doc, resolver)
     nc_ranges = [(n.cue.start, n.cue.end) for n in no_comment]
     attributions: list[Attribution] = []
-    for cand in candidates(doc, quotes):
+    inner: list[Candidate] = []
+    for cand in candidates(doc, quotes, inner):
         cs, ce = tokens_chars(doc, *cand.cue)
         if any(s <= cs < e for s, e in nc_ranges):
             continue
-        parts = [Span.of(text, s, e) for s, e in cand.content]
-        content = Span.of(text, parts[0].start, parts[-1].end)
-        source = make_source(doc, cand.source, resolver) if cand.source else None
-        cue_text = text[cs:ce]
-        attributions.append(Attribution(
-            id=f"a{len(attributions) + 1}", source=source,
-            cue=Cue(cue_text, cs, ce, cand.lemma),
-            content=content,
-            form=form_of(cand, text, quotes),
-            polarity="affirm",
-            content_parts=parts if len(parts) > 1 else [],
-            original_source=make_source(doc, cand.original_source, resolver) if cand.original_source else None))
+        attributions.append(_attribution_of(doc, cand, f"a{len(attributions) + 1}", resolver, quotes))
     if use_model and attribution_model.is_available():
         from .attribution_combine import combine  # that module builds on this one's helpers
 
@@ -1558,8 +1590,11 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
         attributions = kept
         for n, a in enumerate(attributions, start=1):
             a.id = f"a{n}"
-    carry_pronoun_sources(attributions, [p.start for p in resolver.people if not p.quoted])
-    _pronoun_stays_with_the_speaker(attributions, resolver)
+    _add_nested(doc, attributions, inner, resolver, quotes, nc_ranges)
+    # Pronouns carry from statement to statement of the story itself, not through one reported within another.
+    told = [a for a in attributions if a.within is None]
+    carry_pronoun_sources(told, [p.start for p in resolver.people if not p.quoted])
+    _pronoun_stays_with_the_speaker(told, resolver)
     _name_the_interviewee(attributions, entities)
     _first_person_is_the_speaker(attributions)
     _cited_is_the_original_source(doc, attributions, resolver)

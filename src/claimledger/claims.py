@@ -22,7 +22,7 @@ import numpy as np
 
 from . import stance as st
 from .grouping import EMBEDDING_PARAMS, LEXICAL_PARAMS, WORD_RE, Blocking, GroupingParams, group_texts
-from .report import content_words
+from .report import content_words, outermost
 
 CONTESTED, ASSERTED, DENIED = "contested", "asserted", "denied"
 UNATTRIBUTED = "(unattributed)"
@@ -213,7 +213,8 @@ def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
     items: list[_Item] = []
     for report in reports:
         article = report.get("article") or {}
-        attributions = sorted(report.get("attributions") or [], key=lambda a: int((a.get("cue") or {}).get("start", 0)))
+        attributions = sorted(outermost(report.get("attributions") or []),
+                              key=lambda a: int((a.get("cue") or {}).get("start", 0)))
         for k, attribution in enumerate(attributions):
             content = content_words(attribution.get("content"))
             proposition, answers = st.core(content), None

@@ -52,6 +52,8 @@ def print_text(report: Report, console: Console) -> None:
                                            else f"{src.text} → {src.name}")
             if at.original_source:
                 who += f" (quoting {at.original_source.name or at.original_source.text})"
+            if at.within:
+                who += f" (reported in {at.within})"
             table.add_row(who, src.kind if src else "", at.cue.text, _short(at.words), at.form,
                           Text(at.polarity, style="red" if at.polarity == "deny" else ""))
         console.print(table)
@@ -159,6 +161,7 @@ def to_html(report: Report) -> str:
         f"<li><b>{html.escape(at.source.name or at.source.text) if at.source else '—'}</b> "
         + (f"(quoting {html.escape(at.original_source.name or at.original_source.text)}) "
            if at.original_source else "") +
+        (f"(reported in {html.escape(at.within)}) " if at.within else "") +
         f"<i>{html.escape(at.cue.text)}</i> ({html.escape(at.form)}, {html.escape(at.polarity)}): "
         f"{html.escape(_short(at.words, 300))}</li>"
         for at in report.attributions)

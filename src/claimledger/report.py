@@ -94,6 +94,12 @@ def _said(whole: str, pieces: list[str]) -> str:
     return FRAGMENT_JOINER.join(pieces) if pieces else whole
 
 
+def outermost(attributions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A report's attributions without those reported within another's content: PolNeAR annotates none,
+    and the claims board counts each statement once, by the story's own attribution."""
+    return [a for a in attributions if not a.get("within")]
+
+
 @dataclass
 class Attribution:
     id: str
@@ -108,6 +114,9 @@ class Attribution:
     # Who the source reports as having said it: the judge in '"...," the judge said, according to the
     # Post'. The source stays the Post (who vouches for the words); this keeps the speaker.
     original_source: Source | None = None
+    # The id of the attribution whose content reports this one ("Residents said the mayor had told
+    # them ..." holds the mayor's statement); None for the story's own attributions.
+    within: str | None = None
 
     @property
     def words(self) -> str:
@@ -126,6 +135,7 @@ class Attribution:
             "form": self.form,
             "polarity": self.polarity,
             **({"original_source": self.original_source.to_dict()} if self.original_source else {}),
+            **({"within": self.within} if self.within else {}),
         }
 
 

@@ -54,8 +54,9 @@ def marks(report: dict[str, Any]) -> list[Mark]:
         who = f"{source_label(src)} ({src.get('kind') or 'unknown'})" if src else "(no source)"
         content = a.get("content") or {}
         for piece in content.get("fragments") or [content]:
+            within = f" (reported in {a['within']})" if a.get("within") else ""
             out.append(Mark(piece["start"], piece["end"], "content",
-                            f"{a['id']} {a.get('polarity', '')} — source: {who}; cue: {cue.get('text', '')}",
+                            f"{a['id']} {a.get('polarity', '')} — source: {who}; cue: {cue.get('text', '')}{within}",
                             a["id"]))
         if cue:
             out.append(Mark(cue["start"], cue["end"], "cue", f"{a['id']} cue: {cue.get('lemma') or cue.get('text')}",
