@@ -1050,3 +1050,9 @@ def test_a_pronoun_reported_within_is_not_the_one_reporting(nlp):
     attrs, _ = run(nlp, "Judge Ana Morel said he had once told her that he would never retire.")
     inner = by_cue(attrs, "had once told")
     assert inner.within is not None and inner.source.name != "Ana Morel"
+
+
+def test_a_product_recall_reports_nothing_but_a_remembering_does(nlp):
+    assert run(nlp, "Brightmoor Appliances recalled 65,000 toasters on Friday.")[0] == []
+    (att,) = run(nlp, "The foreman recalled that the 1998 flood had been worse.")[0]
+    assert att.content.text == "that the 1998 flood had been worse"

@@ -663,3 +663,13 @@ def test_a_statement_reported_within_another_is_counted_once_by_the_story_s_own_
     report["attributions"][1]["within"] = report["attributions"][0]["id"]
     (claim,) = C.build_claims([report], use_embeddings=False)
     assert [e.source for e in claim.denies] == ["The ministry"] and not claim.asserts
+
+
+def test_a_pronoun_standing_for_an_unnamed_source_counts_as_that_source():
+    report = article("p1", "2025-01-01",
+                     ("A port official", "person", "said", "the cranes at Varne were shut down", None, "say"),
+                     ("He", "person", "said", "the cranes at Varne were shut down on Monday", None, "say"))
+    report["attributions"][1]["source"]["same_as"] = report["attributions"][0]["id"]
+    (claim,) = C.build_claims([report], use_embeddings=False)
+    assert [e.source for e in claim.asserts] == ["A port official", "A port official"]
+    assert [e.source_text for e in claim.asserts] == ["A port official", "He"]

@@ -86,3 +86,11 @@ def test_titles_and_honorifics_stay_out_of_a_persons_name(nlp):
     assert "Mira Falk" in names and "Councillor Mira Falk" not in names
     marklund = names["Tove Marklund"]
     assert [m.text for m in marklund.mentions] == ["Tove Marklund", "Ms Marklund"]
+
+
+def test_a_business_called_by_its_first_word_is_that_business_unless_a_person_has_the_name(nlp):
+    # the model calls the short form a person
+    doc = nlp("Kessler Appliances recalled its heaters on Monday. Kessler said no one had been hurt.")
+    assert [m.text for m in by_name(doc)["Kessler Appliances"].mentions] == ["Kessler Appliances", "Kessler"]
+    doc = nlp("Vance Motors cut its prices. Edith Vance said the cars were cheap. Vance said sales rose.")
+    assert [m.text for m in by_name(doc)["Edith Vance"].mentions] == ["Edith Vance", "Vance"]

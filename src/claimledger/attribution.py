@@ -1585,7 +1585,8 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
         a.polarity = polarity_of(doc, a.cue, a.content_parts or [a.content])
     notes = [(m.start(), m.end()) for m in _EDITORS_NOTE.finditer(text)]
     kept = [a for a in attributions if not any(s <= a.cue.start < e for s, e in notes)
-            and not (a.form == "indirect" and _ONLY_A_TIME.fullmatch(a.content.text))]
+            and not (a.form == "indirect" and _ONLY_A_TIME.fullmatch(a.content.text))
+            and not (a.cue.lemma == "recall" and _COUNTED_GOODS.match(a.content.text))]
     if len(kept) < len(attributions):
         attributions = kept
         for n, a in enumerate(attributions, start=1):
@@ -1727,8 +1728,9 @@ def _first_person_is_the_speaker(attributions: list[Attribution]) -> None:
         outer = next((o for o in verbatim if o is not a and o.source.text.lower() not in _FIRST_PERSON
                       and any(p.start <= a.cue.start < p.end for p in (o.content_parts or [o.content]))), None)
         if outer is not None:
-            a.source.name = outer.source.name or outer.source.text
-            a.source.entity, a.source.kind = outer.source.entity, outer.source.kind
+            a.source.name, a.source.entity, a.source.kind = outer.source.name, outer.source.entity, outer.source.kind
+            if outer.source.name is None:
+                a.source.same_as = outer.source.same_as or outer.id
 
 
 # "But the plan failed, she said": the connective links the writer's sentences; it is not what was said
@@ -1790,6 +1792,11 @@ _ONLY_A_TIME = re.compile(
     r"(?: (?:morning|afternoon|evening|night))?\W*", re.I)
 
 
+# "Dunmore recalled 40,000 heaters": a product recall, not a memory (a remembered thing is rarely counted).
+_COUNTED_GOODS = re.compile(r"(?:(?:about|some|nearly|almost|more than|over|up to|all|its|the)\s+)?\d[\d,.]*"
+                            r"(?:\s+(?:million|billion|thousand|hundred))?\s+[a-z]", re.I)
+
+
 # A pronoun source takes the previous speaker of its kind only this close (characters: a paragraph or two).
 PRONOUN_REACH = 600
 _PRONOUN_KINDS = {"it": ("organization", "document"), "they": ("group", "organization"),
@@ -1797,15 +1804,6 @@ _PRONOUN_KINDS = {"it": ("organization", "document"), "they": ("group", "organiz
 
 
 _PARTITIVE = re.compile(r"(?:one|two|three|some|many|most|several|both|each|all|none) of (?:them|those|these)$")
-
-
-_DESCRIPTION_END = re.compile(r",|\s+(?:who|whom|whose|which|that)\s", re.I)
-
-
-def described_as(phrase: str) -> str:
-    """'A man who lives on Mill Lane, who did not want to be named' -> 'A man': the words a later "he"
-    stands for, as a name, without the clauses that described him."""
-    return _DESCRIPTION_END.split(phrase, maxsplit=1)[0].strip() or phrase
 
 
 def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list[int] = ()) -> None:
@@ -1816,20 +1814,28 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
     unnamed person's statement, with no named person mentioned in between, is that person, however
     recently a named one spoke before."""
     previous: list[Source] = []
+    said_by: dict[int, str] = {}  # id(source) -> the attribution id an unnamed speaker is first seen at
+
+    def stand_for(src: Source, prior: Source, kind: str) -> None:
+        # A named prior gives its name; an unnamed one is pointed at, since the text names no one.
+        src.name, src.entity, src.kind = prior.name, prior.entity, kind
+        if prior.name is None:
+            src.same_as = prior.same_as or said_by[id(prior)]
+
     for a in sorted(attributions, key=lambda x: x.cue.start):
         src = a.source
         if src is None:
             continue
+        said_by[id(src)] = a.id
         low = src.text.lower()
         if src.name is None and low in _PRONOUN_KINDS:
             for prior in reversed(previous):
                 if src.start - prior.end > PRONOUN_REACH:
                     break
-                if prior.name is None and prior.text.lower() in _PRONOUN_KINDS:
+                if prior.name is None and prior.same_as is None and prior.text.lower() in _PRONOUN_KINDS:
                     continue  # an unresolved "they" names nobody
                 if prior.kind in _PRONOUN_KINDS[low]:
-                    src.name = prior.name or described_as(prior.text)
-                    src.entity, src.kind = prior.entity, prior.kind
+                    stand_for(src, prior, prior.kind)
                     break
         elif _PARTITIVE.match(low) and src.kind == "unknown":
             # "One of them said ...": one of the previous group, anonymous if they were.
@@ -1839,10 +1845,11 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
                 src.kind = prior.kind
         elif low in ("he", "she") and previous:
             prior = previous[-1]
-            if prior.name is None and prior.kind in ("person", "anonymous") and prior.text.lower() not in (
-                    "he", "she") and src.start - prior.end <= PRONOUN_REACH // 2 \
+            if prior.name is None and prior.kind in ("person", "anonymous") and (
+                    prior.same_as is not None or prior.text.lower() not in ("he", "she")) \
+                    and src.start - prior.end <= PRONOUN_REACH // 2 \
                     and not any(prior.end <= m < src.start for m in person_mentions):
-                src.name, src.entity, src.kind = described_as(prior.text), None, prior.kind
+                stand_for(src, prior, prior.kind)
         elif src.name is None and low.startswith("the ") and len(low.split()) == 2:
             # "A nurse at the clinic, who asked not to be named, said ... The nurse said ...": the same
             # unnamed source, still anonymous.
@@ -1851,5 +1858,5 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
                           and noun in re.findall(r"[a-z]+", p.text.lower())[:4]
                           and src.start - p.end <= PRONOUN_REACH), None)
             if prior is not None:
-                src.name, src.kind = described_as(prior.text), prior.kind
+                stand_for(src, prior, prior.kind)
         previous.append(src)

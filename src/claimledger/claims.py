@@ -172,6 +172,8 @@ class _Item:
     published: str | None
     core: str
     answers: str | None = None  # an anaphoric answer ("disputed that account"): the statement it answers
+    # Who an unnamed pronoun source stands for ("He" after "A UN spokesman said"): that phrase.
+    speaker: str | None = None
 
     @property
     def match_text(self) -> str:
@@ -215,6 +217,7 @@ def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
         article = report.get("article") or {}
         attributions = sorted(outermost(report.get("attributions") or []),
                               key=lambda a: int((a.get("cue") or {}).get("start", 0)))
+        by_id = {a.get("id"): a for a in report.get("attributions") or []}
         for k, attribution in enumerate(attributions):
             content = content_words(attribution.get("content"))
             proposition, answers = st.core(content), None
@@ -226,8 +229,9 @@ def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
                     proposition = st.core(answers)
             if len(WORD_RE.findall(proposition)) < 2:  # "No." or a lone name states nothing to group
                 continue
+            first = (by_id.get((attribution.get("source") or {}).get("same_as")) or {}).get("source") or {}
             items.append(_Item(attribution, str(article.get("id", "")), article.get("published"), proposition,
-                               answers))
+                               answers, first.get("name") or first.get("text")))
     return items
 
 # ------------------------------------------------------------------ claims
@@ -241,7 +245,7 @@ def _entry(item: _Item, stance: st.Stance) -> ClaimEntry:
     relayed = a.get("original_source") or {}
     fragments = [(int(f["start"]), int(f["end"])) for f in content.get("fragments") or ()]
     return ClaimEntry(
-        source=source.get("name") or source_text, source_text=source_text,
+        source=source.get("name") or item.speaker or source_text, source_text=source_text,
         source_kind=source.get("kind") or "unknown", attribution_id=str(a.get("id", "")),
         article_id=item.article_id, published=item.published, content=content_words(content),
         start=int(content.get("start", 0)), end=int(content.get("end", 0)), cue=cue.get("text", ""),

@@ -229,6 +229,7 @@ def extract(doc: Doc) -> list[Entity]:
     clusters: list[dict] = []
     by_length = sorted(range(len(mentions)), key=lambda i: (-len(_words(mentions[i][0])), i))
     assignment: dict[int, int] = {}
+    person_surnames = {m[0].split()[-1] for m in mentions if m[1] == "PERSON" and len(m[0].split()) > 1}
     for i in by_length:
         name, label, _, _ = mentions[i]
         target = None
@@ -237,6 +238,14 @@ def extract(doc: Doc) -> list[Entity]:
             if compatible and _joins(name, cluster["name"]):
                 target = c
                 break
+        if target is None and label == "PERSON" and " " not in name and name not in person_surnames:
+            # "Dunmore Electrical recalled ... Dunmore said": the model's "person" is the business named by
+            # its first word, when no person of that name is in the story ("the Harlen dam" is never a
+            # PERSON mention, so it stays apart from Harlen Hydro).
+            target = next((c for c, cluster in enumerate(clusters) if cluster["label"] == "ORG"
+                           and cluster["name"].split()[0] == name and len(cluster["name"].split()) > 1), None)
+            if target is not None:
+                label = "ORG"
         if target is None:
             clusters.append({"name": name, "label": label, "labels": Counter()})
             target = len(clusters) - 1

@@ -48,8 +48,8 @@ def print_text(report: Report, console: Console) -> None:
             table.add_column(col, overflow="fold")
         for at in report.attributions:
             src = at.source
-            who = "—" if src is None else (src.text if not src.name or src.name == src.text
-                                           else f"{src.text} → {src.name}")
+            who = "—" if src is None else (f"{src.text} → {src.name}" if src.name and src.name != src.text
+                                           else f"{src.text} (as in {src.same_as})" if src.same_as else src.text)
             if at.original_source:
                 who += f" (quoting {at.original_source.name or at.original_source.text})"
             if at.within:
@@ -159,6 +159,7 @@ def to_html(report: Report) -> str:
         for f in report.findings)
     attributions = "".join(
         f"<li><b>{html.escape(at.source.name or at.source.text) if at.source else '—'}</b> "
+        + (f"(as in {html.escape(at.source.same_as)}) " if at.source and at.source.same_as else "")
         + (f"(quoting {html.escape(at.original_source.name or at.original_source.text)}) "
            if at.original_source else "") +
         (f"(reported in {html.escape(at.within)}) " if at.within else "") +

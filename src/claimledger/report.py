@@ -51,10 +51,16 @@ class Source:
     name: str | None = None
     entity: str | None = None
     kind: str = "unknown"
+    # An unnamed source that stands for an earlier one ("A UN spokesman said ... He said"): the id of the
+    # attribution whose source it is. `name` stays null, as the text gives no name.
+    same_as: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": self.start, "end": self.end,
-                "name": self.name, "entity": self.entity, "kind": self.kind}
+        out = {"text": self.text, "start": self.start, "end": self.end,
+               "name": self.name, "entity": self.entity, "kind": self.kind}
+        if self.same_as:
+            out["same_as"] = self.same_as
+        return out
 
 
 @dataclass

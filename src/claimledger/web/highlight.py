@@ -36,7 +36,8 @@ def source_label(source: dict[str, Any] | None) -> str:
     """Who, as a reader wants it: the resolved name, else the phrase in the text."""
     if not source:
         return "(no source)"
-    return source.get("name") or source.get("text") or "(no source)"
+    label = source.get("name") or source.get("text") or "(no source)"
+    return f"{label} (as in {source['same_as']})" if source.get("same_as") and not source.get("name") else label
 
 
 def quantity_label(q: dict[str, Any]) -> str:
