@@ -1054,3 +1054,8 @@ def test_a_product_recall_reports_nothing_but_a_remembering_does(nlp):
     assert run(nlp, "Brightmoor Appliances recalled 65,000 toasters on Friday.")[0] == []
     (att,) = run(nlp, "The foreman recalled that the 1998 flood had been worse.")[0]
     assert att.content.text == "that the 1998 flood had been worse"
+
+
+def test_a_continental_quotation_is_a_direct_quote(nlp):
+    (att,) = run(nlp, "„Wir bleiben dabei“, Albrecht told the paper on Sunday.")[0]
+    assert (att.source.text, att.content.text, att.form) == ("Albrecht", "„Wir bleiben dabei“", "direct")

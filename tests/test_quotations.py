@@ -59,3 +59,10 @@ def test_a_closing_mark_typed_as_an_opener_opens():
             "A stray closer after a word\u201d is ignored.")
     spans = [text[s:e] for s, e, _ in find_quotes(text)]
     assert spans == ["\u201d \u2026 the harbour was never safe,\u201d", "\u201cWe told them twice.\u201d"]
+
+
+def test_continental_quotes_and_inch_marks():
+    # „...“ opens low and closes with the English opener
+    assert find_quotes('„Wir bleiben dabei“, Albrecht said.') == [(0, 19, True)]
+    # a straight mark after a digit is inches, not a quotation
+    assert find_quotes('Crews laid a 6" pipe, the council said "late on Friday".') == [(39, 55, True)]

@@ -10,8 +10,9 @@ from __future__ import annotations
 import bisect
 import re
 
-QUOTE_MARK = re.compile(r"''|``|[\"“”«»]")
-_OPENERS = {"“", "«", "``"}
+# „...“ is how German and other continental copy quotes; its closer is the English opener.
+QUOTE_MARK = re.compile(r"''|``|[\"“”«»„]")
+_OPENERS = {"“", "«", "``", "„"}
 _CLOSERS = {"”", "»"}
 _PARA_BREAK = re.compile(r"\n\s*\n|\n")
 
@@ -49,6 +50,8 @@ def find_quotes(text: str) -> list[tuple[int, int, bool]]:
             if open_at is None:
                 if mark in _CLOSERS and not _closer_opens(text, m.start(), m.end(), ps):
                     continue  # a stray closer
+                if mark == '"' and text[m.start() - 1:m.start()].isdigit():
+                    continue  # inches ('a 6" pipe'): an opening mark follows a space, not a digit
                 open_at = m.start()
             else:
                 after = text[m.end():m.end() + 1]
