@@ -1059,3 +1059,25 @@ def test_a_product_recall_reports_nothing_but_a_remembering_does(nlp):
 def test_a_continental_quotation_is_a_direct_quote(nlp):
     (att,) = run(nlp, "„Wir bleiben dabei“, Albrecht told the paper on Sunday.")[0]
     assert (att.source.text, att.content.text, att.form) == ("Albrecht", "„Wir bleiben dabei“", "direct")
+
+
+TRANSCRIPT_LABELLED = ("Transcript: Mayor Okoro on the flood plan\n\n"
+                       "The following is an edited transcript of an interview with Mayor Dana Okoro, hosted by "
+                       "Pieter Vos.\n\n"
+                       "VOS: Mayor, the council says the plan is dead. Is it?\n\n"
+                       "OKORO: No. Absolutely not. We have the votes, and the engineers told me on Friday that "
+                       "the walls will hold.\n\n"
+                       "VOS: Will you raise taxes to pay for it?\n\n"
+                       "OKORO: We will not need to raise taxes.\n")
+
+
+def test_a_labelled_transcript_s_lines_are_direct_and_their_speakers_named_every_time(nlp):
+    attrs, _ = run(nlp, TRANSCRIPT_LABELLED)
+    lines = [a for a in attrs if a.cue.text == ":"]
+    assert [(a.source.text, a.source.name, a.source.kind, a.form) for a in lines] == [
+        ("VOS", "Pieter Vos", "person", "direct"), ("OKORO", "Dana Okoro", "person", "direct"),
+        ("VOS", "Pieter Vos", "person", "direct"), ("OKORO", "Dana Okoro", "person", "direct")]
+    assert lines[1].polarity == "deny"  # "No. Absolutely not."
+    # what a line reports is nested in it
+    engineers = by_cue(attrs, "told")
+    assert engineers.within == lines[1].id

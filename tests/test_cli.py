@@ -175,3 +175,19 @@ def test_non_utf8_input_is_decoded_with_a_warning(runner, write, nlp):
     assert result.exit_code == 0
     assert json.loads(result.stdout)["text"] == "“We will rebuild the café,” the mayor said."
     assert "not UTF-8; decoded as cp1252" in result.stderr
+
+
+def test_a_directory_s_other_files_are_named_as_skipped_without_failing_the_run(runner, write, nlp):
+    article = write("corpus/a.txt", "The mayor said the bridge would reopen.")
+    (article.parent / "photo.bin").write_bytes(bytes(range(256)))
+    result = runner.invoke(main, ["analyze", str(article.parent), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stderr.strip() == (f"claimledger: warning: {article.parent / 'photo.bin'}: skipped: not an article "
+                                     "file (.htm, .html, .jsonl, .md, .ndjson, .text, .txt, .xhtml); name it to read "
+                                     "it as text")
+
+
+def test_an_empty_db_path_is_a_usage_error(runner):
+    result = runner.invoke(main, ["claims", "--db", ""])
+    assert result.exit_code == 2 and "empty path" in result.stderr

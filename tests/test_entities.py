@@ -79,6 +79,11 @@ def test_a_title_case_headlines_verb_is_not_part_of_the_name(nlp):
     assert [m.text for m in names["Millbrook Council"].mentions] == ["Millbrook Council"] * 2
 
 
+def test_role_words_stay_out_of_a_persons_name(nlp):
+    doc = nlp("Moderator Janice Tuttle asked the first question. Pollster Ruth Amsel said turnout was high.")
+    assert {"Janice Tuttle", "Ruth Amsel"} <= set(by_name(doc))
+
+
 def test_titles_and_honorifics_stay_out_of_a_persons_name(nlp):
     doc = nlp("Councillor Mira Falk opened the hearing. The Energy Minister, Tove Marklund, spoke next. "
               "Ms Marklund said Ms Falk had been right.")

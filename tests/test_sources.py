@@ -434,3 +434,13 @@ def test_a_name_closing_the_source_phrase_says_who_it_is(nlp):
 def test_owned_roles_and_named_bodies_resolve(nlp, text, phrase, name):
     found, _ = sources(nlp, text)
     assert found[phrase].name == name
+
+
+def test_one_she_after_another_is_the_same_woman_when_nobody_is_named_between(nlp):
+    text = ("Whitlow recalled that her first editor, the late Arthur Quayle, had warned her about deadlines. "
+            "She said the lesson had stayed with her. \"I was terrified,\" she said of her first week. "
+            "\"I read every file twice,\" she added, \"and still missed one.\"")
+    doc = nlp(text)
+    attrs = attribution.extract(doc, entities.extract(doc))[0]
+    names = [a.source.name for a in attrs if a.source.text.lower() == "she"]
+    assert len(names) == 3 and len(set(names)) == 1 and names[0] != "Arthur Quayle"

@@ -12,6 +12,7 @@ import bisect
 import dataclasses
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ class Candidate:
     head: int = -1                             # cue head token index
     clausal: bool = False                      # the cue governs a clause after it (its own content)
     original_source: tuple[int, int] | None = None  # token range: the speaker an "according to" relays
+    verbatim: bool = False                     # a transcript's line: the speaker's own words, though unquoted
 
 
 _CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "dative", "attr", "acomp"}
@@ -988,6 +990,7 @@ _FALSITY = re.compile(r"\b(?:lies?|false|untrue|baseless|groundless|unfounded|fa
 _NAMING_CUES = frozenset("call brand describe label term characterize characterise".split())
 # Cue phrases that deny whatever their lemma is ("pushed back against claims", "poured cold water on").
 _DENYING_CUE_TEXT = re.compile(r"\blying\b|\bpush(?:ed|es|ing)? back\b|\bpour(?:ed|s|ing)? cold water\b", re.I)
+_FLAT_NO = re.compile(r"\W*(?:no|nope|absolutely not|certainly not|of course not|not at all|not true|never)\W*", re.I)
 _NEGATIVE_WORDS = frozenset("no nobody nothing none neither nowhere never no-one noone".split())
 
 
@@ -1011,6 +1014,8 @@ def polarity_of(doc: Doc, cue: Cue, content: list[Span]) -> str:
     first = span[0].sent
     tokens = [t for t in span if t.i < first.end and any(p.start <= t.idx < p.end for p in content)
               and not cue.start <= t.idx < cue.end]
+    if tokens and _FLAT_NO.fullmatch(doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)]):
+        return "deny"  # an answer that opens "No." or "Absolutely not."
     inside = {t.i for t in tokens}
     roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
     return "deny" if any(_negates(_opening_clause(r)) for r in roots if not r.is_punct) else "affirm"
@@ -1053,7 +1058,7 @@ def _negates(root: Token) -> bool:
 
 
 def form_of(cand: Candidate, text: str, quotes: QuoteIndex) -> str:
-    if cand.quoted:
+    if cand.quoted or cand.verbatim:
         return "direct"
     for s, e in cand.content:
         i = bisect.bisect_left(quotes.starts, s)
@@ -1147,7 +1152,8 @@ def make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> So
         name = None  # "Guidance published on Tuesday says": a sentence's capital, not a name
     if kind == "document" and ent is not None and span.root.lemma_.lower() in MEDIA_NOUNS:
         kind = "organization"  # "The paper said", resolved to the newspaper named before: its newsroom speaks
-    if resolver and (kind == "unknown" and resolver.is_person(name)
+    if resolver and (kind in ("unknown", "group", "organization") and span.text.isupper() and resolver.is_person(name)
+                     or kind == "unknown" and resolver.is_person(name)
                      or kind == "organization" and span.root.pos_ == "PROPN" and resolver.is_person(name, described=True)):
         # "the toxicologist", resolved to the person the article gave that role; "According to Ferro",
         # introduced as "the league's integrity chief, Nadia Ferro" but labelled ORG by the NER.
@@ -1179,7 +1185,8 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
     """'Speaker: statement' lines (headlines, transcripts) whose left side names someone."""
     out = []
     text = doc.text
-    transcript = _is_transcript(text)
+    qa_transcript = _is_qa_transcript(text)
+    transcript = qa_transcript or _is_labelled_transcript(text)
     for m in _COLON_HEAD.finditer(text):
         left = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
         if left is None or len(left) > 6:
@@ -1204,13 +1211,25 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
         cs, ce = trim_chars(text, m.start(2), m.end(2))
         # An answer, or a named speaker's line in a transcript, is verbatim.
         verbatim = text[cs] in "\"“'" or qa or (not headline and transcript)
+        # A labelled transcript's line ("SATO: ...") is verbatim, but statements reported inside it are
+        # still nested in it (PolNeAR annotates none), as in a Q&A answer.
         out.append(Candidate(cue=(colon.start, colon.end), lemma=":", source=(left.start, left.end),
-                             content=[(cs, ce)], quoted=verbatim, head=colon.start))
+                             content=[(cs, ce)], quoted=verbatim and (qa_transcript or text[cs] in "\"“'"),
+                             head=colon.start, verbatim=verbatim))
     return out
 
 
-def _is_transcript(text: str) -> bool:
+_SPEAKER_LABEL = re.compile(r"(?m)^([A-Z][A-Z'\-]+):\s")
+
+
+def _is_qa_transcript(text: str) -> bool:
     return bool(re.search(rf"(?m)^{QUESTION_LABEL}:\s", text)) and bool(re.search(rf"(?m)^{ANSWER_LABEL}:\s", text))
+
+
+def _is_labelled_transcript(text: str) -> bool:
+    """Two speakers' capitalised labels each opening two lines or more ("SATO: ...", "LINDQVIST: ...")."""
+    labels = Counter(m.group(1) for m in _SPEAKER_LABEL.finditer(text))
+    return sum(1 for n in labels.values() if n >= 2) >= 2
 
 
 def colon_quote_candidates(doc: Doc, quotes: QuoteIndex, claimed: set[int],
@@ -1592,6 +1611,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
         for n, a in enumerate(attributions, start=1):
             a.id = f"a{n}"
     _add_nested(doc, attributions, inner, resolver, quotes, nc_ranges)
+    _speaker_outside_own_words(doc, attributions, resolver)
     # Pronouns carry from statement to statement of the story itself, not through one reported within another.
     told = [a for a in attributions if a.within is None]
     carry_pronoun_sources(told, [p.start for p in resolver.people if not p.quoted])
@@ -1599,7 +1619,6 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
     _name_the_interviewee(attributions, entities)
     _first_person_is_the_speaker(attributions)
     _cited_is_the_original_source(doc, attributions, resolver)
-    _speaker_outside_own_words(doc, attributions, resolver)
     _relayed_speaker(doc, attributions, resolver)
     _refusal_reported_by_its_speaker(attributions, no_comment)
     return attributions, no_comment
@@ -1650,18 +1669,22 @@ def _relayed_speaker(doc: Doc, attributions: list[Attribution], resolver: Resolv
 def _pronoun_stays_with_the_speaker(attributions: list[Attribution], resolver: Resolver) -> None:
     """'Tom Adler said that Maria Lenz had resigned. He added ...': "he" goes on with the speaker, not with
     someone the speaker talked about, as it already does for people named inside a quotation. Only when
-    nobody is named between the two statements and the speaker's known gender does not rule it out."""
+    nobody is named between the two statements and the speaker's known gender does not rule it out. A
+    pronoun repeating the previous speaker's pronoun goes on with it too."""
     ordered = sorted((a for a in attributions if a.source is not None), key=lambda a: a.cue.start)
     for prev, a in itertools.pairwise(ordered):
         src, speaker = a.source, prev.source
         low = src.text.lower()
         if low not in ("he", "she") or src.name is None or speaker.name is None or speaker.name == src.name \
-                or speaker.text.lower() in ("he", "she") or prev.content.end > src.start \
+                or speaker.text.lower() in ("he", "she") and speaker.text.lower() != low or prev.content.end > src.start \
                 or src.start - prev.content.end > PRONOUN_REACH // 2:
             continue
         mentions = [p for p in resolver.people if prev.content.start <= p.start < src.start]
         about = [p for p in mentions if p.name == src.name]
-        if about and all(prev.content.start <= p.start < prev.content.end for p in mentions) \
+        # 'She said the line had stayed with her. "I was terrified," she said': one "she" after another,
+        # nobody named between, is the same woman, however recently someone else was named before.
+        chain = speaker.text.lower() == low and not any(speaker.end <= p.start < src.start for p in resolver.people)
+        if chain or about and all(prev.content.start <= p.start < prev.content.end for p in mentions) \
                 and all(p.gender in (None, PERSON_PRONOUNS[low]) for p in resolver.people if p.name == speaker.name):
             src.name, src.entity = speaker.name, speaker.entity
 
@@ -1671,7 +1694,8 @@ def _speaker_outside_own_words(doc: Doc, attributions: list[Attribution], resolv
     that clause is about; its antecedent comes before the clause."""
     for a in attributions:
         src = a.source
-        if src is None or src.text.lower() not in PERSON_PRONOUNS or not a.content.start < src.start < a.content.end:
+        if src is None or src.text.lower() not in PERSON_PRONOUNS or not a.content.start < src.start < a.content.end \
+                or a.form == "direct":  # '"A," she added, "B"': a quotation split around its cue is no clause
             continue
         span = doc.char_span(src.start, src.end)
         if span is not None:

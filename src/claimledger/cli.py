@@ -136,7 +136,9 @@ def read_articles(inputs: tuple[str, ...], published: str | None, max_bytes: int
     """Every readable article of the inputs; each unreadable one is reported through `fail`."""
     articles: list[ArticleInput] = []
     for item in read_inputs(inputs, published=published, max_bytes=max_bytes, stdin_kind=stdin_kind):
-        if isinstance(item, InputProblem):
+        if isinstance(item, InputProblem) and item.notice:
+            error_line(f"warning: {item}")
+        elif isinstance(item, InputProblem):
             fail(item.origin, item.message)
         else:
             articles.append(item)
@@ -216,8 +218,15 @@ def analyze(inputs: tuple[str, ...], fmt: str, published: str | None, output: Pa
 # ---------------------------------------------------------------------------------------------
 # The ledger: ingest, search, export. The logic lives in store.py and search.py.
 
+def _not_blank(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value.strip():
+        raise click.BadParameter("empty path: give a ledger file or a postgresql:// URL")
+    return value
+
+
 def _db_option(fn):  # type: ignore[no-untyped-def]
     return click.option("--db", required=True, envvar="CLAIMLEDGER_DB", metavar="FILE|postgresql://URL",
+                        callback=_not_blank,
                         help="SQLite file (the default backend) or PostgreSQL URL [env: CLAIMLEDGER_DB].")(fn)
 
 

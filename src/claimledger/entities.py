@@ -12,7 +12,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .report import Entity, Span
-from .sources import BUSINESS_NOUNS, ORGANISATION_NAME_ENDS, PUBLIC_BODY_WORDS
+from .sources import BUSINESS_NOUNS, ORGANISATION_NAME_ENDS, PERSON_NOUNS, PUBLIC_BODY_WORDS
 
 # Numbers, dates and amounts are reported as quantities and dates, not as entities.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW",
@@ -97,10 +97,15 @@ TITLES = {
 }
 
 
+_ALSO_NAMES = frozenset({"son", "star", "host"})  # "Son Heung-min" is a name, whatever the role nouns say
+
+
 def _without_titles(name: str) -> str:
     """'Councillor Mira Falk' -> 'Mira Falk': a person's name without the titles the model took into it."""
     words = name.split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+    # "Moderator Janice Tuttle", "Resident Angela Birch": a role word before a name is no part of it either
+    while len(words) > 1 and (words[0].lower().rstrip(".") in TITLES
+                              or words[0].lower() in PERSON_NOUNS - _ALSO_NAMES):
         words = words[1:]
     return " ".join(words)
 

@@ -35,6 +35,8 @@ MIN_HTML_WORDS = 8
 class InputProblem:
     origin: str
     message: str
+    # A file a directory holds but that was left out on purpose (not an article file): said, not a failure.
+    notice: bool = False
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.message}"
@@ -193,13 +195,18 @@ def read_jsonl(lines: Iterable[bytes], origin: str, published: str | None = None
             yield InputProblem.of(exc)
 
 
-def _walk(directory: Path) -> Iterator[Path]:
+def _walk(directory: Path, skipped: list[Path] | None = None) -> Iterator[Path]:
+    """The article files under `directory`, hidden ones left out; the others go to `skipped` if given."""
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(root) / name
-            if not name.startswith(".") and path.suffix.lower() in ARTICLE_SUFFIXES:
+            if name.startswith("."):
+                continue
+            if path.suffix.lower() in ARTICLE_SUFFIXES:
                 yield path
+            elif skipped is not None:
+                skipped.append(path)
 
 
 def read_stream(stream: BinaryIO, origin: str, kind: str, published: str | None,
@@ -236,10 +243,14 @@ def read_inputs(paths: Iterable[str], published: str | None = None, max_bytes: i
             continue
         path = Path(given)
         if path.is_dir():
-            files = list(_walk(path))
+            skipped: list[Path] = []
+            files = list(_walk(path, skipped))
+            suffixes = ", ".join(sorted(s for s in ARTICLE_SUFFIXES if s))
             if not files:
-                yield InputProblem(given, "directory holds no article files (" +
-                                   ", ".join(sorted(s for s in ARTICLE_SUFFIXES if s)) + ")")
+                yield InputProblem(given, f"directory holds no article files ({suffixes})")
+            for file in skipped:
+                yield InputProblem(str(file), f"skipped: not an article file ({suffixes}); name it to read it as text",
+                                   notice=True)
             for file in files:
                 yield from _read_path(file, published, max_bytes)
         else:

@@ -36,6 +36,7 @@ firefighter paramedic nurse surgeon physician teacher farmer worker engineer hyd
 pilot soldier survivor victim neighbour neighbor owner shopkeeper driver student coach player
 investigator inspector detective sheriff auditor consultant bishop priest imam rabbi mp correspondent
 parent protester protestor demonstrator citizen villager patient passenger employee dispatcher user
+speaker volunteer
 """.split())
 
 ORG_NOUNS = frozenset("""
@@ -427,6 +428,12 @@ class Resolver:
         `before`: where a pronoun's antecedent must end, when not at the phrase itself."""
         head = span.root
         low = head.lower_
+        if len(span) == 1 and head.is_alpha and head.is_upper and len(head.text) > 1:
+            # "SATO:" in a transcript: the person of that surname, named before the line or after it
+            surname = lambda p: p.name.split()[-1].lower() == low  # noqa: E731
+            p = self._recent_person(span.start_char, fits=surname) or next((p for p in self.people if surname(p)), None)
+            if p is not None:
+                return p.name, p.entity
         if low in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
             antecedent = _antecedent(head)
             # "her son, Daniel Hobb, who said ...": the name in apposition comes with the noun
