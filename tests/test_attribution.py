@@ -1081,3 +1081,9 @@ def test_a_labelled_transcript_s_lines_are_direct_and_their_speakers_named_every
     # what a line reports is nested in it
     engineers = by_cue(attrs, "told")
     assert engineers.within == lines[1].id
+
+
+def test_a_denial_coordinated_into_a_described_clause_is_the_reporters(nlp):
+    # "the report was a smear and denied ...": a report described is not the one who denies
+    attrs, _ = run(nlp, "The senator said the report was a smear and denied that she had taken any money.")
+    assert by_cue(attrs, "denied").source.text == "The senator"

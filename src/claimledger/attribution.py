@@ -360,9 +360,10 @@ def _joined_to_reported_clause(verb: Token) -> bool:
 
 
 def _subject_speaks(verb: Token) -> bool:
-    """Whether the clause's own subject could be a speaker (not a passive topic like 'the budget')."""
+    """Whether the clause's own subject could be a speaker: not a passive topic ('the budget had been
+    revised') nor a thing described ('the report was a smear and denied that ...': the reporter denies)."""
     subj = _subject(verb)
-    return subj is not None and subj.dep_ != "nsubjpass"
+    return subj is not None and subj.dep_ != "nsubjpass" and verb.lemma_ != "be"
 
 
 def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tuple[int, int] | None:
