@@ -610,6 +610,7 @@ def test_the_proposition_stops_at_a_second_statement():
     (("The army", "organization", "disputed", "that account", None, "dispute"), "dispute", "denies"),
     (("The army", "organization", "said", "that was not true", None, "say"), "say", "denies"),
     (("The army", "organization", "said", "that account was correct", None, "say"), "say", "asserts"),
+    (("The army", "organization", "dismissed", "that account as invention", None, "dismiss"), "dismiss", "denies"),
 ])
 def test_an_anaphoric_answer_joins_the_statement_it_answers(answer, lemma, side):
     # "X disputed that account" states nothing alone: it is grouped with what it answers and takes its side.

@@ -26,6 +26,9 @@ DAM = "Shelling destroyed the dam"
     ("say", "said", "reports that shelling destroyed the dam were false and baseless", st.DENIES),
     ("say", "said", "no, the dam was not hit", st.DENIES),
     ("say", "said", "it is not true that the dam was not hit", st.ASSERTS),  # one clause: they cancel
+    # a condition or an earlier position reported is no negation of the source's own
+    ("say", "said", "shelling destroyed the dam, even if the army does not admit it", st.ASSERTS),
+    ("say", "said", "after first saying the dam was not hit, that shelling destroyed the dam", st.ASSERTS),
 ])
 def test_stance_toward_dam(lemma, cue, content, expected):
     assert st.stance_toward(lemma, cue, content, DAM).label == expected
@@ -112,3 +115,11 @@ def test_an_antonym_about_another_named_thing_does_not_deny():
     # a name opening one text still counts as shared
     assert st.stance_toward("say", "said", "Okafor remained eligible to run at the Olympics",
                             "Okafor would be barred from the Games").label == st.DENIES
+
+
+def test_antonyms_about_differently_placed_things_do_not_oppose():
+    # "the west block was intact" says nothing against "the east warehouse was destroyed"
+    assert st.stance_toward("say", "said", "the west office block was intact",
+                            "The east warehouse was destroyed").label == st.ASSERTS
+    assert st.stance_toward("say", "said", "the east warehouse was intact",
+                            "The east warehouse was destroyed").label == st.DENIES

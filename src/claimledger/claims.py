@@ -183,10 +183,12 @@ class _Item:
 
 # A content that only points back at what was said before it: "disputed that account", "said that was
 # not true", "rejected the allegations", "called it a lie".
+# "disputed that account", "dismissed that account as invention", "said that was not true": an answer to
+# the statement before it, not a proposition of its own.
 _ANAPHORIC = re.compile(
     r"^\W*(?:that|this|it|those|these|the|such)\s+"
     r"(?:(?:account|claims?|version|reports?|allegations?|accusations?|charges?|characteri[sz]ation|description"
-    r"|assertions?|statements?|suggestions?|figures?|numbers?|story|stories)\b\W*$"
+    r"|assertions?|statements?|suggestions?|figures?|numbers?|story|stories)\b(?:\s+as\s+[\w\s'’-]{1,40})?\W*$"
     r"|(?:(?:claims?|account|report|allegations?|story)\s+)?(?:is|was|are|were)\s+(?:not\s+|simply\s+|completely\s+)*"
     r"(?:true|false|untrue|correct|incorrect|wrong|accurate|inaccurate|a\s+lie|lies|nonsense|baseless|unfounded)\b)"
     r"|^\W*(?:it|that|this)\W*$",

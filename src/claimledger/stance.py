@@ -176,10 +176,18 @@ def without_negation(text: str) -> str:
 _COORDINATION = re.compile(r"\s*(?:[,;:]|\s(?:and|or|but|nor)\s)\s*", re.I)
 
 
+# Clauses that state no position of the source's own: a condition ("if the recount does not change it")
+# or an earlier position reported ("after first saying no data was taken").
+_SIDE_CLAUSE = re.compile(r"\b(?:if|unless|whether|even if|in case|after (?:first |initially )?(?:saying|denying"
+                          r"|claiming|insisting))\b[^,;:]*", re.I)
+
+
 def content_negations(content: str) -> list[str]:
     """The negation markers that flip a content: within one clause they cancel in pairs ("not
-    untrue"), across coordinated clauses they do not add up (any negated clause negates)."""
-    flipped = [markers for markers in map(negations, _COORDINATION.split(content)) if len(markers) % 2]
+    untrue"), across coordinated clauses they do not add up (any negated clause negates), and a
+    condition or an earlier position reported counts for nothing."""
+    main = _SIDE_CLAUSE.sub(" ", content)
+    flipped = [markers for markers in map(negations, _COORDINATION.split(main)) if len(markers) % 2]
     return flipped[0][:1] if flipped else []
 
 
@@ -226,11 +234,21 @@ def _names(text: str) -> tuple[set[str], set[str]]:
     return {w for at, w in found if at > opening}, {w for _, w in found}
 
 
+# Words that place a thing among its kind: "the west office block" is not "the east warehouse".
+_LOCATORS = re.compile(r"\b(?:north|south|east|west|northern|southern|eastern|western|upper|lower|left|right"
+                       r"|first|second|third|front|rear|inner|outer)\b", re.I)
+
+
 def names_differ(content: str, proposition: str) -> bool:
     """Whether both texts name things and share no capitalised word: "the Kessel dam was intact" says
-    nothing against "the Orlen dam was breached", so their antonyms do not oppose them."""
+    nothing against "the Orlen dam was breached", so their antonyms do not oppose them. Both placing
+    things and sharing no place ("the west block was intact" / "the east warehouse burned") counts too."""
     (mine, mine_all), (theirs, theirs_all) = _names(content), _names(proposition)
-    return bool(mine and theirs) and not mine_all & theirs_all
+    if mine and theirs and not mine_all & theirs_all:
+        return True
+    here = {m.lower() for m in _LOCATORS.findall(content)}
+    there = {m.lower() for m in _LOCATORS.findall(proposition)}
+    return bool(here and there) and not here & there
 
 
 def attribution_stance(attribution: dict, proposition: str) -> Stance:
