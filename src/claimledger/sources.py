@@ -430,8 +430,10 @@ class Resolver:
         low = head.lower_
         if len(span) == 1 and head.is_alpha and head.is_upper and len(head.text) > 1:
             # "SATO:" in a transcript: the person of that surname, named before the line or after it
-            surname = lambda p: p.name.split()[-1].lower() == low  # noqa: E731
-            p = self._recent_person(span.start_char, fits=surname) or next((p for p in self.people if surname(p)), None)
+            def surname(p: _Person) -> bool:
+                return p.name.split()[-1].lower() == low
+
+            p = self._recent_person(span.start_char, fits=surname) or next(filter(surname, self.people), None)
             if p is not None:
                 return p.name, p.entity
         if low in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
