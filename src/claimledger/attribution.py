@@ -1015,7 +1015,7 @@ def polarity_of(doc: Doc, cue: Cue, content: list[Span]) -> str:
     first = span[0].sent
     tokens = [t for t in span if t.i < first.end and any(p.start <= t.idx < p.end for p in content)
               and not cue.start <= t.idx < cue.end]
-    if tokens and _FLAT_NO.fullmatch(doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)]):
+    if tokens and _FLAT_NO.fullmatch(doc[tokens[0].i:tokens[-1].i + 1].text):
         return "deny"  # an answer that opens "No." or "Absolutely not."
     inside = {t.i for t in tokens}
     roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
@@ -1541,8 +1541,8 @@ def _cue_lemma(tok: Token) -> str:
     return tok.lemma_.lower()
 
 
-def _attribution_of(doc: Doc, cand: Candidate, ident: str, resolver: Resolver, quotes: QuoteIndex) -> Attribution:
-    text = doc.text
+def _attribution_of(doc: Doc, text: str, cand: Candidate, ident: str, resolver: Resolver,
+                    quotes: QuoteIndex) -> Attribution:
     cs, ce = tokens_chars(doc, *cand.cue)
     parts = [Span.of(text, s, e) for s, e in cand.content]
     return Attribution(
@@ -1555,7 +1555,7 @@ def _attribution_of(doc: Doc, cand: Candidate, ident: str, resolver: Resolver, q
         original_source=make_source(doc, cand.original_source, resolver) if cand.original_source else None)
 
 
-def _add_nested(doc: Doc, attributions: list[Attribution], inner: list[Candidate], resolver: Resolver,
+def _add_nested(doc: Doc, text: str, attributions: list[Attribution], inner: list[Candidate], resolver: Resolver,
                 quotes: QuoteIndex, no_comment: list[tuple[int, int]]) -> None:
     """'Residents said the mayor had told them the road would reopen': the mayor's statement, reported
     within the residents', is added with `within` naming the attribution that reports it. PolNeAR
@@ -1568,13 +1568,13 @@ def _add_nested(doc: Doc, attributions: list[Attribution], inner: list[Candidate
                       and any(p.start <= cs < p.end for p in a.content_parts or [a.content])), None)
         if outer is None:
             continue
-        a = _attribution_of(doc, cand, f"a{len(attributions) + 1}", resolver, quotes)
+        a = _attribution_of(doc, text, cand, f"a{len(attributions) + 1}", resolver, quotes)
         a.within = outer.id
         if a.source is not None and a.source.name == outer.source.name and a.source.text.lower() in PERSON_PRONOUNS:
             # "Castellanos said he had once told her ...": whoever "he" is, he is not the one telling it
             a.source.name = a.source.entity = None
-        _drop_connectives(doc.text, a)
-        _mark_anonymous(doc, doc.text, a)
+        _drop_connectives(text, a)
+        _mark_anonymous(doc, text, a)
         a.polarity = polarity_of(doc, a.cue, a.content_parts or [a.content])
         attributions.append(a)
 
@@ -1594,7 +1594,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
         cs, ce = tokens_chars(doc, *cand.cue)
         if any(s <= cs < e for s, e in nc_ranges):
             continue
-        attributions.append(_attribution_of(doc, cand, f"a{len(attributions) + 1}", resolver, quotes))
+        attributions.append(_attribution_of(doc, text, cand, f"a{len(attributions) + 1}", resolver, quotes))
     if use_model and attribution_model.is_available():
         from .attribution_combine import combine  # that module builds on this one's helpers
 
@@ -1611,7 +1611,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
         attributions = kept
         for n, a in enumerate(attributions, start=1):
             a.id = f"a{n}"
-    _add_nested(doc, attributions, inner, resolver, quotes, nc_ranges)
+    _add_nested(doc, text, attributions, inner, resolver, quotes, nc_ranges)
     _speaker_outside_own_words(doc, attributions, resolver)
     # Pronouns carry from statement to statement of the story itself, not through one reported within another.
     told = [a for a in attributions if a.within is None]
@@ -1620,7 +1620,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
     _name_the_interviewee(attributions, entities)
     _first_person_is_the_speaker(attributions)
     _cited_is_the_original_source(doc, attributions, resolver)
-    _relayed_speaker(doc, attributions, resolver)
+    _relayed_speaker(doc, text, attributions, resolver)
     _refusal_reported_by_its_speaker(attributions, no_comment)
     return attributions, no_comment
 
@@ -1644,7 +1644,7 @@ def _refusal_reported_by_its_speaker(attributions: list[Attribution], no_comment
             nc.source = dataclasses.replace(outer.source)
 
 
-def _relayed_speaker(doc: Doc, attributions: list[Attribution], resolver: Resolver) -> None:
+def _relayed_speaker(doc: Doc, text: str, attributions: list[Attribution], resolver: Resolver) -> None:
     """'The Clarion quoted a senior nurse as saying patients were moved': the outlet relays what the nurse
     said. The nurse, whom a desk counts, becomes the original source, and the content is what was said
     (whether the cue took the nurse in or the content did)."""
@@ -1655,7 +1655,7 @@ def _relayed_speaker(doc: Doc, attributions: list[Attribution], resolver: Resolv
         verb = next((t for t in cue if t.lemma_.lower() in ("quote", "cite")), None) if cue is not None else None
         if verb is None:
             continue
-        m = _AS_SAYING.search(doc.text, verb.idx + len(verb.text), a.content.end)
+        m = _AS_SAYING.search(text, verb.idx + len(verb.text), a.content.end)
         if m is None or m.end() >= a.content.end or not (m.start() < a.cue.end or m.start() >= a.content.start):
             continue
         speaker = doc.char_span(verb.idx + len(verb.text), m.start(), alignment_mode="contract")
@@ -1663,7 +1663,7 @@ def _relayed_speaker(doc: Doc, attributions: list[Attribution], resolver: Resolv
             continue
         a.original_source = make_source(doc, (speaker.start, speaker.end), resolver)
         if m.start() >= a.content.start:
-            a.content = Span.of(doc.text, m.end(), a.content.end)
+            a.content = Span.of(text, m.end(), a.content.end)
             a.polarity = polarity_of(doc, a.cue, [a.content])
 
 
