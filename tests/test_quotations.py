@@ -66,3 +66,5 @@ def test_continental_quotes_and_inch_marks():
     assert find_quotes('„Wir bleiben dabei“, Albrecht said.') == [(0, 19, True)]
     # a straight mark after a digit is inches, not a quotation
     assert find_quotes('Crews laid a 6" pipe, the council said "late on Friday".') == [(39, 55, True)]
+    # a stray closer after a sentence opens nothing
+    assert find_quotes('The water rose 14" within an hour." The city was slow, she said.') == []

@@ -444,3 +444,31 @@ def test_one_she_after_another_is_the_same_woman_when_nobody_is_named_between(nl
     attrs = attribution.extract(doc, entities.extract(doc))[0]
     names = [a.source.name for a in attrs if a.source.text.lower() == "she"]
     assert len(names) == 3 and len(set(names)) == 1 and names[0] != "Arthur Quayle"
+
+
+def test_a_dateline_is_no_part_of_the_source_and_its_agency_no_antecedent(nlp):
+    found, _ = sources(nlp, "AMES, Iowa - Republican candidate Jane Doe said the farm bill would pass.")
+    assert "Republican candidate Jane Doe" in found
+    found, _ = sources(nlp, "WASHINGTON (Reuters) - Harlow Freight cut 300 jobs on Monday. The company said "
+                            "demand had fallen.")
+    assert found["The company"].name != "Reuters"
+
+
+@pytest.mark.parametrize("text,pronoun,name", [
+    # a given name says who "he" or "she" can be
+    ("Anna Berg said that Peter Holm had lied to the board. He said he had not.", "He", "Peter Holm"),
+    ("Tom Adler said that Maria Lenz had resigned. She later said the board had forced her out.", "She",
+     "Maria Lenz"),
+    ("Tom Adler said that Maria Lenz had resigned. He added that the board would meet on Monday.", "He",
+     "Tom Adler"),
+])
+def test_a_given_name_decides_between_the_speaker_and_the_person_spoken_of(nlp, text, pronoun, name):
+    found, _ = sources(nlp, text)
+    assert found[pronoun].name == name
+
+
+def test_he_after_she_is_not_the_same_unnamed_source(nlp):
+    doc = nlp("A nurse said the ward was full. She said staff were exhausted. He said the doors were locked.")
+    attrs = attribution.extract(doc, entities.extract(doc))[0]
+    she, he = (next(a.source for a in attrs if a.source.text == p) for p in ("She", "He"))
+    assert she.same_as == attrs[0].id and he.same_as is None

@@ -1871,7 +1871,7 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
         elif low in ("he", "she") and previous:
             prior = previous[-1]
             if prior.name is None and prior.kind in ("person", "anonymous") and (
-                    prior.same_as is not None or prior.text.lower() not in ("he", "she")) \
+                    prior.same_as is not None and prior.text.lower() == low or prior.text.lower() not in ("he", "she")) \
                     and src.start - prior.end <= PRONOUN_REACH // 2 \
                     and not any(prior.end <= m < src.start for m in person_mentions):
                 stand_for(src, prior, prior.kind)

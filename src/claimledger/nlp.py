@@ -27,7 +27,8 @@ def paragraph_sentences(doc):
 
 
 # A wire dateline opening a paragraph: "ORVIK, March 9 (Wire) - ", "PORT ALDER (Reuters) -- ".
-DATELINE = re.compile(r"[A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+)*,?(?: (?P<month>[A-Z][a-z]{2,8})\.? (?P<day>\d{1,2}),?)?"
+DATELINE = re.compile(r"[A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+)*(?:, [A-Z][a-z.]+(?: [A-Z][a-z.]+)?)?"  # "AMES, Iowa"
+                      r",?(?: (?P<month>[A-Z][a-z]{2,8})\.? (?P<day>\d{1,2}),?)?"
                       r"(?: \([^()\n]{1,40}\))? *[-–—]{1,2} *")
 
 

@@ -50,8 +50,12 @@ def find_quotes(text: str) -> list[tuple[int, int, bool]]:
             if open_at is None:
                 if mark in _CLOSERS and not _closer_opens(text, m.start(), m.end(), ps):
                     continue  # a stray closer
-                if mark == '"' and text[m.start() - 1:m.start()].isdigit():
-                    continue  # inches ('a 6" pipe'): an opening mark follows a space, not a digit
+                before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+                if mark == '"' and (before.isdigit() or before and not before.isspace() and before not in "([—–-"
+                                    and (not after or after.isspace())):
+                    # inches ('a 6" pipe'), or a stray closer ('within an hour." The city'): an opening
+                    # mark follows a space and comes before a word
+                    continue
                 open_at = m.start()
             else:
                 after = text[m.end():m.end() + 1]

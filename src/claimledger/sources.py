@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from . import cues as C
+from .nlp import DATELINE
 from .quotations import QuoteIndex, find_quotes
 from .report import Entity
 
@@ -86,6 +87,33 @@ GENERIC_PERSON_NOUNS = frozenset("leader official politician head figure".split(
 
 _TITLE_RE = re.compile(r"^(mr|mrs|ms|miss|sir|lord|lady|dame)\.?$", re.I)
 
+# Given names that say whether "he" or "she" may stand for someone, when no title or earlier pronoun did:
+# common ones only, and none used for both (Alex, Jean, Andrea, Kim, Robin are left out).
+_FEMALE_NAMES = frozenset("""
+anna ana anne ann annie alice amy amanda angela barbara betty bridget carol caroline catherine charlotte
+christine claire clara deborah diana donna dorothy elena eleanor elizabeth ellen emily emma eva eve
+fatima fiona grace hannah harriet helen ingrid irene isabel isabella jane janet janice jennifer jessica
+joan joanna judith julia julie karen kate katherine kathleen laura linda lisa lucy margaret maria marie
+marta martha mary megan melissa michelle monica nadia nancy natalia nicole olga olivia patricia paula
+rachel rebecca rosa ruth sandra sarah sofia sophie susan teresa victoria virginia wendy yvonne zoe
+agnes astrid beatrix birgit camille carmen dagmar edith elsa freya greta hilde ingrid leila lena lise
+lotte maja marit mette nina petra priya rita sanna selma sigrid sonja tove ulla vera yasmin
+""".split())
+_MALE_NAMES = frozenset("""
+aaron adam ahmed alan albert alexander andrew anthony arthur ben benjamin bernard brian carl carlos
+charles christopher colin daniel david dennis donald edward eric felix frank fred gary george gerald
+gregory harold harry henry hugo ian jack jacob james jason jeffrey john jonathan joseph juan kenneth
+kevin larry lars leon louis luis marco mark martin matthew michael mohammed muhammad nicholas oliver
+omar oscar patrick paul peter philip pierre raymond richard robert roger ronald samuel scott sean simon
+stephen steven thomas timothy tom tony victor walter william anders bjorn erik gunnar hans henrik ivan
+jens jonas karl klaus lukas magnus nils olaf pavel piet rolf sven tobias ulrich viktor wolfgang
+""".split())
+
+
+def given_name_gender(name: str) -> str | None:
+    first = name.split()[0].lower() if name.split() else ""
+    return "f" if first in _FEMALE_NAMES else "m" if first in _MALE_NAMES else None
+
 
 def _head(span: SpacySpan):
     return span.root
@@ -150,6 +178,8 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "organization"  # "The Polish daily Rzeczpospolita", "the mining company Quorvel"
     if _names_a_title(span, head):
         return "organization"
+    if head.pos_ == "NOUN" and head.tag_ == "NN" and hl in BUSINESS_NOUNS:
+        return "organization"  # "The firm behind the app, Zentrix": the noun says what the name is
     if head.tag_ in ("NNS", "NNPS") and hl not in ORG_NOUNS and any(
             c.lower_ in _QUANTIFIERS for c in head.children if c.dep_ in ("det", "amod", "nummod")):
         return "group"  # "Several backbench Conservatives", "two senior EU diplomats"
@@ -178,6 +208,7 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
 
 
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+_LINE_STARTS = re.compile(r"(?:^|\n)[ \t]*")
 
 
 def _antecedent(pronoun):
@@ -247,11 +278,16 @@ class Resolver:
         """`quotes`: the doc's quotations, when the caller has found them already."""
         self.doc = doc
         self.entities = {e.id: e for e in entities}
-        mentions = sorted((m.start, m.end, e.id) for e in entities for m in e.mentions)
+        # "WASHINGTON (Reuters) -": the agency that filed the story is no antecedent for "the company".
+        text = doc.text
+        datelines = [(m.start(), m.end()) for m in (DATELINE.match(text, at.end()) for at in _LINE_STARTS.finditer(text))
+                     if m is not None]
+        mentions = sorted((m.start, m.end, e.id) for e in entities for m in e.mentions
+                          if not any(s <= m.start < e_ for s, e_ in datelines))
         self.mentions = mentions
         self.starts = [m[0] for m in mentions]
         self.people: list[_Person] = []
-        self._find_people(quotes if quotes is not None else QuoteIndex(find_quotes(doc.text)))
+        self._find_people(quotes if quotes is not None else QuoteIndex(find_quotes(text)))
         # Tokens of the first line when it stands alone (a headline), else none.
         first_break = next((t.i for t in doc if "\n" in t.text_with_ws), len(doc))
         self.headline_end = first_break + 1 if first_break < min(len(doc), 30) else 0
@@ -292,7 +328,7 @@ class Resolver:
             person = by_name.get(name) or next((p for n, p in by_name.items()
                                                if n.split()[-1] == name.split()[-1]), None)
             if person is None:
-                person = _Person(name_span.start_char, name, eid)
+                person = _Person(name_span.start_char, name, eid, gender=given_name_gender(name))
                 by_name[name] = person
             self.people.append(_Person(name_span.start_char, person.name, person.entity or eid,
                                        person.titles, person.gender, quoted=quotes.at(name_span.start_char) >= 0))
