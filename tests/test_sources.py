@@ -73,6 +73,9 @@ def kind_of(nlp, phrase_sentence, phrase):
     ("Guidance issued on Monday says clinics should stay open.", "Guidance issued on Monday", "document"),
     ("One commuter wrote that the train was late.", "One commuter", "person"),  # one is no group
     ("The prosecution said the knife had been found in the car.", "The prosecution", "organization"),
+    # numbers someone put out are a document ("senior figures in the party" stay people)
+    ("Figures published by the health board show waits rose.", "Figures published by the health board", "document"),
+    ("Senior figures in the party said the leader should go.", "Senior figures in the party", "group"),
 ])
 def test_source_kinds(nlp, sentence, phrase, kind):
     assert kind_of(nlp, sentence, phrase) == kind
