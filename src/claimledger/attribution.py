@@ -1555,6 +1555,14 @@ def _attribution_of(doc: Doc, text: str, cand: Candidate, ident: str, resolver: 
         original_source=make_source(doc, cand.original_source, resolver) if cand.original_source else None)
 
 
+def _finish(doc: Doc, text: str, a: Attribution) -> None:
+    """What every attribution gets once its spans are settled: connectives and dangling words off the
+    content, anonymity read from its clause, and its polarity."""
+    _drop_connectives(text, a)
+    _mark_anonymous(doc, text, a)
+    a.polarity = polarity_of(doc, a.cue, a.content_parts or [a.content])
+
+
 def _add_nested(doc: Doc, text: str, attributions: list[Attribution], inner: list[Candidate], resolver: Resolver,
                 quotes: QuoteIndex, no_comment: list[tuple[int, int]]) -> None:
     """'Residents said the mayor had told them the road would reopen': the mayor's statement, reported
@@ -1573,9 +1581,7 @@ def _add_nested(doc: Doc, text: str, attributions: list[Attribution], inner: lis
         if a.source is not None and a.source.name == outer.source.name and a.source.text.lower() in PERSON_PRONOUNS:
             # "Castellanos said he had once told her ...": whoever "he" is, he is not the one telling it
             a.source.name = a.source.entity = None
-        _drop_connectives(text, a)
-        _mark_anonymous(doc, text, a)
-        a.polarity = polarity_of(doc, a.cue, a.content_parts or [a.content])
+        _finish(doc, text, a)
         attributions.append(a)
 
 
@@ -1600,9 +1606,7 @@ def extract(doc: Doc, entities: list[Entity], use_model: bool = True) -> tuple[l
 
         attributions = combine(doc, attributions, attribution_model.tag(doc), resolver, quotes, nc_ranges)
     for a in attributions:
-        _drop_connectives(text, a)
-        _mark_anonymous(doc, text, a)
-        a.polarity = polarity_of(doc, a.cue, a.content_parts or [a.content])
+        _finish(doc, text, a)
     notes = [(m.start(), m.end()) for m in _EDITORS_NOTE.finditer(text)]
     kept = [a for a in attributions if not any(s <= a.cue.start < e for s, e in notes)
             and not (a.form == "indirect" and _ONLY_A_TIME.fullmatch(a.content.text))
@@ -1841,9 +1845,9 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
     previous: list[Source] = []
     said_by: dict[int, str] = {}  # id(source) -> the attribution id an unnamed speaker is first seen at
 
-    def stand_for(src: Source, prior: Source, kind: str) -> None:
+    def stand_for(src: Source, prior: Source) -> None:
         # A named prior gives its name; an unnamed one is pointed at, since the text names no one.
-        src.name, src.entity, src.kind = prior.name, prior.entity, kind
+        src.name, src.entity, src.kind = prior.name, prior.entity, prior.kind
         if prior.name is None:
             src.same_as = prior.same_as or said_by[id(prior)]
 
@@ -1860,7 +1864,7 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
                 if prior.name is None and prior.same_as is None and prior.text.lower() in _PRONOUN_KINDS:
                     continue  # an unresolved "they" names nobody
                 if prior.kind in _PRONOUN_KINDS[low]:
-                    stand_for(src, prior, prior.kind)
+                    stand_for(src, prior)
                     break
         elif _PARTITIVE.match(low) and src.kind == "unknown":
             # "One of them said ...": one of the previous group, anonymous if they were.
@@ -1874,7 +1878,7 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
                     prior.same_as is not None and prior.text.lower() == low or prior.text.lower() not in ("he", "she")) \
                     and src.start - prior.end <= PRONOUN_REACH // 2 \
                     and not any(prior.end <= m < src.start for m in person_mentions):
-                stand_for(src, prior, prior.kind)
+                stand_for(src, prior)
         elif src.name is None and low.startswith("the ") and len(low.split()) == 2:
             # "A nurse at the clinic, who asked not to be named, said ... The nurse said ...": the same
             # unnamed source, still anonymous.
@@ -1883,5 +1887,5 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
                           and noun in re.findall(r"[a-z]+", p.text.lower())[:4]
                           and src.start - p.end <= PRONOUN_REACH), None)
             if prior is not None:
-                stand_for(src, prior, prior.kind)
+                stand_for(src, prior)
         previous.append(src)

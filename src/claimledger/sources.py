@@ -404,6 +404,14 @@ class Resolver:
             i -= 1
         return None
 
+    def _by_surname(self, surname: str, before: int, ahead: bool = False) -> _Person | None:
+        """The last person named before `before` whose surname is `surname` (lowercase); with `ahead`,
+        else the first one named anywhere."""
+        def fits(p: _Person) -> bool:
+            return p.name.split()[-1].lower() == surname
+
+        return self._recent_person(before, fits=fits) or (next(filter(fits, self.people), None) if ahead else None)
+
     def _named_subject(self, before: int) -> _Person | None:
         """Fallback for a pronoun with no known person: the last two- or three-word proper name
         that was a clause subject (the NER often calls a person ORG)."""
@@ -471,10 +479,7 @@ class Resolver:
         low = head.lower_
         if len(span) == 1 and head.is_alpha and head.is_upper and len(head.text) > 1:
             # "SATO:" in a transcript: the person of that surname, named before the line or after it
-            def surname(p: _Person) -> bool:
-                return p.name.split()[-1].lower() == low
-
-            p = self._recent_person(span.start_char, fits=surname) or next(filter(surname, self.people), None)
+            p = self._by_surname(low, span.start_char, ahead=True)
             if p is not None:
                 return p.name, p.entity
         if low in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
@@ -502,8 +507,7 @@ class Resolver:
             if eid is not None:
                 return self.entities[eid].name, eid
             # "HALE:" in a transcript is the Governor Hale named above.
-            p = self._recent_person(head.idx + len(head.text) + 1,
-                                    fits=lambda p: p.name.split()[-1].lower() == head.lower_)
+            p = self._by_surname(head.lower_, head.idx + len(head.text) + 1)
             if p is not None:
                 return p.name, p.entity
             i = head.i
