@@ -571,9 +571,14 @@ def test_who_said(nlp):
     # a cue that names the claim untrue, or that pushes it back, denies it
     ('The ministry branded the report "false and malicious".', "branded", "deny"),
     ("Ortiz described the allegations as baseless.", "described", "deny"),
+    ("The regulator called the figures misleading.", "called", "deny"),
+    # the rarer denial verbs deny too
+    ("The ministry repudiated claims that troops had fired on the crowd.", "repudiated", "deny"),
+    ("Analysts debunked the claim that prices had doubled.", "debunked", "deny"),
     ("The airline pushed back against claims that it had skipped inspections.", "pushed back", "deny"),
     # a content whose own verb denies, on someone's behalf
     ("Her lawyer said her client denies every charge.", "said", "deny"),
+    ("The senator refused to repudiate the donors.", "refused", "affirm"),  # an act withheld, not a denial
     # a cue set inside the clause it reports: the clause around it is read whole
     ("The bridge, the engineer said, had not been inspected since May.", "said", "deny"),
 ])

@@ -986,8 +986,8 @@ def _cut_before_clause(text: str, quote: tuple[int, int], clause_s: int) -> tupl
 # Words that call what they answer untrue: as its complement ("That claim is false", "This is a lie
 # invented in ...") or as what a naming cue calls it ("branded the report 'false'", "described the
 # claims as baseless", "called the account 'pure fiction'").
-_FALSITY = re.compile(r"\b(?:lies?|false|untrue|baseless|groundless|unfounded|fabricated|fabrications?|nonsense"
-                      r"|fiction|invention|rubbish|bogus|fake)\b", re.I)
+_FALSITY = re.compile(r"\b(?:" + "|".join(C.FALSITY_ADJECTIVES) + r"|lies?|fabrications?|fiction|invention|rubbish)\b",
+                      re.I)
 _NAMING_CUES = frozenset("call brand describe label term characterize characterise".split())
 # Cue phrases that deny whatever their lemma is ("pushed back against claims", "poured cold water on").
 _DENYING_CUE_TEXT = re.compile(r"\blying\b|\bpush(?:ed|es|ing)? back\b|\bpour(?:ed|s|ing)? cold water\b", re.I)
@@ -1042,7 +1042,9 @@ def _opening_clause(root: Token) -> Token:
 def _negates(root: Token) -> bool:
     """Whether a clause's main word is negated: "were not involved", "found no evidence that", "there had
     been no attack", "nobody was hurt", "That claim is false", "was lying", "his client denies the charges"."""
-    if root.lemma_.lower() in C.DENIAL_VERBS or (root.lower_ == "lying" and any(c.dep_ == "aux" for c in root.children)):
+    if root.lemma_.lower() in C.DENIAL_VERBS and not any(c.dep_ == "aux" and c.tag_ == "TO" for c in root.children):
+        return True  # "his client denies the charges", but not what someone "refused to repudiate"
+    if root.lower_ == "lying" and any(c.dep_ == "aux" for c in root.children):
         return True
     for c in root.children:
         if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never"):

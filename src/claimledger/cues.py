@@ -81,8 +81,16 @@ reveal disclose confirm acknowledge admit predict forecast recall express voice 
 label dub portray characterize liken charge chide deride lambast assail rebuke want back
 """.split())
 
-# Denial cues: the source rejects the proposition.
-DENIAL_VERBS = frozenset("deny reject dismiss refute dispute rebut contest contradict disavow".split())
+# Denial cues: the source rejects the proposition. Attribution polarity and the claims board's stance
+# both read this list; the board adds its own weaker doubters (stance.DENIAL_CUES).
+DENIAL_VERBS = frozenset(
+    "deny reject dismiss refute dispute rebut contest contradict disavow debunk discount repudiate disprove "
+    "discredit".split())
+
+# Adjectives that call a statement untrue ("That claim is false", "described the report as misleading").
+# Attribution polarity and the board's negation count both use them.
+FALSITY_ADJECTIVES = ("false", "untrue", "baseless", "groundless", "unfounded", "fabricated", "bogus", "fake",
+                      "nonsense", "misleading", "incorrect", "inaccurate", "exaggerated")
 
 # Nouns that attribute when they carry a possessor or an "of"/"from" source ("Trump's claim that").
 NOMINAL_CUES = frozenset("""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from .nlp import DATELINE
+from .nlp import datelines
 from .report import DateMention
 
 
@@ -814,10 +814,8 @@ def _dateline_day(text: str, published: dt.date | None) -> dt.date | None:
     'today')."""
     if published is None:
         return None
-    head = text[:400]
-    lines = [0] + [i + 1 for i, ch in enumerate(head) if ch == "\n"]
-    m = next((m for m in (DATELINE.match(head, start) for start in lines)
-              if m is not None and m["month"] and head[m.start("month") - 2:m.start("month")] == ", "), None)
+    m = next((m for m in datelines(text, end=400)
+              if m["month"] and text[m.start("month") - 2:m.start("month")] == ", "), None)
     if m is None:
         return None
     try:

@@ -12,7 +12,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .report import Entity, Span
-from .sources import BUSINESS_NOUNS, ORGANISATION_NAME_ENDS, PERSON_NOUNS, PUBLIC_BODY_WORDS
+from .sources import BUSINESS_NOUNS, GENDERED_HONORIFICS, ORGANISATION_NAME_ENDS, PERSON_NOUNS, PUBLIC_BODY_WORDS
 
 # Numbers, dates and amounts are reported as quantities and dates, not as entities.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW",
@@ -29,7 +29,7 @@ _STATE_BODIES = frozenset("ministry embassy consulate parliament legislature".sp
 
 # "Ms Brill" and "Sir Anselm Rookwood" are Ana Brill and Anselm Rookwood: an honorific is no part of the
 # name a later mention must match.
-_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|sir|dame|lord|lady|prof)\.?\s+(?=\S)", re.I)
+_HONORIFIC = re.compile(r"^(?:" + "|".join([*GENDERED_HONORIFICS, "mx", "dr", "prof"]) + r")\.?\s+(?=\S)", re.I)
 
 
 def clean_name(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 import spacy
 from spacy.language import Language
@@ -32,21 +33,26 @@ DATELINE = re.compile(r"[A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+)*(?:, [A-Z][a-z.]+(?: 
                       r"(?: \([^()\n]{1,40}\))? *[-–—]{1,2} *")
 
 
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*")
+
+
+def datelines(text: str, end: int | None = None) -> Iterator[re.Match]:
+    """The wire datelines that open a line of `text` (of its first `end` characters, if given)."""
+    for at in _LINE_START.finditer(text, 0, len(text) if end is None else end):
+        m = DATELINE.match(text, at.end(), at.end() + 120)
+        if m is not None:
+            yield m
+
+
 @Language.component("dateline_sentences")
 def dateline_sentences(doc):
     """The lead sentence starts after a wire dateline. Run together ("MERIDA FALLS, Sept 8 - The Ministry
     of Health said ..."), the parser makes the dateline part of the subject, loses the verb or names
     the source "Ministry"."""
-    text = doc.text
-    for tok in doc:
-        if tok.is_space or (tok.i > 0 and "\n" not in doc[tok.i - 1].text_with_ws):
-            continue
-        m = DATELINE.match(text, tok.idx, tok.idx + 120)
-        if m is None:
-            continue
-        after = next((t for t in doc[tok.i + 1:] if t.idx >= m.end()), None)
-        if after is not None and not after.is_space and after.idx == m.end():
-            after.is_sent_start = True
+    for m in datelines(doc.text):
+        after = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+        if after is not None and len(after) and not after[0].is_space and after[0].idx == m.end():
+            after[0].is_sent_start = True
     return doc
 
 

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from . import cues as C
-from .nlp import DATELINE
+from .nlp import datelines
 from .quotations import QuoteIndex, find_quotes
 from .report import Entity
 
@@ -85,7 +85,15 @@ zeitung gazeta gazzetta corriere diario tidende tidning dagblad dagbladet krant 
 # Nouns that a description may use for any titled person ("the German leader").
 GENERIC_PERSON_NOUNS = frozenset("leader official politician head figure".split())
 
-_TITLE_RE = re.compile(r"^(mr|mrs|ms|miss|sir|lord|lady|dame)\.?$", re.I)
+
+# Honorifics that say a person's gender: what "he" or "she" may stand for. entities.clean_name drops
+# these (and the neutral ones) from names.
+GENDERED_HONORIFICS = {"mr": "m", "sir": "m", "lord": "m", "mrs": "f", "ms": "f", "miss": "f", "lady": "f", "dame": "f"}
+
+
+def _honorific_gender(word: str) -> str | None:
+    """'m' or 'f' for a gendered honorific ("Mr", "Dame", "Ms."), else None."""
+    return GENDERED_HONORIFICS.get(word.lower().rstrip("."))
 
 # Given names that say whether "he" or "she" may stand for someone, when no title or earlier pronoun did:
 # common ones only, and none used for both (Alex, Jean, Andrea, Kim, Robin are left out).
@@ -147,7 +155,7 @@ def _names_a_title(span: SpacySpan, head) -> bool:
         return False
     words = span.doc[span.start + 1:head.i + 1]
     return all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.text.endswith(".")
-               and t.lower_ not in PERSON_NOUNS and not _TITLE_RE.match(t.lower_) for t in words)
+               and t.lower_ not in PERSON_NOUNS and not _honorific_gender(t.text) for t in words)
 
 
 def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
@@ -213,7 +221,6 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
 
 
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
-_LINE_STARTS = re.compile(r"(?:^|\n)[ \t]*")
 
 
 def _antecedent(pronoun):
@@ -285,10 +292,9 @@ class Resolver:
         self.entities = {e.id: e for e in entities}
         # "WASHINGTON (Reuters) -": the agency that filed the story is no antecedent for "the company".
         text = doc.text
-        datelines = [(m.start(), m.end()) for m in (DATELINE.match(text, at.end()) for at in _LINE_STARTS.finditer(text))
-                     if m is not None]
+        lines = [(m.start(), m.end()) for m in datelines(text)]
         mentions = sorted((m.start, m.end, e.id) for e in entities for m in e.mentions
-                          if not any(s <= m.start < e_ for s, e_ in datelines))
+                          if not any(s <= m.start < e_ for s, e_ in lines))
         self.mentions = mentions
         self.starts = [m[0] for m in mentions]
         self.people: list[_Person] = []
@@ -315,7 +321,7 @@ class Resolver:
                 if i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and doc[i - 2].pos_ == "PROPN":
                     i -= 1  # a hyphenated surname: "Okonkwo-Reyes"
                 elif doc[i - 1].pos_ == "PROPN" and doc[i - 1].dep_ == "compound" \
-                        and doc[i - 1].lower_ not in PERSON_NOUNS and not _TITLE_RE.match(doc[i - 1].lower_):
+                        and doc[i - 1].lower_ not in PERSON_NOUNS and not _honorific_gender(doc[i - 1].text):
                     i -= 1
                 else:
                     break
@@ -349,14 +355,14 @@ class Resolver:
         while j >= 0 and doc[j].dep_ in ("compound", "amod", "nmod") and doc[j].head.i >= i - 1 \
                 and doc[j].head.i <= head.i:
             w = doc[j].lower_.strip(".")
-            if _TITLE_RE.match(w):
-                gender = "m" if w in ("mr", "sir", "lord") else "f"
+            honorific = _honorific_gender(w)
+            if honorific:
+                gender = honorific
             else:
                 words.add(w)
             j -= 1
-        if j >= 0 and _TITLE_RE.match(doc[j].lower_):
-            w = doc[j].lower_.strip(".")
-            gender = "m" if w in ("mr", "sir", "lord") else "f"
+        if j >= 0 and _honorific_gender(doc[j].text):
+            gender = _honorific_gender(doc[j].text)
         return words, gender
 
     @staticmethod

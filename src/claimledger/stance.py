@@ -16,12 +16,13 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from . import cues as C
+
 ASSERTS, DENIES = "asserts", "denies"
 
 # Lemmas of reporting verbs that deny what they report ("X denied that ...", "X rejected claims that ...").
-DENIAL_CUES = frozenset(
-    "deny reject dismiss refute rebut dispute contest contradict disavow debunk discount deride scoff "
-    "repudiate disprove discredit question doubt".split())  # "questioned"/"doubted" take the denying side
+DENIAL_CUES = C.DENIAL_VERBS | frozenset(
+    "deride scoff question doubt".split())  # "questioned"/"doubted" take the denying side
 # Multi-word and inflected cue forms whose lemma may not be reported.
 _DENIAL_CUE_TEXT = re.compile(
     r"\b(?:was|were|is|are|of) lying\b|\blied\b|\blies\b|\brule[sd]? out\b|\bruling out\b|\bpushed back\b"
@@ -32,8 +33,7 @@ _DENIAL_CUE_TEXT = re.compile(
 # Negation markers counted inside a content or a proposition.
 _NEGATION = re.compile(
     r"\b(?:not|never|no|nobody|nothing|none|neither|nor|without|cannot|nowhere|no-one)\b|n't\b"
-    r"|\b(?:false|untrue|baseless|unfounded|groundless|fabricated|fake|bogus|nonsense|exaggerated"
-    r"|misleading|incorrect|inaccurate|wrong|lied|(?:was|were|is|are|been) lying)\b",
+    r"|\b(?:" + "|".join(C.FALSITY_ADJECTIVES) + r"|wrong|lied|(?:was|were|is|are|been) lying)\b",
     re.I)
 # Phrases with a negation word that do not negate ("no doubt", "not only") or that negate nothing.
 _NOT_NEGATION = re.compile(
