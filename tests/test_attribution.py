@@ -579,6 +579,14 @@ def test_who_said(nlp):
     # a content whose own verb denies, on someone's behalf
     ("Her lawyer said her client denies every charge.", "said", "deny"),
     ("The senator refused to repudiate the donors.", "refused", "affirm"),  # an act withheld, not a denial
+    # a denial withheld or negated denies nothing
+    ("The mayor did not deny that she had met the developer.", "did not deny", "affirm"),
+    ("The bank has not disputed the audit.", "has not disputed", "affirm"),
+    ('"I have never disputed the count," the clerk said.', "said", "affirm"),
+    # an instruction is no proposition, and "X, not Y" affirms X
+    ('"Do not drink the tap water until Friday," the utility said.', "said", "affirm"),
+    ('"Never leave a stove unattended," the fire officer said.', "said", "affirm"),
+    ('"We lost on penalties, not on merit," the captain said.', "said", "affirm"),
     # a cue set inside the clause it reports: the clause around it is read whole
     ("The bridge, the engineer said, had not been inspected since May.", "said", "deny"),
 ])

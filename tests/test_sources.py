@@ -475,3 +475,28 @@ def test_he_after_she_is_not_the_same_unnamed_source(nlp):
     attrs = attribution.extract(doc, entities.extract(doc))[0]
     she, he = (next(a.source for a in attrs if a.source.text == p) for p in ("She", "He"))
     assert she.same_as == attrs[0].id and he.same_as is None
+
+
+@pytest.mark.parametrize("text", [
+    "Karin Vos moved to Darlo in 2019. She said the harbour had changed.",
+    "Otto Brenn has lived on Falster all his life. He said the bridge came too late.",
+])
+def test_a_place_someone_moves_to_or_lives_on_is_no_antecedent_for_he_or_she(nlp, text):
+    found, _ = sources(nlp, text)
+    pronoun = next(p for p in found if p in ("She", "He"))
+    assert found[pronoun].name not in ("Darlo", "Falster")
+
+
+def test_it_after_an_unnamed_body_is_that_body_not_the_place_it_serves(nlp):
+    found, _ = sources(nlp, "The water board runs the pipeline to Kessing. It has proposed doubling the charge.")
+    assert found["It"].name is None and found["It"].kind == "organization"
+
+
+def test_the_writers_own_i_outside_quotations_is_nobody_named(nlp):
+    doc = nlp("Councillor Ivo Hale says the levy works. I would say it does not. \"I said it would work,\" "
+              "Hale told the meeting. When I asked him about the cost, he said it was small.")
+    attrs = attribution.extract(doc, entities.extract(doc))[0]
+    writer = next(a.source for a in attrs if a.source.text == "I")
+    assert writer.name is None
+    he = next(a.source for a in attrs if a.source.text == "he")
+    assert he.name == "Ivo Hale" and he.same_as is None  # the writer's "I" is not the man spoken to

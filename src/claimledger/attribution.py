@@ -1003,7 +1003,8 @@ def polarity_of(doc: Doc, cue: Cue, content: list[Span]) -> str:
     had told her women 'did not build things'") or in a quotation's later sentences is not a denial."""
     cue_lemma = cue.lemma or ""
     if cue_lemma in C.DENIAL_VERBS or _DENYING_CUE_TEXT.search(cue.text):
-        return "deny"
+        # "did not deny that he had met the lobbyist", "has not disputed the report": no denial
+        return "affirm" if C.cue_negated(cue.text) else "deny"
     if not content:
         return "affirm"
     if cue_lemma in _NAMING_CUES and _FALSITY.search(" ".join(p.text for p in content)):
@@ -1039,15 +1040,31 @@ def _opening_clause(root: Token) -> Token:
         root = earlier[0]
 
 
+def _imperative(root: Token) -> bool:
+    """'Do not go outside', 'Never leave a fire unattended': a bare verb with no subject opens the clause."""
+    if root.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children):
+        return False
+    first = min(root.subtree, key=lambda t: t.i)
+    while first.is_punct and first.i < root.i:
+        first = first.doc[first.i + 1]
+    return first.lower_ in ("do", "never", "don't") or first.i == root.i
+
+
 def _negates(root: Token) -> bool:
     """Whether a clause's main word is negated: "were not involved", "found no evidence that", "there had
     been no attack", "nobody was hurt", "That claim is false", "was lying", "his client denies the charges"."""
+    negations = [c for c in root.children if (c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never"))
+                 and not (c.i > root.i and c.i > 0 and c.doc[c.i - 1].text == ",")]  # "time, not ideas"
     if root.lemma_.lower() in C.DENIAL_VERBS and not any(c.dep_ == "aux" and c.tag_ == "TO" for c in root.children):
-        return True  # "his client denies the charges", but not what someone "refused to repudiate"
+        # "his client denies the charges", but not what someone "refused to repudiate", and "I have never
+        # disputed the figures" denies nothing
+        return not negations
     if root.lower_ == "lying" and any(c.dep_ == "aux" for c in root.children):
         return True
+    if negations and _imperative(root):
+        return False  # "Do not go outside": an instruction, not a proposition denied
     for c in root.children:
-        if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never"):
+        if c in negations:
             return True
         if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "npadvmod") and (
                 c.lower_ in _NEGATIVE_WORDS or any(d.dep_ in ("det", "neg") and d.lower_ == "no" for d in c.children)):
@@ -1877,7 +1894,8 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
         elif low in ("he", "she") and previous:
             prior = previous[-1]
             if prior.name is None and prior.kind in ("person", "anonymous") and (
-                    prior.same_as is not None and prior.text.lower() == low or prior.text.lower() not in ("he", "she")) \
+                    prior.same_as is not None and prior.text.lower() == low
+                    or prior.text.lower() not in ("he", "she", "i", "me")) \
                     and src.start - prior.end <= PRONOUN_REACH // 2 \
                     and not any(prior.end <= m < src.start for m in person_mentions):
                 stand_for(src, prior)

@@ -87,6 +87,14 @@ DENIAL_VERBS = frozenset(
     "deny reject dismiss refute dispute rebut contest contradict disavow debunk discount repudiate disprove "
     "discredit".split())
 
+# "The report does not mention any damage", "did not deny": the source withholds what follows.
+_NEGATED_CUE = re.compile(r"\b(?:not|never)\b|n't\b", re.I)
+
+
+def cue_negated(cue_text: str) -> bool:
+    return bool(_NEGATED_CUE.search(cue_text or ""))
+
+
 # Adjectives that call a statement untrue ("That claim is false", "described the report as misleading").
 # Attribution polarity and the board's negation count both use them.
 FALSITY_ADJECTIVES = ("false", "untrue", "baseless", "groundless", "unfounded", "fabricated", "bogus", "fake",

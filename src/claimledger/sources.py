@@ -173,7 +173,7 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
     if head.lower_ in GROUP_PRONOUNS:
         return "group"
     if head.lower_ == "it":
-        return "organization" if entity_type in ORG_TYPES else "unknown"
+        return "organization" if entity_type in ORG_TYPES or _unnamed_body_before(head) is not None else "unknown"
     if hl in ("source", "insider") or head.lower_ in ("sources", "insiders"):
         return "anonymous"
     # "data" lemmatises to "datum"; a lowercase "PROPN" ("the council tally") is a tagging slip
@@ -246,6 +246,43 @@ def _antecedent(pronoun):
     return noun
 
 
+def _subject_before(pronoun):
+    """The one subject of the sentence before the pronoun's, in the same paragraph, when that sentence
+    names no speaker of its own (its main verb is no speech verb)."""
+    doc, sent = pronoun.doc, pronoun.sent
+    if sent.start == 0 or "\n" in doc[sent.start - 1].text_with_ws:
+        return None
+    root = doc[sent.start - 1].sent.root
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if len(subjects) != 1 or root.lemma_.lower() in C.SPEECH_VERBS or subjects[0].pos_ == "PRON":
+        return None
+    return subjects[0]
+
+
+def _unnamed_body_before(pronoun):
+    """'The transport agency runs the ferry. It has proposed ...': the organisation the sentence before
+    was about, when that is a noun phrase (an agency, a council) rather than a pronoun."""
+    subject = _subject_before(pronoun)
+    return subject if subject is not None and subject.lemma_.lower() in ORG_NOUNS else None
+
+
+# Where people go, live and travel: a name these place ("moved to Vigo", "lived on Skarn all her life",
+# "the ferry to Brevik") is somewhere, whatever the NER called it.
+_MOTION_VERBS = frozenset("move live grow travel fly return go come arrive settle relocate emigrate flee drive "
+                          "sail walk head retire reside stay bear raise".split())
+_ROUTE_NOUNS = frozenset("ferry flight flights road train trains trip journey route bridge bus border".split())
+_LOCATIVE_PREPOSITIONS = frozenset("to from in on at into near across via".split())
+
+
+def _destination(name) -> bool:
+    """Whether a name is the place a motion or residence word puts someone or something."""
+    prep = name.head
+    if name.dep_ != "pobj" or prep.lower_ not in _LOCATIVE_PREPOSITIONS:
+        return False
+    host = prep.head
+    return (host.pos_ in ("VERB", "AUX") and host.lemma_.lower() in _MOTION_VERBS) or host.lower_ in _ROUTE_NOUNS
+
+
 def _shares_title(words: set[str], titles: set[str]) -> bool:
     """'the Norrlandic leader' fits 'Chancellor Dalstrom of Norrland' (and 'German' fits 'Germany'):
     equal words, or one a stem of the other up to a demonym ending."""
@@ -298,7 +335,8 @@ class Resolver:
         self.mentions = mentions
         self.starts = [m[0] for m in mentions]
         self.people: list[_Person] = []
-        self._find_people(quotes if quotes is not None else QuoteIndex(find_quotes(text)))
+        self.quotes = quotes if quotes is not None else QuoteIndex(find_quotes(text))
+        self._find_people(self.quotes)
         # Tokens of the first line when it stands alone (a headline), else none.
         first_break = next((t.i for t in doc if "\n" in t.text_with_ws), len(doc))
         self.headline_end = first_break + 1 if first_break < min(len(doc), 30) else 0
@@ -335,6 +373,8 @@ class Resolver:
                          or bool(appos & PERSON_NOUNS) or (eid is not None and self.entities[eid].type == "PERSON"))
             if not is_person or name_span[-1].lower_ in ORGANISATION_NAME_ENDS:
                 continue
+            if not (gender or titles & PERSON_NOUNS or appos & PERSON_NOUNS) and _destination(tok):
+                continue  # "moved to Vigo": the NER's PERSON is a place
             name = self.entities[eid].name if eid else name_span.text
             person = by_name.get(name) or next((p for n, p in by_name.items()
                                                if n.split()[-1] == name.split()[-1]), None)
@@ -455,9 +495,11 @@ class Resolver:
     def _recent_entity(self, before: int, types: set[str]) -> str | None:
         i = bisect.bisect_left(self.starts, before) - 1
         while i >= 0:
-            s, _, eid = self.mentions[i]
+            s, e, eid = self.mentions[i]
             if self.entities[eid].type in types:
-                return eid
+                span = self.doc.char_span(s, e, alignment_mode="expand")
+                if span is None or not _destination(span.root):  # "the ferry to Brevik. It ..." is no Brevik
+                    return eid
             if before - s > 3000:
                 break
             i -= 1
@@ -465,17 +507,11 @@ class Resolver:
 
     def _group_subject_before(self, pronoun) -> str | None:
         """'Parents who attended the meeting were angry. They said ...': the plural subject of the
-        sentence before, in the same paragraph, when that sentence names no speaker of its own."""
-        sent = pronoun.sent
-        if sent.start == 0 or "\n" in self.doc[sent.start - 1].text_with_ws:
+        sentence before."""
+        subject = _subject_before(pronoun)
+        if subject is None or subject.tag_ not in ("NNS", "NNPS") \
+                or subject.lemma_.lower() not in PERSON_NOUNS:  # people, not "The figures were late"
             return None
-        before = self.doc[sent.start - 1].sent
-        root = before.root
-        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if len(subjects) != 1 or subjects[0].tag_ not in ("NNS", "NNPS") or root.lemma_.lower() in C.SPEECH_VERBS \
-                or subjects[0].lemma_.lower() not in PERSON_NOUNS:  # people, not "The figures were late"
-            return None
-        subject = subjects[0]
         return self.doc[subject.left_edge.i:subject.right_edge.i + 1].text
 
     def resolve(self, span: SpacySpan, before: int | None = None) -> tuple[str | None, str | None]:
@@ -493,6 +529,8 @@ class Resolver:
             # "her son, Daniel Hobb, who said ...": the name in apposition comes with the noun
             end = max([antecedent.i] + [c.i for c in antecedent.children if c.dep_ == "appos" and c.i < head.i])
             return self.resolve(span.doc[antecedent.left_edge.i:end + 1])
+        if low in ("i", "me") and self.quotes.at(span.start_char) < 0:
+            return None, None  # "I would say it does not": outside a quotation, the writer speaks
         if low in PERSON_PRONOUNS:
             at = span.start_char if before is None else before
             p = self._recent_person(at, PERSON_PRONOUNS[low], fits=lambda p: not p.quoted) \
@@ -503,6 +541,12 @@ class Resolver:
                         q.gender = PERSON_PRONOUNS[low]
             return (p.name, p.entity) if p else (None, None)
         if low == "it":
+            subject = _unnamed_body_before(head)
+            if subject is not None:
+                # "The transport agency runs the ferry to Brevik. It has proposed ...": the agency, which
+                # the text does not name (or names in the noun phrase itself)
+                eid = self._entity_at(subject.left_edge.idx, subject.idx + len(subject.text))
+                return (self.entities[eid].name, eid) if eid else (None, None)
             eid = self._recent_entity(span.start_char, ORG_TYPES - {"NORP"})
             return (self.entities[eid].name, eid) if eid else (None, None)
         if low in GROUP_PRONOUNS:

@@ -121,14 +121,6 @@ def cue_denies(cue_lemma: str | None, cue_text: str) -> bool:
     return bool(_DENIAL_CUE_TEXT.search(cue_text or ""))
 
 
-# "The report does not mention any damage", "did not confirm": the source withholds what follows.
-_NEGATED_CUE = re.compile(r"\b(?:not|never)\b|n't\b", re.I)
-
-
-def cue_negated(cue_text: str) -> bool:
-    return bool(_NEGATED_CUE.search(cue_text or ""))
-
-
 def negations(text: str) -> list[str]:
     """The negation markers in a text, after removing phrases that only look negative."""
     cleaned = _NOTHING_WRONG.sub(r"\1", _NOT_NEGATION.sub(" ", text))
@@ -196,7 +188,7 @@ def intrinsic(cue_lemma: str | None, cue_text: str, content: str) -> Stance:
     polarity, reasons = 1, []
     if cue_denies(cue_lemma, cue_text):
         polarity, reasons = -polarity, reasons + [f"cue '{cue_text}'"]
-    if cue_negated(cue_text):  # "did not deny that ..." asserts it
+    if C.cue_negated(cue_text):  # "did not deny that ..." asserts it
         polarity, reasons = -polarity, reasons + [f"negated cue '{cue_text}'"]
     for marker in content_negations(content):
         polarity, reasons = -polarity, reasons + [f"'{marker}' in content"]
