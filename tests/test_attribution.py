@@ -1096,6 +1096,25 @@ def test_a_labelled_transcript_s_lines_are_direct_and_their_speakers_named_every
     assert engineers.within == lines[1].id
 
 
+@pytest.mark.parametrize("text,first,second,content", [
+    # the first content's subject acts but does not talk: the second report is the speaker's
+    ("The envoy said the negotiations had collapsed and added that fresh elections were likely.", "said", "added",
+     "that fresh elections were likely"),
+    # the parser hangs the second report on the first verb as another complement
+    ("The fire chief said the blaze was under control and warned that two roads would stay closed.", "said",
+     "warned", "that two roads would stay closed"),
+    # the tagger doubts a denial coordinated after a report; a speech verb with a that-clause is a cue
+    ("Halvard said the closure was temporary and denied that it was aimed at market traders.", "said", "denied",
+     "that it was aimed at market traders"),
+])
+def test_a_second_report_joined_by_and_is_the_same_speakers(nlp, text, first, second, content):
+    attrs, _ = run(nlp, text)
+    one, two = by_cue(attrs, first), by_cue(attrs, second)
+    assert two.source is not None and two.source.text == one.source.text
+    assert two.content.text == content
+    assert second not in one.content.text  # the first statement ends before the second report
+
+
 def test_a_denial_coordinated_into_a_described_clause_is_the_reporters(nlp):
     # "the report was a smear and denied ...": a report described is not the one who denies
     attrs, _ = run(nlp, "The senator said the report was a smear and denied that she had taken any money.")

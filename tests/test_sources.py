@@ -500,3 +500,30 @@ def test_the_writers_own_i_outside_quotations_is_nobody_named(nlp):
     assert writer.name is None
     he = next(a.source for a in attrs if a.source.text == "he")
     assert he.name == "Ivo Hale" and he.same_as is None  # the writer's "I" is not the man spoken to
+
+
+def test_an_age_is_one_word_that_names_the_person_again(nlp):
+    doc = nlp('Lotte Brink, 81, runs the mill museum. "The roof leaks," the 81-year-old told reporters. '
+              'Pia Marr (34) sells bread next door. But the 34-year-old conceded that trade was good.')
+    attrs = attribution.extract(doc, entities.extract(doc))[0]
+    by_source = {a.source.text: a.source for a in attrs}
+    assert by_source["the 81-year-old"].name == "Lotte Brink"  # the statement was lost before
+    assert by_source["the 34-year-old"].name == "Pia Marr"
+    assert by_source["the 34-year-old"].kind == "person"
+
+
+@pytest.mark.parametrize("text,phrase,name", [
+    ("Justice Ines Falk found the lease void. The judge said the clause was unfair.", "The judge", "Ines Falk"),
+    ("Sen. Rolf Adler voted against the bill. The lawmaker said it was rushed.", "The lawmaker", "Rolf Adler"),
+])
+def test_a_title_is_named_again_by_the_plain_role(nlp, text, phrase, name):
+    found, _ = sources(nlp, text)
+    assert found[phrase].name == name
+
+
+@pytest.mark.parametrize("sentence,phrase,kind", [
+    ("The couple said they would rebuild the barn.", "The couple", "group"),
+    ("The 12-year-olds said the test was easy.", "The 12-year-olds", "group"),
+])
+def test_couples_and_age_groups_are_groups(nlp, sentence, phrase, kind):
+    assert kind_of(nlp, sentence, phrase) == kind

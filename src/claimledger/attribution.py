@@ -359,11 +359,25 @@ def _joined_to_reported_clause(verb: Token) -> bool:
     return verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and not any(c.dep_ in _SUBJ_DEPS for c in verb.children)
 
 
+def _second_report(verb: Token) -> bool:
+    """A speech verb without a subject, after "and" or "but", that the parser hung on another speech
+    verb as a second complement ('said the fire was contained and warned that roads would stay shut')."""
+    doc = verb.doc
+    return verb.dep_ == "ccomp" and verb.i > 0 and doc[verb.i - 1].lower_ in ("and", "but") \
+        and verb.lemma_.lower() in C.SPEECH_VERBS and verb.head.lemma_.lower() in C.SPEECH_VERBS \
+        and verb.head.i < verb.i and not any(c.dep_ in _SUBJ_DEPS for c in verb.children)
+
+
 def _subject_speaks(verb: Token) -> bool:
     """Whether the clause's own subject could be a speaker: not a passive topic ('the budget had been
-    revised') nor a thing described ('the report was a smear and denied that ...': the reporter denies)."""
+    revised'), a thing described ('the report was a smear and denied that ...': the reporter denies)
+    nor a thing that acts but does not talk ('the talks had failed and added that ...')."""
     subj = _subject(verb)
-    return subj is not None and subj.dep_ != "nsubjpass" and verb.lemma_ != "be"
+    if subj is None or subj.dep_ == "nsubjpass" or verb.lemma_ == "be":
+        return False
+    lemma = subj.lemma_.lower()
+    return (subj.pos_ in ("PRON", "PROPN") or lemma in PERSON_NOUNS or lemma in ORG_NOUNS
+            or subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"))
 
 
 def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tuple[int, int] | None:
@@ -417,6 +431,12 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
     speaker = _speaker_read_as_main_subject(tok)
     if speaker is not None:
         return _np_range(speaker, trim_clauses=True)
+    if _second_report(tok):
+        # "The chief said the fire was contained and warned that ...": the parser made the second
+        # report another complement of the first; both are the chief's
+        subj = _subject(tok.head)
+        if subj is not None and subj.dep_ != "nsubjpass":
+            return _np_range(subj, trim_clauses=subj.i > tok.head.i)
     # "X said ..., adding that ...": participles and conjuncts share the governing subject, also
     # through a preposition ("X began by thanking ... and urging ...").
     head = tok
@@ -800,7 +820,7 @@ def cut_nested(doc: Doc, frag: tuple[int, int], tok: Token, head_ids: Collection
     s, e = frag
     for i in range(s, e):
         t = doc[i]
-        if i in head_ids and i != tok.i and t.dep_ in ("conj", "advcl") and t.head.i != i:
+        if i in head_ids and i != tok.i and (t.dep_ in ("conj", "advcl") or _second_report(t)) and t.head.i != i:
             cut = t.left_edge.i
             while cut > s and (doc[cut - 1].dep_ in ("cc", "punct") or doc[cut - 1].lower_ in ("while", "before")):
                 cut -= 1

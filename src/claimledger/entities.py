@@ -12,7 +12,8 @@ from collections import Counter
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .report import Entity, Span
-from .sources import BUSINESS_NOUNS, GENDERED_HONORIFICS, ORGANISATION_NAME_ENDS, PERSON_NOUNS, PUBLIC_BODY_WORDS
+from .sources import (BUSINESS_NOUNS, GENDERED_HONORIFICS, ORGANISATION_NAME_ENDS, PERSON_NOUNS, PUBLIC_BODY_WORDS,
+                      TITLES)
 
 # Numbers, dates and amounts are reported as quantities and dates, not as entities.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW",
@@ -84,17 +85,6 @@ def _joins(short: str, long: str) -> bool:
     return len(sw) == 1 and len(short) >= 2 and short.isupper() and short.lower() == initials
 
 
-# Words that, written before a capitalised name, make it a person ("Interior Minister Ana Ruiz").
-TITLES = {
-    "president", "minister", "chancellor", "governor", "senator", "sen", "rep", "representative",
-    "secretary", "spokesman", "spokeswoman", "spokesperson", "mayor", "judge", "justice", "general", "gen",
-    "mr", "mrs", "ms", "dr", "prof", "professor", "ambassador", "king", "queen", "prince", "pope", "chief",
-    "director", "ceo", "chairman", "chairwoman", "chair", "commissioner", "sheriff", "lt", "col", "sgt",
-    "captain", "capt", "adm", "admiral", "envoy", "premier", "leader", "lawmaker", "congressman",
-    "congresswoman", "councillor", "councilman", "councilwoman", "prosecutor", "attorney", "officer",
-    "economist", "analyst", "deputy", "colonel", "sergeant", "lieutenant", "rabbi", "imam", "bishop",
-    "executive", "coach", "manager", "founder",
-}
 
 
 _ALSO_NAMES = frozenset({"son", "star", "host"})  # "Son Heung-min" is a name, whatever the role nouns say

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from . import cues as C
-from .nlp import datelines
+from .nlp import AGE, datelines
 from .quotations import QuoteIndex, find_quotes
 from .report import Entity
 
@@ -86,6 +86,18 @@ zeitung gazeta gazzetta corriere diario tidende tidning dagblad dagbladet krant 
 GENERIC_PERSON_NOUNS = frozenset("leader official politician head figure".split())
 
 
+# Words that, written before a capitalised name, make it a person ("Interior Minister Ana Ruiz").
+TITLES = {
+    "president", "minister", "chancellor", "governor", "senator", "sen", "rep", "representative",
+    "secretary", "spokesman", "spokeswoman", "spokesperson", "mayor", "judge", "justice", "general", "gen",
+    "mr", "mrs", "ms", "dr", "prof", "professor", "ambassador", "king", "queen", "prince", "pope", "chief",
+    "director", "ceo", "chairman", "chairwoman", "chair", "commissioner", "sheriff", "lt", "col", "sgt",
+    "captain", "capt", "adm", "admiral", "envoy", "premier", "leader", "lawmaker", "congressman",
+    "congresswoman", "councillor", "councilman", "councilwoman", "prosecutor", "attorney", "officer",
+    "economist", "analyst", "deputy", "colonel", "sergeant", "lieutenant", "rabbi", "imam", "bishop",
+    "executive", "coach", "manager", "founder",
+}
+
 # Honorifics that say a person's gender: what "he" or "she" may stand for. entities.clean_name drops
 # these (and the neutral ones) from names.
 GENDERED_HONORIFICS = {"mr": "m", "sir": "m", "lord": "m", "mrs": "f", "ms": "f", "miss": "f", "lady": "f", "dame": "f"}
@@ -135,7 +147,7 @@ _UNNAMED_INSIDERS = re.compile(r"\b(?:person|people|someone|individuals?|officia
                                r"involved in|who (?:has|have) seen)\b", re.I)
 
 
-_COLLECTIVE_PEOPLE = frozenset("staff crew personnel workforce faculty clergy".split())
+_COLLECTIVE_PEOPLE = frozenset("staff crew personnel workforce faculty clergy couple pair duo trio family".split())
 
 # "A friend of the prince", "a former colleague of the director": someone the story describes only by
 # whom they know, which is how a desk counts an anonymous source.
@@ -170,6 +182,8 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
     hl = head.lemma_.lower()
     if head.lower_ in PERSON_PRONOUNS:
         return "person"
+    if AGE.fullmatch(head.lower_):  # "the 44-year-old told reporters", whatever the NER made of the name
+        return "group" if head.lower_.endswith("s") else "person"
     if head.lower_ in GROUP_PRONOUNS:
         return "group"
     if head.lower_ == "it":
@@ -283,6 +297,23 @@ def _destination(name) -> bool:
     return (host.pos_ in ("VERB", "AUX") and host.lemma_.lower() in _MOTION_VERBS) or host.lower_ in _ROUTE_NOUNS
 
 
+# A title and the plain nouns a story uses for its holder later ("Justice Anne Corr ... The judge said").
+_TITLE_ROLES = {
+    "justice": "judge", "judge": "justice", "dr": "doctor", "prof": "professor", "professor": "academic",
+    "sen": "senator", "senator": "lawmaker", "rep": "lawmaker", "representative": "lawmaker",
+    "congressman": "lawmaker", "congresswoman": "lawmaker", "gen": "general", "general": "commander",
+    "sgt": "sergeant", "det": "detective", "insp": "inspector", "supt": "superintendent", "capt": "captain",
+    "col": "colonel", "lt": "lieutenant", "adm": "admiral", "gov": "governor", "pres": "president",
+    "rev": "reverend", "ceo": "executive", "chairman": "chair", "chairwoman": "chair", "chairperson": "chair",
+}
+
+
+def _titled(role: str, titles: set[str]) -> bool:
+    """Whether a role noun ("the judge") names someone with these titles ("Justice")."""
+    return role in titles or any(_TITLE_ROLES.get(t) == role or _TITLE_ROLES.get(_TITLE_ROLES.get(t, "")) == role
+                                 for t in titles)
+
+
 def _shares_title(words: set[str], titles: set[str]) -> bool:
     """'the Norrlandic leader' fits 'Chancellor Dalstrom of Norrland' (and 'German' fits 'Germany'):
     equal words, or one a stem of the other up to a demonym ending."""
@@ -359,7 +390,7 @@ class Resolver:
                 if i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and doc[i - 2].pos_ == "PROPN":
                     i -= 1  # a hyphenated surname: "Okonkwo-Reyes"
                 elif doc[i - 1].pos_ == "PROPN" and doc[i - 1].dep_ == "compound" \
-                        and doc[i - 1].lower_ not in PERSON_NOUNS and not _honorific_gender(doc[i - 1].text):
+                        and doc[i - 1].lower_.rstrip(".") not in PERSON_NOUNS | TITLES:
                     i -= 1
                 else:
                     break
@@ -369,11 +400,12 @@ class Resolver:
             eid = self._entity_at(name_span.start_char, name_span.end_char)
             # A surname the model left unlabelled ("Holt disagreed.") is still the person named in full; a name
             # ending in an institution's or a business's word ("Riverside General Hospital") is none.
-            is_person = (tok.ent_type_ == "PERSON" or bool(gender) or bool(titles & PERSON_NOUNS)
+            aged = any(AGE.fullmatch(w) for w in appos)  # "Ada Brisk (34)": only people have ages in apposition
+            is_person = (tok.ent_type_ == "PERSON" or bool(gender) or bool(titles & PERSON_NOUNS) or aged
                          or bool(appos & PERSON_NOUNS) or (eid is not None and self.entities[eid].type == "PERSON"))
             if not is_person or name_span[-1].lower_ in ORGANISATION_NAME_ENDS:
                 continue
-            if not (gender or titles & PERSON_NOUNS or appos & PERSON_NOUNS) and _destination(tok):
+            if not (gender or aged or titles & PERSON_NOUNS or appos & PERSON_NOUNS) and _destination(tok):
                 continue  # "moved to Vigo": the NER's PERSON is a place
             name = self.entities[eid].name if eid else name_span.text
             person = by_name.get(name) or next((p for n, p in by_name.items()
@@ -411,6 +443,11 @@ class Resolver:
         for c in head.children:
             if c.dep_ == "appos" and c.i > head.i:
                 words |= _noun_and_modifiers(c)
+        # "Jon Veld, 81, runs the museum ... the 81-year-old": the age is how the story names him again
+        doc, k = head.doc, head.i
+        if k + 3 < len(doc) and doc[k + 1].text in (",", "(") and doc[k + 2].like_num \
+                and doc[k + 3].text in (",", ")") and doc[k + 2].text.isdigit() and int(doc[k + 2].text) < 120:
+            words.add(f"{doc[k + 2].text}-year-old")
         return words
 
     @staticmethod
@@ -649,7 +686,7 @@ class Resolver:
         if hl in PERSON_NOUNS or hl not in ORG_NOUNS:
             # A role outside the lexicon counts once the article gave it to someone ("Dr. Tomas Weiler,
             # the agency's chief toxicologist ... The toxicologist said").
-            p = self._recent_person(span.start_char, fits=lambda p: hl in p.titles or head.lower_ in p.titles
+            p = self._recent_person(span.start_char, fits=lambda p: _titled(hl, p.titles) or head.lower_ in p.titles
                                     or (hl in GENERIC_PERSON_NOUNS and _shares_title(mods, p.titles)))
             if p is None and hl in PERSON_NOUNS:
                 return self._named_next(span, hl)
