@@ -1119,3 +1119,21 @@ def test_a_denial_coordinated_into_a_described_clause_is_the_reporters(nlp):
     # "the report was a smear and denied ...": a report described is not the one who denies
     attrs, _ = run(nlp, "The senator said the report was a smear and denied that she had taken any money.")
     assert by_cue(attrs, "denied").source.text == "The senator"
+
+
+@pytest.mark.parametrize("text,source,content", [
+    ('As the historian Ada Lunn put it, "every bridge is a promise."', "the historian Ada Lunn",
+     '"every bridge is a promise."'),
+    ("As one ferryman put it, the crossing had never been so quiet.", "one ferryman",
+     "the crossing had never been so quiet"),
+    ('The manager put it plainly: "We did not deserve to win."', "The manager", '"We did not deserve to win."'),
+])
+def test_put_it_is_a_cue_of_the_wording_that_follows(nlp, text, source, content):
+    attrs, _ = run(nlp, text)
+    a = next(a for a in attrs if a.cue.text.startswith("put it"))
+    assert a.source.text == source and a.content.text == content
+
+
+def test_put_in_its_ordinary_sense_reports_nothing(nlp):
+    attrs, _ = run(nlp, "The porter put it on the shelf by the door.")
+    assert attrs == []

@@ -527,3 +527,17 @@ def test_a_title_is_named_again_by_the_plain_role(nlp, text, phrase, name):
 ])
 def test_couples_and_age_groups_are_groups(nlp, sentence, phrase, kind):
     assert kind_of(nlp, sentence, phrase) == kind
+
+
+@pytest.mark.parametrize("sentence,phrase", [
+    ("Council figures show that fly-tipping doubled.", "Council figures"),
+    ("Numbers from the port authority suggest traffic fell.", "Numbers from the port authority"),
+])
+def test_figures_that_show_something_are_a_document(nlp, sentence, phrase):
+    assert kind_of(nlp, sentence, phrase) == "document"
+
+
+def test_one_of_the_people_is_one_of_the_anonymous_group_named_before(nlp):
+    found, _ = sources(nlp, "Two people briefed on the merger said the price was set. One of the people said "
+                            "the board would vote on Friday.")
+    assert found["One of the people"].kind == "anonymous"

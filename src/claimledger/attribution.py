@@ -186,6 +186,8 @@ def cue_span(tok: Token) -> tuple[int, int]:
     quoting = _quoting_verb(tok)
     if quoting is not None:
         return cue_span(quoting)[0], end  # "was quoted as saying" is one cue
+    if puts_it(tok):
+        return start, end + 1  # "put it"
     if lemma == "accord":
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "to":
@@ -230,7 +232,7 @@ def find_cues(doc: Doc, quotes: QuoteIndex) -> list[Token]:
                 heads.append(tok)
         elif tok.pos_ == "VERB" and _that_clause(tok) and quotes.closed_at(tok.idx) < 0:
             heads.append(tok)  # any verb reporting a that-clause ("X conceded that ...")
-        elif puts_a_figure(tok) and quotes.closed_at(tok.idx) < 0:
+        elif (puts_a_figure(tok) or puts_it(tok)) and quotes.closed_at(tok.idx) < 0:
             heads.append(tok)
     return heads
 
@@ -632,6 +634,18 @@ def puts_a_figure(tok: Token) -> bool:
     return tok.lemma_.lower() in ("put", "place") and tok.pos_ == "VERB" \
         and any(c.dep_ == "dobj" and c.lemma_.lower() in _FIGURE_NOUNS for c in tok.children) \
         and any(c.dep_ == "prep" and c.lower_ == "at" for c in tok.children)
+
+
+def puts_it(tok: Token) -> bool:
+    """'As the economist Lena Ohr put it, "prices never fall"', 'She put it bluntly: "..."': a source's
+    wording, "put it" the cue (PolNeAR's, too)."""
+    doc = tok.doc
+    if tok.lemma_.lower() != "put" or tok.pos_ != "VERB" or tok.i + 1 >= len(doc) \
+            or doc[tok.i + 1].lower_ != "it" or doc[tok.i + 1].dep_ != "dobj":
+        return False
+    after = next((t for t in doc[tok.i + 2:tok.i + 4] if t.pos_ != "ADV"), None)
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children) or (
+        after is not None and (after.text == ":" or after.is_quote))
 
 
 def content_fragments(tok: Token, cue: tuple[int, int], source: tuple[int, int] | None) -> list[tuple[int, int]]:
@@ -1474,7 +1488,7 @@ def candidates(doc: Doc, quotes: QuoteIndex | None = None, nested: list[Candidat
         if not cand.content:
             continue
         if tok.pos_ in ("VERB", "AUX") and tok.lower_ != "according" and not cue_confirmed(tok, cand.quoted) \
-                and not puts_a_figure(tok):
+                and not puts_a_figure(tok) and not puts_it(tok):
             continue
         if tok.lemma_.lower() in C.WEAK_VERBS and src is None:
             continue
@@ -1871,7 +1885,7 @@ _PRONOUN_KINDS = {"it": ("organization", "document"), "they": ("group", "organiz
                   "we": ("group", "organization")}
 
 
-_PARTITIVE = re.compile(r"(?:one|two|three|some|many|most|several|both|each|all|none) of (?:them|those|these)$")
+_PARTITIVE = re.compile(r"(?:one|two|three|some|many|most|several|both|each|all|none) of (?:them|those|these|the (\w+))$")
 
 
 def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list[int] = ()) -> None:
@@ -1905,10 +1919,13 @@ def carry_pronoun_sources(attributions: list[Attribution], person_mentions: list
                 if prior.kind in _PRONOUN_KINDS[low]:
                     stand_for(src, prior)
                     break
-        elif _PARTITIVE.match(low) and src.kind == "unknown":
-            # "One of them said ...": one of the previous group, anonymous if they were.
+        elif (partitive := _PARTITIVE.match(low)) and src.kind in ("unknown", "group"):
+            # "One of them said ...", "One of the people said ...": one of the previous group (the one
+            # named by that noun), anonymous if they were.
+            noun = partitive.group(1)
             prior = next((p for p in reversed(previous) if p.kind in ("group", "anonymous")
-                          and src.start - p.end <= PRONOUN_REACH), None)
+                          and src.start - p.end <= PRONOUN_REACH
+                          and (noun is None or re.search(rf"\b{re.escape(noun)}\b", p.text.lower()))), None)
             if prior is not None:
                 src.kind = prior.kind
         elif low in ("he", "she") and previous:

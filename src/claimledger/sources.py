@@ -156,6 +156,7 @@ _UNNAMED_RELATION = re.compile(r"(?:an?|one|another|two|three|several|some)\s+(?
 # Numbers someone put out are a document, not a group: "figures published by NHS England".
 _FIGURE_NOUNS = frozenset("figure number count total tally".split())
 _PUBLISHING = frozenset("publish release compile issue obtain produce post".split())
+_EVIDENCE_VERBS = frozenset("show suggest indicate reveal confirm".split())
 # Determiners that count people: "several backbench Conservatives" are people, whatever party they name.
 _QUANTIFIERS = frozenset("several some many few two three four five six dozens hundreds most".split())
 
@@ -205,8 +206,10 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "organization"
     if head.pos_ == "NOUN" and head.tag_ == "NN" and hl in BUSINESS_NOUNS:
         return "organization"  # "The firm behind the app, Zentrix": the noun says what the name is
-    if hl in _FIGURE_NOUNS and any(c.dep_ == "acl" and c.lemma_.lower() in _PUBLISHING for c in head.children):
-        return "document"  # "figures published by NHS England", "numbers released on Monday"
+    if hl in _FIGURE_NOUNS and (any(c.dep_ == "acl" and c.lemma_.lower() in _PUBLISHING for c in head.children)
+                                or head.dep_ == "nsubj" and head.head.lemma_.lower() in _EVIDENCE_VERBS):
+        # "figures published by NHS England", "numbers released on Monday", "Police figures show ..."
+        return "document"
     if head.tag_ in ("NNS", "NNPS") and hl not in ORG_NOUNS and any(
             c.lower_ in _QUANTIFIERS for c in head.children if c.dep_ in ("det", "amod", "nummod")):
         return "group"  # "Several backbench Conservatives", "two senior EU diplomats"
