@@ -572,6 +572,8 @@ def test_who_said(nlp):
     ('The ministry branded the report "false and malicious".', "branded", "deny"),
     ("Ortiz described the allegations as baseless.", "described", "deny"),
     ("The regulator called the figures misleading.", "called", "deny"),
+    ('"That is simply wrong," the chief executive said.', "said", "deny"),
+    ('"It was wrong to close the library," the councillor said.', "said", "affirm"),  # a judgment, no denial
     # the rarer denial verbs deny too
     ("The ministry repudiated claims that troops had fired on the crowd.", "repudiated", "deny"),
     ("Analysts debunked the claim that prices had doubled.", "debunked", "deny"),
@@ -1137,3 +1139,29 @@ def test_put_it_is_a_cue_of_the_wording_that_follows(nlp, text, source, content)
 def test_put_in_its_ordinary_sense_reports_nothing(nlp):
     attrs, _ = run(nlp, "The porter put it on the shelf by the door.")
     assert attrs == []
+
+
+def test_a_short_line_of_a_labelled_transcript_keeps_its_speaker(nlp):
+    text = ("Vera Ostrow spoke to Jan Pell about her years at the mill.\n\n"
+            "PELL: What will you do now?\n\nOSTROW: Rest, first. Then garden.\n\n"
+            "PELL: And the mill?\n\nOSTROW: The mill will outlive all of us, I am sure of it.")
+    attrs, _ = run(nlp, text)
+    rest = next(a for a in attrs if a.content.text.startswith("Rest, first"))
+    assert rest.source is not None and rest.source.name == "Vera Ostrow"
+
+
+@pytest.mark.parametrize("text,source", [
+    # how the writer reached the speaker is no part of who they are
+    ("Ilse Brandt, reached by phone on Sunday, said the talks were over.", "Ilse Brandt"),
+    ("The treasurer, contacted by the Gazette, said the accounts were in order.", "The treasurer"),
+])
+def test_how_the_speaker_was_reached_is_left_out_of_the_source(nlp, text, source):
+    attrs, _ = run(nlp, text)
+    assert by_cue(attrs, "said").source.text == source
+
+
+def test_the_one_asked_is_not_the_source_of_the_question(nlp):
+    attrs, _ = run(nlp, "The minister, asked about the delay, said the trains would run on time.")
+    asked = next((a for a in attrs if a.cue.text.startswith("asked")), None)
+    assert asked is None or asked.source is None
+    assert by_cue(attrs, "said").source.text == "The minister"

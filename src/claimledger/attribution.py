@@ -150,8 +150,10 @@ def _speaker_after_clause(tok: Token) -> bool:
 def question_frame(tok: Token) -> bool:
     """'Asked whether ..., X said', 'When pressed on ...': the reporter's question frames the answer, so
     it has no source in the text (PolNeAR still marks the question as an attribution)."""
+    # "The minister, asked about the delay, said ...": the parser may hang the frame on the speaker
+    set_off = tok.dep_ == "acl" and tok.head.i < tok.i and tok.i > 0 and tok.doc[tok.i - 1].text == ","
     return tok.lemma_.lower() in ("ask", "press", "question") and tok.tag_ in ("VBN", "VBD") \
-        and tok.dep_ == "advcl" and not any(c.dep_ in _SUBJ_DEPS for c in tok.children)
+        and (tok.dep_ == "advcl" or set_off) and not any(c.dep_ in _SUBJ_DEPS for c in tok.children)
 
 
 def _quoted_as_saying(tok: Token) -> Token | None:
@@ -272,6 +274,9 @@ def _complement_of_agent(agent: Token) -> Token | None:
         c.lower_ in ("for", "as") or (c.lower_ == "of" and any(x.tag_ == "VBG" for x in c.children)))), None)
 
 
+_CONTACT_VERBS = frozenset("reach ask contact interview press question approach quiz".split())
+
+
 def _np_range(tok: Token, stop_at: Token | None = None, trim_clauses: bool = False) -> tuple[int, int]:
     """Token range of the phrase headed by tok, trimmed of edge punctuation, kept within one paragraph.
 
@@ -302,8 +307,11 @@ def _np_range(tok: Token, stop_at: Token | None = None, trim_clauses: bool = Fal
         t.lower_ == "via" or any(c.dep_ == "pobj" and c.lemma_.lower() in _MEDIUM_NOUNS for c in t.children)))
     # A participle set off by commas ("Trump, speaking at a rally in Wilmington, warned ..."): what the
     # speaker was doing, not who they are.
+    # So is how the writer reached them ("Aalders, reached by phone after the interview, said"; PolNeAR
+    # train leaves such phrases out of the source 21 times in 24).
     for t in doc[tok.i + 1:e]:
-        if t.tag_ == "VBG" and t.dep_ in ("acl", "advcl") and t.head.i == tok.i and doc[t.left_edge.i - 1].text == "," \
+        doing = t.tag_ == "VBG" or (t.tag_ in ("VBN", "VBD") and t.lemma_.lower() in _CONTACT_VERBS)
+        if doing and t.dep_ in ("acl", "advcl") and t.head.i == tok.i and doc[t.left_edge.i - 1].text == "," \
                 and t.right_edge.i + 1 >= e - 1:
             e = t.left_edge.i
             break
@@ -420,8 +428,9 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
     # "X, who said ..."
     if tok.dep_ == "relcl":
         return _np_range(tok.head, stop_at=tok)
-    # "a statement saying ...", "50 percent saying ...": the noun the participle modifies.
-    if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
+    # "a statement saying ...", "50 percent saying ...": the noun the participle modifies; but "The
+    # minister, asked about ..." is the one asked.
+    if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON") and not question_frame(tok):
         return _np_range(tok.head, stop_at=tok)
     # "Asked whether ..., X said": the passive participle's subject is the one asked, not the asker.
     if tok.tag_ == "VBN" and tok.dep_ == "advcl" or question_frame(tok):
@@ -1074,6 +1083,14 @@ def _opening_clause(root: Token) -> Token:
         root = earlier[0]
 
 
+def _plainly_wrong(word: Token) -> bool:
+    """'That's simply wrong' calls what it answers untrue; 'it was wrong to cut the budget' and 'wrong
+    about the cost' judge something else."""
+    return word.lower_ == "wrong" and not any(c.dep_ in ("xcomp", "ccomp", "prep") for c in word.children) \
+        and word.head.i < word.i and not any(c.dep_ == "expl" or c.lower_ == "it" and c.dep_ == "nsubj"
+                                              for c in word.head.children)
+
+
 def _imperative(root: Token) -> bool:
     """'Do not go outside', 'Never leave a fire unattended': a bare verb with no subject opens the clause."""
     if root.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children):
@@ -1104,7 +1121,7 @@ def _negates(root: Token) -> bool:
                 c.lower_ in _NEGATIVE_WORDS or any(d.dep_ in ("det", "neg") and d.lower_ == "no" for d in c.children)):
             return True
         if c.dep_ in ("acomp", "attr") and root.lemma_ == "be" and (
-                _FALSITY.fullmatch(c.lower_) or any(d.dep_ == "neg" and d.i < c.i for d in c.children)):
+                _FALSITY.fullmatch(c.lower_) or _plainly_wrong(c) or any(d.dep_ == "neg" and d.i < c.i for d in c.children)):
             # "That claim is false"; 'was "not aware of any wrongdoing"', but not the contrast in
             # "was an investment, not a cost"
             return True
@@ -1254,7 +1271,9 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
         named = all(t.is_title or t.is_upper or t.pos_ == "PROPN" or t.is_punct for t in left) \
             or left.root.lemma_.lower() in PERSON_NOUNS | ORG_NOUNS
         headline = m.start() == 0 or "\n\n" not in text[:m.start()]
-        if not qa and not (named and (headline or len(m.group(2).split()) >= 5)):
+        # A transcript's short answers ("OSTROW: Rest, first.") are lines like any other.
+        if not qa and not (named and (headline or len(m.group(2).split()) >= 5
+                                      or transcript and _SPEAKER_LABEL.match(text, m.start()))):
             continue
         if any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("compound", "amod") or t.lower_ in ("and", "vs", "vs.", "v.")
                for t in left):  # a verb, but not a modifier ("Betting regulator")

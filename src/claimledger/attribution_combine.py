@@ -51,9 +51,10 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
             continue
         # "X was quoted as saying": the rules read the one quoted from the construction itself, which
         # PolNeAR train holds once, too rarely for the tagger to know it.
-        # Nor does it know transcripts' "A: ..." (the answer's speaker is named by the rules).
+        # Nor does it know transcripts' "A: ..." or "LUNDE: ..." (the rules name the line's speaker).
         if a.source is not None and support(doc, a.source, tagging.source_probability) < MODEL_MIN_RULE_SOURCE_SUPPORT \
-                and " quoted as " not in f" {a.cue.text} " and not (a.cue.text == ":" and a.source.text == ANSWER_LABEL):
+                and " quoted as " not in f" {a.cue.text} " \
+                and not (a.cue.text == ":" and (a.source.text == ANSWER_LABEL or a.source.text.isupper())):
             a.source = None
         if a.source is None and not _asks_a_question(doc, a.cue):
             a.source = source_from_tagger(doc, a, tagging.attributions, resolver)

@@ -404,7 +404,9 @@ class Resolver:
             # A surname the model left unlabelled ("Holt disagreed.") is still the person named in full; a name
             # ending in an institution's or a business's word ("Riverside General Hospital") is none.
             aged = any(AGE.fullmatch(w) for w in appos)  # "Ada Brisk (34)": only people have ages in apposition
-            is_person = (tok.ent_type_ == "PERSON" or bool(gender) or bool(titles & PERSON_NOUNS) or aged
+            # "Vera Ostrow spoke to ...": a common given name before a surname, whatever the NER missed
+            given = len(name_span) > 1 and given_name_gender(name_span.text) is not None
+            is_person = (tok.ent_type_ == "PERSON" or bool(gender) or bool(titles & PERSON_NOUNS) or aged or given
                          or bool(appos & PERSON_NOUNS) or (eid is not None and self.entities[eid].type == "PERSON"))
             if not is_person or name_span[-1].lower_ in ORGANISATION_NAME_ENDS:
                 continue
