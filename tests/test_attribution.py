@@ -1165,3 +1165,26 @@ def test_the_one_asked_is_not_the_source_of_the_question(nlp):
     asked = next((a for a in attrs if a.cue.text.startswith("asked")), None)
     assert asked is None or asked.source is None
     assert by_cue(attrs, "said").source.text == "The minister"
+
+
+@pytest.mark.parametrize("text,source", [
+    # the parser reads the count of views as the main verb; the post with its reach is the source
+    ("A clip watched millions of times claimed that the dam had burst.", "A clip watched millions of times"),
+    ("A post shared 20,000 times on Facebook claimed that the polls had closed early.",
+     "A post shared 20,000 times on Facebook"),
+])
+def test_a_viral_posts_reach_is_no_report_and_the_post_is_the_source(nlp, text, source):
+    attrs, _ = run(nlp, text)
+    assert [a.cue.text for a in attrs] == ["claimed"]
+    assert attrs[0].source.text == source and attrs[0].source.kind == "document"
+
+
+def test_a_count_of_views_set_off_by_commas_is_no_report(nlp):
+    attrs, _ = run(nlp, "The video, viewed millions of times, claimed that the bridge had collapsed.")
+    assert [a.cue.text for a in attrs] == ["claimed"]
+    assert run(nlp, "She said it three times.")[0][0].cue.text == "said"  # a speech verb's repetitions stay
+
+
+def test_a_request_for_comment_is_the_whole_no_comment_cue(nlp):
+    _, no_comment = run(nlp, "A spokesperson for the airline did not respond to a request for comment.")
+    assert no_comment[0].cue.text == "did not respond to a request for comment"

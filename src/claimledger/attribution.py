@@ -117,7 +117,7 @@ def _is_cue_verb(tok: Token, in_quote: bool) -> bool:
             and not _speaker_after_clause(tok) \
             or (tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("so-", "so")):
         return False
-    if _quoted_as_saying(tok) is not None:
+    if _quoted_as_saying(tok) is not None or counts_views(tok):
         return False
     return True
 
@@ -369,6 +369,24 @@ def _joined_to_reported_clause(verb: Token) -> bool:
     return verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and not any(c.dep_ in _SUBJ_DEPS for c in verb.children)
 
 
+_MANY = frozenset("millions thousands hundreds dozens billions tens".split())
+_REACH_VERBS = frozenset("view watch share see like retweet repost download stream play read hear".split())
+
+
+def _reach(phrase: Token) -> bool:
+    """'millions of times', '10,000 times'."""
+    return any(t.lemma_.lower() == "time" for t in phrase.subtree) and any(t.like_num or t.lower_ in _MANY
+                                                                            for t in phrase.subtree)
+
+
+def counts_views(verb: Token) -> bool:
+    """'viewed millions of times', 'shared 10,000 times': how far a post travelled, not what it said
+    (the parser may also make the count the subject of the report that follows)."""
+    return verb.lemma_.lower() in _REACH_VERBS and any(
+        c.dep_ in ("dobj", "npadvmod") and _reach(c)
+        or c.dep_ == "ccomp" and any(x.dep_ == "nsubj" and _reach(x) for x in c.children) for c in verb.children)
+
+
 def _second_report(verb: Token) -> bool:
     """A speech verb without a subject, after "and" or "but", that the parser hung on another speech
     verb as a second complement ('said the fire was contained and warned that roads would stay shut')."""
@@ -403,6 +421,16 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
     if tok.lower_ == "in" and tok.pos_ == "ADP":
         objs = [x for x in tok.children if x.dep_ == "pobj"]
         return _np_range(objs[0]) if objs else None
+    if tok.dep_ in ("ccomp", "conj") and counts_views(tok.head) \
+            and not any(c.dep_ in _SUBJ_DEPS and not _reach(c) for c in tok.children):
+        # "A video viewed millions of times claimed that ...": the parser made the participle the main
+        # verb; the source is the post with its reach
+        subj = _subject(tok.head)
+        if subj is not None and subj.i < tok.head.i:
+            s, e = subj.left_edge.i, tok.i
+            while e > s and _edge_punct(tok.doc[e - 1]):
+                e -= 1
+            return s, e
     subj = _subject(tok)
     headless = _verbless_sentence_subject(tok)
     if headless is not None:
@@ -1142,6 +1170,7 @@ _NO_COMMENT = re.compile(
     r"\b(?:declined|declines|decline|refused|refuses)\s+(?:to\s+)?(?:comment|immediate comment|be interviewed)"
     r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not)\s+(?:immediately\s+)?"
     r"(?:respond|reply|return|answer)(?:ed)?\b[^.\n]{0,40}?\b(?:comment|request|message|call|email|inquir|question)\w*"
+    r"(?:\s+(?:for|seeking)\s+(?:immediate\s+|further\s+)?comment)?"  # "... to a request for comment", whole
     r"|\b(?:could not|couldn't|cannot|can't) be reached for comment"
     r"|\b(?:would not|wouldn't|did not|didn't|will not|won't)\s+comment\b"
     r"|\b(?:declined|declines|refused|refuses)\s+to\s+(?:say|confirm|disclose|discuss|specify|elaborate|name)\b"

@@ -13,8 +13,8 @@ from spacy.tokens import Span as TokenSpan
 
 from . import attribution_model
 from . import cues as C
-from .attribution import (ANSWER_LABEL, QUESTION_LABEL, Candidate, clause_content, form_of, impersonal, make_source,
-                          merge_touching, question_frame, source_tokens, trim_chars)
+from .attribution import (ANSWER_LABEL, QUESTION_LABEL, Candidate, clause_content, counts_views, form_of, impersonal,
+                          make_source, merge_touching, question_frame, source_tokens, trim_chars)
 from .quotations import QuoteIndex
 from .report import Attribution, Cue, Source, Span
 from .sources import Resolver
@@ -43,8 +43,9 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
     tagged = [t for t in tagging.attributions if t.cue_confidence >= MODEL_MIN_CUE_CONFIDENCE]
     merged = merge_model(doc, rule_made, tagged, resolver, quotes, no_comment)
     from_rules = {id(a) for a in rule_made}
-    out = [a for a in merged if id(a) not in from_rules or a.cue.lemma in STRUCTURAL_CUES or _reports_a_that_clause(doc, a)
-           or support(doc, a.cue, tagging.cue_probability) >= _min_cue_support(a.cue)]
+    out = [a for a in merged if (id(a) not in from_rules or a.cue.lemma in STRUCTURAL_CUES or _reports_a_that_clause(doc, a)
+                                 or support(doc, a.cue, tagging.cue_probability) >= _min_cue_support(a.cue))
+           and not _counts_reach(doc, a.cue)]
     text = doc.text  # Doc.text re-joins every token: once per article, not per attribution
     for a in out:
         if id(a) not in from_rules:
@@ -88,6 +89,12 @@ MODEL_MIN_RULE_CUE_SUPPORT = 0.3
 # Nominal cues ("the assessment that ...") keep the first threshold: the tagger rarely sees a noun as a
 # cue, and the rules find them by their "that" clause, not by a bare lexicon hit.
 MODEL_MIN_NOMINAL_CUE_SUPPORT = 0.05
+
+
+def _counts_reach(doc: Doc, cue: Cue) -> bool:
+    """'The video, viewed millions of times, claimed ...': the tagger takes the count of views for a report."""
+    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    return span is not None and counts_views(span.root)
 
 
 def _reports_a_that_clause(doc: Doc, att: Attribution) -> bool:

@@ -117,7 +117,7 @@ images video email emails record records transcript release tweet post data docu
 review paper article editorial study research ruling complaint indictment lawsuit affidavit
 minutes readout petition tally rules regulations statistics results findings forecast projections
 assessment evaluation estimate estimates bulletin notice notices picture pictures photo photos photograph
-photographs footage guidance leaflet leaflets screenshot screenshots advisory
+photographs footage guidance leaflet leaflets screenshot screenshots advisory clip clips videos posts tweets
 """.split())
 
 # Anonymity markers: "a person familiar with", "who asked not to be named".

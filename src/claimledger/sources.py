@@ -136,7 +136,15 @@ def given_name_gender(name: str) -> str | None:
 
 
 def _head(span: SpacySpan):
-    return span.root
+    """The phrase's head noun; for a phrase the parser made a clause ("A video viewed millions of times"),
+    its subject."""
+    root = span.root
+    if root.pos_ == "VERB":
+        subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in range(span.start, span.end)),
+                       None)
+        if subject is not None:
+            return subject
+    return root
 
 
 # "two people close to the board", "a person with knowledge of the talks", "people briefed on the plan":
