@@ -1188,3 +1188,8 @@ def test_a_count_of_views_set_off_by_commas_is_no_report(nlp):
 def test_a_request_for_comment_is_the_whole_no_comment_cue(nlp):
     _, no_comment = run(nlp, "A spokesperson for the airline did not respond to a request for comment.")
     assert no_comment[0].cue.text == "did not respond to a request for comment"
+
+
+def test_who_was_spoken_to_is_part_of_the_cue_and_the_topic_the_content(nlp):
+    attrs, _ = run(nlp, "The coach spoke to Ana Ruiz about the transfer window.")
+    assert attrs[0].cue.text == "spoke to Ana Ruiz about" and attrs[0].content.text == "the transfer window"

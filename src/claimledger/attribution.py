@@ -176,7 +176,18 @@ def cue_confirmed(tok: Token, quoted: bool) -> bool:
     lemma = tok.lemma_.lower()
     # "a claim the water board disputed": the noun the clause hangs on is what is disputed
     restating = tok.dep_ == "relcl" and tok.head.lemma_.lower() in C.NOMINAL_CUES and lemma in C.SPEECH_VERBS
-    return quoted or lemma in _CUE_SETS[complement_type(tok)] or _that_clause(tok) or restating
+    return quoted or lemma in _CUE_SETS[complement_type(tok)] or _that_clause(tok) or restating \
+        or _topic_after_addressee(tok) is not None
+
+
+def _topic_after_addressee(tok: Token) -> Token | None:
+    """The "about" of 'spoke to Mika Dorsey about the collapse': the one spoken to is part of the cue,
+    the topic is what was said ("spoke to reporters about", as the tagger learned from PolNeAR)."""
+    if tok.lemma_.lower() not in ("speak", "talk"):
+        return None
+    to = next((c for c in tok.children if c.dep_ == "prep" and c.i == tok.i + 1 and c.lower_ in ("to", "with")), None)
+    return next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("about", "on")
+                 and to is not None and c.i == to.right_edge.i + 1), None)
 
 
 def cue_span(tok: Token) -> tuple[int, int]:
@@ -190,6 +201,9 @@ def cue_span(tok: Token) -> tuple[int, int]:
         return cue_span(quoting)[0], end  # "was quoted as saying" is one cue
     if puts_it(tok):
         return start, end + 1  # "put it"
+    about = _topic_after_addressee(tok)
+    if about is not None:
+        return start, about.i + 1
     if lemma == "accord":
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "to":
@@ -234,7 +248,8 @@ def find_cues(doc: Doc, quotes: QuoteIndex) -> list[Token]:
                 heads.append(tok)
         elif tok.pos_ == "VERB" and _that_clause(tok) and quotes.closed_at(tok.idx) < 0:
             heads.append(tok)  # any verb reporting a that-clause ("X conceded that ...")
-        elif (puts_a_figure(tok) or puts_it(tok)) and quotes.closed_at(tok.idx) < 0:
+        elif (puts_a_figure(tok) or puts_it(tok) or _topic_after_addressee(tok) is not None) \
+                and quotes.closed_at(tok.idx) < 0:
             heads.append(tok)
     return heads
 
