@@ -1136,6 +1136,11 @@ def test_put_it_is_a_cue_of_the_wording_that_follows(nlp, text, source, content)
     assert a.source.text == source and a.content.text == content
 
 
+def test_a_content_of_quoted_words_only_is_direct(nlp):
+    attrs, _ = run(nlp, 'As Professor Ivo Dane put it in his 2019 review, "new roads fill up with new traffic."')
+    assert attrs[0].form == "direct"
+
+
 def test_put_in_its_ordinary_sense_reports_nothing(nlp):
     attrs, _ = run(nlp, "The porter put it on the shelf by the door.")
     assert attrs == []

@@ -541,3 +541,11 @@ def test_one_of_the_people_is_one_of_the_anonymous_group_named_before(nlp):
     found, _ = sources(nlp, "Two people briefed on the merger said the price was set. One of the people said "
                             "the board would vote on Friday.")
     assert found["One of the people"].kind == "anonymous"
+
+
+def test_it_after_an_unnamed_body_that_spoke_is_that_body(nlp):
+    doc = nlp("Families moved to the island from Harnow in 2015. The agency said in a statement that the route "
+              "lost money. It has proposed replacing the ferry with a cargo boat.")
+    attrs = attribution.extract(doc, entities.extract(doc))[0]
+    it = next(a.source for a in attrs if a.source.text == "It")
+    assert it.name is None and it.kind == "organization" and it.same_as == attrs[0].id

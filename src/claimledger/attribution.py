@@ -1174,6 +1174,10 @@ def _negates(root: Token) -> bool:
 def form_of(cand: Candidate, text: str, quotes: QuoteIndex) -> str:
     if cand.quoted or cand.verbatim:
         return "direct"
+    # a content the parse found that is all quoted words ('As Osei put it in 2019, "new roads fill up."')
+    closed = [q for i, q in enumerate(quotes.quotes) if i not in quotes.unclosed]
+    if cand.content and all(any(qs <= s and e <= qe for qs, qe in closed) for s, e in cand.content):
+        return "direct"
     for s, e in cand.content:
         i = bisect.bisect_left(quotes.starts, s)
         if i < len(quotes.quotes) and quotes.quotes[i][0] < e:

@@ -271,23 +271,23 @@ def _antecedent(pronoun):
     return noun
 
 
-def _subject_before(pronoun):
-    """The one subject of the sentence before the pronoun's, in the same paragraph, when that sentence
-    names no speaker of its own (its main verb is no speech verb)."""
+def _subject_before(pronoun, speakers: bool = False):
+    """The one subject of the sentence before the pronoun's, in the same paragraph; unless `speakers`,
+    only when that sentence names no speaker of its own (its main verb is no speech verb)."""
     doc, sent = pronoun.doc, pronoun.sent
     if sent.start == 0 or "\n" in doc[sent.start - 1].text_with_ws:
         return None
     root = doc[sent.start - 1].sent.root
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if len(subjects) != 1 or root.lemma_.lower() in C.SPEECH_VERBS or subjects[0].pos_ == "PRON":
+    if len(subjects) != 1 or (root.lemma_.lower() in C.SPEECH_VERBS and not speakers) or subjects[0].pos_ == "PRON":
         return None
     return subjects[0]
 
 
 def _unnamed_body_before(pronoun):
-    """'The transport agency runs the ferry. It has proposed ...': the organisation the sentence before
-    was about, when that is a noun phrase (an agency, a council) rather than a pronoun."""
-    subject = _subject_before(pronoun)
+    """'The transport agency runs the ferry. It has proposed ...', 'The agency said ... It has proposed': the
+    organisation the sentence before was about, when that is a noun phrase (an agency, a council)."""
+    subject = _subject_before(pronoun, speakers=True)
     return subject if subject is not None and subject.lemma_.lower() in ORG_NOUNS else None
 
 
