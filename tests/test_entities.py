@@ -99,3 +99,14 @@ def test_a_business_called_by_its_first_word_is_that_business_unless_a_person_ha
     assert [m.text for m in by_name(doc)["Kessler Appliances"].mentions] == ["Kessler Appliances", "Kessler"]
     doc = nlp("Vance Motors cut its prices. Edith Vance said the cars were cheap. Vance said sales rose.")
     assert [m.text for m in by_name(doc)["Edith Vance"].mentions] == ["Edith Vance", "Vance"]
+
+
+def test_two_states_ministries_are_two_institutions_and_the_bare_name_is_the_last_named(nlp):
+    doc = nlp("Ostrava's Defence Ministry said its troops held the bridge. Velmar's Defence Ministry said the "
+              "bridge had fallen. The Defence Ministry later said talks were off.")
+    ents = extract(doc)
+    names = [e.name for e in ents if "Ministry" in e.name]
+    assert names == ["Ostrava's Defence Ministry", "Velmar's Defence Ministry"]
+    last = doc.text.rindex("Defence Ministry")
+    owner = next(e for e in ents if any(m.start == last for m in e.mentions))
+    assert owner.name == "Velmar's Defence Ministry"

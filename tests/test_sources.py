@@ -549,3 +549,14 @@ def test_it_after_an_unnamed_body_that_spoke_is_that_body(nlp):
     attrs = attribution.extract(doc, entities.extract(doc))[0]
     it = next(a.source for a in attrs if a.source.text == "It")
     assert it.name is None and it.kind == "organization" and it.same_as == attrs[0].id
+
+
+def test_a_state_named_by_its_ministry_speaks_as_an_organisation(nlp):
+    found, _ = sources(nlp, "Drosnia's Foreign Ministry said the strike hit a depot. Drosnia denied that a "
+                            "hospital was hit.")
+    assert found["Drosnia"].kind == "organization"
+
+
+def test_a_military_rank_is_no_part_of_the_name(nlp):
+    found, _ = sources(nlp, "Maj. Petar Kolev said the town had not fallen.")
+    assert found["Maj. Petar Kolev"].name == "Petar Kolev"

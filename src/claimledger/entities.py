@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span as SpacySpan
 
 from .report import Entity, Span
 from .sources import (BUSINESS_NOUNS, GENDERED_HONORIFICS, ORGANISATION_NAME_ENDS, PERSON_NOUNS, PUBLIC_BODY_WORDS,
-                      TITLES)
+                      TITLES, state_names)
 
 # Numbers, dates and amounts are reported as quantities and dates, not as entities.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW",
@@ -25,7 +25,6 @@ _LEADING = re.compile(r"^(the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
-_STATE_BODIES = frozenset("ministry embassy consulate parliament legislature".split())
 
 
 # "Ms Brill" and "Sir Anselm Rookwood" are Ana Brill and Anselm Rookwood: an honorific is no part of the
@@ -179,6 +178,8 @@ def _ner_mentions(doc: Doc, text: str) -> list[tuple[str, str, int, int]]:
     for s, e in _public_bodies(doc, covered | titled_tokens):
         span = doc[s:e]
         mentions.append((clean_name(span.text), "ORG", span.start_char, span.end_char))
+    mentions = [(_with_polity(doc, name, start), label, start, end) if label == "ORG" else (name, label, start, end)
+                for name, label, start, end in mentions]
     # A surname the model missed ("Ruiz said") still belongs to the person named in full elsewhere.
     surnames = {m[0].split()[-1]: m[0] for m in mentions if m[1] == "PERSON" and len(m[0].split()) > 1}
     taken = [(m[2], m[3]) for m in mentions]
@@ -186,6 +187,33 @@ def _ner_mentions(doc: Doc, text: str) -> list[tuple[str, str, int, int]]:
         if tok.text in surnames and tok.pos_ == "PROPN" and not any(a <= tok.idx < b for a, b in taken):
             mentions.append((tok.text, "PERSON", tok.idx, tok.idx + len(tok.text)))
     return sorted(mentions, key=lambda m: m[2])
+
+
+# Words of an institution's name that every state has ("Defence Ministry", "Foreign Office", "Armed Forces").
+_INSTITUTION_WORDS = frozenset("""
+ministry ministries army government embassy consulate police military navy parliament office department forces
+force air armed defence defense foreign interior home health finance justice education economy trade security
+intelligence service services border guard guards national state media agency cabinet presidency presidential
+administration central bank coast general staff command joint chiefs of the and affairs emergency emergencies
+""".split())
+
+
+def _every_state_has(name: str) -> bool:
+    return bool(name) and all(w.lower() in _INSTITUTION_WORDS for w in name.split())
+
+
+def _with_polity(doc: Doc, name: str, start: int) -> str:
+    """'Ostland's Defence Ministry' and 'Belmar's Defence Ministry' are two institutions: a name every state
+    has keeps the state that owns it, or two adversaries' ministries would be one source."""
+    if not _every_state_has(name):
+        return name
+    first = doc.char_span(start, start + 1, alignment_mode="expand")
+    if first is None or first.start < 2:
+        return name
+    possessive, owner = doc[first.start - 1], doc[first.start - 2]
+    if possessive.tag_ != "POS" or owner.pos_ != "PROPN":
+        return name
+    return f"{owner.text}'s {name}"
 
 
 def _names_a_business(doc: Doc, start: int, end: int) -> bool:
@@ -226,13 +254,15 @@ def extract(doc: Doc) -> list[Entity]:
     assignment: dict[int, int] = {}
     person_surnames = {m[0].split()[-1] for m in mentions if m[1] == "PERSON" and len(m[0].split()) > 1}
     for i in by_length:
-        name, label, _, _ = mentions[i]
-        target = None
-        for c, cluster in enumerate(clusters):
-            compatible = label == cluster["label"] or (label in MERGEABLE and cluster["label"] in MERGEABLE)
-            if compatible and _joins(name, cluster["name"]):
-                target = c
-                break
+        name, label, at, _ = mentions[i]
+        fitting = [c for c, cluster in enumerate(clusters)
+                   if (label == cluster["label"] or (label in MERGEABLE and cluster["label"] in MERGEABLE))
+                   and _joins(name, cluster["name"])]
+        target = fitting[0] if fitting else None
+        if len(fitting) > 1 and _every_state_has(name):
+            # "the Defence Ministry" after Ostland's and Belmar's: the one named last before it
+            before = [(max((s for s in clusters[c]["starts"] if s < at), default=-1), c) for c in fitting]
+            target = max(before)[1] if max(before)[0] >= 0 else target
         if target is None and label == "PERSON" and " " not in name and name not in person_surnames:
             # "Dunmore Electrical recalled ... Dunmore said": the model's "person" is the business named by
             # its first word, when no person of that name is in the story ("the Harlen dam" is never a
@@ -242,14 +272,15 @@ def extract(doc: Doc) -> list[Entity]:
             if target is not None:
                 label = "ORG"
         if target is None:
-            clusters.append({"name": name, "label": label, "labels": Counter()})
+            clusters.append({"name": name, "label": label, "labels": Counter(), "starts": []})
             target = len(clusters) - 1
         clusters[target]["labels"][label] += 1
+        clusters[target]["starts"].append(at)
         assignment[i] = target
 
     # "Ostmark's defence ministry": only a state has a ministry or an embassy, whatever the model says.
     # The name is matched as written: the model often leaves that possessive mention unlabelled.
-    polities = {t.text for t in doc if t.dep_ == "poss" and t.head.lemma_.lower() in _STATE_BODIES}
+    polities = state_names(doc)
     members_of: dict[int, list[tuple[str, str, int, int]]] = {}
     for i in range(len(mentions)):  # mentions are in text order, so each list is too
         members_of.setdefault(assignment[i], []).append(mentions[i])

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from . import cues as C
-from .nlp import AGE, datelines
+from .nlp import AGE, TITLE_ABBREVIATIONS, datelines
 from .quotations import QuoteIndex, find_quotes
 from .report import Entity
 
@@ -95,8 +95,9 @@ TITLES = {
     "captain", "capt", "adm", "admiral", "envoy", "premier", "leader", "lawmaker", "congressman",
     "congresswoman", "councillor", "councilman", "councilwoman", "prosecutor", "attorney", "officer",
     "economist", "analyst", "deputy", "colonel", "sergeant", "lieutenant", "rabbi", "imam", "bishop",
-    "executive", "coach", "manager", "founder",
-}
+    "executive", "coach", "manager", "founder", "commander", "corporal", "brigadier",
+    "superintendent", "inspector", "detective",
+} | {abbreviation.lower().rstrip(".") for abbreviation in TITLE_ABBREVIATIONS}
 
 # Honorifics that say a person's gender: what "he" or "she" may stand for. entities.clean_name drops
 # these (and the neutral ones) from names.
@@ -222,6 +223,8 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
             c.lower_ in _QUANTIFIERS for c in head.children if c.dep_ in ("det", "amod", "nummod")):
         return "group"  # "Several backbench Conservatives", "two senior EU diplomats"
     # The entity's type was settled over every mention in the article; a token's own label is a fallback.
+    if head.pos_ == "PROPN" and len(span) == 1 and head.text in state_names(span.doc):
+        return "organization"  # "Drosnia denied ...", after "Drosnia's Defence Ministry"
     if entity_type == "PERSON" or (head.ent_type_ == "PERSON" and entity_type not in ORG_TYPES):
         return "person"
     if hl in PERSON_NOUNS and head.pos_ == "NOUN" and head.tag_ == "NN":
@@ -269,6 +272,20 @@ def _antecedent(pronoun):
             break
         node = node.head
     return noun
+
+
+# Only a state has a ministry or an embassy ("Putin's army" and "Johnson's government" are a person's).
+_STATE_BODIES = frozenset("ministry embassy consulate parliament legislature".split())
+
+
+def state_names(doc: Doc) -> set[str]:
+    """Names the article uses as states: "Ostmark's defence ministry", "Drosnia's army" (the model often
+    leaves the possessive name unlabelled, or calls it a person)."""
+    cached = doc.user_data.get("claimledger_states")
+    if cached is None:
+        cached = {t.text for t in doc if t.dep_ == "poss" and t.pos_ == "PROPN" and t.head.lemma_.lower() in _STATE_BODIES}
+        doc.user_data["claimledger_states"] = cached
+    return cached
 
 
 def _subject_before(pronoun, speakers: bool = False):
