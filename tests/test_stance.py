@@ -123,3 +123,18 @@ def test_antonyms_about_differently_placed_things_do_not_oppose():
                             "The east warehouse was destroyed").label == st.ASSERTS
     assert st.stance_toward("say", "said", "the east warehouse was intact",
                             "The east warehouse was destroyed").label == st.DENIES
+
+
+@pytest.mark.parametrize("content,proposition,polarity", [
+    # a second statement's negation says nothing about the first
+    ("its forces destroyed a fuel depot in Varsk and that no civilians were harmed",
+     "The strike in Varsk destroyed a fuel depot.", 1),
+    ("They shelled the clinic in broad daylight. There was never any depot there.",
+     "Artillery shelled the clinic.", 1),
+    # the statement about the proposition keeps its own negation
+    ("the clinic was busy and that no shell had hit the clinic", "A shell hit the clinic.", -1),
+    # a comma clause is no second statement: the verdict applies to the claim before it
+    ("the claim that the clinic was shelled, which the army repeated, is false", "The clinic was shelled.", -1),
+])
+def test_only_the_statement_about_the_proposition_decides_the_side(content, proposition, polarity):
+    assert st.stance_toward("say", "said", content, proposition).polarity == polarity

@@ -245,9 +245,15 @@ def _number_value(tokens: list[str], i: int) -> tuple[float | None, int]:
     return value, j
 
 
+# Where something happened: a capitalised name after a word that places it ("in Lask", "the town of Varn",
+# "near Pelt"). Two statements placed in different towns are about different events.
+_PLACE_RE = re.compile(r"\b(?:in|at|near|outside|into|(?:town|village|city|district|port|region|province) of)"
+                       r"\s+((?:[A-Z][a-z’'-]+)(?:\s+[A-Z][a-z’'-]+)?)")
+
+
 def slots(text: str) -> dict[str, frozenset[float | str]]:
     """What a content pins down: each counted thing (stem of the noun after a number, or "percent")
-    with its numbers, and its times by kind (month, weekday, year, relative "next month")."""
+    with its numbers, its times by kind (month, weekday, year, relative "next month") and its places."""
     found: dict[str, set[float | str]] = {}
     tokens = _SLOT_TOKEN_RE.findall(_HYPHEN_UNIT_RE.sub(" ", text))
     i = 0
@@ -266,6 +272,9 @@ def slots(text: str) -> dict[str, frozenset[float | str]]:
                 break
             j += 1
         i = max(j, i + 1)
+    for m in _PLACE_RE.finditer(text):
+        if m.group(1).split()[0].lower() not in _MONTHS + _WEEKDAYS:
+            found.setdefault("p:place", set()).add(m.group(1).lower())
     for m in _TIME_RE.finditer(text):
         if m.group(1):
             found.setdefault("t:relative", set()).add(f"{_RELATIVE.get(m.group(1).lower(), m.group(1).lower())} "

@@ -201,9 +201,38 @@ def antonym_flip(content: str, proposition: str) -> list[str]:
     return [name for name, side in mine.items() if theirs.get(name, side) != side]
 
 
+# Where a content goes on to another statement: a new sentence, a quotation split around its cue, "X and
+# that Y", a semicolon. (Not a comma or a bare "and": "the claim that X, which Y made, is false" is one.)
+_STATEMENT_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’']))\s+(?=[\"“‘']?[A-Z])|\s+\u2026\s+|,?\s+and\s+that\s+|;\s+")
+_WORD = re.compile(r"[a-z][a-z'’-]{2,}")
+_STOPWORDS = frozenset("""the and that this these those with from into over under about than then there their they them
+was were been being has have had having are not never nothing none its his her our your who whom which what when
+where why how said says say told also just still even very only some any all each every more most other such""".split())
+
+
+def _key_words(text: str) -> set[str]:
+    return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+
+
+def statement_about(content: str, proposition: str) -> str:
+    """The one statement of a content that speaks to `proposition`: "our forces struck a depot and that no
+    civilians were harmed" is about the depot in its first part, and the "no" of the second says nothing
+    about it. The whole content when no part shares more words with the proposition than the others."""
+    parts = [p for p in _STATEMENT_BREAK.split(content) if p.strip()]
+    if len(parts) < 2:
+        return content
+    wanted = _key_words(proposition)
+    overlaps = [len(_key_words(p) & wanted) for p in parts]
+    best = max(overlaps)
+    if best == 0 or overlaps.count(best) > 1:
+        return content
+    return parts[overlaps.index(best)]
+
+
 def stance_toward(cue_lemma: str | None, cue_text: str, content: str, proposition: str) -> Stance:
-    """Whether an attribution (cue + content) asserts or denies `proposition` (an affirmative sentence)."""
-    own = intrinsic(cue_lemma, cue_text, content)
+    """Whether an attribution (cue + content) asserts or denies `proposition` (an affirmative sentence).
+    Only the content's statement about the proposition counts (`statement_about`)."""
+    own = intrinsic(cue_lemma, cue_text, statement_about(content, proposition))
     polarity, reasons = own.polarity, list(own.reasons)
     prop_neg = content_negations(proposition)
     if prop_neg:
