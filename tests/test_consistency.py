@@ -206,3 +206,29 @@ def test_a_death_toll_below_an_earlier_minimum_is_flagged(text, flagged):
     assert bool(got) == flagged
     if flagged:
         assert got[0].kind == "contradiction" and "below the earlier minimum" in got[0].message
+
+
+# A comparison word near a temperature does not make it a difference: the figure after "to", "above" or
+# "lows of" is a reading, and a pair is right when either reading fits.
+@pytest.mark.parametrize("text", [
+    "By dawn the mercury sank to -10C (14F) in the valleys.",
+    "Daytime highs stayed above 25C (77F) all week, though evenings were cooler.",
+    "Readings slid from 18C (64F) at noon to 4C (39F) at midnight.",
+    "The sea warmed 2C (3.6F) in a decade.",
+])
+def test_temperature_readings_near_change_words_are_not_flagged(text):
+    assert findings(text) == []
+
+
+def test_a_wrong_temperature_reading_is_reported_as_a_reading():
+    (f,) = findings("Overnight the thermometer fell to 6C (38F) on the coast.")
+    assert "42.8" in f.message and "difference" not in f.message
+    # the difference reading is used only when the comparison governs the number itself
+    (f,) = findings("This summer ran 4C (9F) warmer than average.")
+    assert "7.2" in f.message and "difference" in f.message
+
+
+def test_a_barrel_is_the_oil_barrel():
+    assert findings("The depot stores 40,000 barrels (6.4 million litres) of diesel.") == []
+    (f,) = findings("The depot stores 40,000 barrels (6,400 litres) of diesel.")
+    assert f.severity == "error" and "6.36 million" in f.message

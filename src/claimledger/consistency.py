@@ -134,21 +134,32 @@ def _expected(ctx: _Ctx, a: Quantity, b: Quantity) -> tuple[float, str] | None:
     sa, sb = SHORT_TO_PINT.get(ua), SHORT_TO_PINT.get(ub)
     if sa and sb and a.dimension == b.dimension:
         out = convert_units(a.value, sa, sb)
-        text = ctx.report.text
-        if out is not None and a.dimension == "temperature" \
-                and _COMPARED.search(text[max(0, a.start - 40):min(len(text), b.end + 40)]):
-            # "2.14degF (1.19deg C) higher": a difference converts without the offset
-            delta = convert_units(a.value, sa.replace("degree_", "delta_degree_"),
-                                  sb.replace("degree_", "delta_degree_"))
-            if delta is not None:
-                return delta, "temperature difference"
         return (out, "unit conversion") if out is not None else None
     return None
 
 
-# Words that make a temperature a difference ("2F (1.1C) warmer than average", "a rise of 3C").
-_COMPARED = re.compile(r"\b(?:higher|lower|warmer|colder|cooler|hotter|rise|rose|risen|increase|increased|drop"
-                       r"|dropped|fell|fallen|above|below|more|less|up|down)\b", re.I)
+def _temperature_delta(a: Quantity, b: Quantity) -> float | None:
+    """b recomputed from a as a difference of temperatures (no offset between the scales)."""
+    sa, sb = SHORT_TO_PINT.get(_base(a.unit)[0]), SHORT_TO_PINT.get(_base(b.unit)[0])
+    if not sa or not sb:
+        return None
+    return convert_units(a.value, sa.replace("degree_", "delta_degree_"), sb.replace("degree_", "delta_degree_"))
+
+
+# A temperature is a difference only when a change or comparison governs the number itself: "rose 3C",
+# "a drop of 3C", "3C (5.4F) warmer". A word nearby is not enough: in "lows will drop to -5C (23F)" or
+# "stayed above 20C (68F)" the figure is a reading on the thermometer.
+_DELTA_BEFORE = re.compile(r"(?i)\b(?:rise|rises|rose|risen|rising|increase[sd]?|drop|drops|dropped|fall|falls|fell|"
+                           r"fallen|decline[sd]?|climb(?:ed|s)?|jump(?:ed|s)?|gain(?:ed|s)?|warm(?:ed|ing)|"
+                           r"cool(?:ed|ing)|up|down|swing|difference|anomaly)\s+(?:(?:by|of)\s+)?"
+                           r"(?:(?:about|around|nearly|almost|some|roughly|more than|less than|over|just)\s+)?[-+]?$")
+_DELTA_AFTER = re.compile(r"(?i)^\)?\s*(?:warmer|colder|hotter|cooler|higher|lower|more|less|above|below|"
+                          r"over|under)\b")
+
+
+def _governs_delta(text: str, a: Quantity, b: Quantity) -> bool:
+    return bool(_DELTA_BEFORE.search(text[max(0, a.start - 40):a.start])
+                or _DELTA_AFTER.match(text[b.end:b.end + 20]))
 
 
 def _conversions(ctx: _Ctx, qs: list[Quantity]) -> None:
@@ -162,6 +173,14 @@ def _conversions(ctx: _Ctx, qs: list[Quantity]) -> None:
         if exp is None:
             continue
         expected, how = exp
+        if a.dimension == "temperature":
+            # Either reading may be meant; a pair that fits one is right. The message uses the reading the
+            # wording asks for.
+            delta = _temperature_delta(a, b)
+            if delta is not None and abs(b.value - delta) <= TEMPERATURE_SLACK:
+                continue
+            if delta is not None and _governs_delta(text, a, b):
+                expected, how = delta, "temperature difference"
         if expected == 0 and a.dimension != "temperature":
             continue
         ratio = b.value / expected if expected and b.value else 1.0  # 0C is 32F: no ratio, only a difference

@@ -76,7 +76,8 @@ UNIT_TABLE: list[tuple[tuple[str, ...], str, str, str]] = [
     (("millilitres", "milliliters", "millilitre", "milliliter", "ml", "mL"), "milliliter", "ml", "millilitre"),
     (("litres", "liters", "litre", "liter"), "liter", "l", "litre"),
     (("gallons", "gallon", "gal"), "gallon", "gal", "gallon"),
-    (("barrels", "barrel", "bbl"), "barrel", "bbl", "barrel"),
+    # the barrel of news copy is oil's (42 US gallons, 159 l), not pint's 31.5-gallon fluid barrel
+    (("barrels", "barrel", "bbl"), "oil_barrel", "bbl", "barrel"),
     (("pints", "pint"), "pint", "pt", "pint"),
     (("quarts", "quart"), "quart", "qt", "quart"),
     (("drams", "dram"), "dram", "dr", "dram"),
