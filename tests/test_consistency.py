@@ -232,3 +232,18 @@ def test_a_barrel_is_the_oil_barrel():
     assert findings("The depot stores 40,000 barrels (6.4 million litres) of diesel.") == []
     (f,) = findings("The depot stores 40,000 barrels (6,400 litres) of diesel.")
     assert f.severity == "error" and "6.36 million" in f.message
+
+
+@pytest.mark.parametrize("text,flagged", [
+    ("The strike began on Tuesday, March 12, at the port.", False),     # 2024-03-12 is a Tuesday
+    ("The strike began on Thursday, March 12, at the port.", True),
+    ("Voting closes on Friday 8 March.", False),
+    ("Voting closes on Saturday 8 March.", True),
+    ("The ruling came on March 11, a Sunday.", True),
+    ("The ruling came on Monday.", False),                               # nothing to check it against
+])
+def test_a_weekday_must_be_the_weekday_of_its_date(text, flagged):
+    got = [f for f in findings(text, "2024-03-15") if f.kind == "contradiction"]
+    assert bool(got) == flagged
+    if flagged:
+        assert got[0].severity == "warning" and "is a" in got[0].message and "not a" in got[0].message

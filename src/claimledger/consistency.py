@@ -9,7 +9,8 @@ Three checks over the extracted quantities (no extra models; the report's text a
 - arithmetic: a change "from A to B" next to a stated percentage, difference or number of percentage or
   basis points that does not follow; parts that add up to more than the total they are said to be part of;
   a share "N, or P%" of a whole the sentence names that is not P%.
-- contradiction: the same counted thing ("people ... killed") with two different values in one article.
+- contradiction: the same counted thing ("people ... killed") with two different values in one article; a
+  weekday that is not the weekday of the date it names ("Sunday, June 6" when June 6 is a Saturday).
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def check(report: Report) -> list[Finding]:
     _totals(ctx, qs)
     _shares(ctx, qs)
     _contradictions(ctx, qs)
+    _weekdays(ctx)
     return ctx.findings
 
 
@@ -542,3 +544,51 @@ def _toll_below_minimum(ctx: _Ctx, qs: list[Quantity]) -> None:
                     f"{floor.text!r} and later {low.text!r}: the later death toll is below the earlier minimum",
                     [floor, low], suggestion="check which figure is current, or say why it was revised down")
             return
+
+
+# ------------------------------------------------------------------------------------ weekdays
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_BEFORE = re.compile(r"\b(?P<w>Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+(?:the\s+)?$")
+_WEEKDAY_AFTER = re.compile(r"^,?\s+(?:a|which\s+(?:was|is)\s+a|that\s+(?:was|is))\s+(?P<w>(?:Mon|Tues|Wednes|Thurs|"
+                            r"Fri|Satur|Sun)day)\b")
+_MONTH_DAY = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+                        r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+
+
+def _weekdays(ctx: _Ctx) -> None:
+    """'late on Sunday, June 6', 'Saturday 6 June', 'June 6, a Sunday': the weekday must be the date's."""
+    text = ctx.report.text
+    for d in ctx.report.dates:
+        if not d.resolved or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.resolved):
+            continue
+        inside = re.match(r"(?P<w>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day),?\s+(?:the\s+)?(?P<rest>.*)", d.text, re.S)
+        if inside:
+            said, date_text, start = inside["w"], inside["rest"], d.start
+        else:
+            m = _WEEKDAY_BEFORE.search(text[max(0, d.start - 16):d.start]) or \
+                _WEEKDAY_AFTER.match(text[d.end:d.end + 24])
+            if m is None:
+                continue
+            said, date_text = m["w"], d.text
+            start = d.start - len(m.group(0)) if m.re is _WEEKDAY_BEFORE else d.start
+        if not _MONTH_DAY.search(date_text):
+            continue                       # "Sunday" alone, "Friday the 13th": nothing to check against
+        named = next(n for n in _DAY_NAMES if n.lower().startswith(said.lower()[:3]))
+        date = dt.date.fromisoformat(d.resolved)
+        actual = _DAY_NAMES[date.weekday()]
+        if actual == named:
+            continue
+        end = d.end if inside or m.re is _WEEKDAY_BEFORE else d.end + m.end()
+        meant = _nearest(date, named)
+        ctx.findings.append(Finding(
+            id=f"f{len(ctx.findings) + 1}", kind="contradiction", severity="warning",
+            message=f"{date:%B} {date.day}, {date.year} is a {actual}, not a {named}",
+            evidence=[Span(start, end, text[start:end])],
+            suggestion=f"check the date or the weekday ({named} is {meant:%B} {meant.day})"))
+
+
+def _nearest(date: dt.date, weekday: str) -> dt.date:
+    """The named weekday closest to `date`: the date the writer may have meant."""
+    want = _DAY_NAMES.index(weekday)
+    ahead = (want - date.weekday()) % 7
+    return date + dt.timedelta(days=ahead) if ahead <= 3 else date - dt.timedelta(days=7 - ahead)
