@@ -247,3 +247,24 @@ def test_a_weekday_must_be_the_weekday_of_its_date(text, flagged):
     assert bool(got) == flagged
     if flagged:
         assert got[0].severity == "warning" and "is a" in got[0].message and "not a" in got[0].message
+
+
+# The two ends of a change stay linked across a time expression, and "X, up from Y" links after any verb.
+@pytest.mark.parametrize("text,suggestion", [
+    ("Ticket sales rose to 9,600 in the autumn from 8,000 a year earlier, an increase of 35%.", "20%"),
+    ("Copper settled at $9,100 a tonne on Tuesday, down from $9,800 a week earlier, a drop of 12%.", "7%"),
+    ("The deficit stood at 4.2 billion dollars in 2025, down from 5 billion dollars in 2024, a fall of 10%.", "16%"),
+    ("Exports reached 30 million tonnes, or 40% of output, up from 25 million tonnes, a rise of 30%.", "20%"),
+])
+def test_a_change_across_a_time_expression_is_checked(text, suggestion):
+    (f,) = findings(text)
+    assert f.kind == "arithmetic" and f.suggestion == suggestion
+    right = text.replace("35%", "20%").replace("12%", "7%").replace("10%", "16%").replace("30%.", "20%.")
+    assert findings(right) == []
+
+
+def test_a_level_that_changed_is_not_a_stated_change():
+    # "gains of $31 million" is the level that rose from $10 million, not the change from $85m to $94m
+    text = ("Net income advanced to $94 million from $85 million, with trading gains of $31 million, "
+            "up from $10 million.")
+    assert findings(text) == []

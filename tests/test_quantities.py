@@ -319,3 +319,14 @@ def test_a_span_of_estimates_is_a_range_not_a_change(nlp):
 ])
 def test_points_that_move_a_percentage_are_percentage_points(nlp, text, quantity, unit):
     assert by_text(q_of(nlp, text))[quantity].unit == unit
+
+
+@pytest.mark.parametrize("text,new,old", [
+    ("Turnover grew to 4.1 billion kronor in the third quarter from 3.6 billion kronor a year before.",
+     "4.1 billion kronor", "3.6 billion kronor"),
+    ("The index ended at 1,840 on Thursday, down from 1,910 in January.", "1,840", "1,910"),
+])
+def test_a_change_links_its_ends_across_a_date(nlp, text, new, old):
+    got = by_text(q_of(nlp, text))
+    assert got[new].change["type"] == "from_to"
+    assert (got[new].change["from_value"], got[new].change["to_value"]) == (got[old].value, got[new].value)

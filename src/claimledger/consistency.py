@@ -548,7 +548,9 @@ def _toll_below_minimum(ctx: _Ctx, qs: list[Quantity]) -> None:
 
 # ------------------------------------------------------------------------------------ weekdays
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_WEEKDAY_BEFORE = re.compile(r"\b(?P<w>Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+(?:the\s+)?$")
+_WEEKDAY_BEFORE = re.compile(r"\b(?P<w>Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+"
+                             r"(?:the\s+)?$")
+_WEEKDAY_INSIDE = re.compile(r"(?P<w>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day),?\s+(?:the\s+)?(?P<rest>.*)", re.S)
 _WEEKDAY_AFTER = re.compile(r"^,?\s+(?:a|which\s+(?:was|is)\s+a|that\s+(?:was|is))\s+(?P<w>(?:Mon|Tues|Wednes|Thurs|"
                             r"Fri|Satur|Sun)day)\b")
 _MONTH_DAY = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
@@ -561,7 +563,7 @@ def _weekdays(ctx: _Ctx) -> None:
     for d in ctx.report.dates:
         if not d.resolved or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.resolved):
             continue
-        inside = re.match(r"(?P<w>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day),?\s+(?:the\s+)?(?P<rest>.*)", d.text, re.S)
+        inside = _WEEKDAY_INSIDE.match(d.text)
         if inside:
             said, date_text, start = inside["w"], inside["rest"], d.start
         else:

@@ -1185,18 +1185,54 @@ def _link(frm: Q, to: Q, ids: dict[int, str], written: str) -> None:
     to.change = dict(change)
 
 
-# A conversion or aside in parentheses between the two ends of a change: "to €3.8 billion ($4.3 billion) from".
+# A conversion or aside in parentheses between the two ends of a change: "to €3.8 billion ($4.3 billion) from",
+# or set off by commas: "42 billion euros, or 35% of the total, up from 38.5 billion euros".
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+_OR_ASIDE = re.compile(r",\s*or\s+[^,;.()]{0,60}?(?=,)")
+_OPEN_ASIDE = re.compile(r",\s*or\s+[^,;.()]{0,60}$")
 
 
 def _next_outside_parentheses(text: str, qs: list[Q], n: int) -> int | None:
-    """The index of the quantity after qs[n], past any set in parentheses after it ("€3.8 billion
-    ($4.3 billion) from €3.5 billion": the conversion is not the other end of the change)."""
+    """The index of the quantity after qs[n], past any set in parentheses or in a ', or ...,' aside after it
+    ("€3.8 billion ($4.3 billion) from €3.5 billion": the conversion is not the other end of the change)."""
     for k in range(n + 1, len(qs)):
         between = text[qs[n].end:qs[k].start]
-        if between.count("(") <= between.count(")"):
+        if between.count("(") <= between.count(")") and not _OPEN_ASIDE.search(_OR_ASIDE.sub("", between)):
             return k
     return None
+
+
+# Words of a time expression between the two ends of a change ("to €88 million in the first half from €70
+# million a year earlier"), for when the tagger does not mark it as a date; and the little words that
+# attach such an expression.
+_TIME_WORD = re.compile(r"(?i)(?:quarters?|half|halves|period|years?|months?|weeks?|days?|season|ago|earlier|last|"
+                        r"same|previous|prior|first|second|third|fourth|final|fiscal|full|comparable|corresponding|"
+                        r"spring|summer|autumn|winter|"
+                        r"year-earlier|year-ago|yesterday|overnight|today|Q[1-4]|H[12]|(?:19|20)\d\d|"
+                        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|march|april|may|"
+                        r"june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_TIME_GLUE = {"in", "on", "at", "during", "for", "over", "the", "a", "an", "this", "its", "their", "of", "since"}
+
+
+_UP_FROM_AFTER = re.compile(r"\s*,\s(?:up|down)\sfrom\s", re.I)
+
+
+def _gap_without_time(sc: _Scanner, start: int, end: int) -> str:
+    """The words between two figures with asides and time expressions left out, so that a date does not
+    keep a change's two ends apart."""
+    text = sc.text
+    cut = [(m.start() + start, m.end() + start) for m in _PARENTHESIS.finditer(text[start:end])]
+    cut += [(m.start() + start, m.end() + start) for m in _OR_ASIDE.finditer(text[start:end])]
+    first = bisect.bisect_left(sc.starts, start)
+    toks = [t for t in sc.doc[first:] if t.idx + len(t.text) <= end] if first < len(sc.doc) else []
+    toks = [t for t in toks if not any(s <= t.idx < e for s, e in cut)]
+    drop = [t.ent_type_ in ("DATE", "TIME") or bool(_TIME_WORD.fullmatch(t.text)) for t in toks]
+    for i in range(len(toks) - 2, -1, -1):
+        if not drop[i] and toks[i].lower_ in _TIME_GLUE and drop[i + 1]:
+            drop[i] = True
+    words = " ".join(t.text for t, d in zip(toks, drop) if not d)
+    tail = " " if end > start and text[end - 1].isspace() else ""
+    return re.sub(r"\s+([,;])", r"\1", f" {words}{tail}" if words else tail)
 
 
 def _points_of_percentages(sc: _Scanner, qs: list[Q]) -> None:
@@ -1240,6 +1276,8 @@ def _changes(sc: _Scanner, qs: list[Q]) -> None:
         result = q.dimension == "currency" and m is not None \
             and re.search(r"(?i)\b(?:loss of|lost|lose|loses)\b", m.group(0)) \
             and not re.search(r"(?i)\bfrom\b[^.;]*\bto\b", _sentence_text(sc, q))
+        # "investment gains of $31 million, up from $10 million": a level that itself changed, not a change
+        result = result or q.unit not in ("%", "pp", "bp") and bool(_UP_FROM_AFTER.match(text, q.end))
         if m and not result and (q.unit in ("%", "pp", "bp") or re.search(r"(?i)\s(?:by|of)\s*$", m.group(0))):
             q.change = {"type": "by", "direction": "up" if m.group("up") else "down"}
             continue
@@ -1250,22 +1288,27 @@ def _changes(sc: _Scanner, qs: list[Q]) -> None:
         k = _next_outside_parentheses(text, qs, n)
         if k is not None and FROM_BEFORE_RE.search(before) and "from_of" not in q.extras:
             q2 = qs[k]
-            gap = _PARENTHESIS.sub("", text[q.end:q2.start])
+            gap = _gap_without_time(sc, q.end, q2.start)
             if q2.change is None and (q2.unit == q.unit or q2.unit is None) and q.unit is not None and \
                     re.match(r"^(?:\s[\w-]+){0,4}?,?\s(?:to)\s(?:(?:about|around|some|nearly|almost)\s)?$", gap):
                 if q2.unit is None:
                     _share_unit(q, q2)
                 q.extras["from_of"] = q2     # "from 20 miles per gallon in 2008 to 29 mpg"
                 continue
-        if k is not None and TO_BEFORE_RE.search(before):
-            q2 = qs[k]
-            gap = _PARENTHESIS.sub("", text[q.end:q2.start])
-            if q2.change is None and re.match(r"^(?:\s[\w-]+){0,2}?,?(?:\s(?:up|down))?\s(?:from)\s"
-                                               r"(?:(?:about|around|some|nearly|almost)\s)?$", gap) \
-                    and (q2.unit == q.unit or q2.unit is None):
-                if q2.unit is None:
-                    _share_unit(q, q2)
-                q.extras["to_of"] = q2
+        if k is None:
+            continue
+        q2 = qs[k]
+        gap = _gap_without_time(sc, q.end, q2.start)
+        # "rose to X in the second quarter from Y"; and after any verb, "closed at X on Friday, up from Y"
+        linked = TO_BEFORE_RE.search(before) and re.match(
+            r"^(?:\s[\w-]+){0,2}?,?(?:\s(?:up|down))?\s(?:from)\s(?:(?:about|around|some|nearly|almost)\s)?$", gap) \
+            or not re.search(r"(?i)\bby\s$", before) and re.match(
+                r"^(?:\s[\w-]+){0,2}?,\s(?:up|down)\s(?:from)\s(?:(?:about|around|some|nearly|almost)\s)?$", gap)
+        # "$82 a barrel, up from $74": the earlier price is per barrel too
+        if linked and q2.change is None and q2.unit in (q.unit, None, (q.unit or "").split("/")[0]):
+            if q2.unit is None:
+                _share_unit(q, q2)
+            q.extras["to_of"] = q2
 
 
 # Words before an amount that make "pounds" money, not weight ("fined him 8,000 pounds", "a salary of 900 pounds").
