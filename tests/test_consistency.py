@@ -268,3 +268,21 @@ def test_a_level_that_changed_is_not_a_stated_change():
     text = ("Net income advanced to $94 million from $85 million, with trading gains of $31 million, "
             "up from $10 million.")
     assert findings(text) == []
+
+
+@pytest.mark.parametrize("text,suggestion", [
+    # the earlier figure in the next sentence
+    ("The jobless rate was 4.1% in March. That was up from 3.7% in February, a rise of 0.6 percentage points.",
+     "0.4 percentage points"),
+    # "points" after rates are percentage points
+    ("Approval stood at 44%, down from 51% in the spring, a drop of 9 points.", "7 percentage points"),
+    # a gap between two groups
+    ("Among women 61% backed the plan, against 47% of men, a gap of 4 points.", "14 percentage points"),
+])
+def test_points_between_rates_are_checked(text, suggestion):
+    (f,) = findings(text)
+    assert f.kind == "arithmetic" and f.suggestion == suggestion
+    right = suggestion.split()[0]
+    fixed = text.replace("0.6 percentage", f"{right} percentage").replace(" 9 points", f" {right} points") \
+        .replace(" 4 points", f" {right} points")
+    assert findings(fixed) == []

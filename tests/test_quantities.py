@@ -330,3 +330,17 @@ def test_a_change_links_its_ends_across_a_date(nlp, text, new, old):
     got = by_text(q_of(nlp, text))
     assert got[new].change["type"] == "from_to"
     assert (got[new].change["from_value"], got[new].change["to_value"]) == (got[old].value, got[new].value)
+
+
+@pytest.mark.parametrize("text,quantity,unit", [
+    ("Approval stood at 44%, down from 51%, a drop of 7 points.", "7 points", "pp"),
+    ("Among women 61% backed the plan, against 47% of men, a gap of 14 points.", "14 points", "pp"),
+    ("The Dow rose 1.1% on Friday, a gain of 420 points.", "420 points", "count"),  # the same change, in index points
+])
+def test_points_after_a_rate_are_percentage_points(nlp, text, quantity, unit):
+    assert by_text(q_of(nlp, text))[quantity].unit == unit
+
+
+def test_points_after_a_restated_change_stay_index_points(nlp):
+    got = by_text(q_of(nlp, "Futures were up 0.4 points, or 0.02%, and tech futures were up 12.5 points, or 0.1%."))
+    assert got["12.5 points"].unit == "count"

@@ -7,7 +7,8 @@ Three checks over the extracted quantities (no extra models; the report's text a
   suggestion); more than 15% off otherwise is a warning (stale rate, wrong currency); else nothing.
   Without a publication date only the slips are reported: today's rate can be far from the article's.
 - arithmetic: a change "from A to B" next to a stated percentage, difference or number of percentage or
-  basis points that does not follow; parts that add up to more than the total they are said to be part of;
+  basis points that does not follow; a gap in points between two rates ("58% against 31%, a difference of
+  17 points") that is not their difference; parts that add up to more than the total they are said to be part of;
   a share "N, or P%" of a whole the sentence names that is not P%.
 - contradiction: the same counted thing ("people ... killed") with two different values in one article; a
   weekday that is not the weekday of the date it names ("Sunday, June 6" when June 6 is a Saturday).
@@ -23,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from . import currency as cur
-from .quantities import GLUED_UNITS, UNIT_TABLE, convert_units
+from .quantities import GAP_BEFORE_RE, GLUED_UNITS, UNIT_TABLE, convert_units
 from .dates import published_date
 from .report import Finding, Quantity, Report, Span
 
@@ -77,6 +78,7 @@ def check(report: Report) -> list[Finding]:
     qs = sorted(report.quantities, key=lambda q: q.start)
     _conversions(ctx, qs)
     _changes(ctx, qs)
+    _gaps(ctx, qs)
     _totals(ctx, qs)
     _shares(ctx, qs)
     _contradictions(ctx, qs)
@@ -270,7 +272,8 @@ def _changes(ctx: _Ctx, qs: list[Quantity]) -> None:
         a, b = by_id.get(ch["from"]), by_id.get(ch["to"])
         if a is None or b is None or a.value in (None, 0) or b.value is None:
             continue
-        s0, s1 = _sentence_bounds(text, min(a.start, b.start))
+        # "was 5.9% in June. That was down from 6.4%, a fall of 0.8 points": the pair may span two sentences
+        s0, s1 = _sentence_bounds(text, min(a.start, b.start))[0], _sentence_bounds(text, max(a.start, b.start))[1]
         stated = [s for s in qs if s0 <= s.start < s1 and s.id not in (a.id, b.id)
                   and (s.change or {}).get("type") == "by" and s.value is not None]
         actual_pct = (b.value - a.value) / abs(a.value) * 100
@@ -322,6 +325,30 @@ def _points(ctx: _Ctx, a: Quantity, b: Quantity, stated: Quantity, direction: st
     ctx.add("arithmetic", "error",
             f"from {fmt_amount(a.value, None)}% to {fmt_amount(b.value, None)}% is a {'rise' if diff > 0 else 'fall'} "
             f"of {said}, but the text says {stated.text!r}", [a, b, stated], suggestion=said)
+
+
+def _gaps(ctx: _Ctx, qs: list[Quantity]) -> None:
+    """'58% of patients improved, against 31% on placebo, a difference of 17 percentage points': a gap between
+    two rates of the sentence, in points, is their difference."""
+    text = ctx.report.text
+    for n, gap in enumerate(qs):
+        if gap.unit not in ("pp", "bp") or gap.value is None or gap.change is not None \
+                or not GAP_BEFORE_RE.search(text[max(0, gap.start - 30):gap.start]):
+            continue
+        s0, _ = _sentence_bounds(text, gap.start)
+        rates = [q for q in qs[:n] if q.start >= s0 and q.unit == "%" and q.value is not None]
+        if len(rates) < 2 or any((q.change or {}).get("type") for q in rates[-2:]):
+            continue
+        a, b = rates[-2:]
+        points = gap.value / 100 if gap.unit == "bp" else gap.value
+        decimals = len(f"{gap.value:g}".partition(".")[2])
+        slack = 0.025 if gap.unit == "bp" else 0.5 * 10 ** -decimals + 1e-9
+        diff = abs(a.value - b.value)
+        if abs(diff - points) <= slack:
+            continue
+        said = f"{diff * 100:.0f} basis points" if gap.unit == "bp" else f"{diff:.3g} percentage points"
+        ctx.add("arithmetic", "error", f"{a.text!r} against {b.text!r} is a gap of {said}, but the text says "
+                f"{gap.text!r}", [a, b, gap], suggestion=said)
 
 
 def _last_digit(v: float) -> float:

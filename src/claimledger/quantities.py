@@ -1214,6 +1214,9 @@ _TIME_WORD = re.compile(r"(?i)(?:quarters?|half|halves|period|years?|months?|wee
 _TIME_GLUE = {"in", "on", "at", "during", "for", "over", "the", "a", "an", "this", "its", "their", "of", "since"}
 
 
+# "Unemployment was 5.9% in June. That was down from 6.4% in May": the next sentence gives the earlier figure.
+_NEXT_SENTENCE_FROM = re.compile(r"^(?:\s[\w-]+){0,2}?\.\s(?:That|This|It)(?:\s(?:was|is|were|are)|'s)?\s(?:up|down)\s"
+                                 r"from\s(?:(?:about|around|some|nearly|almost)\s)?$")
 _UP_FROM_AFTER = re.compile(r"\s*,\s(?:up|down)\sfrom\s", re.I)
 
 
@@ -1232,13 +1235,14 @@ def _gap_without_time(sc: _Scanner, start: int, end: int) -> str:
             drop[i] = True
     words = " ".join(t.text for t, d in zip(toks, drop) if not d)
     tail = " " if end > start and text[end - 1].isspace() else ""
-    return re.sub(r"\s+([,;])", r"\1", f" {words}{tail}" if words else tail)
+    return re.sub(r"\s+([,;.])", r"\1", f" {words}{tail}" if words else tail)
 
 
 def _points_of_percentages(sc: _Scanner, qs: list[Q]) -> None:
-    """'fell 3 points to 12%', 'a drop of 3 points' after 'from 15% to 12%': a change of a percentage
-    counted in points is in percentage points."""
-    for q in qs:
+    """'fell 3 points to 12%', 'a drop of 3 points' after 'from 15% to 12%', 'was 41%, up from 37%, a rise of
+    4 points', '58% against 31%, a gap of 27 points': a change or gap of percentages counted in points is in
+    percentage points."""
+    for n, q in enumerate(qs):
         if q.unit != "count" or q.counts != "point" or (q.change or {}).get("type", "by") != "by":
             continue
         # The points move a percentage given right after them ("3 points to 12%", "up 9.1 points from
@@ -1247,15 +1251,29 @@ def _points_of_percentages(sc: _Scanner, qs: list[Q]) -> None:
         next_to = after is not None and after.unit == "%" and re.fullmatch(
             r"\s+(?:to|from)\s+(?:about\s+|around\s+|nearly\s+)?", sc.text[q.end:after.start])
         tok = sc.token(q.start)
-        lead = sc.text[tok.sent.start_char if tok is not None else max(0, q.start - 120):q.start]
-        if not next_to and not re.search(r"(?i)\bfrom\s+[\d.]+\s?(?:%|percent)\s+to\s+[\d.]+\s?(?:%|percent)", lead):
+        s0 = tok.sent.start_char if tok is not None else max(0, q.start - 120)
+        lead = sc.text[s0:q.start]
+        # A rate stated earlier in the sentence, as a level: "rose 1.2%, a gain of 90 points" moves an index
+        # twice over (a change in per cent and in points), "was 41%, ... a rise of 4 points" moves the rate.
+        level = next((o for o in reversed(qs[:n]) if o.start >= s0 and o.unit == "%"), None)
+        # ("up 0.25 points, or 0.01%": a rate after ", or" restates a change, it is no level)
+        after_level = level is not None and (level.change or {}).get("type") != "by" \
+            and not re.search(r",?\s+or\s+(?:about\s+|around\s+)?$", sc.text[max(0, level.start - 12):level.start])
+        if not next_to and not after_level and not re.search(
+                r"(?i)\bfrom\s+[\d.]+\s?(?:%|percent)\s+to\s+[\d.]+\s?(?:%|percent)", lead):
             continue
         moved = CHANGE_BEFORE_RE.search(sc.text[max(0, q.start - 40):q.start])
-        if q.change is None and moved is None:
+        gap = GAP_BEFORE_RE.search(sc.text[max(0, q.start - 40):q.start])
+        if q.change is None and moved is None and not (gap and after_level):
             continue
         q.unit, q.unit_name, q.dimension, q.counts, q.pint = "pp", "percentage point", "percentage", None, None
-        if q.change is None:
+        if q.change is None and moved is not None:
             q.change = {"type": "by", "direction": "up" if moved.group("up") else "down"}
+
+
+# A difference between two figures named as such: "a difference of 17 points", "a gap of 4 points".
+GAP_BEFORE_RE = re.compile(r"(?i)\b(?:difference|gap|lead|margin|spread)\s+(?:of\s+)?"
+                           r"(?:(?:about|around|nearly|almost|just|some|more than|less than)\s+)?$")
 
 
 def _sentence_text(sc: _Scanner, q: Q) -> str:
@@ -1303,7 +1321,8 @@ def _changes(sc: _Scanner, qs: list[Q]) -> None:
         linked = TO_BEFORE_RE.search(before) and re.match(
             r"^(?:\s[\w-]+){0,2}?,?(?:\s(?:up|down))?\s(?:from)\s(?:(?:about|around|some|nearly|almost)\s)?$", gap) \
             or not re.search(r"(?i)\bby\s$", before) and re.match(
-                r"^(?:\s[\w-]+){0,2}?,\s(?:up|down)\s(?:from)\s(?:(?:about|around|some|nearly|almost)\s)?$", gap)
+                r"^(?:\s[\w-]+){0,2}?,\s(?:up|down)\s(?:from)\s(?:(?:about|around|some|nearly|almost)\s)?$", gap) \
+            or _NEXT_SENTENCE_FROM.match(gap)
         # "$82 a barrel, up from $74": the earlier price is per barrel too
         if linked and q2.change is None and q2.unit in (q.unit, None, (q.unit or "").split("/")[0]):
             if q2.unit is None:
