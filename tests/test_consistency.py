@@ -286,3 +286,23 @@ def test_points_between_rates_are_checked(text, suggestion):
     fixed = text.replace("0.6 percentage", f"{right} percentage").replace(" 9 points", f" {right} points") \
         .replace(" 4 points", f" {right} points")
     assert findings(fixed) == []
+
+
+@pytest.mark.parametrize("text,suggestion", [
+    ("The fund backed 250 start-ups, of which 75, or 20%, were abroad.", "30%"),
+    ("The ward treated 160 patients, of whom 24, or 25%, were children.", "15%"),
+    ("She won 3,300 votes, or 41%, out of 6,000 cast.", "55%"),
+    ("Of the 800 delegates, the left won 300 (45%) and the right 420 (52.5%).", "38%"),
+])
+def test_more_share_forms_are_checked(text, suggestion):
+    (f,) = findings(text)
+    assert f.kind == "arithmetic" and f.suggestion == suggestion
+
+
+@pytest.mark.parametrize("text,flagged", [
+    ("The Liberals polled 44%, the Nationals 31%, the Reds 22% and others 9%.", True),
+    ("The Liberals polled 44%, the Nationals 31%, the Reds 17% and others 8%.", False),
+    ("Prices rose 40% in Oslo, Bergen 35% and Tromso 50%.", False),    # separate wholes
+])
+def test_shares_of_one_whole_over_a_hundred_percent(text, flagged):
+    assert bool([f for f in findings(text) if "more than 100%" in f.message]) == flagged

@@ -9,7 +9,7 @@ Three checks over the extracted quantities (no extra models; the report's text a
 - arithmetic: a change "from A to B" next to a stated percentage, difference or number of percentage or
   basis points that does not follow; a gap in points between two rates ("58% against 31%, a difference of
   17 points") that is not their difference; parts that add up to more than the total they are said to be part of;
-  a share "N, or P%" of a whole the sentence names that is not P%.
+  a share "N, or P%" of a whole the sentence names that is not P%; shares of one whole over 100%.
 - contradiction: the same counted thing ("people ... killed") with two different values in one article; a
   weekday that is not the weekday of the date it names ("Sunday, June 6" when June 6 is a Saturday).
 """
@@ -81,6 +81,7 @@ def check(report: Report) -> list[Finding]:
     _gaps(ctx, qs)
     _totals(ctx, qs)
     _shares(ctx, qs)
+    _share_lists(ctx, qs)
     _contradictions(ctx, qs)
     _weekdays(ctx)
     return ctx.findings
@@ -401,7 +402,13 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
 
 # "2,300 jobs, or about 9% of its workforce of 31,000"; "Of the 40 members, 12 voted against, or 45%".
 _OR_SHARE = re.compile(r"^(?:\s+[a-z][\w'-]*){0,4}\s*,\s*or\s+(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+"
-                       r"|just\s+)?$|^\s*,?\s*or\s+$")
+                       r"|just\s+)?$|^\s*,?\s*or\s+$|^\s*\(\s*(?:about\s+|around\s+|some\s+|nearly\s+)?$")
+# "600 loans, of which 90, or 15%": the whole right before the part.
+_WHOLE_THEN_PART = re.compile(r"^[^.;\d]{0,30}?,?\s*(?:of\s+(?:which|whom|them)|among\s+them|including)\s+"
+                              r"(?:about\s+|around\s+|some\s+|nearly\s+)?$", re.I)
+# "212,400 votes, or 48%, out of 440,700": the whole right after the share.
+_OUT_OF_WHOLE = re.compile(r"^\s*\)?\s*,?\s*(?:out\s+of|of)\s+(?:the\s+|a\s+total\s+of\s+|all\s+)?"
+                           r"(?:about\s+|around\s+|some\s+|nearly\s+)?$", re.I)
 _SHARE_OF_WHOLE = re.compile(r"^\s+of\s+(?:its|their|the|his|her|our|a)?\s*(?:[\w-]+\s+){0,3}?of\s+"
                              r"(?:about\s+|around\s+|some\s+|nearly\s+|roughly\s+)?$", re.I)
 _WHOLE_BEFORE = re.compile(r"(?:^|\W)of\s+the\s+$", re.I)
@@ -422,8 +429,11 @@ def _shares(ctx: _Ctx, qs: list[Quantity]) -> None:
         if k >= 2 and qs[k - 2].start >= s0 and qs[k - 2].unit != "%" \
                 and re.fullmatch(r"\s+of\s+the\s+", text[qs[k - 2].end:part.start]):
             part, whole = qs[k - 2], part          # "2.3 million of the 3.4 million voters, or 81%"
-        elif after is not None and _SHARE_OF_WHOLE.match(text[pct.end:after.start]):
-            whole = after                          # "9% of its workforce of 31,000"
+        elif after is not None and (_SHARE_OF_WHOLE.match(text[pct.end:after.start])
+                                    or _OUT_OF_WHOLE.match(text[pct.end:after.start])):
+            whole = after                          # "9% of its workforce of 31,000", "or 52%, out of 440,700"
+        elif k >= 2 and qs[k - 2].start >= s0 and _WHOLE_THEN_PART.match(text[qs[k - 2].end:part.start]):
+            whole = qs[k - 2]                      # "600 loans, of which 90, or 15%"
         else:
             for w in reversed(qs[:k - 1]):         # "Of the 40 members, 12 ...", "2.3 million of the 3.4 million"
                 if w.start < s0:
@@ -444,6 +454,37 @@ def _shares(ctx: _Ctx, qs: list[Quantity]) -> None:
             ctx.add("arithmetic", "error",
                     f"{part.text!r} of {whole.text!r} is {actual:.1f}%, but the text says {pct.text!r}",
                     [part, pct, whole], suggestion=f"{actual:.0f}%")
+
+
+# Between the items of a list of shares: a comma or "and", then a short name ("Labour", "the Greens").
+_SHARE_LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and)\s+(?:the\s+)?[\w'-]+(?:\s+[\w'-]+){0,2}\s+(?:on\s+|with\s+)?$")
+# What makes such a list one whole split up: a last part for the rest, or a verb of votes or shares.
+_WHOLE_SPLIT = re.compile(r"(?i)\b(?:others?|the\s+rest|the\s+remainder|undecided|don't\s+know)\b|"
+                          r"\b(?:won|took|got|polled|secured|received|garnered|share|shares|split|vote[sd]?)\b")
+
+
+def _share_lists(ctx: _Ctx, qs: list[Quantity]) -> None:
+    """'The Greens won 10.6%, Labour 35.9%, the Conservatives 48.2% and others 9.3%': shares of one whole
+    cannot add up to well over 100%."""
+    text = ctx.report.text
+    k = 0
+    while k < len(qs):
+        run = [qs[k]]
+        while run[-1].unit == "%" and k + len(run) < len(qs):
+            nxt = qs[k + len(run)]
+            if nxt.unit != "%" or not _SHARE_LIST_GAP.match(text[run[-1].end:nxt.start]):
+                break
+            run.append(nxt)
+        k += len(run)
+        if len(run) < 3 or any(q.value is None or q.change is not None or q.bound != "exact" for q in run):
+            continue
+        s0, s1 = _sentence_bounds(text, run[0].start)
+        if not _WHOLE_SPLIT.search(text[s0:run[-1].end + 12]):
+            continue
+        total = sum(q.value for q in run)
+        if total > 100 + max(1.0, 0.5 * len(run)):
+            ctx.add("arithmetic", "warning", f"the shares {', '.join(repr(q.text) for q in run)} add up to "
+                    f"{total:.3g}%, more than 100%", run, suggestion="check the shares")
 
 
 PEOPLE = {"person", "people", "child", "woman", "man", "adult", "girl", "boy", "student", "soldier", "civilian",
