@@ -306,3 +306,10 @@ def test_more_share_forms_are_checked(text, suggestion):
 ])
 def test_shares_of_one_whole_over_a_hundred_percent(text, flagged):
     assert bool([f for f in findings(text) if "more than 100%" in f.message]) == flagged
+
+
+def test_the_verb_includes_introduces_parts():
+    (f,) = findings("The 50 million dollars in grants includes 30 million dollars for roads and 25 million dollars "
+                    "for schools.")
+    assert f.kind == "arithmetic" and "more than the stated total" in f.message
+    assert findings("The 50 million dollars in grants includes 30 million dollars for roads.") == []

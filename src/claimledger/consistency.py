@@ -43,7 +43,8 @@ CONVERSION_GAP_RE = re.compile(
     r"|,?\s*or\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|some\s+|nearly\s+|almost\s+)?"
     r"|\s*/\s*)$", re.I)
 PARTS_AFTER_RE = re.compile(r"(?i)^[^.;]{0,40}?(?:,|:|—|-)?\s*(?:including|among them|of whom|of which|of them|"
-                            r"made up of|comprising|consisting of|broken down into)\b")
+                            r"made up of|comprising|consisting of|broken down into|includes?|included|comprises|"
+                            r"comprised)\b")
 VERB_SKIP = {"were", "was", "have", "had", "has", "been", "are", "is", "be", "being", "reportedly", "also",
              "confirmed", "now", "later", "all", "who", "which", "that", "officially", "so", "far"}
 CONTRA_EXCLUDE_RE = re.compile(r"(?i)\b(?:another|other|more|additional|further|extra|last|first|remaining|"
