@@ -344,3 +344,8 @@ def test_points_after_a_rate_are_percentage_points(nlp, text, quantity, unit):
 def test_points_after_a_restated_change_stay_index_points(nlp):
     got = by_text(q_of(nlp, "Futures were up 0.4 points, or 0.02%, and tech futures were up 12.5 points, or 0.1%."))
     assert got["12.5 points"].unit == "count"
+
+
+def test_the_earlier_figure_may_open_the_next_paragraph(nlp):
+    got = by_text(q_of(nlp, "Attendance was 61.5%.\n\nThat was down from 64% a year ago."))
+    assert got["61.5%"].change["from_value"] == 64

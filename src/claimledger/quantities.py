@@ -1228,7 +1228,7 @@ def _gap_without_time(sc: _Scanner, start: int, end: int) -> str:
     cut += [(m.start() + start, m.end() + start) for m in _OR_ASIDE.finditer(text[start:end])]
     first = bisect.bisect_left(sc.starts, start)
     toks = [t for t in sc.doc[first:] if t.idx + len(t.text) <= end] if first < len(sc.doc) else []
-    toks = [t for t in toks if not any(s <= t.idx < e for s, e in cut)]
+    toks = [t for t in toks if not t.is_space and not any(s <= t.idx < e for s, e in cut)]
     drop = [t.ent_type_ in ("DATE", "TIME") or bool(_TIME_WORD.fullmatch(t.text)) for t in toks]
     for i in range(len(toks) - 2, -1, -1):
         if not drop[i] and toks[i].lower_ in _TIME_GLUE and drop[i + 1]:
