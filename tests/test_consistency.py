@@ -206,3 +206,110 @@ def test_a_death_toll_below_an_earlier_minimum_is_flagged(text, flagged):
     assert bool(got) == flagged
     if flagged:
         assert got[0].kind == "contradiction" and "below the earlier minimum" in got[0].message
+
+
+# A comparison word near a temperature does not make it a difference: the figure after "to", "above" or
+# "lows of" is a reading, and a pair is right when either reading fits.
+@pytest.mark.parametrize("text", [
+    "By dawn the mercury sank to -10C (14F) in the valleys.",
+    "Daytime highs stayed above 25C (77F) all week, though evenings were cooler.",
+    "Readings slid from 18C (64F) at noon to 4C (39F) at midnight.",
+    "The sea warmed 2C (3.6F) in a decade.",
+])
+def test_temperature_readings_near_change_words_are_not_flagged(text):
+    assert findings(text) == []
+
+
+def test_a_wrong_temperature_reading_is_reported_as_a_reading():
+    (f,) = findings("Overnight the thermometer fell to 6C (38F) on the coast.")
+    assert "42.8" in f.message and "difference" not in f.message
+    # the difference reading is used only when the comparison governs the number itself
+    (f,) = findings("This summer ran 4C (9F) warmer than average.")
+    assert "7.2" in f.message and "difference" in f.message
+
+
+def test_a_barrel_is_the_oil_barrel():
+    assert findings("The depot stores 40,000 barrels (6.4 million litres) of diesel.") == []
+    (f,) = findings("The depot stores 40,000 barrels (6,400 litres) of diesel.")
+    assert f.severity == "error" and "6.36 million" in f.message
+
+
+@pytest.mark.parametrize("text,flagged", [
+    ("The strike began on Tuesday, March 12, at the port.", False),     # 2024-03-12 is a Tuesday
+    ("The strike began on Thursday, March 12, at the port.", True),
+    ("Voting closes on Friday 8 March.", False),
+    ("Voting closes on Saturday 8 March.", True),
+    ("The ruling came on March 11, a Sunday.", True),
+    ("The ruling came on Monday.", False),                               # nothing to check it against
+])
+def test_a_weekday_must_be_the_weekday_of_its_date(text, flagged):
+    got = [f for f in findings(text, "2024-03-15") if f.kind == "contradiction"]
+    assert bool(got) == flagged
+    if flagged:
+        assert got[0].severity == "warning" and "is a" in got[0].message and "not a" in got[0].message
+
+
+# The two ends of a change stay linked across a time expression, and "X, up from Y" links after any verb.
+@pytest.mark.parametrize("text,suggestion", [
+    ("Ticket sales rose to 9,600 in the autumn from 8,000 a year earlier, an increase of 35%.", "20%"),
+    ("Copper settled at $9,100 a tonne on Tuesday, down from $9,800 a week earlier, a drop of 12%.", "7%"),
+    ("The deficit stood at 4.2 billion dollars in 2025, down from 5 billion dollars in 2024, a fall of 10%.", "16%"),
+    ("Exports reached 30 million tonnes, or 40% of output, up from 25 million tonnes, a rise of 30%.", "20%"),
+])
+def test_a_change_across_a_time_expression_is_checked(text, suggestion):
+    (f,) = findings(text)
+    assert f.kind == "arithmetic" and f.suggestion == suggestion
+    right = text.replace("35%", "20%").replace("12%", "7%").replace("10%", "16%").replace("30%.", "20%.")
+    assert findings(right) == []
+
+
+def test_a_level_that_changed_is_not_a_stated_change():
+    # "gains of $31 million" is the level that rose from $10 million, not the change from $85m to $94m
+    text = ("Net income advanced to $94 million from $85 million, with trading gains of $31 million, "
+            "up from $10 million.")
+    assert findings(text) == []
+
+
+@pytest.mark.parametrize("text,suggestion", [
+    # the earlier figure in the next sentence
+    ("The jobless rate was 4.1% in March. That was up from 3.7% in February, a rise of 0.6 percentage points.",
+     "0.4 percentage points"),
+    # "points" after rates are percentage points
+    ("Approval stood at 44%, down from 51% in the spring, a drop of 9 points.", "7 percentage points"),
+    # a gap between two groups
+    ("Among women 61% backed the plan, against 47% of men, a gap of 4 points.", "14 percentage points"),
+])
+def test_points_between_rates_are_checked(text, suggestion):
+    (f,) = findings(text)
+    assert f.kind == "arithmetic" and f.suggestion == suggestion
+    right = suggestion.split()[0]
+    fixed = text.replace("0.6 percentage", f"{right} percentage").replace(" 9 points", f" {right} points") \
+        .replace(" 4 points", f" {right} points")
+    assert findings(fixed) == []
+
+
+@pytest.mark.parametrize("text,suggestion", [
+    ("The fund backed 250 start-ups, of which 75, or 20%, were abroad.", "30%"),
+    ("The ward treated 160 patients, of whom 24, or 25%, were children.", "15%"),
+    ("She won 3,300 votes, or 41%, out of 6,000 cast.", "55%"),
+    ("Of the 800 delegates, the left won 300 (45%) and the right 420 (52.5%).", "38%"),
+])
+def test_more_share_forms_are_checked(text, suggestion):
+    (f,) = findings(text)
+    assert f.kind == "arithmetic" and f.suggestion == suggestion
+
+
+@pytest.mark.parametrize("text,flagged", [
+    ("The Liberals polled 44%, the Nationals 31%, the Reds 22% and others 9%.", True),
+    ("The Liberals polled 44%, the Nationals 31%, the Reds 17% and others 8%.", False),
+    ("Prices rose 40% in Oslo, Bergen 35% and Tromso 50%.", False),    # separate wholes
+])
+def test_shares_of_one_whole_over_a_hundred_percent(text, flagged):
+    assert bool([f for f in findings(text) if "more than 100%" in f.message]) == flagged
+
+
+def test_the_verb_includes_introduces_parts():
+    (f,) = findings("The 50 million dollars in grants includes 30 million dollars for roads and 25 million dollars "
+                    "for schools.")
+    assert f.kind == "arithmetic" and "more than the stated total" in f.message
+    assert findings("The 50 million dollars in grants includes 30 million dollars for roads.") == []

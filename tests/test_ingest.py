@@ -142,3 +142,29 @@ def test_a_dateline_with_a_full_date_gives_the_publication_date_unless_one_is_gi
     assert article.published == "2025-03-20"
     (article,) = list(read_inputs([str(write("short.txt", "KESTRA, March 10 (Wire) - The mayor said so."))]))
     assert article.published is None  # no year: nothing to go on
+
+
+def test_a_published_header_line_gives_the_date_and_keeps_the_headline(write):
+    text = "Council backs new tram line\nPublished: 2025-11-04\n\nThe council voted on Monday to build the line."
+    (article,) = list(read_inputs([str(write("tram.txt", text))]))
+    assert (article.title, article.published) == ("Council backs new tram line", "2025-11-04")
+    assert article.text == text
+    # written dates count too, and the date given on the command line still wins
+    text = "Tram line approved\nDate: 4 November 2025\n\nThe council voted."
+    (article,) = list(read_inputs([str(write("tram2.txt", text))], published="2025-11-06"))
+    assert (article.title, article.published) == ("Tram line approved", "2025-11-06")
+
+
+def test_an_updated_line_is_used_only_without_a_published_one(write):
+    text = "Tram line approved\nUpdated: 2025-11-05\nPosted: November 4, 2025\n\nThe council voted."
+    (article,) = list(read_inputs([str(write("tram3.txt", text))]))
+    assert article.published == "2025-11-04"
+
+
+def test_a_headline_directly_above_a_dateline_is_the_title(write):
+    text = "Tram line approved\nLINDHAVEN, Nov. 4, 2025 (Wire) - The council voted on Monday."
+    (article,) = list(read_inputs([str(write("tram4.txt", text))]))
+    assert (article.title, article.published) == ("Tram line approved", "2025-11-04")
+    # a sentence wrapped onto a second line is no headline
+    (article,) = list(read_inputs([str(write("wrap.txt", "The council voted on Monday to build\nthe tram line."))]))
+    assert article.title is None

@@ -319,3 +319,33 @@ def test_a_span_of_estimates_is_a_range_not_a_change(nlp):
 ])
 def test_points_that_move_a_percentage_are_percentage_points(nlp, text, quantity, unit):
     assert by_text(q_of(nlp, text))[quantity].unit == unit
+
+
+@pytest.mark.parametrize("text,new,old", [
+    ("Turnover grew to 4.1 billion kronor in the third quarter from 3.6 billion kronor a year before.",
+     "4.1 billion kronor", "3.6 billion kronor"),
+    ("The index ended at 1,840 on Thursday, down from 1,910 in January.", "1,840", "1,910"),
+])
+def test_a_change_links_its_ends_across_a_date(nlp, text, new, old):
+    got = by_text(q_of(nlp, text))
+    assert got[new].change["type"] == "from_to"
+    assert (got[new].change["from_value"], got[new].change["to_value"]) == (got[old].value, got[new].value)
+
+
+@pytest.mark.parametrize("text,quantity,unit", [
+    ("Approval stood at 44%, down from 51%, a drop of 7 points.", "7 points", "pp"),
+    ("Among women 61% backed the plan, against 47% of men, a gap of 14 points.", "14 points", "pp"),
+    ("The Dow rose 1.1% on Friday, a gain of 420 points.", "420 points", "count"),  # the same change, in index points
+])
+def test_points_after_a_rate_are_percentage_points(nlp, text, quantity, unit):
+    assert by_text(q_of(nlp, text))[quantity].unit == unit
+
+
+def test_points_after_a_restated_change_stay_index_points(nlp):
+    got = by_text(q_of(nlp, "Futures were up 0.4 points, or 0.02%, and tech futures were up 12.5 points, or 0.1%."))
+    assert got["12.5 points"].unit == "count"
+
+
+def test_the_earlier_figure_may_open_the_next_paragraph(nlp):
+    got = by_text(q_of(nlp, "Attendance was 61.5%.\n\nThat was down from 64% a year ago."))
+    assert got["61.5%"].change["from_value"] == 64

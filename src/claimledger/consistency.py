@@ -7,9 +7,11 @@ Three checks over the extracted quantities (no extra models; the report's text a
   suggestion); more than 15% off otherwise is a warning (stale rate, wrong currency); else nothing.
   Without a publication date only the slips are reported: today's rate can be far from the article's.
 - arithmetic: a change "from A to B" next to a stated percentage, difference or number of percentage or
-  basis points that does not follow; parts that add up to more than the total they are said to be part of;
-  a share "N, or P%" of a whole the sentence names that is not P%.
-- contradiction: the same counted thing ("people ... killed") with two different values in one article.
+  basis points that does not follow; a gap in points between two rates ("58% against 31%, a difference of
+  17 points") that is not their difference; parts that add up to more than the total they are said to be part of;
+  a share "N, or P%" of a whole the sentence names that is not P%; shares of one whole over 100%.
+- contradiction: the same counted thing ("people ... killed") with two different values in one article; a
+  weekday that is not the weekday of the date it names ("Sunday, June 6" when June 6 is a Saturday).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from . import currency as cur
-from .quantities import GLUED_UNITS, UNIT_TABLE, convert_units
+from .quantities import GAP_BEFORE_RE, GLUED_UNITS, UNIT_TABLE, convert_units
 from .dates import published_date
 from .report import Finding, Quantity, Report, Span
 
@@ -41,7 +43,8 @@ CONVERSION_GAP_RE = re.compile(
     r"|,?\s*or\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|some\s+|nearly\s+|almost\s+)?"
     r"|\s*/\s*)$", re.I)
 PARTS_AFTER_RE = re.compile(r"(?i)^[^.;]{0,40}?(?:,|:|—|-)?\s*(?:including|among them|of whom|of which|of them|"
-                            r"made up of|comprising|consisting of|broken down into)\b")
+                            r"made up of|comprising|consisting of|broken down into|includes?|included|comprises|"
+                            r"comprised)\b")
 VERB_SKIP = {"were", "was", "have", "had", "has", "been", "are", "is", "be", "being", "reportedly", "also",
              "confirmed", "now", "later", "all", "who", "which", "that", "officially", "so", "far"}
 CONTRA_EXCLUDE_RE = re.compile(r"(?i)\b(?:another|other|more|additional|further|extra|last|first|remaining|"
@@ -76,9 +79,12 @@ def check(report: Report) -> list[Finding]:
     qs = sorted(report.quantities, key=lambda q: q.start)
     _conversions(ctx, qs)
     _changes(ctx, qs)
+    _gaps(ctx, qs)
     _totals(ctx, qs)
     _shares(ctx, qs)
+    _share_lists(ctx, qs)
     _contradictions(ctx, qs)
+    _weekdays(ctx)
     return ctx.findings
 
 
@@ -134,21 +140,32 @@ def _expected(ctx: _Ctx, a: Quantity, b: Quantity) -> tuple[float, str] | None:
     sa, sb = SHORT_TO_PINT.get(ua), SHORT_TO_PINT.get(ub)
     if sa and sb and a.dimension == b.dimension:
         out = convert_units(a.value, sa, sb)
-        text = ctx.report.text
-        if out is not None and a.dimension == "temperature" \
-                and _COMPARED.search(text[max(0, a.start - 40):min(len(text), b.end + 40)]):
-            # "2.14degF (1.19deg C) higher": a difference converts without the offset
-            delta = convert_units(a.value, sa.replace("degree_", "delta_degree_"),
-                                  sb.replace("degree_", "delta_degree_"))
-            if delta is not None:
-                return delta, "temperature difference"
         return (out, "unit conversion") if out is not None else None
     return None
 
 
-# Words that make a temperature a difference ("2F (1.1C) warmer than average", "a rise of 3C").
-_COMPARED = re.compile(r"\b(?:higher|lower|warmer|colder|cooler|hotter|rise|rose|risen|increase|increased|drop"
-                       r"|dropped|fell|fallen|above|below|more|less|up|down)\b", re.I)
+def _temperature_delta(a: Quantity, b: Quantity) -> float | None:
+    """b recomputed from a as a difference of temperatures (no offset between the scales)."""
+    sa, sb = SHORT_TO_PINT.get(_base(a.unit)[0]), SHORT_TO_PINT.get(_base(b.unit)[0])
+    if not sa or not sb:
+        return None
+    return convert_units(a.value, sa.replace("degree_", "delta_degree_"), sb.replace("degree_", "delta_degree_"))
+
+
+# A temperature is a difference only when a change or comparison governs the number itself: "rose 3C",
+# "a drop of 3C", "3C (5.4F) warmer". A word nearby is not enough: in "lows will drop to -5C (23F)" or
+# "stayed above 20C (68F)" the figure is a reading on the thermometer.
+_DELTA_BEFORE = re.compile(r"(?i)\b(?:rise|rises|rose|risen|rising|increase[sd]?|drop|drops|dropped|fall|falls|fell|"
+                           r"fallen|decline[sd]?|climb(?:ed|s)?|jump(?:ed|s)?|gain(?:ed|s)?|warm(?:ed|ing)|"
+                           r"cool(?:ed|ing)|up|down|swing|difference|anomaly)\s+(?:(?:by|of)\s+)?"
+                           r"(?:(?:about|around|nearly|almost|some|roughly|more than|less than|over|just)\s+)?[-+]?$")
+_DELTA_AFTER = re.compile(r"(?i)^\)?\s*(?:warmer|colder|hotter|cooler|higher|lower|more|less|above|below|"
+                          r"over|under)\b")
+
+
+def _governs_delta(text: str, a: Quantity, b: Quantity) -> bool:
+    return bool(_DELTA_BEFORE.search(text[max(0, a.start - 40):a.start])
+                or _DELTA_AFTER.match(text[b.end:b.end + 20]))
 
 
 def _conversions(ctx: _Ctx, qs: list[Quantity]) -> None:
@@ -162,6 +179,14 @@ def _conversions(ctx: _Ctx, qs: list[Quantity]) -> None:
         if exp is None:
             continue
         expected, how = exp
+        if a.dimension == "temperature":
+            # Either reading may be meant; a pair that fits one is right. The message uses the reading the
+            # wording asks for.
+            delta = _temperature_delta(a, b)
+            if delta is not None and abs(b.value - delta) <= TEMPERATURE_SLACK:
+                continue
+            if delta is not None and _governs_delta(text, a, b):
+                expected, how = delta, "temperature difference"
         if expected == 0 and a.dimension != "temperature":
             continue
         ratio = b.value / expected if expected and b.value else 1.0  # 0C is 32F: no ratio, only a difference
@@ -249,7 +274,8 @@ def _changes(ctx: _Ctx, qs: list[Quantity]) -> None:
         a, b = by_id.get(ch["from"]), by_id.get(ch["to"])
         if a is None or b is None or a.value in (None, 0) or b.value is None:
             continue
-        s0, s1 = _sentence_bounds(text, min(a.start, b.start))
+        # "was 5.9% in June. That was down from 6.4%, a fall of 0.8 points": the pair may span two sentences
+        s0, s1 = _sentence_bounds(text, min(a.start, b.start))[0], _sentence_bounds(text, max(a.start, b.start))[1]
         stated = [s for s in qs if s0 <= s.start < s1 and s.id not in (a.id, b.id)
                   and (s.change or {}).get("type") == "by" and s.value is not None]
         actual_pct = (b.value - a.value) / abs(a.value) * 100
@@ -303,6 +329,30 @@ def _points(ctx: _Ctx, a: Quantity, b: Quantity, stated: Quantity, direction: st
             f"of {said}, but the text says {stated.text!r}", [a, b, stated], suggestion=said)
 
 
+def _gaps(ctx: _Ctx, qs: list[Quantity]) -> None:
+    """'58% of patients improved, against 31% on placebo, a difference of 17 percentage points': a gap between
+    two rates of the sentence, in points, is their difference."""
+    text = ctx.report.text
+    for n, gap in enumerate(qs):
+        if gap.unit not in ("pp", "bp") or gap.value is None or gap.change is not None \
+                or not GAP_BEFORE_RE.search(text[max(0, gap.start - 30):gap.start]):
+            continue
+        s0, _ = _sentence_bounds(text, gap.start)
+        rates = [q for q in qs[:n] if q.start >= s0 and q.unit == "%" and q.value is not None]
+        if len(rates) < 2 or any((q.change or {}).get("type") for q in rates[-2:]):
+            continue
+        a, b = rates[-2:]
+        points = gap.value / 100 if gap.unit == "bp" else gap.value
+        decimals = len(f"{gap.value:g}".partition(".")[2])
+        slack = 0.025 if gap.unit == "bp" else 0.5 * 10 ** -decimals + 1e-9
+        diff = abs(a.value - b.value)
+        if abs(diff - points) <= slack:
+            continue
+        said = f"{diff * 100:.0f} basis points" if gap.unit == "bp" else f"{diff:.3g} percentage points"
+        ctx.add("arithmetic", "error", f"{a.text!r} against {b.text!r} is a gap of {said}, but the text says "
+                f"{gap.text!r}", [a, b, gap], suggestion=said)
+
+
 def _last_digit(v: float) -> float:
     """The rounding unit of a stated figure: 2,100 -> 100, 2.5 -> 0.1, 2090 -> 10."""
     if v == int(v):
@@ -353,7 +403,13 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
 
 # "2,300 jobs, or about 9% of its workforce of 31,000"; "Of the 40 members, 12 voted against, or 45%".
 _OR_SHARE = re.compile(r"^(?:\s+[a-z][\w'-]*){0,4}\s*,\s*or\s+(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+"
-                       r"|just\s+)?$|^\s*,?\s*or\s+$")
+                       r"|just\s+)?$|^\s*,?\s*or\s+$|^\s*\(\s*(?:about\s+|around\s+|some\s+|nearly\s+)?$")
+# "600 loans, of which 90, or 15%": the whole right before the part.
+_WHOLE_THEN_PART = re.compile(r"^[^.;\d]{0,30}?,?\s*(?:of\s+(?:which|whom|them)|among\s+them|including)\s+"
+                              r"(?:about\s+|around\s+|some\s+|nearly\s+)?$", re.I)
+# "212,400 votes, or 48%, out of 440,700": the whole right after the share.
+_OUT_OF_WHOLE = re.compile(r"^\s*\)?\s*,?\s*(?:out\s+of|of)\s+(?:the\s+|a\s+total\s+of\s+|all\s+)?"
+                           r"(?:about\s+|around\s+|some\s+|nearly\s+)?$", re.I)
 _SHARE_OF_WHOLE = re.compile(r"^\s+of\s+(?:its|their|the|his|her|our|a)?\s*(?:[\w-]+\s+){0,3}?of\s+"
                              r"(?:about\s+|around\s+|some\s+|nearly\s+|roughly\s+)?$", re.I)
 _WHOLE_BEFORE = re.compile(r"(?:^|\W)of\s+the\s+$", re.I)
@@ -374,8 +430,11 @@ def _shares(ctx: _Ctx, qs: list[Quantity]) -> None:
         if k >= 2 and qs[k - 2].start >= s0 and qs[k - 2].unit != "%" \
                 and re.fullmatch(r"\s+of\s+the\s+", text[qs[k - 2].end:part.start]):
             part, whole = qs[k - 2], part          # "2.3 million of the 3.4 million voters, or 81%"
-        elif after is not None and _SHARE_OF_WHOLE.match(text[pct.end:after.start]):
-            whole = after                          # "9% of its workforce of 31,000"
+        elif after is not None and (_SHARE_OF_WHOLE.match(text[pct.end:after.start])
+                                    or _OUT_OF_WHOLE.match(text[pct.end:after.start])):
+            whole = after                          # "9% of its workforce of 31,000", "or 52%, out of 440,700"
+        elif k >= 2 and qs[k - 2].start >= s0 and _WHOLE_THEN_PART.match(text[qs[k - 2].end:part.start]):
+            whole = qs[k - 2]                      # "600 loans, of which 90, or 15%"
         else:
             for w in reversed(qs[:k - 1]):         # "Of the 40 members, 12 ...", "2.3 million of the 3.4 million"
                 if w.start < s0:
@@ -396,6 +455,37 @@ def _shares(ctx: _Ctx, qs: list[Quantity]) -> None:
             ctx.add("arithmetic", "error",
                     f"{part.text!r} of {whole.text!r} is {actual:.1f}%, but the text says {pct.text!r}",
                     [part, pct, whole], suggestion=f"{actual:.0f}%")
+
+
+# Between the items of a list of shares: a comma or "and", then a short name ("Labour", "the Greens").
+_SHARE_LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and)\s+(?:the\s+)?[\w'-]+(?:\s+[\w'-]+){0,2}\s+(?:on\s+|with\s+)?$")
+# What makes such a list one whole split up: a last part for the rest, or a verb of votes or shares.
+_WHOLE_SPLIT = re.compile(r"(?i)\b(?:others?|the\s+rest|the\s+remainder|undecided|don't\s+know)\b|"
+                          r"\b(?:won|took|got|polled|secured|received|garnered|share|shares|split|vote[sd]?)\b")
+
+
+def _share_lists(ctx: _Ctx, qs: list[Quantity]) -> None:
+    """'The Greens won 10.6%, Labour 35.9%, the Conservatives 48.2% and others 9.3%': shares of one whole
+    cannot add up to well over 100%."""
+    text = ctx.report.text
+    k = 0
+    while k < len(qs):
+        run = [qs[k]]
+        while run[-1].unit == "%" and k + len(run) < len(qs):
+            nxt = qs[k + len(run)]
+            if nxt.unit != "%" or not _SHARE_LIST_GAP.match(text[run[-1].end:nxt.start]):
+                break
+            run.append(nxt)
+        k += len(run)
+        if len(run) < 3 or any(q.value is None or q.change is not None or q.bound != "exact" for q in run):
+            continue
+        s0, s1 = _sentence_bounds(text, run[0].start)
+        if not _WHOLE_SPLIT.search(text[s0:run[-1].end + 12]):
+            continue
+        total = sum(q.value for q in run)
+        if total > 100 + max(1.0, 0.5 * len(run)):
+            ctx.add("arithmetic", "warning", f"the shares {', '.join(repr(q.text) for q in run)} add up to "
+                    f"{total:.3g}%, more than 100%", run, suggestion="check the shares")
 
 
 PEOPLE = {"person", "people", "child", "woman", "man", "adult", "girl", "boy", "student", "soldier", "civilian",
@@ -523,3 +613,53 @@ def _toll_below_minimum(ctx: _Ctx, qs: list[Quantity]) -> None:
                     f"{floor.text!r} and later {low.text!r}: the later death toll is below the earlier minimum",
                     [floor, low], suggestion="check which figure is current, or say why it was revised down")
             return
+
+
+# ------------------------------------------------------------------------------------ weekdays
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_BEFORE = re.compile(r"\b(?P<w>Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+"
+                             r"(?:the\s+)?$")
+_WEEKDAY_INSIDE = re.compile(r"(?P<w>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day),?\s+(?:the\s+)?(?P<rest>.*)", re.S)
+_WEEKDAY_AFTER = re.compile(r"^,?\s+(?:a|which\s+(?:was|is)\s+a|that\s+(?:was|is))\s+(?P<w>(?:Mon|Tues|Wednes|Thurs|"
+                            r"Fri|Satur|Sun)day)\b")
+_MONTH_DAY = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+                        r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+
+
+def _weekdays(ctx: _Ctx) -> None:
+    """'late on Sunday, June 6', 'Saturday 6 June', 'June 6, a Sunday': the weekday must be the date's."""
+    text = ctx.report.text
+    for d in ctx.report.dates:
+        if not d.resolved or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.resolved):
+            continue
+        inside = _WEEKDAY_INSIDE.match(d.text)
+        if inside:
+            said, date_text, start = inside["w"], inside["rest"], d.start
+        else:
+            m = _WEEKDAY_BEFORE.search(text[max(0, d.start - 16):d.start]) or \
+                _WEEKDAY_AFTER.match(text[d.end:d.end + 24])
+            if m is None:
+                continue
+            said, date_text = m["w"], d.text
+            start = d.start - len(m.group(0)) if m.re is _WEEKDAY_BEFORE else d.start
+        if not _MONTH_DAY.search(date_text):
+            continue                       # "Sunday" alone, "Friday the 13th": nothing to check against
+        named = next(n for n in _DAY_NAMES if n.lower().startswith(said.lower()[:3]))
+        date = dt.date.fromisoformat(d.resolved)
+        actual = _DAY_NAMES[date.weekday()]
+        if actual == named:
+            continue
+        end = d.end if inside or m.re is _WEEKDAY_BEFORE else d.end + m.end()
+        meant = _nearest(date, named)
+        ctx.findings.append(Finding(
+            id=f"f{len(ctx.findings) + 1}", kind="contradiction", severity="warning",
+            message=f"{date:%B} {date.day}, {date.year} is a {actual}, not a {named}",
+            evidence=[Span(start, end, text[start:end])],
+            suggestion=f"check the date or the weekday ({named} is {meant:%B} {meant.day})"))
+
+
+def _nearest(date: dt.date, weekday: str) -> dt.date:
+    """The named weekday closest to `date`: the date the writer may have meant."""
+    want = _DAY_NAMES.index(weekday)
+    ahead = (want - date.weekday()) % 7
+    return date + dt.timedelta(days=ahead) if ahead <= 3 else date - dt.timedelta(days=7 - ahead)

@@ -113,6 +113,46 @@ _DATELINE_DATE = re.compile(r"^[ \t]*[A-Z][A-Z'. -]{1,40},[ \t]+([A-Z][a-z]{2,8}
                             re.M)
 
 
+# A header line naming the date: "Published: 2026-06-08", "Date: March 18, 2025", "Posted on 18 March 2025".
+# "Updated:" is not the publication date, so it is used only when nothing else gives one.
+_HEADER_DATE = re.compile(r"^[ \t]*(?P<key>Published|Date|Posted|Dated|Updated)(?:[ \t]+on)?[ \t]*:?[ \t]+"
+                          r"(?P<date>[^\n]{6,40}?)[ \t]*\r?$", re.M | re.I)
+_HEADER_LINES = 12
+
+
+def _calendar_date(raw: str) -> dt.date | None:
+    """'2026-06-08', 'March 18, 2025', '18 March 2025' (a time after the date is ignored)."""
+    from .dates import MONTHS
+
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})\b", raw)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    else:
+        m = re.match(r"(?:[A-Za-z]+,?\s+)?(?:(?P<m1>[A-Za-z]{3,9})\.?\s+(?P<d1>\d{1,2}),?|(?P<d2>\d{1,2})\s+"
+                     r"(?P<m2>[A-Za-z]{3,9})\.?,?)\s+(?P<y>\d{4})\b", raw)
+        if m is None or (m["m1"] or m["m2"]).lower() not in MONTHS:
+            return None
+        y, mo, d = int(m["y"]), MONTHS[(m["m1"] or m["m2"]).lower()], int(m["d1"] or m["d2"])
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def header_date(text: str) -> str | None:
+    """The date a 'Published:' (or 'Date:', 'Posted:') line in the article's header gives, as YYYY-MM-DD."""
+    from .dates import PUBLISHED_YEARS
+
+    head = "\n".join(text.lstrip().splitlines()[:_HEADER_LINES])
+    found: dict[str, dt.date] = {}
+    for m in _HEADER_DATE.finditer(head):
+        date = _calendar_date(m["date"])
+        if date is not None and PUBLISHED_YEARS[0] <= date.year <= PUBLISHED_YEARS[1]:
+            found.setdefault("updated" if m["key"].lower() == "updated" else "published", date)
+    date = found.get("published") or found.get("updated")
+    return date.isoformat() if date else None
+
+
 def dateline_date(text: str) -> str | None:
     """The publication date a plain-text article states in its dateline (YYYY-MM-DD), if any."""
     from .dates import MONTHS, PUBLISHED_YEARS
@@ -128,16 +168,27 @@ def dateline_date(text: str) -> str | None:
 
 def read_text(data: bytes, origin: str, published: str | None = None) -> ArticleInput:
     text, warnings = decode_bytes(data, origin)
-    return _article(text, origin, warnings, published, title=headline(text), published=dateline_date(text))
+    return _article(text, origin, warnings, published, title=headline(text),
+                    published=header_date(text) or dateline_date(text))
 
 
-_HEADLINE = re.compile(r"\A[ \t]*([^\n]{3,150}?)[ \t]*\r?\n[ \t]*\r?\n\s*\S")
+_HEADLINE = re.compile(r"\A[ \t]*([^\n]{3,150}?)[ \t]*\r?\n(?P<next>[^\n]*)")
+# What may follow a headline directly, with no blank line: a date or byline header, or a wire dateline.
+_UNDER_HEADLINE = re.compile(r"[ \t]*(?:(?:Published|Date|Posted|Dated|Updated)\b[^\n]*\d|By[ \t]+[A-Z]|"
+                             r"[A-Z][A-Z'. -]{1,40},[^\n]{0,40}?(?:\(\w[^)]*\)[ \t]*)?[-\u2013\u2014]|"
+                             r"[A-Z][A-Z'. -]{1,40}[ \t]+\(\w[^)]*\)[ \t]*[-\u2013\u2014])")
 
 
 def headline(text: str) -> str | None:
-    """A plain-text article's title: a short first line standing alone above the body, not a sentence."""
+    """A plain-text article's title: a short first line standing alone above the body, not a sentence.
+    It stands alone when a blank line follows it, or a header line (a date, a byline) or a wire dateline,
+    which no sentence wrapped onto a second line would begin with."""
     m = _HEADLINE.match(text)
     if m is None or m.group(1).rstrip().endswith((".", ",", ";", ":")):
+        return None
+    if m["next"].strip() and not _UNDER_HEADLINE.match(m["next"]):
+        return None
+    if not m["next"].strip() and not text[m.end():].strip():
         return None
     return m.group(1).strip()
 

@@ -76,7 +76,8 @@ UNIT_TABLE: list[tuple[tuple[str, ...], str, str, str]] = [
     (("millilitres", "milliliters", "millilitre", "milliliter", "ml", "mL"), "milliliter", "ml", "millilitre"),
     (("litres", "liters", "litre", "liter"), "liter", "l", "litre"),
     (("gallons", "gallon", "gal"), "gallon", "gal", "gallon"),
-    (("barrels", "barrel", "bbl"), "barrel", "bbl", "barrel"),
+    # the barrel of news copy is oil's (42 US gallons, 159 l), not pint's 31.5-gallon fluid barrel
+    (("barrels", "barrel", "bbl"), "oil_barrel", "bbl", "barrel"),
     (("pints", "pint"), "pint", "pt", "pint"),
     (("quarts", "quart"), "quart", "qt", "quart"),
     (("drams", "dram"), "dram", "dr", "dram"),
@@ -1184,24 +1185,64 @@ def _link(frm: Q, to: Q, ids: dict[int, str], written: str) -> None:
     to.change = dict(change)
 
 
-# A conversion or aside in parentheses between the two ends of a change: "to €3.8 billion ($4.3 billion) from".
+# A conversion or aside in parentheses between the two ends of a change: "to €3.8 billion ($4.3 billion) from",
+# or set off by commas: "42 billion euros, or 35% of the total, up from 38.5 billion euros".
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+_OR_ASIDE = re.compile(r",\s*or\s+[^,;.()]{0,60}?(?=,)")
+_OPEN_ASIDE = re.compile(r",\s*or\s+[^,;.()]{0,60}$")
 
 
 def _next_outside_parentheses(text: str, qs: list[Q], n: int) -> int | None:
-    """The index of the quantity after qs[n], past any set in parentheses after it ("€3.8 billion
-    ($4.3 billion) from €3.5 billion": the conversion is not the other end of the change)."""
+    """The index of the quantity after qs[n], past any set in parentheses or in a ', or ...,' aside after it
+    ("€3.8 billion ($4.3 billion) from €3.5 billion": the conversion is not the other end of the change)."""
     for k in range(n + 1, len(qs)):
         between = text[qs[n].end:qs[k].start]
-        if between.count("(") <= between.count(")"):
+        if between.count("(") <= between.count(")") and not _OPEN_ASIDE.search(_OR_ASIDE.sub("", between)):
             return k
     return None
 
 
+# Words of a time expression between the two ends of a change ("to €88 million in the first half from €70
+# million a year earlier"), for when the tagger does not mark it as a date; and the little words that
+# attach such an expression.
+_TIME_WORD = re.compile(r"(?i)(?:quarters?|half|halves|period|years?|months?|weeks?|days?|season|ago|earlier|last|"
+                        r"same|previous|prior|first|second|third|fourth|final|fiscal|full|comparable|corresponding|"
+                        r"spring|summer|autumn|winter|"
+                        r"year-earlier|year-ago|yesterday|overnight|today|Q[1-4]|H[12]|(?:19|20)\d\d|"
+                        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|march|april|may|"
+                        r"june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_TIME_GLUE = {"in", "on", "at", "during", "for", "over", "the", "a", "an", "this", "its", "their", "of", "since"}
+
+
+# "Unemployment was 5.9% in June. That was down from 6.4% in May": the next sentence gives the earlier figure.
+_NEXT_SENTENCE_FROM = re.compile(r"^(?:\s[\w-]+){0,2}?\.\s(?:That|This|It)(?:\s(?:was|is|were|are)|'s)?\s(?:up|down)\s"
+                                 r"from\s(?:(?:about|around|some|nearly|almost)\s)?$")
+_UP_FROM_AFTER = re.compile(r"\s*,\s(?:up|down)\sfrom\s", re.I)
+
+
+def _gap_without_time(sc: _Scanner, start: int, end: int) -> str:
+    """The words between two figures with asides and time expressions left out, so that a date does not
+    keep a change's two ends apart."""
+    text = sc.text
+    cut = [(m.start() + start, m.end() + start) for m in _PARENTHESIS.finditer(text[start:end])]
+    cut += [(m.start() + start, m.end() + start) for m in _OR_ASIDE.finditer(text[start:end])]
+    first = bisect.bisect_left(sc.starts, start)
+    toks = [t for t in sc.doc[first:] if t.idx + len(t.text) <= end] if first < len(sc.doc) else []
+    toks = [t for t in toks if not t.is_space and not any(s <= t.idx < e for s, e in cut)]
+    drop = [t.ent_type_ in ("DATE", "TIME") or bool(_TIME_WORD.fullmatch(t.text)) for t in toks]
+    for i in range(len(toks) - 2, -1, -1):
+        if not drop[i] and toks[i].lower_ in _TIME_GLUE and drop[i + 1]:
+            drop[i] = True
+    words = " ".join(t.text for t, d in zip(toks, drop) if not d)
+    tail = " " if end > start and text[end - 1].isspace() else ""
+    return re.sub(r"\s+([,;.])", r"\1", f" {words}{tail}" if words else tail)
+
+
 def _points_of_percentages(sc: _Scanner, qs: list[Q]) -> None:
-    """'fell 3 points to 12%', 'a drop of 3 points' after 'from 15% to 12%': a change of a percentage
-    counted in points is in percentage points."""
-    for q in qs:
+    """'fell 3 points to 12%', 'a drop of 3 points' after 'from 15% to 12%', 'was 41%, up from 37%, a rise of
+    4 points', '58% against 31%, a gap of 27 points': a change or gap of percentages counted in points is in
+    percentage points."""
+    for n, q in enumerate(qs):
         if q.unit != "count" or q.counts != "point" or (q.change or {}).get("type", "by") != "by":
             continue
         # The points move a percentage given right after them ("3 points to 12%", "up 9.1 points from
@@ -1210,15 +1251,29 @@ def _points_of_percentages(sc: _Scanner, qs: list[Q]) -> None:
         next_to = after is not None and after.unit == "%" and re.fullmatch(
             r"\s+(?:to|from)\s+(?:about\s+|around\s+|nearly\s+)?", sc.text[q.end:after.start])
         tok = sc.token(q.start)
-        lead = sc.text[tok.sent.start_char if tok is not None else max(0, q.start - 120):q.start]
-        if not next_to and not re.search(r"(?i)\bfrom\s+[\d.]+\s?(?:%|percent)\s+to\s+[\d.]+\s?(?:%|percent)", lead):
+        s0 = tok.sent.start_char if tok is not None else max(0, q.start - 120)
+        lead = sc.text[s0:q.start]
+        # A rate stated earlier in the sentence, as a level: "rose 1.2%, a gain of 90 points" moves an index
+        # twice over (a change in per cent and in points), "was 41%, ... a rise of 4 points" moves the rate.
+        level = next((o for o in reversed(qs[:n]) if o.start >= s0 and o.unit == "%"), None)
+        # ("up 0.25 points, or 0.01%": a rate after ", or" restates a change, it is no level)
+        after_level = level is not None and (level.change or {}).get("type") != "by" \
+            and not re.search(r",?\s+or\s+(?:about\s+|around\s+)?$", sc.text[max(0, level.start - 12):level.start])
+        if not next_to and not after_level and not re.search(
+                r"(?i)\bfrom\s+[\d.]+\s?(?:%|percent)\s+to\s+[\d.]+\s?(?:%|percent)", lead):
             continue
         moved = CHANGE_BEFORE_RE.search(sc.text[max(0, q.start - 40):q.start])
-        if q.change is None and moved is None:
+        gap = GAP_BEFORE_RE.search(sc.text[max(0, q.start - 40):q.start])
+        if q.change is None and moved is None and not (gap and after_level):
             continue
         q.unit, q.unit_name, q.dimension, q.counts, q.pint = "pp", "percentage point", "percentage", None, None
-        if q.change is None:
+        if q.change is None and moved is not None:
             q.change = {"type": "by", "direction": "up" if moved.group("up") else "down"}
+
+
+# A difference between two figures named as such: "a difference of 17 points", "a gap of 4 points".
+GAP_BEFORE_RE = re.compile(r"(?i)\b(?:difference|gap|lead|margin|spread)\s+(?:of\s+)?"
+                           r"(?:(?:about|around|nearly|almost|just|some|more than|less than)\s+)?$")
 
 
 def _sentence_text(sc: _Scanner, q: Q) -> str:
@@ -1239,6 +1294,8 @@ def _changes(sc: _Scanner, qs: list[Q]) -> None:
         result = q.dimension == "currency" and m is not None \
             and re.search(r"(?i)\b(?:loss of|lost|lose|loses)\b", m.group(0)) \
             and not re.search(r"(?i)\bfrom\b[^.;]*\bto\b", _sentence_text(sc, q))
+        # "investment gains of $31 million, up from $10 million": a level that itself changed, not a change
+        result = result or q.unit not in ("%", "pp", "bp") and bool(_UP_FROM_AFTER.match(text, q.end))
         if m and not result and (q.unit in ("%", "pp", "bp") or re.search(r"(?i)\s(?:by|of)\s*$", m.group(0))):
             q.change = {"type": "by", "direction": "up" if m.group("up") else "down"}
             continue
@@ -1249,22 +1306,28 @@ def _changes(sc: _Scanner, qs: list[Q]) -> None:
         k = _next_outside_parentheses(text, qs, n)
         if k is not None and FROM_BEFORE_RE.search(before) and "from_of" not in q.extras:
             q2 = qs[k]
-            gap = _PARENTHESIS.sub("", text[q.end:q2.start])
+            gap = _gap_without_time(sc, q.end, q2.start)
             if q2.change is None and (q2.unit == q.unit or q2.unit is None) and q.unit is not None and \
                     re.match(r"^(?:\s[\w-]+){0,4}?,?\s(?:to)\s(?:(?:about|around|some|nearly|almost)\s)?$", gap):
                 if q2.unit is None:
                     _share_unit(q, q2)
                 q.extras["from_of"] = q2     # "from 20 miles per gallon in 2008 to 29 mpg"
                 continue
-        if k is not None and TO_BEFORE_RE.search(before):
-            q2 = qs[k]
-            gap = _PARENTHESIS.sub("", text[q.end:q2.start])
-            if q2.change is None and re.match(r"^(?:\s[\w-]+){0,2}?,?(?:\s(?:up|down))?\s(?:from)\s"
-                                               r"(?:(?:about|around|some|nearly|almost)\s)?$", gap) \
-                    and (q2.unit == q.unit or q2.unit is None):
-                if q2.unit is None:
-                    _share_unit(q, q2)
-                q.extras["to_of"] = q2
+        if k is None:
+            continue
+        q2 = qs[k]
+        gap = _gap_without_time(sc, q.end, q2.start)
+        # "rose to X in the second quarter from Y"; and after any verb, "closed at X on Friday, up from Y"
+        linked = TO_BEFORE_RE.search(before) and re.match(
+            r"^(?:\s[\w-]+){0,2}?,?(?:\s(?:up|down))?\s(?:from)\s(?:(?:about|around|some|nearly|almost)\s)?$", gap) \
+            or not re.search(r"(?i)\bby\s$", before) and re.match(
+                r"^(?:\s[\w-]+){0,2}?,\s(?:up|down)\s(?:from)\s(?:(?:about|around|some|nearly|almost)\s)?$", gap) \
+            or _NEXT_SENTENCE_FROM.match(gap)
+        # "$82 a barrel, up from $74": the earlier price is per barrel too
+        if linked and q2.change is None and q2.unit in (q.unit, None, (q.unit or "").split("/")[0]):
+            if q2.unit is None:
+                _share_unit(q, q2)
+            q.extras["to_of"] = q2
 
 
 # Words before an amount that make "pounds" money, not weight ("fined him 8,000 pounds", "a salary of 900 pounds").
