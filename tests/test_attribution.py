@@ -584,6 +584,9 @@ def test_who_said(nlp):
     # a denial withheld or negated denies nothing
     ("The mayor did not deny that she had met the developer.", "did not deny", "affirm"),
     ("The bank has not disputed the audit.", "has not disputed", "affirm"),
+    # a confirmation withheld denies; a question left open does not
+    ("Velmar has not acknowledged any civilian deaths.", "has not acknowledged", "deny"),
+    ("The inspectors said they could not determine who fired the rockets.", "said", "affirm"),
     ('"I have never disputed the count," the clerk said.', "said", "affirm"),
     # an instruction is no proposition, and "X, not Y" affirms X
     ('"Do not drink the tap water until Friday," the utility said.', "said", "affirm"),
@@ -1203,3 +1206,12 @@ def test_who_was_spoken_to_is_part_of_the_cue_and_the_topic_the_content(nlp):
     # never the one spoken to as what was said
     for text in ("She spoke to Mika Dorsey about the collapse of the deal.", "The coach spoke to Ana Ruiz about the transfer window."):
         assert all(not a.content.text.startswith(("Mika", "Ana")) for a in run(nlp, text)[0])
+
+
+@pytest.mark.parametrize("text", [
+    "The Red Crescent has not commented publicly on the raid.",
+    "The governor's office did not immediately respond.",
+])
+def test_comments_withheld_are_no_comment_not_statements(nlp, text):
+    attrs, no_comment = run(nlp, text)
+    assert attrs == [] and len(no_comment) == 1

@@ -202,6 +202,15 @@ def test_attribution_without_content_words_is_skipped():
     assert C.build_claims([report], use_embeddings=False) == []
 
 
+def test_the_evidence_a_source_cites_is_no_proposition_of_its_own():
+    report = article("e2", None,
+                     ("The ministry", "organization", "said", "the convoy carried rockets into Varn", None, "say"),
+                     ("The ministry", "organization", "citing", "intercepted radio traffic from the convoy", None, "cite"),
+                     ("Two officials", "group", "said", "intercepted radio traffic from the convoy was forged", None, "say"))
+    entries = [e.attribution_id for c in C.build_claims([report], use_embeddings=False, min_sources=1) for e in c.entries]
+    assert "a2" not in entries and "a1" in entries and "a3" in entries
+
+
 def test_claims_for_report_with_real_embeddings_when_installed():
     from claimledger.embeddings import default_embedder
 

@@ -560,3 +560,9 @@ def test_a_state_named_by_its_ministry_speaks_as_an_organisation(nlp):
 def test_a_military_rank_is_no_part_of_the_name(nlp):
     found, _ = sources(nlp, "Maj. Petar Kolev said the town had not fallen.")
     assert found["Maj. Petar Kolev"].name == "Petar Kolev"
+
+
+def test_a_document_is_named_by_its_author(nlp):
+    found, _ = sources(nlp, "According to a post on X by the blogger Ivan Petrov, the bridge at Sorn was destroyed.")
+    source = found["a post on X by the blogger Ivan Petrov"]
+    assert source.name == "Ivan Petrov" and source.kind == "document"

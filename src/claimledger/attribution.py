@@ -1074,6 +1074,7 @@ def _cut_before_clause(text: str, quote: tuple[int, int], clause_s: int) -> tupl
 # claims as baseless", "called the account 'pure fiction'").
 _FALSITY = re.compile(r"\b(?:" + "|".join(C.FALSITY_ADJECTIVES) + r"|lies?|fabrications?|fiction|invention|rubbish)\b",
                       re.I)
+_CONFIRMING_CUES = frozenset("acknowledge confirm admit concede accept verify recognize recognise".split())
 _NAMING_CUES = frozenset("call brand describe label term characterize characterise".split())
 # Cue phrases that deny whatever their lemma is ("pushed back against claims", "poured cold water on").
 _DENYING_CUE_TEXT = re.compile(r"\blying\b|\bpush(?:ed|es|ing)? back\b|\bpour(?:ed|s|ing)? cold water\b", re.I)
@@ -1091,6 +1092,8 @@ def polarity_of(doc: Doc, cue: Cue, content: list[Span]) -> str:
     if cue_lemma in C.DENIAL_VERBS or _DENYING_CUE_TEXT.search(cue.text):
         # "did not deny that he had met the lobbyist", "has not disputed the report": no denial
         return "affirm" if C.cue_negated(cue.text) else "deny"
+    if cue_lemma in _CONFIRMING_CUES and C.cue_negated(cue.text):
+        return "deny"  # "Ostland has not acknowledged any civilian deaths"
     if not content:
         return "affirm"
     if cue_lemma in _NAMING_CUES and _FALSITY.search(" ".join(p.text for p in content)):
@@ -1134,6 +1137,16 @@ def _plainly_wrong(word: Token) -> bool:
                                               for c in word.head.children)
 
 
+_KNOWING = frozenset("determine say tell know establish verify confirm ascertain identify be sure".split())
+
+
+def _left_open(root: Token) -> bool:
+    """'could not determine who fired', 'did not know whether the bridge held': a question left open."""
+    return root.lemma_.lower() in _KNOWING and any(
+        c.dep_ in ("ccomp", "xcomp") and (c.left_edge.tag_ in ("WDT", "WP", "WRB") or c.left_edge.lower_ in ("whether", "if"))
+        for c in root.children)
+
+
 def _imperative(root: Token) -> bool:
     """'Do not go outside', 'Never leave a fire unattended': a bare verb with no subject opens the clause."""
     if root.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children):
@@ -1157,6 +1170,8 @@ def _negates(root: Token) -> bool:
         return True
     if negations and _imperative(root):
         return False  # "Do not go outside": an instruction, not a proposition denied
+    if negations and _left_open(root):
+        return False  # "they could not determine who fired": uncertainty admitted, nothing denied
     for c in root.children:
         if c in negations:
             return True
@@ -1191,6 +1206,10 @@ _NO_COMMENT = re.compile(
     r"(?:respond|reply|return|answer)(?:ed)?\b[^.\n]{0,40}?\b(?:comment|request|message|call|email|inquir|question)\w*"
     r"(?:\s+(?:for|seeking)\s+(?:immediate\s+|further\s+)?comment)?"  # "... to a request for comment", whole
     r"|\b(?:could not|couldn't|cannot|can't) be reached for comment"
+    # "has not commented publicly on the attack", "did not immediately respond."
+    r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not)\s+(?:yet\s+)?commented(?:\s+publicly)?"
+    r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not)\s+(?:yet\s+|immediately\s+)?respond(?:ed)?"
+    r"(?=\s*[.;]|\s+publicly)"
     r"|\b(?:would not|wouldn't|did not|didn't|will not|won't)\s+comment\b"
     r"|\b(?:declined|declines|refused|refuses)\s+to\s+(?:say|confirm|disclose|discuss|specify|elaborate|name)\b"
     r"|\b(?:declined|declines|refused|refuses)\s+to\s+(?:give|provide|offer|release)\s+(?:any\s+|further\s+|more\s+"

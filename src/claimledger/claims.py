@@ -213,6 +213,9 @@ def _answered(attributions: list[dict[str, Any]], k: int) -> dict[str, Any] | No
     return None
 
 
+_EVIDENCE_CUES = frozenset({"cite"})
+
+
 def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
     items: list[_Item] = []
     for report in reports:
@@ -231,6 +234,9 @@ def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
                     proposition = st.core(answers)
             if len(WORD_RE.findall(proposition)) < 2:  # "No." or a lone name states nothing to group
                 continue
+            if (attribution.get("cue") or {}).get("lemma") in _EVIDENCE_CUES:
+                continue  # "..., citing intercepted radio traffic": the evidence named, not a proposition
+
             first = (by_id.get((attribution.get("source") or {}).get("same_as")) or {}).get("source") or {}
             items.append(_Item(attribution, str(article.get("id", "")), article.get("published"), proposition,
                                answers, first.get("name") or first.get("text")))

@@ -643,6 +643,9 @@ class Resolver:
         named = self._apposed_name(span, head)
         if named[1] is not None:
             return named
+        author = self._author(span, head)
+        if author[0] is not None:
+            return author
         named = self._closing_name(span)
         if named[0] is not None:
             return named
@@ -661,6 +664,18 @@ class Resolver:
         if head.pos_ == "NOUN" and head.lemma_.lower() in PERSON_NOUNS and span.end <= self.headline_end:
             # "Opposition leader vows ...": a headline's role, named in the story below.
             return self._titled_near(span, head.lemma_.lower())
+        return None, None
+
+    def _author(self, span: SpacySpan, head) -> tuple[str | None, str | None]:
+        """'a post on X by the blogger Ivan Petrov', 'a letter from the mayor': the one accountable for a
+        document is who the desk names."""
+        if head.lemma_.lower() not in C.DOCUMENT_NOUNS and head.lower_ not in C.DOCUMENT_NOUNS:
+            return None, None
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("by", "from") and prep.i < span.end:
+                who = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if who is not None and who.i < span.end:
+                    return self.resolve(span.doc[who.left_edge.i:min(who.right_edge.i + 1, span.end)])
         return None, None
 
     def _apposed_name(self, span: SpacySpan, head) -> tuple[str | None, str | None]:
