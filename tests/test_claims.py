@@ -211,6 +211,18 @@ def test_the_evidence_a_source_cites_is_no_proposition_of_its_own():
     assert "a2" not in entries and "a1" in entries and "a3" in entries
 
 
+def test_a_dismissal_answers_the_last_assertion_not_a_doubt_raised_after_it():
+    report = article("e3", None,
+                     ("Two Western officials", "anonymous", "said", "radar data showed that Ostland's artillery shelled Dorn",
+                      None, "say"),
+                     ("A third official", "anonymous", "said", "there was no evidence that Belmar had fired on Kell",
+                      None, "say"),
+                     ("Ostland's foreign minister", "person", "dismissed", "the reports as propaganda", None, "dismiss"))
+    claim = next(c for c in C.build_claims([report], use_embeddings=False, min_sources=1)
+                 if any(e.attribution_id == "a3" for e in c.entries))
+    assert [e.attribution_id for e in claim.asserts] == ["a1"] and [e.attribution_id for e in claim.denies] == ["a3"]
+
+
 def test_claims_for_report_with_real_embeddings_when_installed():
     from claimledger.embeddings import default_embedder
 

@@ -201,16 +201,26 @@ def _speaker(attribution: dict[str, Any]) -> str:
 
 
 def _answered(attributions: list[dict[str, Any]], k: int) -> dict[str, Any] | None:
-    """The statement an anaphoric content answers: the nearest earlier attribution of another source."""
+    """The statement an anaphoric content answers: the nearest earlier attribution of another source;
+    for a denial ("dismissed the reports as propaganda"), the nearest that asserts something, since
+    reports and claims are dismissed, not the doubts raised about them."""
     me = attributions[k]
     at = int((me.get("cue") or {}).get("start", 0))
+    cue = me.get("cue") or {}
+    denial = st.intrinsic(cue.get("lemma"), cue.get("text", ""), content_words(me.get("content"))).polarity < 0
+    candidates = []
     for other in reversed(attributions[:k]):
         content = other.get("content") or {}
         said = content_words(content)
         if int(content.get("end", 0)) <= at and _speaker(other) != _speaker(me) and not _ANAPHORIC.search(said) \
                 and len(WORD_RE.findall(st.core(said))) >= 2:
-            return other
-    return None
+            candidates.append(other)
+    if denial:
+        asserting = [o for o in candidates if st.intrinsic((o.get("cue") or {}).get("lemma"), (o.get("cue") or {}).get(
+            "text", ""), content_words(o.get("content"))).polarity > 0]
+        if asserting:
+            return asserting[0]
+    return candidates[0] if candidates else None
 
 
 _EVIDENCE_CUES = frozenset({"cite"})
