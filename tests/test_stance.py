@@ -138,3 +138,14 @@ def test_antonyms_about_differently_placed_things_do_not_oppose():
 ])
 def test_only_the_statement_about_the_proposition_decides_the_side(content, proposition, polarity):
     assert st.stance_toward("say", "said", content, proposition).polarity == polarity
+
+
+@pytest.mark.parametrize("content,polarity", [
+    ("the town of Varsk remains under its control", -1),   # a counter-claim, not agreement
+    ("our troops still hold the centre of Varsk", -1),
+    ("Varsk has not fallen", -1),
+    ("its forces had taken full control of Varsk", 1),
+    ("talks were held in Varsk on Monday", 1),               # a meeting held is no territory held
+])
+def test_territory_still_held_answers_a_capture(content, polarity):
+    assert st.stance_toward("say", "said", content, "Belmar's forces captured Varsk.").polarity == polarity

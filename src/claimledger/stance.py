@@ -76,6 +76,11 @@ ANTONYMS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
      ("lose", "lost", "defeat", "fail", "failure")),
     ("quality", ("better", "improve", "strong"), ("worse", "worsen", "weak")),
     ("openness", ("open", "reopen"), ("closed", "close", "shut")),
+    # Territory: taken against still held. Only forms that cannot mean a meeting "held" or a record "held".
+    ("control", ("capture", "captured", "seize", "seized", "overrun", "overran", "liberate", "liberated",
+                 "has fallen", "had fallen", "have fallen", "fell to", "taken control", "took control", "full control"),
+     ("remains under", "remain under", "still under", "under its control", "under their control", "under our control",
+      "in its hands", "in our hands", "still holds", "still hold", "still held", "repel", "repelled")),
     # Fires, outbreaks, floods: still spreading against contained.
     ("containment", ("spread", "spreading", "out of control", "raging", "rage"),
      ("contain", "contained", "under control", "extinguish", "put out")),
