@@ -110,3 +110,10 @@ def test_two_states_ministries_are_two_institutions_and_the_bare_name_is_the_las
     last = doc.text.rindex("Defence Ministry")
     owner = next(e for e in ents if any(m.start == last for m in e.mentions))
     assert owner.name == "Velmar's Defence Ministry"
+
+
+def test_a_ministry_named_before_any_state_owns_one_is_no_states(nlp):
+    doc = nlp("Velmar units broke the truce near Obrin, the Defence Ministry said. Ostrava's Defence Ministry "
+              "denied it.")
+    first = next(e for e in extract(doc) if any(m.start == doc.text.index("Defence Ministry") for m in e.mentions))
+    assert first.name == "Defence Ministry"

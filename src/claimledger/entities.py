@@ -259,10 +259,11 @@ def extract(doc: Doc) -> list[Entity]:
                    if (label == cluster["label"] or (label in MERGEABLE and cluster["label"] in MERGEABLE))
                    and _joins(name, cluster["name"])]
         target = fitting[0] if fitting else None
-        if len(fitting) > 1 and _every_state_has(name):
-            # "the Defence Ministry" after Ostland's and Belmar's: the one named last before it
+        if fitting and _every_state_has(name):
+            # "the Defence Ministry" after Ostland's and Belmar's: the one named last before it; before
+            # any state's is named, no state's
             before = [(max((s for s in clusters[c]["starts"] if s < at), default=-1), c) for c in fitting]
-            target = max(before)[1] if max(before)[0] >= 0 else target
+            target = max(before)[1] if max(before)[0] >= 0 else None
         if target is None and label == "PERSON" and " " not in name and name not in person_surnames:
             # "Dunmore Electrical recalled ... Dunmore said": the model's "person" is the business named by
             # its first word, when no person of that name is in the story ("the Harlen dam" is never a
