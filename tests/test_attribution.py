@@ -1211,6 +1211,7 @@ def test_who_was_spoken_to_is_part_of_the_cue_and_the_topic_the_content(nlp):
 @pytest.mark.parametrize("text", [
     "The Red Crescent has not commented publicly on the raid.",
     "The governor's office did not immediately respond.",
+    "The monitors could not say who fired first.",
 ])
 def test_comments_withheld_are_no_comment_not_statements(nlp, text):
     attrs, no_comment = run(nlp, text)

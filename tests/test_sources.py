@@ -566,3 +566,19 @@ def test_a_document_is_named_by_its_author(nlp):
     found, _ = sources(nlp, "According to a post on X by the blogger Ivan Petrov, the bridge at Sorn was destroyed.")
     source = found["a post on X by the blogger Ivan Petrov"]
     assert source.name == "Ivan Petrov" and source.kind == "document"
+
+
+def test_a_speaker_the_parser_joined_to_an_opening_place_is_the_source(nlp):
+    found, _ = sources(nlp, "In Dorn, Sofia Brandt, an analyst at the Institute for Frontline Studies, said the "
+                            "damage was consistent with artillery.")
+    assert any(s.name == "Sofia Brandt" for s in found.values())
+
+
+def test_a_spokeswoman_named_after_her_body_is_not_part_of_its_name(nlp):
+    found, _ = sources(nlp, "A spokeswoman for the Joint Monitoring Mission, Ines Varga, said the mission had not "
+                            "confirmed the origin of the fire.")
+    assert [s.name for s in found.values()] == ["Ines Varga"]
+
+
+def test_the_mission_is_an_organisation(nlp):
+    assert kind_of(nlp, "The mission said it would stay in the city.", "The mission") == "organization"

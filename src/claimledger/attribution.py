@@ -522,7 +522,8 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
 def _subject_read_into_opening_phrase(tok: Token) -> tuple[int, int] | None:
     """'In an interview with Times Radio, the head of the union, Samuel Achebe, said ...': the parser
     hangs the speaker on the opening phrase's last noun as appositives and leaves the verb without a
-    subject. The speaker is those appositives, which run up to the verb."""
+    subject. The speaker is those appositives, which run up to the verb ("In Dorn, Sofia Brandt, an
+    analyst, said": or a conjunct the parser joined to the place)."""
     doc = tok.doc
     if any(c.dep_ in _SUBJ_DEPS for c in tok.children):
         return None
@@ -530,7 +531,9 @@ def _subject_read_into_opening_phrase(tok: Token) -> tuple[int, int] | None:
         if pp.dep_ != "prep" or pp.i > tok.i:
             continue
         for node in pp.subtree:
-            apps = [c for c in node.children if c.dep_ == "appos" and c.i > node.i]
+            apps = [c for c in node.children if c.i > node.i and (
+                c.dep_ == "appos" or c.dep_ == "conj" and c.pos_ == "PROPN" and c.ent_type_ in ("PERSON", "")
+                and not any(x.dep_ == "cc" for x in node.children))]
             if apps and doc[apps[0].left_edge.i - 1].text == "," \
                     and all(t.is_punct for t in doc[apps[-1].right_edge.i + 1:tok.i]):
                 start, end = apps[0].left_edge.i, apps[-1].right_edge.i + 1
@@ -1217,7 +1220,8 @@ _NO_COMMENT = re.compile(
     r"|\b(?:would not|wouldn't)\s+(?:confirm|say|disclose|discuss)\b"
     r"|\b(?:had|has|have|offered|gave)\s+no\s+(?:immediate\s+|further\s+)?comment\b"
     # "Officials have not said how many people were evacuated": a question left open, not a statement.
-    r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not|would not|wouldn't)\s+(?:yet\s+)?"
+    r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not|would not|wouldn't|could not|couldn't"
+    r"|cannot|can't)\s+(?:yet\s+)?"
     r"(?:say|said|disclose|disclosed|specify|specified|reveal|revealed|explain|explained)"
     r"(?=\s+(?:how|whether|when|where|why|who|what|which)\b)",
     re.I)

@@ -164,6 +164,11 @@ def _ner_mentions(doc: Doc, text: str) -> list[tuple[str, str, int, int]]:
                 continue
             label = "PERSON"  # the small model often calls "Olaf Scholz" an ORG after a title
         start, end = _mention_bounds(ent)
+        person_after = _person_after_comma(ent) if label == "ORG" else None
+        if person_after is not None:
+            # "the Joint Monitoring Mission, Ines Varga": the model ran a body and its spokeswoman together
+            mentions.append((clean_name(person_after.text), "PERSON", person_after.start_char, person_after.end_char))
+            end = min(end, person_after.start_char)
         name = clean_name(text[min(start, ent.start_char):end])
         if not name or not re.search(r"[A-Za-z]", name):
             continue
@@ -214,6 +219,23 @@ def _with_polity(doc: Doc, name: str, start: int) -> str:
     if possessive.tag_ != "POS" or owner.pos_ != "PROPN":
         return name
     return f"{owner.text}'s {name}"
+
+
+_CORPORATE_TAILS = frozenset("inc inc. ltd ltd. llc plc corp corp. co co. sa ag gmbh lp llp".split())
+
+
+def _person_after_comma(ent: SpacySpan) -> SpacySpan | None:
+    """The name after a comma inside an organisation's mention, when it is a person's (two or three
+    capitalised words in apposition), not a place or a corporate tail ("Acme, Inc.")."""
+    commas = [t for t in ent if t.text == ","]
+    if len(commas) != 1:
+        return None
+    after = ent.doc[commas[0].i + 1:ent.end]
+    words = [t for t in after if not t.is_punct]
+    if not 2 <= len(words) <= 3 or not all(t.text[:1].isupper() and t.pos_ == "PROPN" for t in words) \
+            or words[-1].lower_ in _CORPORATE_TAILS or words[-1].dep_ != "appos":
+        return None
+    return ent.doc[words[0].i:words[-1].i + 1]
 
 
 def _names_a_business(doc: Doc, start: int, end: int) -> bool:

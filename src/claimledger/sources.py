@@ -48,7 +48,7 @@ institute university parliament congress senate house cabinet kremlin pentagon r
 street hall palace service authority regulator watchdog broadcaster tribunal coalition alliance
 federation association foundation municipality city county secretariat prefecture league club
 operator airline carrier insurer utility lender charity manufacturer maker retailer panel force trust
-developer label prosecution defence defense
+developer label prosecution defence defense mission delegation
 """.split())
 # Nouns a story uses for the business it named earlier ("Dorrin Foods ... The company said"), when
 # the name itself does not contain them.
