@@ -349,3 +349,12 @@ def test_points_after_a_restated_change_stay_index_points(nlp):
 def test_the_earlier_figure_may_open_the_next_paragraph(nlp):
     got = by_text(q_of(nlp, "Attendance was 61.5%.\n\nThat was down from 64% a year ago."))
     assert got["61.5%"].change["from_value"] == 64
+
+
+def test_bare_parts_count_the_whole_the_sentence_opens_on(nlp):
+    qs = q_of(nlp, "Of the 96 climbers on the ridge, 71 reached the summit, 9 turned back and 4 are missing.")
+    assert [(q.text, q.unit, q.counts) for q in qs[1:]] == [("71", "count", "climber"), ("9", "count", "climber"),
+                                                          ("4", "count", "climber")]
+    # a figure in the next sentence is not one of its parts
+    qs = q_of(nlp, "Of the 96 climbers on the ridge, 71 reached the summit. By dusk 30 had returned.")
+    assert [q.counts for q in qs if q.text.startswith("30")] == [None]

@@ -45,6 +45,14 @@ CONVERSION_GAP_RE = re.compile(
 PARTS_AFTER_RE = re.compile(r"(?i)^[^.;]{0,40}?(?:,|:|—|-)?\s*(?:including|among them|of whom|of which|of them|"
                             r"made up of|comprising|consisting of|broken down into|includes?|included|comprises|"
                             r"comprised)\b")
+# Words that hand the whole out in full ("is split between A (x), B (y) and C (z)", "raised X from the sales
+# of A (a) and B (b)"): parts that fall short of such a total are as wrong as parts that exceed it.
+EXHAUSTIVE_AFTER_RE = re.compile(r"(?i)^[^.;]{0,40}?\b(?:(?:split|divided|shared|broken\s+down|allocated|apportioned)"
+                                 r"\s+(?:between|among|amongst|into|as|across)|made\s+up\s+of|consist(?:s|ed|ing)?\s+of|"
+                                 r"compris(?:es|ed|ing)|from\s+(?:the\s+)?sales?\s+of)\b")
+# A part that is only a selection: then the listed parts need not fill the whole.
+PARTIAL_RE = re.compile(r"(?i)\b(?:including|includes?|included|among\s+them|among\s+whom|of\s+whom|of\s+which|"
+                        r"such\s+as|notably|mainly|mostly|chiefly)\b")
 VERB_SKIP = {"were", "was", "have", "had", "has", "been", "are", "is", "be", "being", "reportedly", "also",
              "confirmed", "now", "later", "all", "who", "which", "that", "officially", "so", "far"}
 CONTRA_EXCLUDE_RE = re.compile(r"(?i)\b(?:another|other|more|additional|further|extra|last|first|remaining|"
@@ -371,10 +379,11 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
         if total.value is None or total.range is not None or total.dimension in ("percentage", None):
             continue                               # "25% of inmates, 40% of whom ...": shares of other wholes
         of_the = re.search(r"(?i)(?:^|[.;:]\s+|\W)of the\s$", text[max(0, total.start - 9):total.start])
-        has_parts = PARTS_AFTER_RE.match(text[total.end:total.end + 60])
+        has_parts = PARTS_AFTER_RE.match(text[total.end:total.end + 60]) or \
+            EXHAUSTIVE_AFTER_RE.match(text[total.end:total.end + 60])
         if not (of_the or has_parts):
             continue
-        _, s1 = _sentence_bounds(text, total.start)
+        s0, s1 = _sentence_bounds(text, total.start)
         after = total.end + (has_parts.end() if has_parts else 0)
         parts = [p for p in qs[n + 1:] if after <= p.start < s1 and p.value is not None and p.range is None
                  and p.change is None and _same_kind(
@@ -394,11 +403,52 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
                 break
         whole = sum(g.value for g in group)
         s = sum(p.value for p in parts)
+        stated = " + ".join(repr(g.text) for g in group)
         if s > whole * 1.001:
-            stated = " + ".join(repr(g.text) for g in group)
             ctx.add("arithmetic", "error",
                     f"the parts add up to {fmt_amount(s, None)}, more than the stated total {stated}",
                     [*group, *parts], suggestion=f"check the total or the parts (sum {fmt_amount(s, None)})")
+        elif _exhaustive(text, s0, s1, total, parts) and whole - s > _rounding_slack(group, parts):
+            ctx.add("arithmetic", "warning",
+                    f"the parts add up to {fmt_amount(s, None)}, not the stated total {stated}",
+                    [*group, *parts], suggestion=f"check the total or the parts (sum {fmt_amount(s, None)}, "
+                                                 f"{fmt_amount(whole - s, None)} short)")
+
+
+def _exhaustive(text: str, s0: int, s1: int, total: Quantity, parts: list[Quantity]) -> bool:
+    """Whether the parts are said to make up the whole total, not to be some of it: a verb that hands it out
+    ("is split between", "from the sales of"), or a sentence opening on the whole whose list of three or
+    more outcomes closes with "and" ("Of the 250 on board, 180 were rescued, 40 died and 20 are missing").
+    In that list each part opens its own clause; "the Union won 131, the Front 78 and the Greens 39" names
+    winners and may leave out the small ones."""
+    if len(parts) < 2 or any(p.bound != "exact" for p in parts) or total.bound != "exact":
+        return False
+    if PARTIAL_RE.search(text[total.end:parts[-1].start]):
+        return False
+    if EXHAUSTIVE_AFTER_RE.match(text[total.end:total.end + 60]):
+        return True
+    gaps = [text[a.end:b.start] for a, b in zip(parts, parts[1:])]
+    return len(parts) >= 3 and bool(re.match(r"\W{0,2}Of\s+the\s+$", text[s0:total.start])) \
+        and re.search(r"\band\s*$", gaps[-1]) is not None and all(re.search(r",\s*$", g) for g in gaps[:-1]) \
+        and re.search(r",\s*$", text[total.end:parts[0].start]) is not None
+
+
+def _rounding_slack(group: list[Quantity], parts: list[Quantity]) -> float:
+    """How far rounded parts may fall short of a rounded total: half the total's last digit, half a part's
+    for every part beyond the first ("£1.2bn split as £0.7bn and £0.4bn" may be 0.74 and 0.44)."""
+    part_digit = max(_written_digit(p) for p in parts)
+    whole = sum(g.value for g in group)
+    return max(0.5 * (max(_written_digit(g) for g in group) + part_digit * (len(parts) - 1)), 0.005 * whole)
+
+
+def _written_digit(q: Quantity) -> float:
+    """The rounding unit of a figure as written: '40 million' -> 1 million (not the 10 million its zeros
+    suggest), '2.5bn' -> 100 million, '412' -> 1."""
+    m = re.search(r"\d[\d,]*(?:\.(\d+))?", q.text)
+    shown = float(m.group(0).replace(",", "")) if m else 0.0
+    if not shown or q.value is None:
+        return _last_digit(q.value or 0)
+    return 10 ** -len(m.group(1) or "") * abs(q.value) / shown
 
 
 # "2,300 jobs, or about 9% of its workforce of 31,000"; "Of the 40 members, 12 voted against, or 45%".

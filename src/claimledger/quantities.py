@@ -1099,6 +1099,11 @@ def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
     for n, q in enumerate(qs):
         if q.has_unit or q.kind != "digits" or q.value is None or q.extras.get("rating"):
             continue
+        whole = _opening_whole(sc, qs[:n], q)
+        if whole is not None:
+            _share_unit(whole, q)
+            q.extras["inherited"] = True
+            continue
         before = text[max(0, q.start - 12):q.start]
         if re.search(r"(?i)\b(?:of|is|was|be|are|were|up|down)\s$", before) or \
                 re.match(r"(?i)\s(?:is|was|are|were|others|other|more)\b", text[q.end:q.end + 8]):
@@ -1126,6 +1131,28 @@ def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
             _share_unit(donor, q)
             if donor.unit == "count":
                 q.extras["inherited"] = True
+
+
+# "Of the 250 people on board, 180 were rescued, 40 died ...": a sentence that opens on its whole.
+_OPENS_ON_WHOLE = re.compile(r"^\W{0,2}Of\s+the\s+$")
+
+
+def _opening_whole(sc: _Scanner, before: list[Q], q: Q) -> Q | None:
+    """The whole a sentence opens on ("Of the 250 people on board, ..."), when q is a bare number after it in
+    that sentence and no larger: every bare number there counts the same thing ("180 were rescued", "40 died").
+    Unlike the neighbour rule of `_ellipsis`, a subject before "were"/"are" qualifies: the opening names it."""
+    tok = sc.token(q.start)
+    if tok is None:
+        return None
+    s0 = tok.sent.start_char
+    for w in before:
+        if w.start < s0 or not _OPENS_ON_WHOLE.match(sc.text[s0:w.start]):
+            continue
+        if w.unit == "count" and w.counts and w.kind != "range" and w.change is None and w.value \
+                and q.value <= w.value and sc.text.count("(", w.end, q.start) <= sc.text.count(")", w.end, q.start):
+            return w
+        return None
+    return None
 
 
 _CONVERTED_TO = re.compile(r"^\s*(?:\(\s*|,?\s*or\s+)(?:(?:about|around|roughly|some|approximately|nearly|almost)\s+)?$",
