@@ -343,3 +343,14 @@ def test_partial_breakdowns_may_fall_short():
     assert findings("Of the 96 climbers on the ridge, 71 reached the summit and 9 turned back.") == []
     # winners named with their counts may leave out the small ones
     assert findings("Of the 96 seats on the council, the Union took 51, the Front 30 and the Greens 9.") == []
+
+
+def test_a_rate_restated_over_another_period_is_checked():
+    (f,) = findings("The goalkeeper is paid £120,000 a week, or roughly £4 million a year.")
+    assert (f.kind, f.severity) == ("conversion_mismatch", "warning") and "6.26 million GBP/year" in f.message
+    assert findings("The goalkeeper is paid £120,000 a week, or roughly £6.2 million a year.") == []
+    assert findings("The smelter burns 3,000 tonnes a day, or 1.1 million tonnes a year.") == []
+    (f,) = findings("The smelter burns 3,000 tonnes a day (1.1 billion tonnes a year).")
+    assert f.severity == "error"
+    # an hourly wage restated per year assumes working hours, not a calendar: left alone
+    assert findings("Cleaners earn £12 an hour, or about £23,000 a year.") == []

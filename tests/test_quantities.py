@@ -358,3 +358,27 @@ def test_bare_parts_count_the_whole_the_sentence_opens_on(nlp):
     # a figure in the next sentence is not one of its parts
     qs = q_of(nlp, "Of the 96 climbers on the ridge, 71 reached the summit. By dusk 30 had returned.")
     assert [q.counts for q in qs if q.text.startswith("30")] == [None]
+
+
+@pytest.mark.parametrize("text,span,unit", [
+    ("The vaccine costs €86 a jab in most clinics.", "€86 a jab", "EUR/jab"),
+    ("Each patient pays $640 per course of treatment.", "$640 per course", "USD/course"),
+    ("Copper fetched $9,100 a tonne on Monday.", "$9,100 a tonne", "USD/tonne"),
+    ("Nurses earn £19 an hour on weekends.", "£19 an hour", "GBP/hour"),
+    ("Tuition is $38,000 a year after bonuses.", "$38,000 a year", "USD/year"),
+    ("Hotels charge €210 a night in August.", "€210 a night", "EUR/night"),
+])
+def test_per_unit_rates_survive_what_follows(nlp, text, span, unit):
+    assert by_text(q_of(nlp, text))[span].unit == unit
+
+
+def test_a_period_then_a_date_word_is_no_rate(nlp):
+    # "$5 billion a year earlier" is an amount a year before, not an amount every year
+    qs = by_text(q_of(nlp, "The deficit was $5 billion a year earlier. Polls had it at 41% a week before "
+                           "the vote and sales at $2 million a month later."))
+    assert [qs[t].unit for t in ("$5 billion", "41%", "$2 million")] == ["USD", "%", "USD"]
+
+
+def test_a_period_closing_the_sentence_is_a_date(nlp):
+    qs = q_of(nlp, "Sales were $3 million, against $2 million a year before. Output hit 400 tonnes a week after.")
+    assert not any("/" in (q.unit or "") for q in qs)

@@ -17,6 +17,7 @@ Three checks over the extracted quantities (no extra models; the report's text a
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -125,10 +126,23 @@ def _base(unit: str | None) -> tuple[str | None, str | None]:
 
 
 # ------------------------------------------------------------------------------------ conversions
+# Calendar days in a period a rate is given per. Hours are left out: "£15 an hour, or £31,000 a year" assumes
+# a working year, not a calendar one.
+PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
+
+
 def _expected(ctx: _Ctx, a: Quantity, b: Quantity) -> tuple[float, str] | None:
-    """b's value recomputed from a, with a note on the rate used; None when the pair is not a conversion."""
+    """b's value recomputed from a, with a note on the rate used; None when the pair is not a conversion.
+    A rate may change its period as well as its unit: "£250,000 a week, or about £13 million a year"."""
     ua, pa = _base(a.unit)
     ub, pb = _base(b.unit)
+    if pa and pb and pa != pb and pa in PERIOD_DAYS and pb in PERIOD_DAYS and ua and ub:
+        per = PERIOD_DAYS[pb] / PERIOD_DAYS[pa]
+        scaled = dataclasses.replace(a, value=a.value * per, unit=ua)
+        if ua == ub:
+            return scaled.value, f"{_num(per)} {pa}s a {pb}"
+        inner = _expected(ctx, scaled, dataclasses.replace(b, unit=ub))
+        return None if inner is None else (inner[0], f"{inner[1]}; {_num(per)} {pa}s a {pb}")
     if not ua or not ub or ua == ub or (pa and pb and pa != pb):
         return None
     if a.dimension == "currency" and b.dimension == "currency":
@@ -203,17 +217,17 @@ def _conversions(ctx: _Ctx, qs: list[Quantity]) -> None:
         if k != 0 and abs(lg - k) < SLIP_TOLERANCE:
             intended = b.value / 10 ** k
             ctx.add("conversion_mismatch", "error",
-                    f"{a.text!r} is about {fmt_amount(expected, _base(b.unit)[0])} ({how}), but the text gives "
+                    f"{a.text!r} is about {fmt_amount(expected, b.unit)} ({how}), but the text gives "
                     f"{b.text!r}: off by a factor of {10 ** abs(k):,.0f}{_slip_words(b.text, -k)}",
-                    [a, b], suggestion=fmt_amount(intended, _base(b.unit)[0]))
+                    [a, b], suggestion=fmt_amount(intended, b.unit))
         elif _off(a, b, expected) and b.bound not in ("more_than", "less_than", "at_least", "at_most") \
                 and (ctx.date is not None and not how.startswith("nearest") or a.dimension != "currency"):
             # without a publication date, or one outside the rates held, the rate may be years off: only
             # factor-1000 slips are safe to call
             ctx.add("conversion_mismatch", "warning",
-                    f"{a.text!r} is about {fmt_amount(expected, _base(b.unit)[0])} ({how}); the text's "
+                    f"{a.text!r} is about {fmt_amount(expected, b.unit)} ({how}); the text's "
                     f"{b.text!r} is {_how_far(b.value, expected, a.dimension)}",
-                    [a, b], suggestion=fmt_amount(expected, _base(b.unit)[0]))
+                    [a, b], suggestion=fmt_amount(expected, b.unit))
 
 
 def _how_far(written: float, expected: float, dimension: str | None) -> str:

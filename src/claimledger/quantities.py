@@ -263,11 +263,21 @@ CUR_CODE_AFTER_RE = re.compile(rf"\s?(?P<c>{_CODE_ALT})\b")
 SYMBOL_AFTER_RE = re.compile(r"\s?(?P<s>[€£¥元₾₭₹₽₴₿$]|ரூ)")
 DOLLAR_TAG_RE = re.compile(r"\s(?P<t>Cdn|CDN|CAD|US|U\.S\.|USD|AUD|NZD|HKD)(?![A-Za-z])")
 MINOR_RE = re.compile(r"[\s-]?(?P<m>cents?|pence|penny|pennies|sen|satoshis?|p)(?![A-Za-z])")
-PER_RE = re.compile(r"(?:\s?/\s?|\s(?:per|a|an|each)[\s-]|\sa-|\s?-\s?a\s?-\s?|-per-)(?P<d>share|year|annum|month|day|week|hour|barrel|"
-                    r"gallon|litre|liter|dozen|gram|ounce|kilo|kg|tonne|ton|square foot|sq ft|square metre|"
-                    r"square meter|sq m|sqm|person|head|game|minute|century|hectare|acre|night|passenger|"
-                    r"seat|ticket|vote|household|resident|student|employee|kilometre|kilometer|km|mile|"
-                    r"metre|meter)\b(?!\s(?:earlier|ago|before|later|after|on))", re.I)
+_PER_TIME_UNITS = r"year|annum|month|day|week|hour|night|minute|century"
+# After a unit of time, "earlier", "ago", "later", "before", "after" and a bare "on" make a date ("$5 a year
+# earlier", "a week before the vote", "a year on, ..."), except before what a price is stated net or gross of
+# ("$45,000 a year before insurance"); after any other unit they are the sentence going on ("$82 a barrel on
+# Wednesday", "£3 an hour on weekdays").
+_NOT_A_RATE_AFTER_TIME = r"(?!\s(?:earlier|ago|later)\b|\s(?:before|after)\b(?!\s(?:tax|taxes|insurance|deductions|" \
+                         r"costs|expenses|bonus(?:es)?|interest|inflation|subsidies)\b)|\son\b(?:\s*[,.;]|\s+from\b|$))"
+PER_RE = re.compile(r"(?:\s?/\s?|\s(?:per|a|an|each)[\s-]|\sa-|\s?-\s?a\s?-\s?|-per-)(?:"
+                    rf"(?P<t>{_PER_TIME_UNITS})\b{_NOT_A_RATE_AFTER_TIME}|"
+                    r"(?P<d>share|barrel|gallon|litre|liter|dozen|gram|ounce|kilo|kg|tonne|ton|square foot|sq ft|"
+                    r"square metre|square meter|sq m|sqm|person|head|game|match|hectare|acre|passenger|seat|ticket|"
+                    r"vote|household|resident|student|pupil|child|patient|employee|member|customer|user|subscriber|"
+                    r"kilometre|kilometer|km|mile|metre|meter|dose|tablet|pill|capsule|injection|jab|vial|course|"
+                    r"treatment|session|cycle|visit|unit|item|copy|bottle|pack|packet|serving|meal|room|bed|"
+                    r"vehicle|car|kilowatt[ -]hour|kWh|megawatt[ -]hour|MWh)\b)", re.I)
 PER_TIME = {"annum": "year"}
 
 YEAR_RE = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
@@ -740,7 +750,7 @@ class _Scanner:
         m = PER_RE.match(self.text, pos)
         if not m:
             return pos
-        d = m.group("d").lower()
+        d = (m.group("t") or m.group("d")).lower()
         d = PER_TIME.get(d, d)
         d = {"sq ft": "square foot", "sq m": "square metre", "sqm": "square metre", "square meter": "square metre",
              "liter": "litre", "kg": "kilogram", "kilo": "kilogram", "head": "person"}.get(d, d)
