@@ -354,3 +354,14 @@ def test_a_rate_restated_over_another_period_is_checked():
     assert f.severity == "error"
     # an hourly wage restated per year assumes working hours, not a calendar: left alone
     assert findings("Cleaners earn £12 an hour, or about £23,000 a year.") == []
+
+
+def test_equivalent_to_is_a_conversion():
+    (f,) = findings("The silo holds 30,000 cubic feet of grain, equivalent to 850,000 cubic metres.")
+    assert (f.kind, f.severity) == ("conversion_mismatch", "error") and "1,000" in f.message
+    assert findings("The silo holds 30,000 cubic feet of grain, equivalent to about 850 cubic metres.") == []
+    assert findings("The estate covers 500 acres, the equivalent of 202 hectares.") == []
+    (f,) = findings("The estate covers 500 acres, the equivalent of 350 hectares.")
+    assert f.severity == "warning"
+    # a share of something else is no conversion
+    assert findings("The grant is €40 million, equivalent to 3% of the budget.") == []

@@ -382,3 +382,11 @@ def test_a_period_then_a_date_word_is_no_rate(nlp):
 def test_a_period_closing_the_sentence_is_a_date(nlp):
     qs = q_of(nlp, "Sales were $3 million, against $2 million a year before. Output hit 400 tonnes a week after.")
     assert not any("/" in (q.unit or "") for q in qs)
+
+
+def test_cubic_and_square_units_are_volumes_and_areas(nlp):
+    qs = by_text(q_of(nlp, "The dam stores 4 billion cubic feet of water behind 800 cubic yards of concrete, "
+                           "60 square yards of sluices and 2 cubic kilometres of silt."))
+    assert (qs["4 billion cubic feet"].unit, qs["4 billion cubic feet"].dimension) == ("ft3", "volume")
+    assert qs["800 cubic yards"].unit == "yd3" and qs["2 cubic kilometres"].unit == "km3"
+    assert qs["60 square yards"].dimension == "area"

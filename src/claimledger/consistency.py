@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from . import currency as cur
-from .quantities import GAP_BEFORE_RE, GLUED_UNITS, UNIT_TABLE, convert_units
+from .quantities import CONVERSION_LINK, GAP_BEFORE_RE, GLUED_UNITS, UNIT_TABLE, convert_units
 from .dates import published_date
 from .report import Finding, Quantity, Report, Span
 
@@ -41,7 +41,8 @@ SCALE_NAMES = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "th
 
 CONVERSION_GAP_RE = re.compile(
     r"^\s*(?:\(\s*(?:(?:about|around|roughly|approximately|approx\.|some|nearly|almost|or|c\.|~|US)\s*)?"
-    r"|,?\s*or\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|some\s+|nearly\s+|almost\s+)?"
+    rf"|(?:\s+of\s+[a-z]+){{0,2}},?\s*{CONVERSION_LINK}\s+"     # "30,000 cubic feet of grain, equivalent to ..."
+    r"(?:about\s+|around\s+|roughly\s+|approximately\s+|some\s+|nearly\s+|almost\s+)?"
     r"|\s*/\s*)$", re.I)
 PARTS_AFTER_RE = re.compile(r"(?i)^[^.;]{0,40}?(?:,|:|—|-)?\s*(?:including|among them|of whom|of which|of them|"
                             r"made up of|comprising|consisting of|broken down into|includes?|included|comprises|"

@@ -46,7 +46,19 @@ UNIT_TABLE: list[tuple[tuple[str, ...], str, str, str]] = [
     (("square feet", "square foot", "sq ft", "sqft", "sq. ft", "ft2"), "foot**2", "ft2", "square feet"),
     (("hectares", "hectare", "ha"), "hectare", "ha", "hectare"),
     (("acres", "acre"), "acre", "acre", "acre"),
-    (("cubic metres", "cubic meters", "m3", "m³"), "meter**3", "m3", "cubic metre"),
+    (("square yards", "square yard", "sq yd", "sq yds"), "yard**2", "yd2", "square yard"),
+    (("square inches", "square inch", "sq in"), "inch**2", "in2", "square inch"),
+    (("square centimetres", "square centimeters", "square centimetre", "square centimeter", "cm2", "cm²"),
+     "centimeter**2", "cm2", "square centimetre"),
+    (("cubic metres", "cubic meters", "cubic metre", "cubic meter", "m3", "m³"), "meter**3", "m3", "cubic metre"),
+    (("cubic feet", "cubic foot", "cu ft", "cu. ft", "ft3", "ft³"), "foot**3", "ft3", "cubic foot"),
+    (("cubic yards", "cubic yard", "cu yd"), "yard**3", "yd3", "cubic yard"),
+    (("cubic inches", "cubic inch", "cu in"), "inch**3", "in3", "cubic inch"),
+    (("cubic kilometres", "cubic kilometers", "cubic kilometre", "cubic kilometer", "km3", "km³"),
+     "kilometer**3", "km3", "cubic kilometre"),
+    (("cubic miles", "cubic mile"), "mile**3", "mi3", "cubic mile"),
+    (("cubic centimetres", "cubic centimeters", "cubic centimetre", "cubic centimeter", "cm3", "cm³"),
+     "centimeter**3", "cm3", "cubic centimetre"),
     (("kilometres per hour", "kilometers per hour", "kilometre per hour", "km/h", "km/hr", "kph", "kmh"),
      "kilometer/hour", "km/h", "kilometre per hour"),
     (("miles per hour", "mile per hour", "mph", "m.p.h."), "mile/hour", "mph", "mile per hour"),
@@ -1165,8 +1177,10 @@ def _opening_whole(sc: _Scanner, before: list[Q], q: Q) -> Q | None:
     return None
 
 
-_CONVERTED_TO = re.compile(r"^\s*(?:\(\s*|,?\s*or\s+)(?:(?:about|around|roughly|some|approximately|nearly|almost)\s+)?$",
-                           re.I)
+# The words that restate an amount in another unit or currency: "..., or about ...", "..., equivalent to ...".
+CONVERSION_LINK = r"(?:or|(?:the\s+)?equivalent\s+(?:to|of)|equal\s+to)"
+_CONVERTED_TO = re.compile(rf"^\s*(?:\(\s*|,?\s*{CONVERSION_LINK}\s+)(?:(?:about|around|roughly|some|approximately|"
+                           r"nearly|almost)\s+)?$", re.I)
 
 
 # Words after a number and "m" that make the "m" metres ("400m-long", "the 800 m race").
