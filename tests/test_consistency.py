@@ -365,3 +365,12 @@ def test_equivalent_to_is_a_conversion():
     assert f.severity == "warning"
     # a share of something else is no conversion
     assert findings("The grant is €40 million, equivalent to 3% of the budget.") == []
+
+
+def test_a_change_by_a_fraction_is_checked_against_its_ends():
+    (f,) = findings("Membership grew by a third to 8,000 from 5,000.")
+    assert f.kind == "arithmetic" and "60.0%" in f.message and "33.3%" in f.message
+    assert findings("Membership grew by a third to 8,000 from 6,000.") == []
+    assert findings("Imports fell by half to 310,000 tonnes from 600,000 tonnes.") == []   # round words, round slack
+    (f,) = findings("Imports fell by half to 200,000 tonnes from 600,000 tonnes.")
+    assert "66.7%" in f.message

@@ -390,3 +390,14 @@ def test_cubic_and_square_units_are_volumes_and_areas(nlp):
     assert (qs["4 billion cubic feet"].unit, qs["4 billion cubic feet"].dimension) == ("ft3", "volume")
     assert qs["800 cubic yards"].unit == "yd3" and qs["2 cubic kilometres"].unit == "km3"
     assert qs["60 square yards"].dimension == "area"
+
+
+@pytest.mark.parametrize("text,change,figure,value", [
+    ("Membership grew by a third to 8,000 last year.", "a third", "8,000", 8000),
+    ("Imports fell by half to 300,000 tonnes.", "half", "300,000 tonnes", 300000),
+    ("Fares rose by a fifth to £48 in May.", "a fifth", "£48", 48),
+])
+def test_a_fraction_by_which_something_changed_is_not_a_range(nlp, text, change, figure, value):
+    qs = by_text(q_of(nlp, text))
+    assert qs[change].unit == "fraction" and qs[change].change["type"] == "by" and qs[change].range is None
+    assert qs[figure].value == value and qs[figure].range is None

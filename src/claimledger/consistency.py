@@ -314,15 +314,18 @@ def _changes(ctx: _Ctx, qs: list[Quantity]) -> None:
             direction = (s.change or {}).get("direction")
             if s.unit in ("pp", "bp") and a.unit == "%" and b.unit == "%":
                 _points(ctx, a, b, s, direction)
-            elif s.unit == "%":
-                ok_rel = abs(abs(actual_pct) - s.value) <= max(PCT_TOLERANCE, 0.05 * s.value)
-                ok_abs = a.unit == "%" and abs(abs(b.value - a.value) - s.value) <= 0.05 + 0.01 * s.value
+            elif s.unit in ("%", "fraction"):
+                # "by a third" is a round figure: a tenth of it is slack; "by 33%" gets the usual rounding
+                pct = s.value * 100 if s.unit == "fraction" else s.value
+                slack = 0.1 * pct if s.unit == "fraction" else max(PCT_TOLERANCE, 0.05 * pct)
+                ok_rel = abs(abs(actual_pct) - pct) <= slack
+                ok_abs = s.unit == "%" and a.unit == "%" and abs(abs(b.value - a.value) - pct) <= 0.05 + 0.01 * pct
                 wrong_dir = direction and ((direction == "up") != (b.value > a.value)) and b.value != a.value
                 if (ok_rel or ok_abs) and not wrong_dir:
                     continue
                 msg = (f"from {fmt_amount(a.value, None)} to {fmt_amount(b.value, None)} is a "
                        f"{'rise' if actual_pct > 0 else 'fall'} of {abs(actual_pct):.1f}%, "
-                       f"but the text says {s.text!r}")
+                       f"but the text says {s.text!r}{f' ({pct:.3g}%)' if s.unit == 'fraction' else ''}")
                 ctx.add("arithmetic", "error", msg, [a, b, s], suggestion=f"{abs(actual_pct):.0f}%")
             elif s.unit and _base(s.unit)[0] == _base(b.unit)[0]:
                 diff = abs(b.value - a.value)

@@ -916,6 +916,12 @@ def _age(scanner: _Scanner, q: Q) -> bool:
         and 0 < q.value < 120 and q.value == int(q.value)
 
 
+def _fraction_change(text: str, q: Q) -> bool:
+    """'rose by a third', 'fell by half': the fraction is the size of a change, not an amount of anything."""
+    m = CHANGE_BEFORE_RE.search(text[max(0, q.start - 40):q.start])
+    return m is not None and bool(re.search(r"(?i)\sby\s$", m.group(0)))
+
+
 def _share_unit(src: Q, dst: Q) -> None:
     for f in ("unit", "dimension", "unit_name", "unit_guess", "counts", "pint"):
         setattr(dst, f, getattr(src, f))
@@ -973,8 +979,9 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
             base = (q.unit or "").split("/")[0], (q2.unit or "").split("/")[0]
             if q2.unit and q.unit and base[0] != base[1]:
                 partner = None
-            elif conn == "to" and q.has_unit and re.search(r"(?i)\bby\s$", text[max(0, q.start - 4):q.start]):
-                partner = None             # "increased by $43.6 billion to $419.2 billion"
+            elif conn == "to" and (q.has_unit or a.kind == "fraction") and \
+                    re.search(r"(?i)\bby\s$", text[max(0, q.start - 4):q.start]):
+                partner = None             # "increased by $43.6 billion to $419.2 billion", "rose by a third to 6,400"
             elif sc.looks_like_year(a) and sc.looks_like_year(a2) and not (q.has_unit or q2.has_unit):
                 i += 1                     # "between 2014 and 2017": two years
                 last_end = q2.end
@@ -1051,7 +1058,7 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
         if q.kind == "words" and not q.has_unit:
             continue                      # bare "two", "one": pronouns and fragments more often than amounts
         if q.kind == "fraction" and not q.has_unit and not q.extras.get("scaled") \
-                and not re.match(r"^\sof\b", text[q.end:q.end + 4]):
+                and not re.match(r"^\sof\b", text[q.end:q.end + 4]) and not _fraction_change(text, q):
             continue
         if q.kind == "fraction" and not q.extras.get("scaled"):
             # "two-thirds of voters": a share of the counted thing, not a count of it
