@@ -401,3 +401,17 @@ def test_a_fraction_by_which_something_changed_is_not_a_range(nlp, text, change,
     qs = by_text(q_of(nlp, text))
     assert qs[change].unit == "fraction" and qs[change].change["type"] == "by" and qs[change].range is None
     assert qs[figure].value == value and qs[figure].range is None
+
+
+@pytest.mark.parametrize("text,span,bound", [
+    ("Rainfall reached 140 mm over three days.", "three days", "exact"),         # the time it took
+    ("The state paid €900 million over six years.", "six years", "exact"),
+    ("He was held for over six years.", "over six years", "more_than"),
+    ("Mortgages are offered with as little as 3% down.", "as little as 3%", "at_least"),
+    ("Flights to Oslo are priced from €59.", "from €59", "at_least"),
+    ("Rooms start from £70 in winter.", "from £70", "at_least"),
+    ("The lamp is priced at £70.", "£70", "exact"),
+    ("Tickets from $5 to $7 are on sale.", "$5", "exact"),            # one end of a span, not a floor
+])
+def test_bounds_of_periods_floors_and_prices(nlp, text, span, bound):
+    assert by_text(q_of(nlp, text))[span].bound == bound

@@ -251,8 +251,10 @@ SCALE_RE = re.compile(r"(?P<sp>[\s-]?)(?P<w>hundred|thousand|million|billion|tri
                       r"tn|trn|[kKmMbBT])(?![A-Za-z])")
 BOUND_BEFORE = [
     ("at_least", r"at least|no (?:less|fewer) than|a minimum of|minimum of|not less than"),
-    ("at_most", r"up to|as (?:much|many|high|little|few) as|at most|no more than|a maximum of|maximum of|"
+    ("at_most", r"up to|as (?:much|many|high) as|at most|no more than|a maximum of|maximum of|"
                 r"not more than|a high of"),
+    # "deposits from as little as 5%": the least one may pay, a floor
+    ("at_least", r"as (?:little|few|low) as"),
     ("more_than", r"more than|over|above|in excess of|upwards of|exceeding|north of|well over|>|"
                   r"greater than|higher than|beyond"),
     ("less_than", r"less than|fewer than|under|below|lower than|short of|<|sub-"),
@@ -863,15 +865,26 @@ CHANGE_BEFORE_RE = re.compile(rf"(?:^|\W)(?:(?P<up>{UP_WORDS})|(?P<down>{DOWN_WO
                               r"more than|over|less than|under))*\s?$", re.I)
 
 
-def _bound(text: str, start: int) -> tuple[str, int]:
+# "priced from £640", "fares start from $99", "rooms from just €80": the cheapest, a floor. Only "from" joins the
+# span; the price word before it only says that it is a floor. ("starting at $448" stays exact, as NewsQuant
+# annotates it.)
+_PRICE_FLOOR = re.compile(r"(?i)\b(?:priced|prices?|fares?|costs?|cost|rates?|tickets?|rooms?|starts?|starting|"
+                          r"available|retails?|retailing|sells?|selling)\s+(?P<b>from(?:\s+(?:just|only))?\s+)$")
+
+
+def _bound(text: str, start: int, q: Q | None = None) -> tuple[str, int]:
     before = text[max(0, start - 30):start]
     for bound, rx in _BOUND_RES:
         m = rx.search(before)
         if m:
-            if bound == "more_than" and re.search(r"(?i)\bover\s$", before) and \
-                    re.search(r"(?i)\b(?:over the|over a)\s$", text[max(0, start - 12):start]):
+            if bound == "more_than" and re.search(r"(?i)\bover\s$", before) and (
+                    re.search(r"(?i)\b(?:over the|over a)\s$", text[max(0, start - 12):start])
+                    or q is not None and q.dimension == "time" and q.extras.get("after_amount")):
                 continue
             return bound, start - len(m.group(0))
+    m = _PRICE_FLOOR.search(text[max(0, start - 40):start])
+    if m and q is not None and q.dimension == "currency" and q.kind != "range" and "from_of" not in q.extras:
+        return "at_least", start - len(m.group("b"))
     return "exact", start
 
 
@@ -1063,7 +1076,11 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
         if q.kind == "fraction" and not q.extras.get("scaled"):
             # "two-thirds of voters": a share of the counted thing, not a count of it
             q.unit, q.dimension, q.unit_name, q.has_unit = "fraction", "ratio", "fraction", True
-        q.bound, q.start = _bound(text, q.start)
+        if q.dimension == "time" and out and re.fullmatch(r"\s+over\s+", text[out[-1].end:q.start]):
+            # "spent $2.4 billion over 11 years", "312 mm over two days": right after another amount, "over" a
+            # period is the time that amount took, not "more than" the period
+            q.extras["after_amount"] = True
+        q.bound, q.start = _bound(text, q.start, q)
         q.end = max(q.end, q.extras.get("counted_end", q.end)) if q.unit == "count" and q.counts else q.end
         if q.unit == "count" and text[q.start:q.end].endswith(" times") and _TIMES_COMPARED.match(text, q.end):
             # "three times higher", "five times as many": a factor, not a count of "times"
