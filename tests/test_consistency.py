@@ -313,3 +313,64 @@ def test_the_verb_includes_introduces_parts():
                     "for schools.")
     assert f.kind == "arithmetic" and "more than the stated total" in f.message
     assert findings("The 50 million dollars in grants includes 30 million dollars for roads.") == []
+
+
+def test_exhaustive_breakdown_that_falls_short_is_a_warning():
+    # a verb that hands the whole out: split, divided, made up of, from the sales of
+    (f,) = findings("The 60 million dollars in the fund is divided between schools (30 million dollars), "
+                    "clinics (14 million dollars) and roads (11 million dollars).")
+    assert (f.kind, f.severity) == ("arithmetic", "warning") and "55 million" in f.message
+    (f,) = findings("The charity made £7.5 million from the sales of its shops (£4.1 million) and "
+                    "its website (£2.2 million).")
+    assert f.severity == "warning" and "6.3 million" in f.message
+    # a sentence opening on the whole with a closed list of outcomes; bare parts count the whole's noun
+    (f,) = findings("Of the 96 climbers on the ridge, 71 reached the summit, 9 turned back and 4 were injured.")
+    assert f.severity == "warning" and "84" in f.message
+    # parts that do fill the whole, or within rounding, stay silent
+    assert findings("The 60 million dollars in the fund is divided between schools (30 million dollars), "
+                    "clinics (19 million dollars) and roads (11 million dollars).") == []
+    assert findings("The 2.3 billion euros is split between ports (1.4 billion euros) and "
+                    "railways (0.8 billion euros).") == []
+    assert findings("Of the 96 climbers on the ridge, 71 reached the summit, 21 turned back and 4 were injured.") == []
+
+
+def test_partial_breakdowns_may_fall_short():
+    # "including", "among them", two outcomes only: some of the whole, not all of it
+    assert findings("The 60 million dollars in the fund includes 30 million dollars for schools and "
+                    "14 million dollars for clinics.") == []
+    assert findings("Of the 96 climbers on the ridge, 71 reached the summit, including 12 women, and "
+                    "4 were injured.") == []
+    assert findings("Of the 96 climbers on the ridge, 71 reached the summit and 9 turned back.") == []
+    # winners named with their counts may leave out the small ones
+    assert findings("Of the 96 seats on the council, the Union took 51, the Front 30 and the Greens 9.") == []
+
+
+def test_a_rate_restated_over_another_period_is_checked():
+    (f,) = findings("The goalkeeper is paid £120,000 a week, or roughly £4 million a year.")
+    assert (f.kind, f.severity) == ("conversion_mismatch", "warning") and "6.26 million GBP/year" in f.message
+    assert findings("The goalkeeper is paid £120,000 a week, or roughly £6.2 million a year.") == []
+    assert findings("The smelter burns 3,000 tonnes a day, or 1.1 million tonnes a year.") == []
+    (f,) = findings("The smelter burns 3,000 tonnes a day (1.1 billion tonnes a year).")
+    assert f.severity == "error"
+    # an hourly wage restated per year assumes working hours, not a calendar: left alone
+    assert findings("Cleaners earn £12 an hour, or about £23,000 a year.") == []
+
+
+def test_equivalent_to_is_a_conversion():
+    (f,) = findings("The silo holds 30,000 cubic feet of grain, equivalent to 850,000 cubic metres.")
+    assert (f.kind, f.severity) == ("conversion_mismatch", "error") and "1,000" in f.message
+    assert findings("The silo holds 30,000 cubic feet of grain, equivalent to about 850 cubic metres.") == []
+    assert findings("The estate covers 500 acres, the equivalent of 202 hectares.") == []
+    (f,) = findings("The estate covers 500 acres, the equivalent of 350 hectares.")
+    assert f.severity == "warning"
+    # a share of something else is no conversion
+    assert findings("The grant is €40 million, equivalent to 3% of the budget.") == []
+
+
+def test_a_change_by_a_fraction_is_checked_against_its_ends():
+    (f,) = findings("Membership grew by a third to 8,000 from 5,000.")
+    assert f.kind == "arithmetic" and "60.0%" in f.message and "33.3%" in f.message
+    assert findings("Membership grew by a third to 8,000 from 6,000.") == []
+    assert findings("Imports fell by half to 310,000 tonnes from 600,000 tonnes.") == []   # round words, round slack
+    (f,) = findings("Imports fell by half to 200,000 tonnes from 600,000 tonnes.")
+    assert "66.7%" in f.message

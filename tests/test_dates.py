@@ -252,3 +252,15 @@ def test_a_dateline_day_is_the_story_day(nlp):
 ])
 def test_deadlines_and_schedules_look_ahead(nlp, sentence, published, mention, value):
     assert resolve(nlp, sentence, published)[mention] == value
+
+
+def test_a_quarter_of_a_relative_year_is_one_span(nlp):
+    got = resolve(nlp, "Output dips in the third quarter of last year were repaired; the line restarts in the "
+                       "second quarter of next year.", "2025-05-20")
+    assert got == {"the third quarter of last year": "2024-Q3", "the second quarter of next year": "2026-Q2"}
+
+
+def test_fortnights_before_and_after_publication(nlp):
+    got = resolve(nlp, "The vote was held a fortnight ago; the count is due in a fortnight. "
+                       "The ship sailed for a fortnight.", "2025-05-20")
+    assert got == {"a fortnight ago": "2025-05-06", "a fortnight": "2025-06-03"}

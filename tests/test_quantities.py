@@ -349,3 +349,69 @@ def test_points_after_a_restated_change_stay_index_points(nlp):
 def test_the_earlier_figure_may_open_the_next_paragraph(nlp):
     got = by_text(q_of(nlp, "Attendance was 61.5%.\n\nThat was down from 64% a year ago."))
     assert got["61.5%"].change["from_value"] == 64
+
+
+def test_bare_parts_count_the_whole_the_sentence_opens_on(nlp):
+    qs = q_of(nlp, "Of the 96 climbers on the ridge, 71 reached the summit, 9 turned back and 4 are missing.")
+    assert [(q.text, q.unit, q.counts) for q in qs[1:]] == [("71", "count", "climber"), ("9", "count", "climber"),
+                                                          ("4", "count", "climber")]
+    # a figure in the next sentence is not one of its parts
+    qs = q_of(nlp, "Of the 96 climbers on the ridge, 71 reached the summit. By dusk 30 had returned.")
+    assert [q.counts for q in qs if q.text.startswith("30")] == [None]
+
+
+@pytest.mark.parametrize("text,span,unit", [
+    ("The vaccine costs €86 a jab in most clinics.", "€86 a jab", "EUR/jab"),
+    ("Each patient pays $640 per course of treatment.", "$640 per course", "USD/course"),
+    ("Copper fetched $9,100 a tonne on Monday.", "$9,100 a tonne", "USD/tonne"),
+    ("Nurses earn £19 an hour on weekends.", "£19 an hour", "GBP/hour"),
+    ("Tuition is $38,000 a year after bonuses.", "$38,000 a year", "USD/year"),
+    ("Hotels charge €210 a night in August.", "€210 a night", "EUR/night"),
+])
+def test_per_unit_rates_survive_what_follows(nlp, text, span, unit):
+    assert by_text(q_of(nlp, text))[span].unit == unit
+
+
+def test_a_period_then_a_date_word_is_no_rate(nlp):
+    # "$5 billion a year earlier" is an amount a year before, not an amount every year
+    qs = by_text(q_of(nlp, "The deficit was $5 billion a year earlier. Polls had it at 41% a week before "
+                           "the vote and sales at $2 million a month later."))
+    assert [qs[t].unit for t in ("$5 billion", "41%", "$2 million")] == ["USD", "%", "USD"]
+
+
+def test_a_period_closing_the_sentence_is_a_date(nlp):
+    qs = q_of(nlp, "Sales were $3 million, against $2 million a year before. Output hit 400 tonnes a week after.")
+    assert not any("/" in (q.unit or "") for q in qs)
+
+
+def test_cubic_and_square_units_are_volumes_and_areas(nlp):
+    qs = by_text(q_of(nlp, "The dam stores 4 billion cubic feet of water behind 800 cubic yards of concrete, "
+                           "60 square yards of sluices and 2 cubic kilometres of silt."))
+    assert (qs["4 billion cubic feet"].unit, qs["4 billion cubic feet"].dimension) == ("ft3", "volume")
+    assert qs["800 cubic yards"].unit == "yd3" and qs["2 cubic kilometres"].unit == "km3"
+    assert qs["60 square yards"].dimension == "area"
+
+
+@pytest.mark.parametrize("text,change,figure,value", [
+    ("Membership grew by a third to 8,000 last year.", "a third", "8,000", 8000),
+    ("Imports fell by half to 300,000 tonnes.", "half", "300,000 tonnes", 300000),
+    ("Fares rose by a fifth to £48 in May.", "a fifth", "£48", 48),
+])
+def test_a_fraction_by_which_something_changed_is_not_a_range(nlp, text, change, figure, value):
+    qs = by_text(q_of(nlp, text))
+    assert qs[change].unit == "fraction" and qs[change].change["type"] == "by" and qs[change].range is None
+    assert qs[figure].value == value and qs[figure].range is None
+
+
+@pytest.mark.parametrize("text,span,bound", [
+    ("Rainfall reached 140 mm over three days.", "three days", "exact"),         # the time it took
+    ("The state paid €900 million over six years.", "six years", "exact"),
+    ("He was held for over six years.", "over six years", "more_than"),
+    ("Mortgages are offered with as little as 3% down.", "as little as 3%", "at_least"),
+    ("Flights to Oslo are priced from €59.", "from €59", "at_least"),
+    ("Rooms start from £70 in winter.", "from £70", "at_least"),
+    ("The lamp is priced at £70.", "£70", "exact"),
+    ("Tickets from $5 to $7 are on sale.", "$5", "exact"),            # one end of a span, not a floor
+])
+def test_bounds_of_periods_floors_and_prices(nlp, text, span, bound):
+    assert by_text(q_of(nlp, text))[span].bound == bound

@@ -17,6 +17,7 @@ Three checks over the extracted quantities (no extra models; the report's text a
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -24,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from . import currency as cur
-from .quantities import GAP_BEFORE_RE, GLUED_UNITS, UNIT_TABLE, convert_units
+from .quantities import CONVERSION_LINK, GAP_BEFORE_RE, GLUED_UNITS, UNIT_TABLE, convert_units
 from .dates import published_date
 from .report import Finding, Quantity, Report, Span
 
@@ -40,11 +41,20 @@ SCALE_NAMES = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "th
 
 CONVERSION_GAP_RE = re.compile(
     r"^\s*(?:\(\s*(?:(?:about|around|roughly|approximately|approx\.|some|nearly|almost|or|c\.|~|US)\s*)?"
-    r"|,?\s*or\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|some\s+|nearly\s+|almost\s+)?"
+    rf"|(?:\s+of\s+[a-z]+){{0,2}},?\s*{CONVERSION_LINK}\s+"     # "30,000 cubic feet of grain, equivalent to ..."
+    r"(?:about\s+|around\s+|roughly\s+|approximately\s+|some\s+|nearly\s+|almost\s+)?"
     r"|\s*/\s*)$", re.I)
 PARTS_AFTER_RE = re.compile(r"(?i)^[^.;]{0,40}?(?:,|:|—|-)?\s*(?:including|among them|of whom|of which|of them|"
                             r"made up of|comprising|consisting of|broken down into|includes?|included|comprises|"
                             r"comprised)\b")
+# Words that hand the whole out in full ("is split between A (x), B (y) and C (z)", "raised X from the sales
+# of A (a) and B (b)"): parts that fall short of such a total are as wrong as parts that exceed it.
+EXHAUSTIVE_AFTER_RE = re.compile(r"(?i)^[^.;]{0,40}?\b(?:(?:split|divided|shared|broken\s+down|allocated|apportioned)"
+                                 r"\s+(?:between|among|amongst|into|as|across)|made\s+up\s+of|consist(?:s|ed|ing)?\s+of|"
+                                 r"compris(?:es|ed|ing)|from\s+(?:the\s+)?sales?\s+of)\b")
+# A part that is only a selection: then the listed parts need not fill the whole.
+PARTIAL_RE = re.compile(r"(?i)\b(?:including|includes?|included|among\s+them|among\s+whom|of\s+whom|of\s+which|"
+                        r"such\s+as|notably|mainly|mostly|chiefly)\b")
 VERB_SKIP = {"were", "was", "have", "had", "has", "been", "are", "is", "be", "being", "reportedly", "also",
              "confirmed", "now", "later", "all", "who", "which", "that", "officially", "so", "far"}
 CONTRA_EXCLUDE_RE = re.compile(r"(?i)\b(?:another|other|more|additional|further|extra|last|first|remaining|"
@@ -117,10 +127,23 @@ def _base(unit: str | None) -> tuple[str | None, str | None]:
 
 
 # ------------------------------------------------------------------------------------ conversions
+# Calendar days in a period a rate is given per. Hours are left out: "£15 an hour, or £31,000 a year" assumes
+# a working year, not a calendar one.
+PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
+
+
 def _expected(ctx: _Ctx, a: Quantity, b: Quantity) -> tuple[float, str] | None:
-    """b's value recomputed from a, with a note on the rate used; None when the pair is not a conversion."""
+    """b's value recomputed from a, with a note on the rate used; None when the pair is not a conversion.
+    A rate may change its period as well as its unit: "£250,000 a week, or about £13 million a year"."""
     ua, pa = _base(a.unit)
     ub, pb = _base(b.unit)
+    if pa and pb and pa != pb and pa in PERIOD_DAYS and pb in PERIOD_DAYS and ua and ub:
+        per = PERIOD_DAYS[pb] / PERIOD_DAYS[pa]
+        scaled = dataclasses.replace(a, value=a.value * per, unit=ua)
+        if ua == ub:
+            return scaled.value, f"{_num(per)} {pa}s a {pb}"
+        inner = _expected(ctx, scaled, dataclasses.replace(b, unit=ub))
+        return None if inner is None else (inner[0], f"{inner[1]}; {_num(per)} {pa}s a {pb}")
     if not ua or not ub or ua == ub or (pa and pb and pa != pb):
         return None
     if a.dimension == "currency" and b.dimension == "currency":
@@ -195,17 +218,17 @@ def _conversions(ctx: _Ctx, qs: list[Quantity]) -> None:
         if k != 0 and abs(lg - k) < SLIP_TOLERANCE:
             intended = b.value / 10 ** k
             ctx.add("conversion_mismatch", "error",
-                    f"{a.text!r} is about {fmt_amount(expected, _base(b.unit)[0])} ({how}), but the text gives "
+                    f"{a.text!r} is about {fmt_amount(expected, b.unit)} ({how}), but the text gives "
                     f"{b.text!r}: off by a factor of {10 ** abs(k):,.0f}{_slip_words(b.text, -k)}",
-                    [a, b], suggestion=fmt_amount(intended, _base(b.unit)[0]))
+                    [a, b], suggestion=fmt_amount(intended, b.unit))
         elif _off(a, b, expected) and b.bound not in ("more_than", "less_than", "at_least", "at_most") \
                 and (ctx.date is not None and not how.startswith("nearest") or a.dimension != "currency"):
             # without a publication date, or one outside the rates held, the rate may be years off: only
             # factor-1000 slips are safe to call
             ctx.add("conversion_mismatch", "warning",
-                    f"{a.text!r} is about {fmt_amount(expected, _base(b.unit)[0])} ({how}); the text's "
+                    f"{a.text!r} is about {fmt_amount(expected, b.unit)} ({how}); the text's "
                     f"{b.text!r} is {_how_far(b.value, expected, a.dimension)}",
-                    [a, b], suggestion=fmt_amount(expected, _base(b.unit)[0]))
+                    [a, b], suggestion=fmt_amount(expected, b.unit))
 
 
 def _how_far(written: float, expected: float, dimension: str | None) -> str:
@@ -291,15 +314,18 @@ def _changes(ctx: _Ctx, qs: list[Quantity]) -> None:
             direction = (s.change or {}).get("direction")
             if s.unit in ("pp", "bp") and a.unit == "%" and b.unit == "%":
                 _points(ctx, a, b, s, direction)
-            elif s.unit == "%":
-                ok_rel = abs(abs(actual_pct) - s.value) <= max(PCT_TOLERANCE, 0.05 * s.value)
-                ok_abs = a.unit == "%" and abs(abs(b.value - a.value) - s.value) <= 0.05 + 0.01 * s.value
+            elif s.unit in ("%", "fraction"):
+                # "by a third" is a round figure: a tenth of it is slack; "by 33%" gets the usual rounding
+                pct = s.value * 100 if s.unit == "fraction" else s.value
+                slack = 0.1 * pct if s.unit == "fraction" else max(PCT_TOLERANCE, 0.05 * pct)
+                ok_rel = abs(abs(actual_pct) - pct) <= slack
+                ok_abs = s.unit == "%" and a.unit == "%" and abs(abs(b.value - a.value) - pct) <= 0.05 + 0.01 * pct
                 wrong_dir = direction and ((direction == "up") != (b.value > a.value)) and b.value != a.value
                 if (ok_rel or ok_abs) and not wrong_dir:
                     continue
                 msg = (f"from {fmt_amount(a.value, None)} to {fmt_amount(b.value, None)} is a "
                        f"{'rise' if actual_pct > 0 else 'fall'} of {abs(actual_pct):.1f}%, "
-                       f"but the text says {s.text!r}")
+                       f"but the text says {s.text!r}{f' ({pct:.3g}%)' if s.unit == 'fraction' else ''}")
                 ctx.add("arithmetic", "error", msg, [a, b, s], suggestion=f"{abs(actual_pct):.0f}%")
             elif s.unit and _base(s.unit)[0] == _base(b.unit)[0]:
                 diff = abs(b.value - a.value)
@@ -371,10 +397,11 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
         if total.value is None or total.range is not None or total.dimension in ("percentage", None):
             continue                               # "25% of inmates, 40% of whom ...": shares of other wholes
         of_the = re.search(r"(?i)(?:^|[.;:]\s+|\W)of the\s$", text[max(0, total.start - 9):total.start])
-        has_parts = PARTS_AFTER_RE.match(text[total.end:total.end + 60])
+        has_parts = PARTS_AFTER_RE.match(text[total.end:total.end + 60]) or \
+            EXHAUSTIVE_AFTER_RE.match(text[total.end:total.end + 60])
         if not (of_the or has_parts):
             continue
-        _, s1 = _sentence_bounds(text, total.start)
+        s0, s1 = _sentence_bounds(text, total.start)
         after = total.end + (has_parts.end() if has_parts else 0)
         parts = [p for p in qs[n + 1:] if after <= p.start < s1 and p.value is not None and p.range is None
                  and p.change is None and _same_kind(
@@ -394,11 +421,52 @@ def _totals(ctx: _Ctx, qs: list[Quantity]) -> None:
                 break
         whole = sum(g.value for g in group)
         s = sum(p.value for p in parts)
+        stated = " + ".join(repr(g.text) for g in group)
         if s > whole * 1.001:
-            stated = " + ".join(repr(g.text) for g in group)
             ctx.add("arithmetic", "error",
                     f"the parts add up to {fmt_amount(s, None)}, more than the stated total {stated}",
                     [*group, *parts], suggestion=f"check the total or the parts (sum {fmt_amount(s, None)})")
+        elif _exhaustive(text, s0, s1, total, parts) and whole - s > _rounding_slack(group, parts):
+            ctx.add("arithmetic", "warning",
+                    f"the parts add up to {fmt_amount(s, None)}, not the stated total {stated}",
+                    [*group, *parts], suggestion=f"check the total or the parts (sum {fmt_amount(s, None)}, "
+                                                 f"{fmt_amount(whole - s, None)} short)")
+
+
+def _exhaustive(text: str, s0: int, s1: int, total: Quantity, parts: list[Quantity]) -> bool:
+    """Whether the parts are said to make up the whole total, not to be some of it: a verb that hands it out
+    ("is split between", "from the sales of"), or a sentence opening on the whole whose list of three or
+    more outcomes closes with "and" ("Of the 250 on board, 180 were rescued, 40 died and 20 are missing").
+    In that list each part opens its own clause; "the Union won 131, the Front 78 and the Greens 39" names
+    winners and may leave out the small ones."""
+    if len(parts) < 2 or any(p.bound != "exact" for p in parts) or total.bound != "exact":
+        return False
+    if PARTIAL_RE.search(text[total.end:parts[-1].start]):
+        return False
+    if EXHAUSTIVE_AFTER_RE.match(text[total.end:total.end + 60]):
+        return True
+    gaps = [text[a.end:b.start] for a, b in zip(parts, parts[1:])]
+    return len(parts) >= 3 and bool(re.match(r"\W{0,2}Of\s+the\s+$", text[s0:total.start])) \
+        and re.search(r"\band\s*$", gaps[-1]) is not None and all(re.search(r",\s*$", g) for g in gaps[:-1]) \
+        and re.search(r",\s*$", text[total.end:parts[0].start]) is not None
+
+
+def _rounding_slack(group: list[Quantity], parts: list[Quantity]) -> float:
+    """How far rounded parts may fall short of a rounded total: half the total's last digit, half a part's
+    for every part beyond the first ("£1.2bn split as £0.7bn and £0.4bn" may be 0.74 and 0.44)."""
+    part_digit = max(_written_digit(p) for p in parts)
+    whole = sum(g.value for g in group)
+    return max(0.5 * (max(_written_digit(g) for g in group) + part_digit * (len(parts) - 1)), 0.005 * whole)
+
+
+def _written_digit(q: Quantity) -> float:
+    """The rounding unit of a figure as written: '40 million' -> 1 million (not the 10 million its zeros
+    suggest), '2.5bn' -> 100 million, '412' -> 1."""
+    m = re.search(r"\d[\d,]*(?:\.(\d+))?", q.text)
+    shown = float(m.group(0).replace(",", "")) if m else 0.0
+    if not shown or q.value is None:
+        return _last_digit(q.value or 0)
+    return 10 ** -len(m.group(1) or "") * abs(q.value) / shown
 
 
 # "2,300 jobs, or about 9% of its workforce of 31,000"; "Of the 40 members, 12 voted against, or 45%".

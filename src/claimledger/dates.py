@@ -459,6 +459,18 @@ def _ago(m: re.Match, a: Anchor) -> str | None:
     return _shift(a.date, unit, -n if back else n)
 
 
+@rule("fortnight", r"(?:(?<=\bin\s)|(?<=\bwithin\s))(?P<n>a|one|two|three)\s+fortnights?(?:'s?\s+time)?|"
+      r"(?P<n2>a|one|two|three)\s+fortnights?\s+(?P<dir>ago|from\s+now|hence)")
+def _fortnight(m: re.Match, a: Anchor) -> str | None:
+    """'a fortnight ago', 'in a fortnight': fourteen days from the publication date, to the day (a British
+    fortnight names a day, not an ISO week). A fortnight with no 'in'/'ago' is a length of time, not a date."""
+    if a.date is None:
+        return None
+    days = 14 * (_count(m["n"] or m["n2"]) or 1)
+    back = (m["dir"] or "").lower() == "ago"
+    return _shift(a.date, "day", -days if back else days)
+
+
 @rule("year_adj", r"(?:the\s+(?:comparable\s+)?(?:year-earlier|year-ago|prior-year)\s+(?P<noun>quarter|period))|"
       r"year-earlier|year-ago|prior-year|a\s+year\s+earlier|a\s+year\s+ago")
 def _year_adj(m: re.Match, a: Anchor) -> str | None:
@@ -500,7 +512,8 @@ def _century(m: re.Match, a: Anchor) -> str | None:
 @rule("quarter", r"(?:the\s+)?(?:(?P<rel>latest|last|past|previous|current|next|coming|same|"
       r"year-ago|year-earlier)\s+)?(?:(?P<y1>" + _YEAR_RE + r")\s+|this\s+year's\s+|last\s+year's\s+|next\s+year's\s+)?"
       r"(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?:\s+|-)(?:fiscal\s+)?quarter"
-      r"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>" + _YEAR_RE + r"))?|(?P<q>Q[1-4])(?:\s+(?P<y3>" + _YEAR_RE + r"))?")
+      r"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>" + _YEAR_RE + r")|\s+of\s+(?P<yrel>this|last|next)\s+year)?"
+      r"|(?P<q>Q[1-4])(?:\s+(?P<y3>" + _YEAR_RE + r"))?")
 def _quarter_rule(m: re.Match, a: Anchor) -> str | None:
     q = ORDINALS.get((m["ord"] or "").lower()) or int(m["q"][1])
     year_text = m["y1"] or m["y2"] or m["y3"]
@@ -510,7 +523,11 @@ def _quarter_rule(m: re.Match, a: Anchor) -> str | None:
         return None
     text = m.group(0).lower()
     year = a.date.year
-    if "last year's" in text or (m["rel"] or "").lower() in ("year-ago", "year-earlier"):
+    yrel = (m["yrel"] or "").lower()
+    if yrel:
+        # "the first quarter of next year": one span, the year said outright (no guessing from the tense)
+        year += {"last": -1, "next": 1}.get(yrel, 0)
+    elif "last year's" in text or (m["rel"] or "").lower() in ("year-ago", "year-earlier"):
         year -= 1
     elif "next year's" in text:
         year += 1

@@ -46,7 +46,19 @@ UNIT_TABLE: list[tuple[tuple[str, ...], str, str, str]] = [
     (("square feet", "square foot", "sq ft", "sqft", "sq. ft", "ft2"), "foot**2", "ft2", "square feet"),
     (("hectares", "hectare", "ha"), "hectare", "ha", "hectare"),
     (("acres", "acre"), "acre", "acre", "acre"),
-    (("cubic metres", "cubic meters", "m3", "m³"), "meter**3", "m3", "cubic metre"),
+    (("square yards", "square yard", "sq yd", "sq yds"), "yard**2", "yd2", "square yard"),
+    (("square inches", "square inch", "sq in"), "inch**2", "in2", "square inch"),
+    (("square centimetres", "square centimeters", "square centimetre", "square centimeter", "cm2", "cm²"),
+     "centimeter**2", "cm2", "square centimetre"),
+    (("cubic metres", "cubic meters", "cubic metre", "cubic meter", "m3", "m³"), "meter**3", "m3", "cubic metre"),
+    (("cubic feet", "cubic foot", "cu ft", "cu. ft", "ft3", "ft³"), "foot**3", "ft3", "cubic foot"),
+    (("cubic yards", "cubic yard", "cu yd"), "yard**3", "yd3", "cubic yard"),
+    (("cubic inches", "cubic inch", "cu in"), "inch**3", "in3", "cubic inch"),
+    (("cubic kilometres", "cubic kilometers", "cubic kilometre", "cubic kilometer", "km3", "km³"),
+     "kilometer**3", "km3", "cubic kilometre"),
+    (("cubic miles", "cubic mile"), "mile**3", "mi3", "cubic mile"),
+    (("cubic centimetres", "cubic centimeters", "cubic centimetre", "cubic centimeter", "cm3", "cm³"),
+     "centimeter**3", "cm3", "cubic centimetre"),
     (("kilometres per hour", "kilometers per hour", "kilometre per hour", "km/h", "km/hr", "kph", "kmh"),
      "kilometer/hour", "km/h", "kilometre per hour"),
     (("miles per hour", "mile per hour", "mph", "m.p.h."), "mile/hour", "mph", "mile per hour"),
@@ -239,8 +251,10 @@ SCALE_RE = re.compile(r"(?P<sp>[\s-]?)(?P<w>hundred|thousand|million|billion|tri
                       r"tn|trn|[kKmMbBT])(?![A-Za-z])")
 BOUND_BEFORE = [
     ("at_least", r"at least|no (?:less|fewer) than|a minimum of|minimum of|not less than"),
-    ("at_most", r"up to|as (?:much|many|high|little|few) as|at most|no more than|a maximum of|maximum of|"
+    ("at_most", r"up to|as (?:much|many|high) as|at most|no more than|a maximum of|maximum of|"
                 r"not more than|a high of"),
+    # "deposits from as little as 5%": the least one may pay, a floor
+    ("at_least", r"as (?:little|few|low) as"),
     ("more_than", r"more than|over|above|in excess of|upwards of|exceeding|north of|well over|>|"
                   r"greater than|higher than|beyond"),
     ("less_than", r"less than|fewer than|under|below|lower than|short of|<|sub-"),
@@ -263,11 +277,21 @@ CUR_CODE_AFTER_RE = re.compile(rf"\s?(?P<c>{_CODE_ALT})\b")
 SYMBOL_AFTER_RE = re.compile(r"\s?(?P<s>[€£¥元₾₭₹₽₴₿$]|ரூ)")
 DOLLAR_TAG_RE = re.compile(r"\s(?P<t>Cdn|CDN|CAD|US|U\.S\.|USD|AUD|NZD|HKD)(?![A-Za-z])")
 MINOR_RE = re.compile(r"[\s-]?(?P<m>cents?|pence|penny|pennies|sen|satoshis?|p)(?![A-Za-z])")
-PER_RE = re.compile(r"(?:\s?/\s?|\s(?:per|a|an|each)[\s-]|\sa-|\s?-\s?a\s?-\s?|-per-)(?P<d>share|year|annum|month|day|week|hour|barrel|"
-                    r"gallon|litre|liter|dozen|gram|ounce|kilo|kg|tonne|ton|square foot|sq ft|square metre|"
-                    r"square meter|sq m|sqm|person|head|game|minute|century|hectare|acre|night|passenger|"
-                    r"seat|ticket|vote|household|resident|student|employee|kilometre|kilometer|km|mile|"
-                    r"metre|meter)\b(?!\s(?:earlier|ago|before|later|after|on))", re.I)
+_PER_TIME_UNITS = r"year|annum|month|day|week|hour|night|minute|century"
+# After a unit of time, "earlier", "ago", "later", "before", "after" and a bare "on" make a date ("$5 a year
+# earlier", "a week before the vote", "a year on, ..."), except before what a price is stated net or gross of
+# ("$45,000 a year before insurance"); after any other unit they are the sentence going on ("$82 a barrel on
+# Wednesday", "£3 an hour on weekdays").
+_NOT_A_RATE_AFTER_TIME = r"(?!\s(?:earlier|ago|later)\b|\s(?:before|after)\b(?!\s(?:tax|taxes|insurance|deductions|" \
+                         r"costs|expenses|bonus(?:es)?|interest|inflation|subsidies)\b)|\son\b(?:\s*[,.;]|\s+from\b|$))"
+PER_RE = re.compile(r"(?:\s?/\s?|\s(?:per|a|an|each)[\s-]|\sa-|\s?-\s?a\s?-\s?|-per-)(?:"
+                    rf"(?P<t>{_PER_TIME_UNITS})\b{_NOT_A_RATE_AFTER_TIME}|"
+                    r"(?P<d>share|barrel|gallon|litre|liter|dozen|gram|ounce|kilo|kg|tonne|ton|square foot|sq ft|"
+                    r"square metre|square meter|sq m|sqm|person|head|game|match|hectare|acre|passenger|seat|ticket|"
+                    r"vote|household|resident|student|pupil|child|patient|employee|member|customer|user|subscriber|"
+                    r"kilometre|kilometer|km|mile|metre|meter|dose|tablet|pill|capsule|injection|jab|vial|course|"
+                    r"treatment|session|cycle|visit|unit|item|copy|bottle|pack|packet|serving|meal|room|bed|"
+                    r"vehicle|car|kilowatt[ -]hour|kWh|megawatt[ -]hour|MWh)\b)", re.I)
 PER_TIME = {"annum": "year"}
 
 YEAR_RE = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
@@ -740,7 +764,7 @@ class _Scanner:
         m = PER_RE.match(self.text, pos)
         if not m:
             return pos
-        d = m.group("d").lower()
+        d = (m.group("t") or m.group("d")).lower()
         d = PER_TIME.get(d, d)
         d = {"sq ft": "square foot", "sq m": "square metre", "sqm": "square metre", "square meter": "square metre",
              "liter": "litre", "kg": "kilogram", "kilo": "kilogram", "head": "person"}.get(d, d)
@@ -841,15 +865,26 @@ CHANGE_BEFORE_RE = re.compile(rf"(?:^|\W)(?:(?P<up>{UP_WORDS})|(?P<down>{DOWN_WO
                               r"more than|over|less than|under))*\s?$", re.I)
 
 
-def _bound(text: str, start: int) -> tuple[str, int]:
+# "priced from £640", "fares start from $99", "rooms from just €80": the cheapest, a floor. Only "from" joins the
+# span; the price word before it only says that it is a floor. ("starting at $448" stays exact, as NewsQuant
+# annotates it.)
+_PRICE_FLOOR = re.compile(r"(?i)\b(?:priced|prices?|fares?|costs?|cost|rates?|tickets?|rooms?|starts?|starting|"
+                          r"available|retails?|retailing|sells?|selling)\s+(?P<b>from(?:\s+(?:just|only))?\s+)$")
+
+
+def _bound(text: str, start: int, q: Q | None = None) -> tuple[str, int]:
     before = text[max(0, start - 30):start]
     for bound, rx in _BOUND_RES:
         m = rx.search(before)
         if m:
-            if bound == "more_than" and re.search(r"(?i)\bover\s$", before) and \
-                    re.search(r"(?i)\b(?:over the|over a)\s$", text[max(0, start - 12):start]):
+            if bound == "more_than" and re.search(r"(?i)\bover\s$", before) and (
+                    re.search(r"(?i)\b(?:over the|over a)\s$", text[max(0, start - 12):start])
+                    or q is not None and q.dimension == "time" and q.extras.get("after_amount")):
                 continue
             return bound, start - len(m.group(0))
+    m = _PRICE_FLOOR.search(text[max(0, start - 40):start])
+    if m and q is not None and q.dimension == "currency" and q.kind != "range" and "from_of" not in q.extras:
+        return "at_least", start - len(m.group("b"))
     return "exact", start
 
 
@@ -892,6 +927,12 @@ def _age(scanner: _Scanner, q: Q) -> bool:
     tok = scanner.token(q.start - 3)
     return tok is not None and (tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN") and q.value is not None \
         and 0 < q.value < 120 and q.value == int(q.value)
+
+
+def _fraction_change(text: str, q: Q) -> bool:
+    """'rose by a third', 'fell by half': the fraction is the size of a change, not an amount of anything."""
+    m = CHANGE_BEFORE_RE.search(text[max(0, q.start - 40):q.start])
+    return m is not None and bool(re.search(r"(?i)\sby\s$", m.group(0)))
 
 
 def _share_unit(src: Q, dst: Q) -> None:
@@ -951,8 +992,9 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
             base = (q.unit or "").split("/")[0], (q2.unit or "").split("/")[0]
             if q2.unit and q.unit and base[0] != base[1]:
                 partner = None
-            elif conn == "to" and q.has_unit and re.search(r"(?i)\bby\s$", text[max(0, q.start - 4):q.start]):
-                partner = None             # "increased by $43.6 billion to $419.2 billion"
+            elif conn == "to" and (q.has_unit or a.kind == "fraction") and \
+                    re.search(r"(?i)\bby\s$", text[max(0, q.start - 4):q.start]):
+                partner = None             # "increased by $43.6 billion to $419.2 billion", "rose by a third to 6,400"
             elif sc.looks_like_year(a) and sc.looks_like_year(a2) and not (q.has_unit or q2.has_unit):
                 i += 1                     # "between 2014 and 2017": two years
                 last_end = q2.end
@@ -1029,12 +1071,16 @@ def extract(doc: Doc, outlet: str | None = None) -> list[Quantity]:
         if q.kind == "words" and not q.has_unit:
             continue                      # bare "two", "one": pronouns and fragments more often than amounts
         if q.kind == "fraction" and not q.has_unit and not q.extras.get("scaled") \
-                and not re.match(r"^\sof\b", text[q.end:q.end + 4]):
+                and not re.match(r"^\sof\b", text[q.end:q.end + 4]) and not _fraction_change(text, q):
             continue
         if q.kind == "fraction" and not q.extras.get("scaled"):
             # "two-thirds of voters": a share of the counted thing, not a count of it
             q.unit, q.dimension, q.unit_name, q.has_unit = "fraction", "ratio", "fraction", True
-        q.bound, q.start = _bound(text, q.start)
+        if q.dimension == "time" and out and re.fullmatch(r"\s+over\s+", text[out[-1].end:q.start]):
+            # "spent $2.4 billion over 11 years", "312 mm over two days": right after another amount, "over" a
+            # period is the time that amount took, not "more than" the period
+            q.extras["after_amount"] = True
+        q.bound, q.start = _bound(text, q.start, q)
         q.end = max(q.end, q.extras.get("counted_end", q.end)) if q.unit == "count" and q.counts else q.end
         if q.unit == "count" and text[q.start:q.end].endswith(" times") and _TIMES_COMPARED.match(text, q.end):
             # "three times higher", "five times as many": a factor, not a count of "times"
@@ -1099,6 +1145,11 @@ def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
     for n, q in enumerate(qs):
         if q.has_unit or q.kind != "digits" or q.value is None or q.extras.get("rating"):
             continue
+        whole = _opening_whole(sc, qs[:n], q)
+        if whole is not None:
+            _share_unit(whole, q)
+            q.extras["inherited"] = True
+            continue
         before = text[max(0, q.start - 12):q.start]
         if re.search(r"(?i)\b(?:of|is|was|be|are|were|up|down)\s$", before) or \
                 re.match(r"(?i)\s(?:is|was|are|were|others|other|more)\b", text[q.end:q.end + 8]):
@@ -1128,8 +1179,32 @@ def _ellipsis(sc: _Scanner, qs: list[Q]) -> None:
                 q.extras["inherited"] = True
 
 
-_CONVERTED_TO = re.compile(r"^\s*(?:\(\s*|,?\s*or\s+)(?:(?:about|around|roughly|some|approximately|nearly|almost)\s+)?$",
-                           re.I)
+# "Of the 250 people on board, 180 were rescued, 40 died ...": a sentence that opens on its whole.
+_OPENS_ON_WHOLE = re.compile(r"^\W{0,2}Of\s+the\s+$")
+
+
+def _opening_whole(sc: _Scanner, before: list[Q], q: Q) -> Q | None:
+    """The whole a sentence opens on ("Of the 250 people on board, ..."), when q is a bare number after it in
+    that sentence and no larger: every bare number there counts the same thing ("180 were rescued", "40 died").
+    Unlike the neighbour rule of `_ellipsis`, a subject before "were"/"are" qualifies: the opening names it."""
+    tok = sc.token(q.start)
+    if tok is None:
+        return None
+    s0 = tok.sent.start_char
+    for w in before:
+        if w.start < s0 or not _OPENS_ON_WHOLE.match(sc.text[s0:w.start]):
+            continue
+        if w.unit == "count" and w.counts and w.kind != "range" and w.change is None and w.value \
+                and q.value <= w.value and sc.text.count("(", w.end, q.start) <= sc.text.count(")", w.end, q.start):
+            return w
+        return None
+    return None
+
+
+# The words that restate an amount in another unit or currency: "..., or about ...", "..., equivalent to ...".
+CONVERSION_LINK = r"(?:or|(?:the\s+)?equivalent\s+(?:to|of)|equal\s+to)"
+_CONVERTED_TO = re.compile(rf"^\s*(?:\(\s*|,?\s*{CONVERSION_LINK}\s+)(?:(?:about|around|roughly|some|approximately|"
+                           r"nearly|almost)\s+)?$", re.I)
 
 
 # Words after a number and "m" that make the "m" metres ("400m-long", "the 800 m race").
