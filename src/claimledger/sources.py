@@ -279,7 +279,7 @@ _STATE_BODIES = frozenset("ministry embassy consulate parliament legislature".sp
 
 
 def state_names(doc: Doc) -> set[str]:
-    """Names the article uses as states: "Ostmark's defence ministry", "Drosnia's army" (the model often
+    """Names the article uses as states: "Ostmark's defence ministry", "Drosnia's embassy" (the model often
     leaves the possessive name unlabelled, or calls it a person)."""
     cached = doc.user_data.get("claimledger_states")
     if cached is None:
@@ -337,7 +337,8 @@ _TITLE_ROLES = {
 
 
 def _titled(role: str, titles: set[str]) -> bool:
-    """Whether a role noun ("the judge") names someone with these titles ("Justice")."""
+    """Whether a role noun ("the judge") names someone with these titles ("Justice"), one or two steps
+    along _TITLE_ROLES ("Sen." -> senator -> lawmaker)."""
     return role in titles or any(_TITLE_ROLES.get(t) == role or _TITLE_ROLES.get(_TITLE_ROLES.get(t, "")) == role
                                  for t in titles)
 
