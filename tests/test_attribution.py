@@ -586,6 +586,9 @@ def test_who_said(nlp):
     ("The bank has not disputed the audit.", "has not disputed", "affirm"),
     # a confirmation withheld denies; a question left open does not
     ("Velmar has not acknowledged any civilian deaths.", "has not acknowledged", "deny"),
+    # what someone never said is not theirs to affirm
+    ("The councillor never said that the pool would close.", "never said", "deny"),
+    ('"It is a made-up quote," the senator\'s office said.', "said", "deny"),
     ("The inspectors said they could not determine who fired the rockets.", "said", "affirm"),
     ('"I have never disputed the count," the clerk said.', "said", "affirm"),
     # an instruction is no proposition, and "X, not Y" affirms X
@@ -1216,3 +1219,22 @@ def test_who_was_spoken_to_is_part_of_the_cue_and_the_topic_the_content(nlp):
 def test_comments_withheld_are_no_comment_not_statements(nlp, text):
     attrs, no_comment = run(nlp, text)
     assert attrs == [] and len(no_comment) == 1
+
+
+@pytest.mark.parametrize("text,source", [
+    # one post cannot be "claims": the parser ran the subject and its verb into one noun phrase
+    ("A viral post claims that the council is banning bonfires.", "A viral post"),
+    ("One recycled post claims that the harbour will close in May.", "One recycled post"),
+])
+def test_a_post_that_claims_is_the_source_of_the_claim(nlp, text, source):
+    attrs, _ = run(nlp, text)
+    assert [(a.source.text, a.source.kind, a.cue.text) for a in attrs] == [(source, "document", "claims")]
+
+
+@pytest.mark.parametrize("text", [
+    "Fact check: The council is not banning bonfires.",
+    "Correction: The harbour will stay open in May.",
+])
+def test_a_line_label_is_no_speaker(nlp, text):
+    attrs, _ = run(nlp, text)
+    assert all(a.source is None or a.source.text.split()[0] not in ("Fact", "Correction") for a in attrs)

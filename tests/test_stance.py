@@ -149,3 +149,8 @@ def test_only_the_statement_about_the_proposition_decides_the_side(content, prop
 ])
 def test_territory_still_held_answers_a_capture(content, polarity):
     assert st.stance_toward("say", "said", content, "Belmar's forces captured Varsk.").polarity == polarity
+
+
+def test_a_negation_describing_someone_is_no_denial():
+    content = "Governor Ruiz had said teachers who cannot afford rent should take second jobs"
+    assert st.stance_toward("say", "told supporters", content, "Teachers should take second jobs.").polarity == 1

@@ -463,6 +463,10 @@ def source_tokens(tok: Token, quoted: Callable[[int], bool] | None = None) -> tu
     opening = _subject_read_into_opening_phrase(tok)
     if opening is not None:
         return opening
+    if tok.i > 0 and any(c.dep_ == "compound" and c.i == tok.i - 1 and c.pos_ == "NOUN" for c in tok.children) \
+            and tok.left_edge.i < tok.i - 1:
+        # "One recycled post claims that ...": the parser hung the subject's words on the verb
+        return tok.left_edge.i, tok.i
     # "X was quoted as saying ...": the one quoted speaks.
     quoting = _quoting_verb(tok)
     quoted_one = next((c for c in quoting.children if c.dep_ == "nsubjpass"), None) if quoting is not None else None
@@ -1077,7 +1081,8 @@ def _cut_before_clause(text: str, quote: tuple[int, int], clause_s: int) -> tupl
 # claims as baseless", "called the account 'pure fiction'").
 _FALSITY = re.compile(r"\b(?:" + "|".join(C.FALSITY_ADJECTIVES) + r"|lies?|fabrications?|fiction|invention|rubbish)\b",
                       re.I)
-_CONFIRMING_CUES = frozenset("acknowledge confirm admit concede accept verify recognize recognise".split())
+_ASSERTING_CUES = frozenset("say tell claim state suggest allege report mention acknowledge confirm admit concede "
+                            "accept verify recognize recognise".split())
 _NAMING_CUES = frozenset("call brand describe label term characterize characterise".split())
 # Cue phrases that deny whatever their lemma is ("pushed back against claims", "poured cold water on").
 _DENYING_CUE_TEXT = re.compile(r"\blying\b|\bpush(?:ed|es|ing)? back\b|\bpour(?:ed|s|ing)? cold water\b", re.I)
@@ -1095,8 +1100,11 @@ def polarity_of(doc: Doc, cue: Cue, content: list[Span]) -> str:
     if cue_lemma in C.DENIAL_VERBS or _DENYING_CUE_TEXT.search(cue.text):
         # "did not deny that he had met the lobbyist", "has not disputed the report": no denial
         return "affirm" if C.cue_negated(cue.text) else "deny"
-    if cue_lemma in _CONFIRMING_CUES and C.cue_negated(cue.text):
-        return "deny"  # "Ostland has not acknowledged any civilian deaths"
+    if cue_lemma in _ASSERTING_CUES and C.cue_negated(cue.text):
+        # "Ostland has not acknowledged any civilian deaths"; "The mayor never said the library would close":
+        # what follows was not asserted, and a desk must not read it as the mayor's ("would not rule out",
+        # "are not mincing words", "do not know how many" are other things)
+        return "deny"
     if not content:
         return "affirm"
     if cue_lemma in _NAMING_CUES and _FALSITY.search(" ".join(p.text for p in content)):
@@ -1183,7 +1191,8 @@ def _negates(root: Token) -> bool:
                 c.lower_ in _NEGATIVE_WORDS or any(d.dep_ in ("det", "neg") and d.lower_ == "no" for d in c.children)):
             return True
         if c.dep_ in ("acomp", "attr") and root.lemma_ == "be" and (
-                _FALSITY.fullmatch(c.lower_) or _plainly_wrong(c) or any(d.dep_ == "neg" and d.i < c.i for d in c.children)):
+                _FALSITY.fullmatch(c.lower_) or _plainly_wrong(c) or any(d.dep_ == "neg" and d.i < c.i for d in c.children)
+                or c.dep_ == "attr" and _FALSITY.search(c.doc[c.left_edge.i:c.i].text)):  # "a made-up quote"
             # "That claim is false"; 'was "not aware of any wrongdoing"', but not the contrast in
             # "was an investment, not a cost"
             return True
@@ -1318,8 +1327,16 @@ _COLON_HEAD = re.compile(r"^([A-Z][^\n:]{0,60}?):\s+(\S[^\n]*)$", re.M)
 # Headline kickers ("Breaking: ...", "WATCH: ...") label the story; nobody is speaking.
 _COLON_LABELS = frozenset("""breaking wow watch look listen read update updated exclusive video photos photo
 pictures transcript opinion analysis editorial live developing alert flashback boom whoa omg bombshell
-explainer factbox timeline just in must-see revealed confirmed warning interview""".split()) | {
-    "video transcript", "just in", "q&a"}
+explainer factbox timeline just in must-see revealed confirmed warning interview correction clarification
+""".split()) | {"video transcript", "just in", "q&a", "fact check", "fact-check", "editor's note", "editor’s note",
+                "ask the desk", "reality check", "verdict", "our ruling", "the claim"}
+
+
+def is_label(text: str) -> bool:
+    """'Fact check', 'Correction', 'UPDATE': a line's label, not a speaker."""
+    return text.strip().lower() in _COLON_LABELS
+
+
 # Interview transcripts: "Q: ..." is the interviewer's question, "A: ..." the interviewee's answer.
 QUESTION_LABEL, ANSWER_LABEL = "Q", "A"
 
@@ -1334,7 +1351,7 @@ def colon_candidates(doc: Doc) -> list[Candidate]:
         left = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
         if left is None or len(left) > 6:
             continue
-        if left.text.lower() in _COLON_LABELS:
+        if is_label(left.text):
             continue
         if left.text == QUESTION_LABEL:
             continue  # a question asserts nothing; what it reports ("X says ...") is found as usual
@@ -1404,6 +1421,17 @@ def colon_quote_candidates(doc: Doc, quotes: QuoteIndex, claimed: set[int],
     return out
 
 
+_SINGULAR_DETERMINERS = frozenset("a an one another this every each".split())
+
+
+def _verb_read_as_plural_noun(tok: Token) -> bool:
+    """'A viral post claims that ...', 'One recycled post claims ...': a singular determiner before a
+    plural noun with words between is a subject and its verb that the parser ran into one noun phrase."""
+    first = tok.left_edge
+    return tok.tag_ == "NNS" and first.i < tok.i - 1 and first.dep_ in ("det", "nummod") \
+        and first.lower_ in _SINGULAR_DETERMINERS and tok.doc[tok.i - 1].tag_ in ("NN", "NNP")
+
+
 def nominal_candidates(doc: Doc) -> list[Candidate]:
     """"X's claim that ...", "the assessment that ...": a cue noun with a that-clause (or an
     infinitive for pledges and promises); the possessor, if any, is the source."""
@@ -1423,6 +1451,9 @@ def nominal_candidates(doc: Doc) -> list[Candidate]:
             if e > s and doc[e - 1].tag_ == "POS":
                 e -= 1
             source = (s, e)
+        elif _verb_read_as_plural_noun(tok):
+            # "A viral post claims that ...": one post cannot be "claims"; the words before are the source
+            source = (tok.left_edge.i, tok.i)
         out.append(Candidate(cue=(tok.i, tok.i + 1), lemma=tok.lemma_.lower(), head=tok.i, source=source,
                              content=[tokens_chars(doc, clause.left_edge.i, clause.right_edge.i + 1)]))
     return out

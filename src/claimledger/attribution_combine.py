@@ -14,7 +14,7 @@ from spacy.tokens import Span as TokenSpan
 from . import attribution_model
 from . import cues as C
 from .attribution import (ANSWER_LABEL, QUESTION_LABEL, Candidate, clause_content, counts_views, form_of, impersonal,
-                          make_source, merge_touching, question_frame, source_tokens, trim_chars)
+                          is_label, make_source, merge_touching, question_frame, source_tokens, trim_chars)
 from .quotations import QuoteIndex
 from .report import Attribution, Cue, Source, Span
 from .sources import Resolver
@@ -45,7 +45,8 @@ def combine(doc: Doc, rule_made: list[Attribution], tagging: attribution_model.T
     from_rules = {id(a) for a in rule_made}
     out = [a for a in merged if (id(a) not in from_rules or a.cue.lemma in STRUCTURAL_CUES or _reports_a_that_clause(doc, a)
                                  or support(doc, a.cue, tagging.cue_probability) >= _min_cue_support(a.cue))
-           and not _counts_reach(doc, a.cue)]
+           and not _counts_reach(doc, a.cue)
+           and not (a.cue.text == ":" and a.source is not None and is_label(a.source.text))]  # "Fact check: ..."
     text = doc.text  # Doc.text re-joins every token: once per article, not per attribution
     for a in out:
         if id(a) not in from_rules:

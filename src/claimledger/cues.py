@@ -98,7 +98,7 @@ def cue_negated(cue_text: str) -> bool:
 # Adjectives that call a statement untrue ("That claim is false", "described the report as misleading").
 # Attribution polarity and the board's negation count both use them.
 FALSITY_ADJECTIVES = ("false", "untrue", "baseless", "groundless", "unfounded", "fabricated", "bogus", "fake",
-                      "nonsense", "misleading", "incorrect", "inaccurate", "exaggerated")
+                      "nonsense", "misleading", "incorrect", "inaccurate", "exaggerated", "made-up", "doctored")
 
 # Nouns that attribute when they carry a possessor or an "of"/"from" source ("Trump's claim that").
 NOMINAL_CUES = frozenset("""
@@ -118,6 +118,7 @@ review paper article editorial study research ruling complaint indictment lawsui
 minutes readout petition tally rules regulations statistics results findings forecast projections
 assessment evaluation estimate estimates bulletin notice notices picture pictures photo photos photograph
 photographs footage guidance leaflet leaflets screenshot screenshots advisory clip clips videos posts tweets
+version meme memes
 """.split())
 
 # Anonymity markers: "a person familiar with", "who asked not to be named".

@@ -140,6 +140,11 @@ def _head(span: SpacySpan):
     """The phrase's head noun; for a phrase the parser made a clause ("A video viewed millions of times"),
     its subject."""
     root = span.root
+    if root.pos_ in ("DET", "ADJ", "NUM"):
+        # "A viral post" cut from "A viral post claims": every word hangs outside the span
+        nouns = [t for t in span if t.pos_ in ("NOUN", "PROPN")]
+        if nouns:
+            return nouns[-1]
     if root.pos_ == "VERB":
         subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in range(span.start, span.end)),
                        None)

@@ -173,10 +173,11 @@ def without_negation(text: str) -> str:
 _COORDINATION = re.compile(r"\s*(?:[,;:]|\s(?:and|or|but|nor)\s)\s*", re.I)
 
 
-# Clauses that state no position of the source's own: a condition ("if the recount does not change it")
-# or an earlier position reported ("after first saying no data was taken").
+# Clauses that state no position of the source's own: a condition ("if the recount does not change it"),
+# an earlier position reported ("after first saying no data was taken"), or who someone is ("teachers who
+# cannot afford rent should get second jobs" asserts the second jobs).
 _SIDE_CLAUSE = re.compile(r"\b(?:if|unless|whether|even if|in case|after (?:first |initially )?(?:saying|denying"
-                          r"|claiming|insisting))\b[^,;:]*", re.I)
+                          r"|claiming|insisting)|who|whom|whose)\b[^,;:]*", re.I)
 
 
 def content_negations(content: str) -> list[str]:
