@@ -223,6 +223,16 @@ def test_a_dismissal_answers_the_last_assertion_not_a_doubt_raised_after_it():
     assert [e.attribution_id for e in claim.asserts] == ["a1"] and [e.attribution_id for e in claim.denies] == ["a3"]
 
 
+def test_a_rejected_claim_is_a_claim_not_a_call_to_act():
+    report = article("e4", None,
+                     ("Dr. Vail", "person", "said", "the vaccine causes hair loss", "Vail", "say"),
+                     ("Dr. Vail", "person", "called for", "the state to pause its flu clinics", "Vail", "call"),
+                     ("Helvion Pharma", "organization", "rejected", "the claim", None, "reject"))
+    claim = next(c for c in C.build_claims([report], use_embeddings=False, min_sources=1)
+                 if any(e.attribution_id == "a3" for e in c.entries))
+    assert [e.attribution_id for e in claim.asserts] == ["a1"]
+
+
 def test_claims_for_report_with_real_embeddings_when_installed():
     from claimledger.embeddings import default_embedder
 

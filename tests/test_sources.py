@@ -569,3 +569,10 @@ def test_a_spokeswoman_named_after_her_body_is_not_part_of_its_name(nlp):
     found, _ = sources(nlp, "A spokeswoman for the Joint Monitoring Mission, Ines Varga, said the mission had not "
                             "confirmed the origin of the fire.")
     assert [s.name for s in found.values()] == ["Ines Varga"]
+
+
+def test_an_occupation_before_a_name_is_no_part_of_it_and_a_plural_looking_surname_is_the_person(nlp):
+    found, _ = sources(nlp, "Pharmacist Joel Kaminski told the Courier that he had seen no cases.")
+    assert found["Pharmacist Joel Kaminski"].name == "Joel Kaminski"
+    found, _ = sources(nlp, 'The spokesperson, Nadia Fields, said it was false. "It is made up," Fields said.')
+    assert found["Fields"].name == "Nadia Fields" and found["Fields"].kind == "person"

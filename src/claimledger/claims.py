@@ -200,6 +200,10 @@ def _speaker(attribution: dict[str, Any]) -> str:
     return (source.get("name") or source.get("text") or "").lower()
 
 
+# Cues of a call to act ("called for the state to pause its clinics"): nothing there is a claim to reject.
+_CALLS = frozenset("call urge demand appeal ask recommend push".split())
+
+
 def _answered(attributions: list[dict[str, Any]], k: int) -> dict[str, Any] | None:
     """The statement an anaphoric content answers: the nearest earlier attribution of another source;
     for a denial ("dismissed the reports as propaganda"), the nearest that asserts something, since
@@ -213,7 +217,7 @@ def _answered(attributions: list[dict[str, Any]], k: int) -> dict[str, Any] | No
         content = other.get("content") or {}
         said = content_words(content)
         if int(content.get("end", 0)) <= at and _speaker(other) != _speaker(me) and not _ANAPHORIC.search(said) \
-                and len(WORD_RE.findall(st.core(said))) >= 2:
+                and len(WORD_RE.findall(st.core(said))) >= 2 and (other.get("cue") or {}).get("lemma") not in _CALLS:
             candidates.append(other)
     if denial:
         asserting = [o for o in candidates if st.intrinsic((o.get("cue") or {}).get("lemma"), (o.get("cue") or {}).get(

@@ -97,6 +97,10 @@ TITLES = {
     "economist", "analyst", "deputy", "colonel", "sergeant", "lieutenant", "rabbi", "imam", "bishop",
     "executive", "coach", "manager", "founder", "commander", "corporal", "brigadier",
     "superintendent", "inspector", "detective",
+    # occupations a story writes before a name like a title ("Pharmacist Joel Kaminski")
+    "pharmacist", "influencer", "realtor", "activist", "blogger", "vlogger", "podcaster", "journalist",
+    "columnist", "researcher", "scientist", "physician", "surgeon", "dentist", "epidemiologist", "virologist",
+    "lawyer", "pastor", "reverend", "historian", "strategist", "pollster", "consultant",
 } | {abbreviation.lower().rstrip(".") for abbreviation in TITLE_ABBREVIATIONS}
 
 # Honorifics that say a person's gender: what "he" or "she" may stand for. entities.clean_name drops
@@ -592,6 +596,11 @@ class Resolver:
         `before`: where a pronoun's antecedent must end, when not at the phrase itself."""
         head = span.root
         low = head.lower_
+        if len(span) == 1 and head.is_alpha and head.tag_ in ("NNS", "NNPS") and head.text[:1].isupper():
+            # "Fields said": a surname the tagger read as a plural noun ("Nadia Fields ... Fields")
+            p = self._by_surname(low, span.start_char)
+            if p is not None:
+                return p.name, p.entity
         if len(span) == 1 and head.is_alpha and head.is_upper and len(head.text) > 1:
             # "SATO:" in a transcript: the person of that surname, named before the line or after it
             p = self._by_surname(low, span.start_char, ahead=True)
