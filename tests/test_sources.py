@@ -576,3 +576,15 @@ def test_an_occupation_before_a_name_is_no_part_of_it_and_a_plural_looking_surna
     assert found["Pharmacist Joel Kaminski"].name == "Joel Kaminski"
     found, _ = sources(nlp, 'The spokesperson, Nadia Fields, said it was false. "It is made up," Fields said.')
     assert found["Fields"].name == "Nadia Fields" and found["Fields"].kind == "person"
+
+
+def test_a_place_name_the_model_took_for_a_person_is_no_antecedent_for_she(nlp):
+    doc = nlp("Port Calder is not banning barbecues. Councillor Ruth Adeyemi told the Port Calder Gazette she "
+              "never proposed a ban. \"We want cleaner air,\" she said.")
+    attrs = attribution.extract(doc, entities.extract(doc))[0]
+    assert next(a.source for a in attrs if a.source.text == "she").name == "Ruth Adeyemi"
+
+
+def test_the_company_is_not_the_product_its_statement_names(nlp):
+    found, _ = sources(nlp, 'Velta Labs rejected the claim. "Novadrin does not cause hair loss," the company said.')
+    assert found["the company"].name != "Novadrin"

@@ -322,6 +322,8 @@ def _unnamed_body_before(pronoun):
 _MOTION_VERBS = frozenset("move live grow travel fly return go come arrive settle relocate emigrate flee drive "
                           "sail walk head retire reside stay bear raise".split())
 _ROUTE_NOUNS = frozenset("ferry flight flights road train trains trip journey route bridge bus border".split())
+# Words that open a place's name ("Port Calder", "Fort Ellis", "Lake Orva"), never a person's.
+_PLACE_NAME_STARTS = frozenset("Port Fort Mount Mt. Lake Cape Saint St. San Santa Point".split())
 _LOCATIVE_PREPOSITIONS = frozenset("to from in on at into near across via".split())
 
 
@@ -445,8 +447,9 @@ class Resolver:
                          or bool(appos & PERSON_NOUNS) or (eid is not None and self.entities[eid].type == "PERSON"))
             if not is_person or name_span[-1].lower_ in ORGANISATION_NAME_ENDS:
                 continue
-            if not (gender or aged or titles & PERSON_NOUNS or appos & PERSON_NOUNS) and _destination(tok):
-                continue  # "moved to Vigo": the NER's PERSON is a place
+            if not (gender or aged or titles & PERSON_NOUNS or appos & PERSON_NOUNS) and (
+                    _destination(tok) or name_span[0].text in _PLACE_NAME_STARTS and len(name_span) > 1):
+                continue  # "moved to Vigo", "Port Calder is not banning ...": the NER's PERSON is a place
             name = self.entities[eid].name if eid else name_span.text
             person = by_name.get(name) or next((p for n, p in by_name.items()
                                                if n.split()[-1] == name.split()[-1]), None)
@@ -558,7 +561,9 @@ class Resolver:
             s, e, eid = self.mentions[i]
             ent = self.entities[eid]
             words = set(ent.name.lower().split())
-            if ent.type == "ORG" and not words & excluded:
+            # A name the speaker utters ('"Novamax does not cause hair loss," the company said') is what the
+            # company talks about, often its product, not the company
+            if ent.type == "ORG" and not words & excluded and self.quotes.at(s) < 0:
                 return eid
             i -= 1
         return None
@@ -758,6 +763,11 @@ class Resolver:
             eid = self._recent_business(span.start_char, _NOT_A_GROUP if hl == "group" else PUBLIC_BODY_WORDS)
             if eid is not None:
                 return self.entities[eid].name, eid
+            subject = _subject_before(head, speakers=True)
+            if subject is not None and subject.pos_ == "PROPN" and subject.ent_type_ not in ("PERSON", "GPE", "LOC") \
+                    and not self.is_person(subject.text) and self.quotes.at(subject.idx) < 0:
+                # "Helvion Pharma rejected the claim. ... the company said": the name the model left unlabelled
+                return span.doc[subject.left_edge.i:subject.i + 1].text, None
         if hl in ORG_NOUNS:
             # "The Dalmarian ministry" is no other country's ministry: a capitalised modifier must fit the name.
             proper = {t.lower_ for t in span if t.i != head.i and t.text[:1].isupper() and t.pos_ in ("ADJ", "PROPN")
