@@ -233,6 +233,15 @@ def test_a_rejected_claim_is_a_claim_not_a_call_to_act():
     assert [e.attribution_id for e in claim.asserts] == ["a1"]
 
 
+def test_what_a_correction_withdraws_is_no_live_assertion():
+    report = article("e5", None,
+                     ("An earlier version of this article", "document", "incorrectly stated",
+                      "Dunmore had banned leaf blowers", None, "state"),
+                     ("The city", "organization", "said", "Dunmore had not banned leaf blowers", None, "say"))
+    entries = [e.attribution_id for c in C.build_claims([report], use_embeddings=False, min_sources=1) for e in c.entries]
+    assert entries == ["a2"]
+
+
 def test_claims_for_report_with_real_embeddings_when_installed():
     from claimledger.embeddings import default_embedder
 

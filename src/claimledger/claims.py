@@ -228,6 +228,8 @@ def _answered(attributions: list[dict[str, Any]], k: int) -> dict[str, Any] | No
 
 
 _EVIDENCE_CUES = frozenset({"cite"})
+# A correction quoting the outlet's own earlier text: what it stated is withdrawn, no one's live assertion.
+_RETRACTED = re.compile(r"\b(?:earlier|previous|original|prior) (?:version|edition|draft) of this\b", re.I)
 
 
 def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
@@ -250,6 +252,8 @@ def _items(reports: Iterable[dict[str, Any]]) -> list[_Item]:
                 continue
             if (attribution.get("cue") or {}).get("lemma") in _EVIDENCE_CUES:
                 continue  # "..., citing intercepted radio traffic": the evidence named, not a proposition
+            if _RETRACTED.search((attribution.get("source") or {}).get("text") or ""):
+                continue  # "An earlier version of this article incorrectly stated ...": withdrawn, not live
 
             first = (by_id.get((attribution.get("source") or {}).get("same_as")) or {}).get("source") or {}
             items.append(_Item(attribution, str(article.get("id", "")), article.get("published"), proposition,
