@@ -168,3 +168,13 @@ def test_a_headline_directly_above_a_dateline_is_the_title(write):
     # a sentence wrapped onto a second line is no headline
     (article,) = list(read_inputs([str(write("wrap.txt", "The council voted on Monday to build\nthe tram line."))]))
     assert article.title is None
+
+
+def test_a_header_date_that_cannot_be_read_is_a_warning_not_silence(write):
+    for n, line in enumerate(["Published: 2026-13-45", "Date: sometime last spring"]):
+        path = write(f"bridge{n}.txt", f"Bridge closes\n{line}\n\nThe bridge closed on Sunday, engineers said.")
+        (article,) = list(read_inputs([str(path)]))
+        assert article.published is None
+        assert any(str(path) in w and line in w for w in article.warnings)
+    (article,) = list(read_inputs([str(write("ok.txt", "Bridge closes\nPublished: 2026-06-08\n\nText here."))]))
+    assert article.warnings == []

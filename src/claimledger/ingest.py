@@ -166,10 +166,24 @@ def dateline_date(text: str) -> str | None:
         return None
 
 
+def unread_header_date(text: str) -> str | None:
+    """A 'Published:' (or 'Date:', 'Posted:') header line whose date is not a calendar date: what it says."""
+    head = "\n".join(text.lstrip().splitlines()[:_HEADER_LINES])
+    for m in _HEADER_DATE.finditer(head):
+        if m["key"].lower() != "updated" and _calendar_date(m["date"]) is None:
+            return m.group(0).strip()
+    return None
+
+
 def read_text(data: bytes, origin: str, published: str | None = None) -> ArticleInput:
     text, warnings = decode_bytes(data, origin)
-    return _article(text, origin, warnings, published, title=headline(text),
-                    published=header_date(text) or dateline_date(text))
+    found = header_date(text) or dateline_date(text)
+    unread = unread_header_date(text) if found is None and published is None else None
+    if unread is not None:
+        # "Published: 2026-13-45": say so, rather than resolve nothing without a word
+        warnings.append(f"{origin}: no date could be read from '{unread}'; relative dates are left unresolved "
+                        f"(give one with --published)")
+    return _article(text, origin, warnings, published, title=headline(text), published=found)
 
 
 _HEADLINE = re.compile(r"\A[ \t]*([^\n]{3,150}?)[ \t]*\r?\n(?P<next>[^\n]*)")
