@@ -1203,8 +1203,7 @@ def form_of(cand: Candidate, text: str, quotes: QuoteIndex) -> str:
     if cand.quoted or cand.verbatim:
         return "direct"
     # a content the parse found that is all quoted words ('As Osei put it in 2019, "new roads fill up."')
-    closed = [q for i, q in enumerate(quotes.quotes) if i not in quotes.unclosed]
-    if cand.content and all(any(qs <= s and e <= qe for qs, qe in closed) for s, e in cand.content):
+    if cand.content and all((i := quotes.closed_at(s)) >= 0 and e <= quotes.quotes[i][1] for s, e in cand.content):
         return "direct"
     for s, e in cand.content:
         i = bisect.bisect_left(quotes.starts, s)
@@ -1213,15 +1212,17 @@ def form_of(cand: Candidate, text: str, quotes: QuoteIndex) -> str:
     return "indirect"
 
 
+# "did not", "has not": the negated auxiliaries of a comment withheld.
+_HAS_NOT = r"(?:did not|didn't|has not|hasn't|have not|haven't|had not)"
 _NO_COMMENT = re.compile(
     r"\b(?:declined|declines|decline|refused|refuses)\s+(?:to\s+)?(?:comment|immediate comment|be interviewed)"
-    r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not)\s+(?:immediately\s+)?"
+    rf"|\b{_HAS_NOT}\s+(?:immediately\s+)?"
     r"(?:respond|reply|return|answer)(?:ed)?\b[^.\n]{0,40}?\b(?:comment|request|message|call|email|inquir|question)\w*"
     r"(?:\s+(?:for|seeking)\s+(?:immediate\s+|further\s+)?comment)?"  # "... to a request for comment", whole
     r"|\b(?:could not|couldn't|cannot|can't) be reached for comment"
     # "has not commented publicly on the attack", "did not immediately respond."
-    r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not)\s+(?:yet\s+)?commented(?:\s+publicly)?"
-    r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not)\s+(?:yet\s+|immediately\s+)?respond(?:ed)?"
+    rf"|\b{_HAS_NOT}\s+(?:yet\s+)?commented(?:\s+publicly)?"
+    rf"|\b{_HAS_NOT}\s+(?:yet\s+|immediately\s+)?respond(?:ed)?"
     r"(?=\s*[.;]|\s+publicly)"
     r"|\b(?:would not|wouldn't|did not|didn't|will not|won't)\s+comment\b"
     r"|\b(?:declined|declines|refused|refuses)\s+to\s+(?:say|confirm|disclose|discuss|specify|elaborate|name)\b"
@@ -1230,8 +1231,7 @@ _NO_COMMENT = re.compile(
     r"|\b(?:would not|wouldn't)\s+(?:confirm|say|disclose|discuss)\b"
     r"|\b(?:had|has|have|offered|gave)\s+no\s+(?:immediate\s+|further\s+)?comment\b"
     # "Officials have not said how many people were evacuated": a question left open, not a statement.
-    r"|\b(?:did not|didn't|has not|hasn't|have not|haven't|had not|would not|wouldn't|could not|couldn't"
-    r"|cannot|can't)\s+(?:yet\s+)?"
+    rf"|\b(?:{_HAS_NOT}|would not|wouldn't|could not|couldn't|cannot|can't)\s+(?:yet\s+)?"
     r"(?:say|said|disclose|disclosed|specify|specified|reveal|revealed|explain|explained)"
     r"(?=\s+(?:how|whether|when|where|why|who|what|which)\b)",
     re.I)
@@ -1304,8 +1304,8 @@ def make_source(doc: Doc, rng: tuple[int, int], resolver: Resolver | None) -> So
         name = None  # "Guidance published on Tuesday says": a sentence's capital, not a name
     if kind == "document" and ent is not None and span.root.lemma_.lower() in MEDIA_NOUNS:
         kind = "organization"  # "The paper said", resolved to the newspaper named before: its newsroom speaks
-    if resolver and (kind in ("unknown", "group", "organization") and span.text.isupper() and resolver.is_person(name)
-                     or kind == "unknown" and resolver.is_person(name)
+    if resolver and ((kind == "unknown" or kind in ("group", "organization") and span.text.isupper())
+                     and resolver.is_person(name)
                      or kind == "organization" and span.root.pos_ == "PROPN" and resolver.is_person(name, described=True)):
         # "the toxicologist", resolved to the person the article gave that role; "According to Ferro",
         # introduced as "the league's integrity chief, Nadia Ferro" but labelled ORG by the NER.

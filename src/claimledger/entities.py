@@ -87,6 +87,7 @@ def _joins(short: str, long: str) -> bool:
 
 
 _ALSO_NAMES = frozenset({"son", "star", "host"})  # "Son Heung-min" is a name, whatever the role nouns say
+_ROLE_NOUNS_NOT_NAMES = PERSON_NOUNS - _ALSO_NAMES
 
 
 def _without_titles(name: str) -> str:
@@ -94,7 +95,7 @@ def _without_titles(name: str) -> str:
     words = name.split()
     # "Moderator Janice Tuttle", "Resident Angela Birch": a role word before a name is no part of it either
     while len(words) > 1 and (words[0].lower().rstrip(".") in TITLES
-                              or words[0].lower() in PERSON_NOUNS - _ALSO_NAMES):
+                              or words[0].lower() in _ROLE_NOUNS_NOT_NAMES):
         words = words[1:]
     return " ".join(words)
 

@@ -115,7 +115,8 @@ _DATELINE_DATE = re.compile(r"^[ \t]*[A-Z][A-Z'. -]{1,40},[ \t]+([A-Z][a-z]{2,8}
 
 # A header line naming the date: "Published: 2026-06-08", "Date: March 18, 2025", "Posted on 18 March 2025".
 # "Updated:" is not the publication date, so it is used only when nothing else gives one.
-_HEADER_DATE = re.compile(r"^[ \t]*(?P<key>Published|Date|Posted|Dated|Updated)(?:[ \t]+on)?[ \t]*:?[ \t]+"
+_HEADER_KEYS = "Published|Date|Posted|Dated|Updated"
+_HEADER_DATE = re.compile(rf"^[ \t]*(?P<key>{_HEADER_KEYS})(?:[ \t]+on)?[ \t]*:?[ \t]+"
                           r"(?P<date>[^\n]{6,40}?)[ \t]*\r?$", re.M | re.I)
 _HEADER_LINES = 12
 
@@ -139,18 +140,23 @@ def _calendar_date(raw: str) -> dt.date | None:
         return None
 
 
-def header_date(text: str) -> str | None:
-    """The date a 'Published:' (or 'Date:', 'Posted:') line in the article's header gives, as YYYY-MM-DD."""
+def header_date(text: str) -> tuple[str | None, str | None]:
+    """The date a 'Published:' (or 'Date:', 'Posted:') line in the article's header gives, as YYYY-MM-DD; and,
+    when none does, such a line whose date is not a calendar date (what it says), else None."""
     from .dates import PUBLISHED_YEARS
 
     head = "\n".join(text.lstrip().splitlines()[:_HEADER_LINES])
     found: dict[str, dt.date] = {}
+    unread = None
     for m in _HEADER_DATE.finditer(head):
+        updated = m["key"].lower() == "updated"
         date = _calendar_date(m["date"])
         if date is not None and PUBLISHED_YEARS[0] <= date.year <= PUBLISHED_YEARS[1]:
-            found.setdefault("updated" if m["key"].lower() == "updated" else "published", date)
+            found.setdefault("updated" if updated else "published", date)
+        elif date is None and not updated and unread is None:
+            unread = m.group(0).strip()
     date = found.get("published") or found.get("updated")
-    return date.isoformat() if date else None
+    return (date.isoformat(), None) if date else (None, unread)
 
 
 def dateline_date(text: str) -> str | None:
@@ -166,20 +172,11 @@ def dateline_date(text: str) -> str | None:
         return None
 
 
-def unread_header_date(text: str) -> str | None:
-    """A 'Published:' (or 'Date:', 'Posted:') header line whose date is not a calendar date: what it says."""
-    head = "\n".join(text.lstrip().splitlines()[:_HEADER_LINES])
-    for m in _HEADER_DATE.finditer(head):
-        if m["key"].lower() != "updated" and _calendar_date(m["date"]) is None:
-            return m.group(0).strip()
-    return None
-
-
 def read_text(data: bytes, origin: str, published: str | None = None) -> ArticleInput:
     text, warnings = decode_bytes(data, origin)
-    found = header_date(text) or dateline_date(text)
-    unread = unread_header_date(text) if found is None and published is None else None
-    if unread is not None:
+    found, unread = header_date(text)
+    found = found or dateline_date(text)
+    if found is None and published is None and unread is not None:
         # "Published: 2026-13-45": say so, rather than resolve nothing without a word
         warnings.append(f"{origin}: no date could be read from '{unread}'; relative dates are left unresolved "
                         f"(give one with --published)")
@@ -188,7 +185,7 @@ def read_text(data: bytes, origin: str, published: str | None = None) -> Article
 
 _HEADLINE = re.compile(r"\A[ \t]*([^\n]{3,150}?)[ \t]*\r?\n(?P<next>[^\n]*)")
 # What may follow a headline directly, with no blank line: a date or byline header, or a wire dateline.
-_UNDER_HEADLINE = re.compile(r"[ \t]*(?:(?:Published|Date|Posted|Dated|Updated)\b[^\n]*\d|By[ \t]+[A-Z]|"
+_UNDER_HEADLINE = re.compile(rf"[ \t]*(?:(?:{_HEADER_KEYS})\b[^\n]*\d|By[ \t]+[A-Z]|"
                              r"[A-Z][A-Z'. -]{1,40},[^\n]{0,40}?(?:\(\w[^)]*\)[ \t]*)?[-\u2013\u2014]|"
                              r"[A-Z][A-Z'. -]{1,40}[ \t]+\(\w[^)]*\)[ \t]*[-\u2013\u2014])")
 

@@ -76,6 +76,8 @@ _NOT_A_GROUP = PUBLIC_BODY_WORDS - {"council", "committee", "union", "party", "c
 # "The newspaper said" refers back to a masthead the NER rarely types as ORG ("Daily Courier" is
 # often PRODUCT or WORK_OF_ART); a name with one of these words is taken for a news outlet.
 MEDIA_NOUNS = frozenset("newspaper paper broadcaster magazine channel station outlet network daily tabloid".split())
+# Nouns that say what a name after them is: "the Polish daily Rzeczpospolita", "the mining company Quorvel".
+_PRESS_AND_BUSINESS_NOUNS = MEDIA_NOUNS | BUSINESS_NOUNS
 MEDIA_NAME_WORDS = frozenset("""
 times post news herald journal gazette tribune daily telegraph guardian chronicle observer express mail
 star sun globe standard independent courier record review press reuters bbc cnn radio tv television
@@ -102,6 +104,9 @@ TITLES = {
     "columnist", "researcher", "scientist", "physician", "surgeon", "dentist", "epidemiologist", "virologist",
     "lawyer", "pastor", "reverend", "historian", "strategist", "pollster", "consultant",
 } | {abbreviation.lower().rstrip(".") for abbreviation in TITLE_ABBREVIATIONS}
+
+# Words that end a name run going left: "Interior Minister Ana Ruiz" is Ana Ruiz.
+_ROLE_WORDS = PERSON_NOUNS | TITLES
 
 # Honorifics that say a person's gender: what "he" or "she" may stand for. entities.clean_name drops
 # these (and the neutral ones) from names.
@@ -217,7 +222,7 @@ def source_kind(span: SpacySpan, entity_type: str | None = None) -> str:
         return "document"  # a capitalised "Post" or "Report" is a name ("the Washington Post")
     if head.pos_ == "PROPN" and head.lower_ in MEDIA_NAME_WORDS and any(c.lower_ == "the" for c in head.children):
         return "organization"  # "the Gazette", "The Daily Courier": a masthead, whatever the NER called it
-    if head.pos_ == "PROPN" and any(c.lemma_.lower() in MEDIA_NOUNS | BUSINESS_NOUNS for c in head.children
+    if head.pos_ == "PROPN" and any(c.lemma_.lower() in _PRESS_AND_BUSINESS_NOUNS for c in head.children
                                     if c.dep_ in ("compound", "amod", "nmod") and c.i < head.i and c.text.islower()):
         return "organization"  # "The Polish daily Rzeczpospolita", "the mining company Quorvel"
     if _names_a_title(span, head):
@@ -430,7 +435,7 @@ class Resolver:
                 if i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and doc[i - 2].pos_ == "PROPN":
                     i -= 1  # a hyphenated surname: "Okonkwo-Reyes"
                 elif doc[i - 1].pos_ == "PROPN" and doc[i - 1].dep_ == "compound" \
-                        and doc[i - 1].lower_.rstrip(".") not in PERSON_NOUNS | TITLES:
+                        and doc[i - 1].lower_.rstrip(".") not in _ROLE_WORDS:
                     i -= 1
                 else:
                     break
@@ -488,8 +493,8 @@ class Resolver:
                 words |= _noun_and_modifiers(c)
         # "Jon Veld, 81, runs the museum ... the 81-year-old": the age is how the story names him again
         doc, k = head.doc, head.i
-        if k + 3 < len(doc) and doc[k + 1].text in (",", "(") and doc[k + 2].like_num \
-                and doc[k + 3].text in (",", ")") and doc[k + 2].text.isdigit() and int(doc[k + 2].text) < 120:
+        if k + 3 < len(doc) and doc[k + 1].text in (",", "(") and doc[k + 2].text.isdigit() \
+                and doc[k + 3].text in (",", ")") and int(doc[k + 2].text) < 120:
             words.add(f"{doc[k + 2].text}-year-old")
         return words
 
@@ -601,14 +606,11 @@ class Resolver:
         `before`: where a pronoun's antecedent must end, when not at the phrase itself."""
         head = span.root
         low = head.lower_
-        if len(span) == 1 and head.is_alpha and head.tag_ in ("NNS", "NNPS") and head.text[:1].isupper():
-            # "Fields said": a surname the tagger read as a plural noun ("Nadia Fields ... Fields")
-            p = self._by_surname(low, span.start_char)
-            if p is not None:
-                return p.name, p.entity
-        if len(span) == 1 and head.is_alpha and head.is_upper and len(head.text) > 1:
-            # "SATO:" in a transcript: the person of that surname, named before the line or after it
-            p = self._by_surname(low, span.start_char, ahead=True)
+        label = head.is_upper and len(head.text) > 1
+        if len(span) == 1 and head.is_alpha and (label or head.tag_ in ("NNS", "NNPS") and head.text[:1].isupper()):
+            # "SATO:" in a transcript: the person of that surname, named before the line or after it; "Fields
+            # said": a surname the tagger read as a plural noun ("Nadia Fields ... Fields"), named before
+            p = self._by_surname(low, span.start_char, ahead=label)
             if p is not None:
                 return p.name, p.entity
         if low in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
